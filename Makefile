@@ -1,0 +1,62 @@
+# callqa — two commands for a fresh Debian machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: espeak-ng renders demo calls; asterisk sounds are real recorded test speech;
+# portaudio19-dev builds PyAudio; ffmpeg decodes MP3 in tests; postgresql for the PostgreSQL tests.
+APT_PACKAGES := espeak-ng asterisk-core-sounds-en-wav asterisk-core-sounds-en portaudio19-dev ffmpeg \
+	libsndfile1 postgresql
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help system-deps install demo test lint typecheck pytest bench eval clean
+
+help:
+	@echo "make demo   set everything up, load demo data, run the pipeline, serve on http://$(HOST):$(PORT)"
+	@echo "make test   lint (ruff), type-check (mypy) and run the test suite (pytest)"
+	@echo "make bench  run the benchmarks under bench/"
+	@echo "make eval   precision/recall/F1 of the verdicts on ../shared/dev-set"
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[models,postgres,dev]'
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+demo: install
+	$(VENV)/bin/callqa db upgrade
+	$(VENV)/bin/callqa demo-data
+	@echo "serving on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	$(VENV)/bin/callqa serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy routing transcription qa scoring models callqa api
+
+pytest: install
+	$(PY) -m pytest -q
+
+test: lint typecheck pytest
+
+bench: install
+	$(PY) bench/asr_speed.py
+
+eval: install
+	$(VENV)/bin/callqa eval ../shared/dev-set/calls
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

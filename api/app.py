@@ -1,0 +1,55 @@
+"""The FastAPI application factory: JSON API, OpenAPI docs, and the embedded background worker."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.errors import install_error_handlers
+from api.routes import agents, auth, calls
+from callqa.runtime import open_database
+from callqa.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
+) -> FastAPI:
+    """Build the app. Without a `session_factory` the configured database is migrated and opened."""
+    settings = settings or get_settings()
+    factory = session_factory or open_database(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        thread = None
+        if settings.embedded_worker:
+            # Imported here so the API can be served without loading the ASR stack when no worker runs.
+            from callqa.processing import make_worker
+
+            worker = make_worker(settings, factory)
+            thread = threading.Thread(
+                target=worker.run_forever, args=(stop,), name="callqa-worker", daemon=True
+            )
+            thread.start()
+        yield
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=30)
+
+    app = FastAPI(title="callqa", version="0.1.0", lifespan=lifespan, description=__doc__)
+    app.state.settings = settings
+    app.state.session_factory = factory
+    install_error_handlers(app)
+    app.include_router(auth.router)
+    app.include_router(calls.router)
+    app.include_router(agents.router)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

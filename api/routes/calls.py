@@ -1,0 +1,125 @@
+"""Calls: upload a recording, follow its processing, read transcript, verdicts and score.
+
+Agents see only their own calls; anyone else's call answers 404 exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+
+from api.deps import CurrentUser, SessionDep, SettingsDep, StaffUser
+from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
+from callqa.ingest import ingest_recording
+from models import Call, User
+
+router = APIRouter(prefix="/api/calls", tags=["calls"])
+
+_CHUNK = 1 << 20
+
+
+def visible_call(session: SessionDep, user: User, call_id: int) -> Call:
+    """The call if `user` may see it; 404 otherwise (no hint whether it exists)."""
+    call = session.get(Call, call_id)
+    if call is None or (user.role == "agent" and call.agent_id != user.agent_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "call not found")
+    return call
+
+
+def call_read(call: Call) -> CallRead:
+    read = CallRead.model_validate(call)
+    read.score = call.score.total if call.score else None
+    return read
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=CallRead)
+def upload_call(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _user: StaffUser,
+    file: Annotated[UploadFile, File(description="WAV, FLAC, MP3 or OGG; stereo = agent/caller legs")],
+    agent_id: Annotated[int, Form()],
+    caller_number: Annotated[str | None, Form(max_length=40)] = None,
+) -> CallRead:
+    """Upload a call recording; it is validated, stored and queued for transcription and QA."""
+    limit = settings.max_upload_mb * 1024 * 1024
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload exceeds {settings.max_upload_mb} MB")
+    tmp_dir = settings.data_dir / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=tmp_dir, delete=True) as tmp:
+        size = 0
+        while chunk := file.file.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(
+                    status.HTTP_413_CONTENT_TOO_LARGE, f"upload exceeds {settings.max_upload_mb} MB"
+                )
+            tmp.write(chunk)
+        tmp.flush()
+        if size == 0:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the uploaded file is empty")
+        call = ingest_recording(
+            session,
+            source=Path(tmp.name),
+            recordings_dir=settings.recordings_dir,
+            agent_id=agent_id,
+            original_filename=file.filename,
+            caller_number=caller_number,
+            language=settings.language,
+            max_duration_s=settings.max_duration_s,
+        )
+    session.flush()
+    session.refresh(call)
+    return call_read(call)
+
+
+@router.get("", response_model=list[CallRead])
+def list_calls(session: SessionDep, user: CurrentUser, limit: int = 100) -> list[CallRead]:
+    stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(min(limit, 500))
+    if user.role == "agent":
+        stmt = stmt.where(Call.agent_id == user.agent_id)
+    return [call_read(c) for c in session.scalars(stmt)]
+
+
+@router.get("/{call_id}", response_model=CallRead)
+def get_call(call_id: int, session: SessionDep, user: CurrentUser) -> CallRead:
+    return call_read(visible_call(session, user, call_id))
+
+
+@router.get("/{call_id}/transcript", response_model=list[SegmentRead])
+def get_transcript(call_id: int, session: SessionDep, user: CurrentUser) -> list[SegmentRead]:
+    call = visible_call(session, user, call_id)
+    return [SegmentRead.model_validate(s) for s in call.segments]
+
+
+@router.get("/{call_id}/qa", response_model=QAResultRead)
+def get_qa(call_id: int, session: SessionDep, user: CurrentUser) -> QAResultRead:
+    call = visible_call(session, user, call_id)
+    if call.qa_result is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no QA result yet (call status: {call.status})")
+    return QAResultRead.model_validate(call.qa_result)
+
+
+@router.get("/{call_id}/score", response_model=ScoreRead)
+def get_score(call_id: int, session: SessionDep, user: CurrentUser) -> ScoreRead:
+    call = visible_call(session, user, call_id)
+    if call.score is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no score yet (call status: {call.status})")
+    return ScoreRead.model_validate(call.score)
+
+
+@router.get("/{call_id}/audio")
+def get_audio(call_id: int, session: SessionDep, user: CurrentUser) -> FileResponse:
+    call = visible_call(session, user, call_id)
+    if call.recording is None or not Path(call.recording.path).is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "recording not available")
+    media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "ogg": "audio/ogg"}
+    return FileResponse(call.recording.path, media_type=media.get(call.recording.format.lower(), "audio/*"))

@@ -1,0 +1,281 @@
+"""The `callqa` command line (typer + rich). Each command owns its transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from callqa.settings import Settings, get_settings
+
+app = typer.Typer(help="callqa: offline call-center routing and quality assurance.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+users_app = typer.Typer(help="Login users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+err = Console(stderr=True)
+out = Console()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
+        console=err,
+        transient=False,
+    )
+
+
+def _settings_with(**overrides: object) -> Settings:
+    base = get_settings()
+    changed = {k: v for k, v in overrides.items() if v is not None}
+    return base.model_copy(update=changed) if changed else base
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Recordings (WAV/FLAC/MP3/OGG).", exists=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
+    company: Annotated[str | None, typer.Option(help="Company name filled into the script.")] = None,
+    agent_channel: Annotated[
+        int | None, typer.Option(min=0, max=1, help="Stereo channel of the agent.")
+    ] = None,
+    engine: Annotated[str | None, typer.Option(help="auto | vosk | whisper")] = None,
+) -> None:
+    """Transcribe, check and score recordings without a database."""
+    from callqa.pipeline import CallAnalyzer
+    from transcription.exceptions import AudioError
+
+    settings = _settings_with(engine=engine, company=company)
+    analyzer = CallAnalyzer(settings)
+    failures = 0
+    with _progress() as progress:
+        task = progress.add_task("analyzing", total=len(files), status="")
+        for path in files:
+            progress.update(task, status=path.name)
+            try:
+                result = analyzer.analyze_file(path, company=company, agent_channel=agent_channel)
+            except (AudioError, OSError) as exc:
+                failures += 1
+                if as_json:
+                    print(json.dumps({"file": str(path), "error": str(exc)}), flush=True)
+                else:
+                    err.print(f"[red]{path}: {exc}[/red]")
+                progress.advance(task)
+                continue
+            if as_json:
+                print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
+            else:
+                _print_result(result.to_contract())
+            progress.advance(task)
+    if failures:
+        raise typer.Exit(code=1)
+
+
+def _print_result(res: dict[str, object]) -> None:
+    table = Table(title=f"{res['file']}  ({res['duration_s']} s)  score {res['score']}")
+    table.add_column("check")
+    table.add_column("result")
+    checks = res["checks"]
+    assert isinstance(checks, dict)
+    for name, check in checks.items():
+        table.add_row(name, "PASS" if check["passed"] else f"FAIL {check.get('missing', '')}")
+    table.add_row("violations", ", ".join(v["category"] for v in res["violations"]) or "none")  # type: ignore[attr-defined]
+    table.add_row("empathy", str(res["empathy"]))
+    table.add_row("dead air", str(len(res["dead_air"])))  # type: ignore[arg-type]
+    table.add_row("caller sentiment (end)", str(res["sentiment"]["caller"]["end"]))  # type: ignore[index]
+    out.print(table)
+
+
+@app.command("eval")
+def evaluate(
+    directory: Annotated[Path, typer.Argument(help="Folder of <id>.wav + <id>.json in the dev-set format.")],
+    results: Annotated[
+        Path | None, typer.Option(help="Reuse `analyze --json` output (JSONL) instead of re-analyzing.")
+    ] = None,
+    save: Annotated[Path | None, typer.Option(help="Write the analyze output (JSONL) here.")] = None,
+) -> None:
+    """Precision/recall/F1 per verdict against labelled calls, with the misses listed."""
+    from callqa.evaluation import evaluate_calls, format_report
+
+    analyses: dict[str, dict[str, object]] = {}
+    if results is not None:
+        for line in results.read_text().splitlines():
+            row = json.loads(line)
+            analyses[Path(row["file"]).stem] = row
+    else:
+        from callqa.pipeline import CallAnalyzer
+
+        analyzer = CallAnalyzer(get_settings())
+        wavs = sorted(directory.glob("*.wav"))
+        with _progress() as progress:
+            task = progress.add_task("evaluating", total=len(wavs), status="")
+            for wav in wavs:
+                progress.update(task, status=wav.name)
+                labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
+                res = analyzer.analyze_file(wav, company=labels.get("company"))
+                analyses[wav.stem] = res.to_contract()
+                progress.advance(task)
+        if save is not None:
+            save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
+    report = evaluate_calls(directory, analyses)
+    out.print(format_report(report))
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A recording or a folder of recordings.")],
+    agent: Annotated[int, typer.Option("--agent", help="Agent id who handled the call(s).")],
+    caller: Annotated[str | None, typer.Option(help="Caller number.")] = None,
+) -> None:
+    """Store recordings as calls and queue them for processing (a bad file is reported, others go on)."""
+    from callqa.ingest import SUPPORTED_SUFFIXES, IngestError, ingest_recording
+    from callqa.runtime import open_database
+    from models import session_scope
+    from transcription.exceptions import AudioError
+
+    settings = get_settings()
+    factory = open_database(settings)
+    files = (
+        sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
+        if path.is_dir()
+        else [path]
+    )
+    failed = 0
+    for file in files:
+        try:
+            with session_scope(factory) as session:
+                call = ingest_recording(
+                    session,
+                    source=file,
+                    recordings_dir=settings.recordings_dir,
+                    agent_id=agent,
+                    original_filename=file.name,
+                    caller_number=caller,
+                    language=settings.language,
+                    max_duration_s=settings.max_duration_s,
+                )
+                out.print(f"{file}: call {call.id} queued")
+        except (IngestError, AudioError, OSError) as exc:
+            failed += 1
+            err.print(f"[red]{file}: {exc}[/red]")
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Process the queue until empty, then exit.")] = False,
+) -> None:
+    """Run the background worker that transcribes, checks and scores queued calls."""
+    from callqa.processing import make_worker
+    from callqa.runtime import open_database
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    w = make_worker(settings, open_database(settings))
+    if once:
+        w.recover()
+        count = 0
+        while w.run_once():
+            count += 1
+        out.print(f"processed {count} job(s)")
+        return
+    stop = threading.Event()
+    try:
+        w.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    worker_: Annotated[bool, typer.Option("--worker/--no-worker", help="Run the embedded worker.")] = True,
+) -> None:
+    """Serve the API and pages (with an embedded background worker unless --no-worker)."""
+    import os
+
+    import uvicorn
+
+    if not worker_:
+        os.environ["CALLQA_EMBEDDED_WORKER"] = "false"
+        get_settings.cache_clear()
+    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply database migrations (creates the SQLite file if needed)."""
+    from models.migrate import upgrade_database
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.db_url, revision)
+    out.print(f"database at {revision}: {settings.db_url}")
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="agent | qa | admin")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    agent: Annotated[int | None, typer.Option(help="Agent id (role agent).")] = None,
+) -> None:
+    """Create a login user."""
+    from callqa.runtime import open_database
+    from callqa.users import create_user
+    from models import session_scope
+
+    factory = open_database(get_settings())
+    with session_scope(factory) as session:
+        user = create_user(session, username=username, password=password, role=role, agent_id=agent)
+        out.print(f"user {user.username} ({user.role}) created")
+
+
+@app.command("demo-data")
+def demo_data(
+    calls: Annotated[int, typer.Option(help="How many demo calls to render.")] = 6,
+    process: Annotated[bool, typer.Option(help="Run the pipeline on them now.")] = True,
+) -> None:
+    """Create demo agents, users and calls rendered from text with espeak-ng, then process them."""
+    from callqa.demo import create_demo_data
+    from callqa.processing import make_worker
+    from callqa.runtime import open_database
+
+    settings = get_settings()
+    factory = open_database(settings)
+    logins = create_demo_data(settings, factory, n_calls=calls, console=err)
+    if process:
+        w = make_worker(settings, factory)
+        with _progress() as progress:
+            task = progress.add_task("processing demo calls", total=None, status="")
+            while w.run_once():
+                progress.advance(task)
+    table = Table(title="demo logins")
+    for col in ("username", "password", "role"):
+        table.add_column(col)
+    for row in logins:
+        table.add_row(*row)
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app(prog_name="callqa")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

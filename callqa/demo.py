@@ -1,0 +1,114 @@
+"""Demo data: agents, logins and calls rendered from text with espeak-ng, ingested through the real path."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import librosa
+import numpy as np
+import soundfile as sf
+import yaml
+from rich.console import Console
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.ingest import ingest_recording
+from callqa.settings import Settings
+from callqa.users import create_user
+from models import Agent, AgentSkill, Skill, User, session_scope
+
+SAMPLE_RATE = 8000
+AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")
+CALLER_VOICES = ("en-gb+m3", "en-us+f4", "en-us+m1")
+DEMO_PASSWORD = "callqa-demo"
+
+
+def speak(text: str, voice: str, *, speed: int = 165) -> np.ndarray:
+    """`text` spoken by espeak-ng, as float32 mono at SAMPLE_RATE Hz."""
+    if shutil.which("espeak-ng") is None:
+        raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng); `make demo` installs it")
+    with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", tmp.name, text], check=True)
+        audio, sr = sf.read(tmp.name, dtype="float32")
+    return librosa.resample(audio, orig_sr=sr, target_sr=SAMPLE_RATE).astype(np.float32)
+
+
+def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path) -> None:
+    """Write a stereo call: agent on channel 0, caller on channel 1, turns separated by their pauses."""
+    cursor = 0
+    placed: list[tuple[str, int, np.ndarray]] = []
+    for speaker, text, pause_s in turns:
+        cursor += int(float(pause_s) * SAMPLE_RATE)
+        audio = speak(text, agent_voice if speaker == "agent" else caller_voice) * 0.6
+        placed.append((speaker, cursor, audio))
+        cursor += len(audio)
+    total = cursor + SAMPLE_RATE
+    stereo = np.zeros((total, 2), dtype=np.float32)
+    for speaker, offset, audio in placed:
+        stereo[offset : offset + len(audio), 0 if speaker == "agent" else 1] += audio
+    # A little line noise so the legs are not digitally silent, as on a real phone line.
+    stereo += np.random.default_rng(7).normal(0, 0.002, stereo.shape).astype(np.float32)
+    sf.write(path, stereo, SAMPLE_RATE, subtype="PCM_16")
+
+
+def create_demo_data(
+    settings: Settings, factory: sessionmaker[Session], *, n_calls: int, console: Console
+) -> list[tuple[str, str, str]]:
+    """Create demo agents/users (idempotent) and ingest up to `n_calls` rendered calls.
+
+    Returns the demo logins as (username, password, role).
+    """
+    spec = yaml.safe_load(resources.files("callqa").joinpath("demo_calls.yaml").read_text())
+    out_dir = settings.data_dir / "demo"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with session_scope(factory) as session:
+        agents = [_ensure_agent(session, a) for a in spec["agents"]]
+        agent_ids = [a.id for a in agents]
+        logins = _ensure_users(session, agents)
+    for i, call in enumerate(spec["calls"][:n_calls]):
+        wav = out_dir / f"demo-{i:02d}.wav"
+        if not wav.exists():
+            console.print(f"rendering {wav.name}")
+            render_call(
+                call["turns"], AGENT_VOICES[i % len(AGENT_VOICES)], CALLER_VOICES[i % len(CALLER_VOICES)], wav
+            )
+        with session_scope(factory) as session:
+            ingest_recording(
+                session,
+                source=wav,
+                recordings_dir=settings.recordings_dir,
+                agent_id=agent_ids[call["agent"]],
+                original_filename=wav.name,
+                caller_number=f"+44 20 7946 0{100 + i}",
+            )
+    return logins
+
+
+def _ensure_agent(session: Session, spec: dict[str, Any]) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.employee_no == spec["employee_no"]))
+    if agent is None:
+        agent = Agent(name=spec["name"], employee_no=spec["employee_no"])
+        session.add(agent)
+        for skill_name, level in spec["skills"].items():
+            skill = session.scalar(select(Skill).where(Skill.name == skill_name))
+            if skill is None:
+                skill = Skill(name=skill_name)
+                session.add(skill)
+            agent.skills.append(AgentSkill(skill=skill, proficiency=level))
+        session.flush()
+    return agent
+
+
+def _ensure_users(session: Session, agents: list[Agent]) -> list[tuple[str, str, str]]:
+    wanted = [("admin", "admin", None), ("qa", "qa", None)] + [
+        (a.name.split()[0].lower(), "agent", a.id) for a in agents
+    ]
+    for username, role, agent_id in wanted:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            create_user(session, username=username, password=DEMO_PASSWORD, role=role, agent_id=agent_id)
+    return [(username, DEMO_PASSWORD, role) for username, role, _ in wanted]

@@ -1,0 +1,90 @@
+"""Ingesting recordings: validate the audio, store a server-named copy, create the call and queue its job.
+
+Validation happens before anything is written, so a bad file leaves no call, no row and no stray file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from callqa.jobs import enqueue
+from models import Agent, Call, Recording
+from transcription.audio import load_call_audio
+
+SUPPORTED_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga"})
+PROCESS_CALL = "process_call"
+
+
+class IngestError(ValueError):
+    """A recording or its metadata cannot be accepted; the message says why."""
+
+
+class AgentNotFoundError(IngestError):
+    pass
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_display_name(filename: str | None) -> str | None:
+    """The client's file name reduced to a harmless display string (never used as a path)."""
+    if not filename:
+        return None
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in name if ch.isprintable() and ch not in "<>\"'`")
+    return cleaned[:200] or None
+
+
+def ingest_recording(
+    session: Session,
+    *,
+    source: Path,
+    recordings_dir: Path,
+    agent_id: int | None,
+    original_filename: str | None = None,
+    caller_number: str | None = None,
+    language: str = "en",
+    max_duration_s: float | None = None,
+) -> Call:
+    """Validate `source`, copy it under `recordings_dir` and create a queued call with its job.
+
+    Raises IngestError (unknown agent, unsupported type) or transcription's AudioError subclasses
+    (unreadable, empty, silent, too long). Flushes; the caller commits.
+    """
+    suffix = Path(original_filename or source.name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(
+            f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}"
+        )
+    if agent_id is not None and session.get(Agent, agent_id) is None:
+        raise AgentNotFoundError(f"agent {agent_id} does not exist")
+    audio = load_call_audio(source, max_duration_s=max_duration_s)
+
+    recordings_dir.mkdir(parents=True, exist_ok=True)
+    stored = recordings_dir / f"{uuid.uuid4().hex}{suffix}"
+    shutil.copyfile(source, stored)
+    call = Call(agent_id=agent_id, caller_number=caller_number, language=language, status="queued")
+    call.recording = Recording(
+        path=str(stored.resolve()),
+        original_filename=safe_display_name(original_filename or source.name),
+        format=audio.source_format,
+        sample_rate=audio.sample_rate,
+        channels=int(audio.channels.shape[0]),
+        duration_s=audio.duration_s,
+        size_bytes=stored.stat().st_size,
+        sha256=sha256_of(stored),
+    )
+    session.add(call)
+    session.flush()
+    enqueue(session, kind=PROCESS_CALL, call_id=call.id)
+    return call

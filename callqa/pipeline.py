@@ -1,0 +1,134 @@
+"""The processing pipeline: audio → transcript → QA verdicts → score, and the JSON output contract.
+
+`CallAnalyzer` wires the domain packages together from settings once per process (the ASR model is loaded
+lazily on first use and then shared); it holds no database state, so `callqa analyze` needs no DB and the
+worker reuses the same code before persisting.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from callqa.settings import Settings
+from qa.analysis import CallAnalysis, analyze_transcript
+from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
+from qa.script import Script, load_script
+from qa.sentiment import SentimentModel, VaderSentiment
+from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
+from transcription.audio import load_call_audio
+from transcription.model_store import build_recognizer
+from transcription.pipeline import transcribe_call
+from transcription.recognizer import Recognizer, Transcript
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """Everything the pipeline produced for one recording."""
+
+    file: str
+    transcript: Transcript
+    analysis: CallAnalysis
+    score: CallScore
+    script: Script
+
+    def to_contract(self) -> dict[str, Any]:
+        """The `callqa analyze --json` object (see shared/dev-set/README.md for the contract)."""
+        out: dict[str, Any] = {
+            "file": self.file,
+            "duration_s": round(self.transcript.duration_s, 3),
+            "engine": self.transcript.engine,
+            "transcript": [transcript_segment_dict(s) for s in self.transcript.segments],
+        }
+        out.update(self.analysis.to_contract_dict())
+        out["score"] = round(self.score.total, 2)
+        out["score_items"] = [item.to_dict() for item in self.score.items]
+        out["script"] = {"id": self.script.id, "version": self.script.version}
+        out["scorecard"] = {"id": self.score.scorecard_id, "version": self.score.scorecard_version}
+        return out
+
+
+def transcript_segment_dict(segment: Any) -> dict[str, Any]:
+    """A transcript segment as plain JSON (times in seconds, rounded to ms)."""
+    return {
+        "speaker": segment.speaker,
+        "start": round(segment.start, 3),
+        "end": round(segment.end, 3),
+        "text": segment.text,
+        "confidence": round(segment.confidence, 3),
+        "words": [
+            {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3), "conf": round(w.conf, 3)}
+            for w in segment.words
+        ],
+    }
+
+
+class CallAnalyzer:
+    """Runs the whole pipeline for recordings, configured from `Settings` (plus per-call overrides)."""
+
+    def __init__(self, settings: Settings, *, recognizer: Recognizer | None = None) -> None:
+        self._settings = settings
+        self._recognizer = recognizer
+        self._lock = threading.Lock()
+        self.forbidden: PhraseSet = load_forbidden_phrases(None)
+        self.empathy: PhraseSet = load_empathy_phrases(None)
+        self.sentiment: SentimentModel = VaderSentiment()
+        self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
+
+    @property
+    def recognizer(self) -> Recognizer:
+        """The ASR engine, built (and its model loaded) on first use."""
+        with self._lock:
+            if self._recognizer is None:
+                s = self._settings
+                self._recognizer = build_recognizer(
+                    s.engine,
+                    language=s.language,
+                    vosk_model_path=s.vosk_model_path,
+                    whisper_model_path=s.whisper_model_path,
+                    threads=s.asr_threads,
+                )
+            return self._recognizer
+
+    def script_for(self, company: str | None, agent_name: str | None = None) -> Script:
+        return load_script(
+            self._settings.script_path, company=company or self._settings.company, agent_name=agent_name
+        )
+
+    def transcribe(self, path: Path, *, agent_channel: int | None = None) -> Transcript:
+        audio = load_call_audio(path, max_duration_s=self._settings.max_duration_s)
+        channel = self._settings.agent_channel if agent_channel is None else agent_channel
+        return transcribe_call(
+            audio, self.recognizer, agent_channel=channel, language=self._settings.language
+        )
+
+    def analyze_transcript(
+        self, transcript: Transcript, *, company: str | None = None, agent_name: str | None = None
+    ) -> tuple[CallAnalysis, CallScore, Script]:
+        """QA and scoring only: used after transcription and for re-scoring stored transcripts."""
+        script = self.script_for(company, agent_name)
+        analysis = analyze_transcript(
+            transcript,
+            script,
+            self.forbidden,
+            self.empathy,
+            sentiment_model=self.sentiment,
+            dead_air_min_s=self._settings.dead_air_min_s,
+        )
+        return analysis, score_call(analysis, self.scorecard), script
+
+    def analyze_file(
+        self,
+        path: Path,
+        *,
+        company: str | None = None,
+        agent_name: str | None = None,
+        agent_channel: int | None = None,
+    ) -> CallResult:
+        transcript = self.transcribe(path, agent_channel=agent_channel)
+        analysis, score, script = self.analyze_transcript(transcript, company=company, agent_name=agent_name)
+        return CallResult(
+            file=str(path), transcript=transcript, analysis=analysis, score=score, script=script
+        )

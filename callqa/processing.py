@@ -1,0 +1,72 @@
+"""Job handlers that run the pipeline for stored calls and persist the results."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.ingest import PROCESS_CALL
+from callqa.jobs import Worker, agent_first_name, recording_path
+from callqa.pipeline import CallAnalyzer
+from callqa.settings import Settings
+from models import Call, Job
+from qa.analysis import CallAnalysis
+from qa.script import Script
+from qa.service import store_qa_result
+from scoring.scorecard import CallScore
+from scoring.service import store_call_score
+from transcription.service import load_transcript, store_transcript
+
+
+def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
+    """Transcribe, check and score `call`, replacing any earlier results. Flushes only."""
+    result = analyzer.analyze_file(recording_path(call), agent_name=agent_first_name(session, call.agent_id))
+    store_transcript(session, call_id=call.id, transcript=result.transcript)
+    _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
+
+
+def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
+    """Re-run QA and scoring on the stored transcript (no re-transcription); returns the new total."""
+    if call.recording is None:
+        raise LookupError(f"call {call.id} has no recording")
+    transcript = load_transcript(
+        session, call_id=call.id, duration_s=call.recording.duration_s, language=call.language
+    )
+    analysis, score, script = analyzer.analyze_transcript(
+        transcript, agent_name=agent_first_name(session, call.agent_id)
+    )
+    _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
+    return score.total
+
+
+def _store_verdicts(
+    session: Session, call_id: int, analysis: CallAnalysis, score: CallScore, script: Script, engine: str
+) -> None:
+    store_qa_result(
+        session,
+        call_id=call_id,
+        verdicts=analysis.to_contract_dict(),
+        script_id=script.id,
+        script_version=script.version,
+        engine=engine,
+    )
+    store_call_score(session, call_id=call_id, score=score)
+
+
+def make_worker(
+    settings: Settings, session_factory: sessionmaker[Session], analyzer: CallAnalyzer | None = None
+) -> Worker:
+    """A worker that processes ingested calls with one shared analyzer (one ASR model per process)."""
+    shared = analyzer or CallAnalyzer(settings)
+
+    def handle_process_call(session: Session, job: Job) -> None:
+        call = session.get(Call, job.call_id) if job.call_id is not None else None
+        if call is None:
+            raise LookupError(f"job {job.id} refers to a missing call")
+        process_call(session, call, shared)
+
+    return Worker(
+        session_factory,
+        {PROCESS_CALL: handle_process_call},
+        poll_s=settings.worker_poll_s,
+        stale_after_s=settings.worker_stale_after_s,
+    )

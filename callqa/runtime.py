@@ -1,0 +1,24 @@
+"""Process-wide runtime objects built from settings: the migrated database and its session factory."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.settings import Settings
+from models import make_engine, make_session_factory
+from models.migrate import upgrade_database
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def open_database(settings: Settings) -> sessionmaker[Session]:
+    """Migrate the configured database to the latest schema and return a session factory for it."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.db_url)
+    return make_session_factory(_engine(settings.db_url))

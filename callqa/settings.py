@@ -1,0 +1,62 @@
+"""Application settings: read once from `CALLQA_*` environment variables and `.env`, then passed down.
+
+Domain packages never read these; the composition root (CLI, API factory, worker) hands them the values.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CALLQA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Database file, stored recordings, models cache."
+    )
+    database_url: str | None = Field(
+        default=None, description="Any SQLAlchemy URL; default SQLite in data_dir."
+    )
+
+    engine: Literal["auto", "vosk", "whisper"] = "auto"
+    language: str = "en"
+    vosk_model_path: Path | None = None
+    whisper_model_path: Path | None = None
+    asr_threads: int = Field(default=0, description="CPU threads per decoder; 0 lets the engine decide.")
+
+    script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")
+    scorecard_path: Path | None = None
+    company: str | None = Field(default=None, description="Company name filled into the script.")
+    agent_channel: int = Field(default=0, ge=0, le=1, description="Stereo channel carrying the agent leg.")
+    dead_air_min_s: float = 10.0
+
+    max_upload_mb: int = 200
+    max_duration_s: float = 4 * 3600.0
+    secret_key: str = Field(default="change-me-in-production", description="Signs login cookies and tokens.")
+    token_ttl_s: int = 12 * 3600
+
+    worker_poll_s: float = 1.0
+    worker_stale_after_s: float = 120.0
+    embedded_worker: bool = True
+
+    @property
+    def db_url(self) -> str:
+        """The effective SQLAlchemy URL."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'callqa.db').resolve()}"
+
+    @property
+    def recordings_dir(self) -> Path:
+        return self.data_dir / "recordings"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use (not at import)."""
+    return Settings()

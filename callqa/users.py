@@ -1,0 +1,51 @@
+"""Login users: password hashing (pwdlib, Argon2) and account creation/authentication."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ROLES, Agent, User
+
+
+class UserError(ValueError):
+    """A user cannot be created as asked; the message says why."""
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: str, agent_id: int | None = None
+) -> User:
+    """Create a user. An `agent` user must be linked to an existing agent. Flushes only."""
+    if role not in ROLES:
+        raise UserError(f"role must be one of {ROLES}, not {role!r}")
+    if len(password) < 8:
+        raise UserError("password must have at least 8 characters")
+    if role == "agent" and (agent_id is None or session.get(Agent, agent_id) is None):
+        raise UserError("an agent user needs --agent with an existing agent id")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise UserError(f"user {username!r} already exists")
+    user = User(username=username, password_hash=hash_password(password), role=role, agent_id=agent_id)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same answer for unknown user and bad password)."""
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is None:
+        _hasher().hash(password)  # same work as a real check, so timing does not reveal usernames
+        return None
+    return user if _hasher().verify(password, user.password_hash) else None

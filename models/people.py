@@ -1,0 +1,67 @@
+"""Agents, their skills (with proficiency 1–5) and login users with roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from models.calls import Call
+
+ROLES = ("agent", "qa", "admin")
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    employee_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    skills: Mapped[list[AgentSkill]] = relationship(back_populates="agent", cascade="all, delete-orphan")
+    calls: Mapped[list[Call]] = relationship(back_populates="agent")
+
+
+class Skill(Base):
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+
+class AgentSkill(Base):
+    """An agent's proficiency in a skill: 1 (novice) to 5 (expert)."""
+
+    __tablename__ = "agent_skills"
+    __table_args__ = (CheckConstraint("proficiency BETWEEN 1 AND 5", name="proficiency_range"),)
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+    proficiency: Mapped[int] = mapped_column(default=3)
+
+    agent: Mapped[Agent] = relationship(back_populates="skills")
+    skill: Mapped[Skill] = relationship()
+
+
+class User(Base):
+    """A login. `role` is one of ROLES; an `agent` user is linked to exactly one Agent."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('agent', 'qa', 'admin')", name="role_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[Agent | None] = relationship()

@@ -1,0 +1,74 @@
+"""Everything QA says about one call, and its plain-dict form for the `analyze --json` contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qa.checks import CheckResult, run_checks
+from qa.matching import Match
+from qa.metrics import Gap, TalkStats, find_dead_air, talk_stats
+from qa.phrases import PhraseSet, Violation, find_agent_phrases, find_violations
+from qa.script import Script
+from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
+from transcription.recognizer import Transcript
+
+
+@dataclass(frozen=True)
+class CallAnalysis:
+    checks: dict[str, CheckResult]
+    violations: list[Violation]
+    empathy: list[Match]
+    dead_air: list[Gap]
+    talk: TalkStats
+    sentiment: dict[str, SpeakerSentiment]
+    sentiment_model: str
+
+    @property
+    def has_empathy(self) -> bool:
+        return bool(self.empathy)
+
+    @property
+    def uncertain(self) -> bool:
+        return any(c.state == "uncertain" for c in self.checks.values())
+
+    def to_contract_dict(self) -> dict[str, Any]:
+        """checks, violations, empathy, dead_air, sentiment (+ evidence and metrics) as JSON-ready data."""
+        return {
+            "checks": {name: c.to_dict() for name, c in self.checks.items()},
+            "violations": [v.to_dict() for v in self.violations],
+            "empathy": self.has_empathy,
+            "empathy_evidence": [m.to_dict() for m in self.empathy],
+            "dead_air": [g.to_dict() for g in self.dead_air],
+            "talk": self.talk.to_dict(),
+            "sentiment": {speaker: s.to_dict() for speaker, s in self.sentiment.items()},
+            "sentiment_model": self.sentiment_model,
+        }
+
+
+def analyze_transcript(
+    transcript: Transcript,
+    script: Script,
+    forbidden: PhraseSet,
+    empathy: PhraseSet,
+    *,
+    sentiment_model: SentimentModel,
+    dead_air_min_s: float = 10.0,
+) -> CallAnalysis:
+    """Run every check on a call transcript. Pure: no I/O."""
+    checks = run_checks(transcript, script)
+    closing = checks.get("closing")
+    offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
+    content_end = offer.start if offer is not None else None
+    return CallAnalysis(
+        checks=checks,
+        violations=find_violations(transcript, forbidden),
+        empathy=find_agent_phrases(transcript, empathy).get("empathy", []),
+        dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s),
+        talk=talk_stats(transcript),
+        sentiment={
+            "caller": speaker_sentiment(transcript, "caller", sentiment_model, content_ends_at=content_end),
+            "agent": speaker_sentiment(transcript, "agent", sentiment_model, content_ends_at=content_end),
+        },
+        sentiment_model=sentiment_model.name,
+    )

@@ -1,0 +1,7 @@
+"""QA errors (no HTTP codes; `api/errors.py` maps them)."""
+
+from __future__ import annotations
+
+
+class ScriptError(ValueError):
+    """A script or phrase file is malformed; the message names the file and the problem."""

@@ -1,0 +1,197 @@
+"""Phrase matching that survives ASR errors: fuzzy comparison of word windows (rapidfuzz).
+
+Phrases are plain word sequences with optional slots: `<name>` / `<any>` stand for one or two
+arbitrary words ("my name is <name>"). Each match keeps its evidence: the words heard, their times
+and the similarity score (0–100).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from transcription.recognizer import Segment
+
+SLOTS = frozenset({"<name>", "<any>"})
+_TOKEN = re.compile(r"<[a-z]+>|[a-z0-9]+(?:'[a-z]+)?")
+_CONTRACTIONS = {
+    "i'm": "i am",
+    "it's": "it is",
+    "that's": "that is",
+    "you're": "you are",
+    "name's": "name is",
+    "can't": "cannot",
+    "don't": "do not",
+    "isn't": "is not",
+    "we're": "we are",
+    "i've": "i have",
+    "what's": "what is",
+    "there's": "there is",
+    "let's": "let us",
+    "i'll": "i will",
+}
+
+
+def normalize(text: str) -> list[str]:
+    """Lower-case word tokens with punctuation dropped and common contractions expanded."""
+    tokens: list[str] = []
+    for tok in _TOKEN.findall(text.lower().replace("’", "'")):
+        tokens.extend(_CONTRACTIONS.get(tok, tok).split())
+    return tokens
+
+
+@dataclass(frozen=True)
+class Token:
+    """A transcript word with its time (seconds) and the index of its segment."""
+
+    text: str
+    start: float
+    end: float
+    conf: float
+    segment: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """Evidence that `phrase` was said: the heard words, their time span (s) and similarity 0–100."""
+
+    phrase: str
+    text: str
+    start: float
+    end: float
+    score: float
+    segment: int
+    min_conf: float
+    first_token: int
+    last_token: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "phrase": self.phrase,
+            "text": self.text,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "score": round(self.score, 1),
+        }
+
+
+def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None = None) -> list[Token]:
+    """Word tokens of `segments` with times: word timestamps when the engine gave them, else spread evenly."""
+    tokens: list[Token] = []
+    for pos, seg in enumerate(segments):
+        index = indices[pos] if indices is not None else pos
+        if seg.words:
+            for w in seg.words:
+                parts = normalize(w.text)
+                for part in parts:
+                    tokens.append(Token(part, w.start, w.end, w.conf, index))
+            continue
+        parts = normalize(seg.text)
+        step = (seg.end - seg.start) / max(1, len(parts))
+        for i, part in enumerate(parts):
+            start = seg.start + i * step
+            tokens.append(Token(part, start, start + step, seg.confidence, index))
+    return tokens
+
+
+def _similarity(a: str, b: str) -> float:
+    # Spacing is the commonest ASR disagreement on names ("blue bird" / "bluebird"): compare both ways.
+    return max(fuzz.ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
+
+
+def _match_words(words: list[str], tokens: list[Token], threshold: float) -> list[tuple[int, int, float]]:
+    """(first, last, score) of token windows similar to `words`, allowing one word more or fewer."""
+    target = " ".join(words)
+    n = len(words)
+    # Single words must be near-exact: fuzzy one-word matches ("here"/"hear") are mostly noise.
+    floor = max(threshold, 88.0) if n == 1 else threshold
+    found: list[tuple[int, int, float]] = []
+    for i in range(len(tokens)):
+        best: tuple[int, int, float] | None = None
+        for width in (n, n - 1, n + 1):
+            if width < 1 or i + width > len(tokens):
+                continue
+            window = tokens[i : i + width]
+            if window[-1].segment != window[0].segment:
+                continue
+            score = _similarity(target, " ".join(t.text for t in window))
+            if score >= floor and (best is None or score > best[2]):
+                best = (i, i + width - 1, score)
+        if best:
+            found.append(best)
+    return found
+
+
+def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) -> list[Match]:
+    """All places where `phrase` (with optional slots) was said, best score first."""
+    words = normalize(phrase)
+    if not words:
+        return []
+    # Split around the first slot: the fixed parts are matched fuzzily, the slot takes 1–2 real words.
+    slot = next((i for i, w in enumerate(words) if w in SLOTS), None)
+    matches: list[Match] = []
+    if slot is None:
+        for first, last, score in _match_words(words, tokens, threshold):
+            matches.append(_make(phrase, tokens, first, last, score))
+    else:
+        before, after = words[:slot], [w for w in words[slot + 1 :] if w not in SLOTS]
+        if before:
+            for first, last, score in _match_words(before, tokens, threshold):
+                slot_end = last + 1
+                if slot_end >= len(tokens) or tokens[slot_end].segment != tokens[first].segment:
+                    continue
+                if after:
+                    tail = _match_after(after, tokens, slot_end, threshold)
+                    if tail is None:
+                        continue
+                    matches.append(_make(phrase, tokens, first, tail[0], min(score, tail[1])))
+                else:
+                    matches.append(_make(phrase, tokens, first, slot_end, score))
+        elif after:
+            for first, last, score in _match_words(after, tokens, threshold):
+                if first == 0 or tokens[first - 1].segment != tokens[first].segment:
+                    continue
+                matches.append(_make(phrase, tokens, first - 1, last, score))
+    matches.sort(key=lambda m: -m.score)
+    return matches
+
+
+def _match_after(
+    words: list[str], tokens: list[Token], slot_start: int, threshold: float
+) -> tuple[int, float] | None:
+    """The end index and score of `words` starting 1–2 tokens after `slot_start`, in the same segment."""
+    for skip in (1, 2):
+        begin = slot_start + skip
+        end = begin + len(words)
+        if end > len(tokens) or tokens[end - 1].segment != tokens[slot_start].segment:
+            continue
+        score = _similarity(" ".join(words), " ".join(t.text for t in tokens[begin:end]))
+        if score >= threshold:
+            return end - 1, score
+    return None
+
+
+def _make(phrase: str, tokens: list[Token], first: int, last: int, score: float) -> Match:
+    window = tokens[first : last + 1]
+    return Match(
+        phrase=phrase,
+        text=" ".join(t.text for t in window),
+        start=window[0].start,
+        end=window[-1].end,
+        score=score,
+        segment=window[0].segment,
+        min_conf=min(t.conf for t in window),
+        first_token=first,
+        last_token=last,
+    )
+
+
+def best_match(phrases: Sequence[str], tokens: list[Token], *, threshold: float = 80.0) -> Match | None:
+    """The highest-scoring match of any of `phrases` (ties: earliest), or None."""
+    candidates = [m for p in phrases for m in find_phrase(p, tokens, threshold=threshold)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda m: (m.score, -m.start))

@@ -1,0 +1,97 @@
+"""Phrase lists (forbidden categories, empathy) as data, and finding them in the agent's speech."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.exceptions import ScriptError
+from qa.matching import Match, find_phrase, tokenize_segments
+from qa.script import read_yaml
+from transcription.recognizer import Transcript
+
+CATEGORIES = ("blame_customer", "blame_shifting", "rude")
+
+
+@dataclass(frozen=True)
+class PhraseSet:
+    """Named groups of phrase variants with one similarity threshold (0–100)."""
+
+    groups: dict[str, tuple[str, ...]]
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A forbidden phrase said by the agent; times in seconds."""
+
+    category: str
+    start: float
+    end: float
+    text: str
+    matched_phrase: str
+    score: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "category": self.category,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+            "phrase": self.matched_phrase,
+            "score": round(self.score, 1),
+        }
+
+
+def load_forbidden_phrases(path: Path | None) -> PhraseSet:
+    """The forbidden-phrase categories (default: packaged English list)."""
+    data, source = read_yaml(path, "forbidden_en.yaml")
+    try:
+        groups = {str(k): tuple(str(p) for p in v) for k, v in data["categories"].items()}
+        threshold = float(data.get("threshold", 86))
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ScriptError(f"{source}: invalid phrase file ({exc})") from exc
+    unknown = set(groups) - set(CATEGORIES)
+    if unknown:
+        raise ScriptError(f"{source}: unknown categories {sorted(unknown)}; expected {CATEGORIES}")
+    return PhraseSet(groups, threshold)
+
+
+def load_empathy_phrases(path: Path | None) -> PhraseSet:
+    """Empathy/apology statements (default: packaged English list)."""
+    data, source = read_yaml(path, "empathy_en.yaml")
+    try:
+        return PhraseSet(
+            {"empathy": tuple(str(p) for p in data["phrases"])}, float(data.get("threshold", 84))
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScriptError(f"{source}: invalid phrase file ({exc})") from exc
+
+
+def find_agent_phrases(transcript: Transcript, phrases: PhraseSet) -> dict[str, list[Match]]:
+    """For each group, the non-overlapping places the agent said one of its phrases (time order)."""
+    indexed = [(i, s) for i, s in enumerate(transcript.segments) if s.speaker == "agent"]
+    tokens = tokenize_segments([s for _, s in indexed], [i for i, _ in indexed])
+    found: dict[str, list[Match]] = {}
+    for group, variants in phrases.groups.items():
+        hits = sorted(
+            (m for v in variants for m in find_phrase(v, tokens, threshold=phrases.threshold)),
+            key=lambda m: (-m.score, m.start),
+        )
+        kept: list[Match] = []
+        for hit in hits:
+            if all(hit.last_token < k.first_token or hit.first_token > k.last_token for k in kept):
+                kept.append(hit)
+        if kept:
+            found[group] = sorted(kept, key=lambda m: m.start)
+    return found
+
+
+def find_violations(transcript: Transcript, phrases: PhraseSet) -> list[Violation]:
+    """Forbidden phrases the agent said, in time order."""
+    violations = [
+        Violation(category, m.start, m.end, m.text, m.phrase, m.score)
+        for category, matches in find_agent_phrases(transcript, phrases).items()
+        for m in matches
+    ]
+    return sorted(violations, key=lambda v: v.start)

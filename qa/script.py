@@ -1,0 +1,130 @@
+"""Call scripts as data: loading and validating the YAML schema documented in qa/scripts/en.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qa.exceptions import ScriptError
+
+DEFAULT_SCRIPT = "en.yaml"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a check looks: the first `first_s` seconds, or the last turns/seconds; all None = anywhere."""
+
+    first_s: float | None = None
+    last_turns: int | None = None
+    last_s: float | None = None
+
+
+@dataclass(frozen=True)
+class ElementDef:
+    name: str
+    phrases: tuple[str, ...]
+    required: bool = True
+    weight: float = 1.0
+    needs: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    name: str
+    speaker: str
+    window: Window
+    elements: tuple[ElementDef, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    id: str
+    version: str
+    language: str
+    threshold: float
+    checks: dict[str, CheckDef]
+    company: str | None = None
+    agent_name: str | None = None
+
+
+def _fill(phrase: str, company: str | None, agent_name: str | None) -> str | None:
+    """Fill placeholders; a phrase whose placeholder is unknown is dropped (None)."""
+    if "{company}" in phrase:
+        if not company:
+            return None
+        phrase = phrase.replace("{company}", company)
+    if "{agent}" in phrase:
+        phrase = phrase.replace("{agent}", agent_name or "<name>")
+    return phrase
+
+
+def parse_script(data: Any, *, source: str, company: str | None, agent_name: str | None) -> Script:
+    """Validate parsed YAML into a Script; raises ScriptError naming `source` and the problem."""
+    if not isinstance(data, dict):
+        raise ScriptError(f"{source}: a script must be a mapping")
+    try:
+        checks: dict[str, CheckDef] = {}
+        for check_name, check in (data.get("checks") or {}).items():
+            elements = []
+            for el_name, el in (check.get("elements") or {}).items():
+                phrases = [p for p in (_fill(str(x), company, agent_name) for x in el["phrases"]) if p]
+                elements.append(
+                    ElementDef(
+                        name=el_name,
+                        phrases=tuple(phrases),
+                        required=bool(el.get("required", True)),
+                        weight=float(el.get("weight", 1.0)),
+                        needs=el.get("needs"),
+                    )
+                )
+            if not elements:
+                raise ScriptError(f"{source}: check {check_name!r} has no elements")
+            window = check.get("window") or {}
+            checks[check_name] = CheckDef(
+                name=check_name,
+                speaker=str(check.get("speaker", "agent")),
+                window=Window(
+                    first_s=window.get("first_s"),
+                    last_turns=window.get("last_turns"),
+                    last_s=window.get("last_s"),
+                ),
+                elements=tuple(elements),
+            )
+        if not checks:
+            raise ScriptError(f"{source}: no checks defined")
+        return Script(
+            id=str(data["id"]),
+            version=str(data["version"]),
+            language=str(data.get("language", "en")),
+            threshold=float(data.get("threshold", 80)),
+            checks=checks,
+            company=company,
+            agent_name=agent_name,
+        )
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, ScriptError):
+            raise
+        raise ScriptError(f"{source}: invalid script ({exc.__class__.__name__}: {exc})") from exc
+
+
+def read_yaml(path: Path | None, default_name: str) -> tuple[Any, str]:
+    """Parsed YAML from `path`, or from the packaged `qa/scripts/<default_name>`; with its source name."""
+    try:
+        if path is None:
+            text = resources.files("qa").joinpath("scripts", default_name).read_text(encoding="utf-8")
+            return yaml.safe_load(text), default_name
+        return yaml.safe_load(path.read_text(encoding="utf-8")), str(path)
+    except OSError as exc:
+        raise ScriptError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ScriptError(f"{path or default_name}: not valid YAML ({exc})") from exc
+
+
+def load_script(path: Path | None, *, company: str | None = None, agent_name: str | None = None) -> Script:
+    """Load a call script (default: the packaged English one) with `company`/`agent_name` filled in."""
+    data, source = read_yaml(path, DEFAULT_SCRIPT)
+    return parse_script(data, source=source, company=company, agent_name=agent_name)

@@ -1,0 +1,95 @@
+"""Sentiment per utterance and per speaker over the call (start, end, trend).
+
+Any model with `predict(texts) -> labels` fits the `SentimentModel` protocol; `VaderSentiment` is the
+lexicon baseline (compound score with ±0.05 thresholds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from transcription.recognizer import Speaker, Transcript
+
+Label = Literal["pos", "neu", "neg"]
+LABEL_VALUE: dict[str, int] = {"neg": -1, "neu": 0, "pos": 1}
+
+
+class SentimentModel(Protocol):
+    name: str
+
+    def predict(self, texts: Sequence[str]) -> list[Label]: ...
+
+
+class VaderSentiment:
+    """VADER compound score: ≥ 0.05 positive, ≤ -0.05 negative, else neutral."""
+
+    name = "vader"
+
+    def __init__(self, threshold: float = 0.05) -> None:
+        self.threshold = threshold
+        self._analyzer = SentimentIntensityAnalyzer()
+
+    def predict(self, texts: Sequence[str]) -> list[Label]:
+        labels: list[Label] = []
+        for text in texts:
+            compound = float(self._analyzer.polarity_scores(text)["compound"])
+            labels.append(
+                "pos" if compound >= self.threshold else "neg" if compound <= -self.threshold else "neu"
+            )
+        return labels
+
+
+@dataclass(frozen=True)
+class UtteranceSentiment:
+    start: float
+    end: float
+    text: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class SpeakerSentiment:
+    """How a speaker sounded: first and last utterance labels and the trend (end minus start, -2..2)."""
+
+    start: Label | None
+    end: Label | None
+    trend: int
+    utterances: tuple[UtteranceSentiment, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "trend": self.trend,
+            "utterances": [
+                {"start": round(u.start, 3), "end": round(u.end, 3), "label": u.label}
+                for u in self.utterances
+            ],
+        }
+
+
+def speaker_sentiment(
+    transcript: Transcript, speaker: Speaker, model: SentimentModel, *, content_ends_at: float | None = None
+) -> SpeakerSentiment:
+    """Label every utterance of `speaker` and summarise the trajectory.
+
+    `content_ends_at` (seconds) marks where the closing formalities begin (the agent's offer of further
+    help): the `end` label is taken from the last utterance before it, because the reply to "anything
+    else?" ("no, that is all") is formulaic and says nothing about how the caller feels.
+    """
+    segments = transcript.by_speaker(speaker)
+    labels = model.predict([s.text for s in segments]) if segments else []
+    utterances = tuple(
+        UtteranceSentiment(s.start, s.end, s.text, label) for s, label in zip(segments, labels, strict=True)
+    )
+    if not utterances:
+        return SpeakerSentiment(None, None, 0, ())
+    content = [u for u in utterances if content_ends_at is None or u.start < content_ends_at] or list(
+        utterances
+    )
+    first, last = utterances[0].label, content[-1].label
+    return SpeakerSentiment(first, last, LABEL_VALUE[last] - LABEL_VALUE[first], utterances)

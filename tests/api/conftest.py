@@ -1,0 +1,59 @@
+"""API fixtures: an app on its own SQLite file, users of every role, and a worker sharing the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from callqa.settings import Settings
+from callqa.users import create_user
+from models import Agent, make_engine, make_session_factory
+from models.migrate import upgrade_database
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class ApiEnv:
+    client: TestClient
+    settings: Settings
+    factory: sessionmaker[Session]
+    agent_id: int
+    other_agent_id: int
+
+    def token(self, username: str) -> dict[str, str]:
+        resp = self.client.post("/api/auth/token", data={"username": username, "password": PASSWORD})
+        assert resp.status_code == 200, resp.text
+        return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[ApiEnv]:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        embedded_worker=False,
+        secret_key="test-secret",
+        max_upload_mb=2,
+    )
+    upgrade_database(settings.db_url)
+    factory = make_session_factory(make_engine(settings.db_url))
+    with factory() as s:
+        tom, ann = Agent(name="Tom Baker"), Agent(name="Ann Lee")
+        s.add_all([tom, ann])
+        s.flush()
+        create_user(s, username="admin", password=PASSWORD, role="admin")
+        create_user(s, username="qa", password=PASSWORD, role="qa")
+        create_user(s, username="tom", password=PASSWORD, role="agent", agent_id=tom.id)
+        create_user(s, username="ann", password=PASSWORD, role="agent", agent_id=ann.id)
+        s.commit()
+        ids = (tom.id, ann.id)
+    app = create_app(settings, session_factory=factory)
+    with TestClient(app) as client:
+        yield ApiEnv(client, settings, factory, *ids)

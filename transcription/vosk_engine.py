@@ -1,0 +1,79 @@
+"""Vosk (Kaldi) recognizer: one Model per process, one KaldiRecognizer per channel decode.
+
+Audio is fed at its native rate (Vosk resamples internally to the model's rate), in 0.5 s chunks, so a
+long recording is decoded in bounded memory and word times come straight from the decoder.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import vosk
+
+from transcription.exceptions import ModelNotFoundError
+from transcription.model_store import model_label
+from transcription.recognizer import FloatArray, Utterance, Word
+
+_MODELS: dict[Path, vosk.Model] = {}
+_MODELS_LOCK = threading.Lock()
+CHUNK_S = 0.5
+
+vosk.SetLogLevel(-1)
+
+
+def load_vosk_model(model_path: Path) -> vosk.Model:
+    """The process-wide Model for `model_path` (loaded on first use, then shared)."""
+    key = model_path.resolve()
+    with _MODELS_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            if not (key / "am").is_dir() and not (key / "final.mdl").exists():
+                raise ModelNotFoundError(f"{model_path} is not a Vosk model directory (no am/ inside)")
+            model = vosk.Model(str(key))
+            _MODELS[key] = model
+        return model
+
+
+def _utterance(result: dict[str, Any]) -> Utterance | None:
+    words = tuple(
+        Word(text=w["word"], start=float(w["start"]), end=float(w["end"]), conf=float(w.get("conf", 1.0)))
+        for w in result.get("result", [])
+    )
+    if not words:
+        return None
+    return Utterance(
+        start=words[0].start,
+        end=words[-1].end,
+        text=" ".join(w.text for w in words),
+        words=words,
+        confidence=float(np.mean([w.conf for w in words])),
+    )
+
+
+class VoskRecognizer:
+    """`Recognizer` backed by a Vosk model directory."""
+
+    def __init__(self, model_path: Path) -> None:
+        self.model_path = model_path
+        self.name = f"vosk:{model_label(model_path)}"
+        self._model = load_vosk_model(model_path)
+
+    def transcribe(self, samples: FloatArray, sample_rate: int) -> list[Utterance]:
+        rec = vosk.KaldiRecognizer(self._model, float(sample_rate))
+        rec.SetWords(True)
+        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+        step = max(1, int(CHUNK_S * sample_rate))
+        utterances: list[Utterance] = []
+        for begin in range(0, pcm.size, step):
+            if rec.AcceptWaveform(pcm[begin : begin + step].tobytes()):
+                utt = _utterance(json.loads(rec.Result()))
+                if utt:
+                    utterances.append(utt)
+        final = _utterance(json.loads(rec.FinalResult()))
+        if final:
+            utterances.append(final)
+        return utterances
