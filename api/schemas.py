@@ -51,7 +51,7 @@ class CallRead(ORMModel):
     error: str | None
     started_at: datetime
     recording: RecordingRead | None
-    score: float | None = None
+    total_score: float | None = None
 
 
 class WordRead(BaseModel):

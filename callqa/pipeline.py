@@ -8,6 +8,7 @@ worker reuses the same code before persisting.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,8 @@ class CallAnalyzer:
                     vosk_model_path=s.vosk_model_path,
                     whisper_model_path=s.whisper_model_path,
                     threads=s.asr_threads,
+                    whisper_beam_size=s.whisper_beam_size,
+                    whisper_vad=s.whisper_vad,
                 )
             return self._recognizer
 
@@ -97,11 +100,14 @@ class CallAnalyzer:
             self._settings.script_path, company=company or self._settings.company, agent_name=agent_name
         )
 
-    def transcribe(self, path: Path, *, agent_channel: int | None = None) -> Transcript:
+    def transcribe(
+        self, path: Path, *, agent_channel: int | None = None, hints: Sequence[str] = ()
+    ) -> Transcript:
+        """Decode `path`; `hints` (company, agent name) bias engines that support it."""
         audio = load_call_audio(path, max_duration_s=self._settings.max_duration_s)
         channel = self._settings.agent_channel if agent_channel is None else agent_channel
         return transcribe_call(
-            audio, self.recognizer, agent_channel=channel, language=self._settings.language
+            audio, self.recognizer, agent_channel=channel, language=self._settings.language, hints=hints
         )
 
     def analyze_transcript(
@@ -127,7 +133,9 @@ class CallAnalyzer:
         agent_name: str | None = None,
         agent_channel: int | None = None,
     ) -> CallResult:
-        transcript = self.transcribe(path, agent_channel=agent_channel)
+        company = company or self._settings.company
+        hints = [h for h in (company, agent_name) if h]
+        transcript = self.transcribe(path, agent_channel=agent_channel, hints=hints)
         analysis, score, script = self.analyze_transcript(transcript, company=company, agent_name=agent_name)
         return CallResult(
             file=str(path), transcript=transcript, analysis=analysis, score=score, script=script

@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     language: str = "en"
     vosk_model_path: Path | None = None
     whisper_model_path: Path | None = None
+    whisper_beam_size: int = Field(default=5, ge=1, le=10)
+    whisper_vad: bool = Field(
+        default=True, description="Skip non-speech before decoding (guards hallucination)."
+    )
     asr_threads: int = Field(default=0, description="CPU threads per decoder; 0 lets the engine decide.")
 
     script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")

@@ -40,4 +40,4 @@ def list_agent_scores(
     )
     if since is not None:
         stmt = stmt.where(Call.started_at >= since)
-    return [(call, score) for call, score in session.execute(stmt).tuples()]
+    return [(call, score) for call, score in session.execute(stmt)]

@@ -73,6 +73,8 @@ def build_recognizer(
     vosk_model_path: Path | None = None,
     whisper_model_path: Path | None = None,
     threads: int = 0,
+    whisper_beam_size: int = 5,
+    whisper_vad: bool = True,
 ) -> Recognizer:
     """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
     language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
@@ -96,4 +98,10 @@ def build_recognizer(
         raise ModelNotFoundError("; ".join([*errors, str(exc)])) from exc
     from transcription.whisper_engine import WhisperRecognizer
 
-    return WhisperRecognizer(path, language=language if language != "auto" else None, cpu_threads=threads)
+    return WhisperRecognizer(
+        path,
+        language=language if language != "auto" else None,
+        cpu_threads=threads,
+        beam_size=whisper_beam_size,
+        vad_filter=whisper_vad,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from transcription.audio import CallAudio, is_silent, split_legs
 from transcription.exceptions import SilentAudioError
 from transcription.recognizer import Recognizer, Segment, Speaker, Transcript, Utterance
@@ -38,7 +40,12 @@ def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -
 
 
 def transcribe_call(
-    audio: CallAudio, recognizer: Recognizer, *, agent_channel: int = 0, language: str = "en"
+    audio: CallAudio,
+    recognizer: Recognizer,
+    *,
+    agent_channel: int = 0,
+    language: str = "en",
+    hints: Sequence[str] = (),
 ) -> Transcript:
     """Run `recognizer` over each leg of `audio` and merge the results into one time-ordered transcript.
 
@@ -51,7 +58,7 @@ def transcribe_call(
         if is_silent(samples):
             continue
         heard.append(speaker)
-        for utterance in recognizer.transcribe(samples, audio.sample_rate):
+        for utterance in recognizer.transcribe(samples, audio.sample_rate, hints=hints):
             for part in split_at_pauses(utterance):
                 segments.append(
                     Segment(

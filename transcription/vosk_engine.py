@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,10 @@ class VoskRecognizer:
         self.name = f"vosk:{model_label(model_path)}"
         self._model = load_vosk_model(model_path)
 
-    def transcribe(self, samples: FloatArray, sample_rate: int) -> list[Utterance]:
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+    ) -> list[Utterance]:
+        # Vosk can only restrict the vocabulary to a grammar, not bias towards words: hints are unused.
         rec = vosk.KaldiRecognizer(self._model, float(sample_rate))
         rec.SetWords(True)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")

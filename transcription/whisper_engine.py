@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import librosa
@@ -44,7 +45,7 @@ class WhisperRecognizer:
         language: str | None = "en",
         compute_type: str = "int8",
         cpu_threads: int = 0,
-        beam_size: int = 1,
+        beam_size: int = 5,
         vad_filter: bool = True,
     ) -> None:
         self.name = f"faster-whisper:{model_label(model_path)}"
@@ -53,7 +54,9 @@ class WhisperRecognizer:
         self._beam_size = beam_size
         self._vad_filter = vad_filter
 
-    def transcribe(self, samples: FloatArray, sample_rate: int) -> list[Utterance]:
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+    ) -> list[Utterance]:
         audio = (
             samples
             if sample_rate == WHISPER_SR
@@ -67,6 +70,8 @@ class WhisperRecognizer:
             vad_filter=self._vad_filter,
             # Calls are short turns; conditioning on earlier text is what makes whisper loop on silence.
             condition_on_previous_text=False,
+            # Company and agent names are what tiny models garble most; hotwords bias the beam towards them.
+            hotwords=", ".join(hints) if hints else None,
         )
         utterances: list[Utterance] = []
         previous = ""

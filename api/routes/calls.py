@@ -33,7 +33,7 @@ def visible_call(session: SessionDep, user: User, call_id: int) -> Call:
 
 def call_read(call: Call) -> CallRead:
     read = CallRead.model_validate(call)
-    read.score = call.score.total if call.score else None
+    read.total_score = call.score.total if call.score else None
     return read
 
 
