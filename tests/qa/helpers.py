@@ -1,0 +1,29 @@
+"""Typed helpers to build hand-made transcripts for QA tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from transcription.recognizer import Segment, Speaker, Transcript, Word
+
+Turn = tuple[Speaker, float, float, str]
+
+
+def make_transcript(turns: list[Turn], *, duration_s: float | None = None, conf: float = 0.95) -> Transcript:
+    """Segments with evenly spread word times (as an engine would give) from (speaker, start, end, text)."""
+    segments = []
+    for speaker, start, end, text in turns:
+        tokens = text.split()
+        step = (end - start) / max(1, len(tokens))
+        words = tuple(Word(t, start + i * step, start + (i + 1) * step, conf) for i, t in enumerate(tokens))
+        segments.append(Segment(speaker, start, end, text, words, conf))
+    end_time = max((t[2] for t in turns), default=0.0)
+    return Transcript(tuple(segments), duration_s or end_time + 1.0)
+
+
+def reference_transcript(label_file: Path) -> tuple[Transcript, dict[str, object]]:
+    """A dev-set call's reference turns as a transcript, with its labels."""
+    data = json.loads(label_file.read_text())
+    turns: list[Turn] = [(t["speaker"], t["start"], t["end"], t["text"]) for t in data["turns"] if t["text"]]
+    return make_transcript(turns, duration_s=data["duration_s"]), data["labels"]

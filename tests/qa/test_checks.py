@@ -1,0 +1,112 @@
+"""Greeting and closing checks: pass, fail per missing element, paraphrase, ASR-garbled, late, absent."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.checks import run_checks
+from qa.script import load_script
+from tests.qa.helpers import make_transcript
+
+CLOSING = [
+    ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
+    ("caller", 32.5, 33.5, "No, thanks."),
+    ("agent", 34.0, 37.0, "Thank you for calling Northwind Energy, have a nice day, goodbye."),
+]
+
+
+def _greeting(text: str, start: float = 0.5) -> bool:
+    transcript = make_transcript([("agent", start, start + 4.0, text), *CLOSING])
+    return run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"].passed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Good morning, Northwind Energy, my name is Dana, how can I help you?",
+        "Thank you for calling Northwind Energy, this is Dana speaking.",
+        "Welcome to Northwind Energy, you're speaking with Dana, what can I do for you?",
+        "Hi, Northwind Energy, Dana here, how may I help?",
+        "good mourning north wind energy my names dana how can i help",  # ASR-garbled
+    ],
+)
+def test_compliant_greetings_pass(text: str) -> None:
+    assert _greeting(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("Good morning, my name is Dana, how can I help you?", "company"),
+        ("Good morning, Northwind Energy, how can I help you?", "self_id"),
+        ("Northwind Energy, my name is Dana.", "salutation"),
+        ("Yeah, what is it?", "salutation"),
+    ],
+)
+def test_incomplete_greetings_fail_naming_the_missing_element(text: str, missing: str) -> None:
+    transcript = make_transcript([("agent", 0.5, 4.0, text), *CLOSING])
+    result = run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"]
+    assert not result.passed and missing in result.missing
+    assert result.state in ("fail", "uncertain")
+
+
+def test_late_greeting_fails() -> None:
+    assert not _greeting("Good morning, Northwind Energy, my name is Dana.", start=24.0)
+
+
+def test_greeting_evidence_has_words_and_times() -> None:
+    transcript = make_transcript([("agent", 2.0, 6.0, "Hello Northwind Energy my name is Dana"), *CLOSING])
+    result = run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"]
+    evidence = {e.name: e.evidence for e in result.elements}
+    assert evidence["company"] is not None and evidence["company"].text == "northwind energy"
+    assert 2.0 <= evidence["company"].start < evidence["company"].end <= 6.0
+    assert result.state == "pass"
+
+
+def test_caller_speech_never_satisfies_the_agent_greeting() -> None:
+    transcript = make_transcript(
+        [("caller", 0.5, 4.0, "Hello Northwind Energy, my name is Dana"), ("agent", 5.0, 6.0, "Yes?")]
+    )
+    assert not run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"].passed
+
+
+def test_company_is_judged_structurally_when_not_configured() -> None:
+    script = load_script(None)
+    named = make_transcript([("agent", 0.5, 4.0, "Hello, Zephyr Mobile, my name is Dana, how can I help?")])
+    unnamed = make_transcript([("agent", 0.5, 4.0, "Hello, my name is Dana, how can I help?")])
+    after = make_transcript([("agent", 0.5, 4.0, "Good morning, my name is Dana from Zephyr Mobile.")])
+    assert run_checks(named, script)["greeting"].passed
+    assert not run_checks(unnamed, script)["greeting"].passed
+    assert run_checks(after, script)["greeting"].passed
+
+
+@pytest.mark.parametrize(
+    ("closing", "passed", "missing"),
+    [
+        (CLOSING, True, None),
+        (
+            [
+                ("agent", 30.0, 32.0, "Can I help you with anything else today?"),
+                ("agent", 33, 34, "Take care, bye."),
+            ],
+            False,
+            "thanks",
+        ),
+        ([("agent", 30.0, 33.0, "Thanks for calling Northwind Energy, goodbye.")], False, "offer_help"),
+        ([("agent", 30.0, 31.0, "Okay.")], False, "goodbye"),
+    ],
+)
+def test_closing(closing: list, passed: bool, missing: str | None) -> None:
+    transcript = make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking."), *closing])
+    result = run_checks(transcript, load_script(None, company="Northwind Energy"))["closing"]
+    assert result.passed is passed
+    if missing:
+        assert missing in result.missing
+
+
+def test_low_asr_confidence_makes_the_verdict_uncertain() -> None:
+    transcript = make_transcript(
+        [("agent", 0.5, 4.0, "Hello Northwind Energy, my name is Dana"), *CLOSING], conf=0.3
+    )
+    result = run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"]
+    assert result.passed and result.state == "uncertain"

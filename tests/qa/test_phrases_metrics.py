@@ -1,0 +1,102 @@
+"""Forbidden phrases, empathy, dead air, talk statistics and sentiment on hand-made transcripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.exceptions import ScriptError
+from qa.metrics import find_dead_air, talk_stats
+from qa.phrases import find_agent_phrases, find_violations, load_empathy_phrases, load_forbidden_phrases
+from qa.script import load_script
+from qa.sentiment import VaderSentiment, speaker_sentiment
+from tests.qa.helpers import make_transcript
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Well, you should have read the terms.", "blame_customer"),
+        ("Honestly that is your own fault.", "blame_customer"),
+        ("Sorry, that's not my department.", "blame_shifting"),
+        ("That is not my job, talk to someone else.", "blame_shifting"),
+        ("Calm down please.", "rude"),
+        ("Just listen to me for a second.", "rude"),
+    ],
+)
+def test_forbidden_phrases_by_category(text: str, category: str) -> None:
+    transcript = make_transcript([("agent", 1.0, 3.0, text)])
+    found = find_violations(transcript, load_forbidden_phrases(None))
+    assert category in {v.category for v in found}
+    assert all(1.0 <= v.start <= v.end <= 3.0 for v in found)
+
+
+def test_clean_call_and_caller_speech_have_no_violations() -> None:
+    transcript = make_transcript(
+        [
+            ("agent", 0.0, 3.0, "Let me check that for you, it will take effect within an hour."),
+            ("caller", 3.5, 5.0, "That is not my problem, calm down!"),
+        ]
+    )
+    assert find_violations(transcript, load_forbidden_phrases(None)) == []
+
+
+def test_empathy() -> None:
+    phrases = load_empathy_phrases(None)
+    kind = make_transcript([("agent", 0, 3, "I'm so sorry for the trouble, let me fix it.")])
+    cold = make_transcript([("agent", 0, 3, "Account number?")])
+    assert find_agent_phrases(kind, phrases).get("empathy")
+    assert not find_agent_phrases(cold, phrases).get("empathy")
+
+
+def test_dead_air_needs_ten_seconds_inside_the_call() -> None:
+    turns = [
+        ("agent", 0.0, 2.0, "Let me check."),
+        ("agent", 14.0, 16.0, "Done."),
+        ("caller", 25.0, 26.0, "Ok."),
+    ]
+    gaps = find_dead_air(make_transcript(turns, duration_s=60.0))
+    assert [(g.start, g.end) for g in gaps] == [(2.0, 14.0)]  # the 34 s of trailing silence is not inside
+    short = [("agent", 0.0, 2.0, "Let me check."), ("agent", 11.0, 12.0, "Done.")]
+    assert find_dead_air(make_transcript(short)) == []
+    assert len(find_dead_air(make_transcript(short), min_gap_s=8.0)) == 1
+
+
+def test_talk_stats_measure_overlap_and_ratio() -> None:
+    stats = talk_stats(make_transcript([("agent", 0.0, 4.0, "a b c d"), ("caller", 3.0, 5.0, "e f")]))
+    assert stats.agent_talk_s == pytest.approx(4.0)
+    assert stats.caller_talk_s == pytest.approx(2.0)
+    assert stats.overlap_s == pytest.approx(1.0)
+    assert stats.agent_talk_ratio == pytest.approx(4 / 6)
+
+
+def test_caller_end_sentiment_ignores_the_closing_pleasantry() -> None:
+    transcript = make_transcript(
+        [
+            ("caller", 0.0, 2.0, "My bill is wrong again, I am furious."),
+            ("caller", 10.0, 12.0, "This is useless, I am going to cancel."),
+            ("agent", 13.0, 15.0, "Is there anything else I can help you with?"),
+            ("caller", 15.5, 16.5, "No, that is all."),
+        ]
+    )
+    sentiment = speaker_sentiment(transcript, "caller", VaderSentiment(), content_ends_at=13.0)
+    assert (sentiment.start, sentiment.end) == ("neg", "neg")
+    assert len(sentiment.utterances) == 3
+
+
+def test_bad_files_raise_script_errors(tmp_path: Path) -> None:
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("checks: [unclosed")
+    with pytest.raises(ScriptError, match="not valid YAML"):
+        load_script(bad_yaml)
+    no_checks = tmp_path / "empty.yaml"
+    no_checks.write_text("id: x\nversion: 1\nchecks: {}\n")
+    with pytest.raises(ScriptError, match="no checks"):
+        load_script(no_checks)
+    unknown = tmp_path / "forbidden.yaml"
+    unknown.write_text("categories: {swearing: [darn]}\n")
+    with pytest.raises(ScriptError, match="unknown categories"):
+        load_forbidden_phrases(unknown)
+    with pytest.raises(ScriptError, match="cannot read"):
+        load_script(tmp_path / "missing.yaml")
