@@ -34,6 +34,8 @@ $(VENV)/.installed: pyproject.toml | system-deps
 
 install: system-deps $(VENV)/.installed
 
+# The demo calls are for the fictional company in callqa/demo_calls.yaml.
+demo: export CALLQA_COMPANY ?= Northwind Telecom
 demo: install
 	$(VENV)/bin/callqa db upgrade
 	$(VENV)/bin/callqa demo-data

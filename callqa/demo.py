@@ -17,10 +17,10 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.ingest import ingest_recording
+from callqa.ingest import ingest_recording, sha256_of
 from callqa.settings import Settings
 from callqa.users import create_user
-from models import Agent, AgentSkill, Skill, User, session_scope
+from models import Agent, AgentSkill, Recording, Skill, User, session_scope
 
 SAMPLE_RATE = 8000
 AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")
@@ -78,6 +78,8 @@ def create_demo_data(
                 call["turns"], AGENT_VOICES[i % len(AGENT_VOICES)], CALLER_VOICES[i % len(CALLER_VOICES)], wav
             )
         with session_scope(factory) as session:
+            if session.scalar(select(Recording.id).where(Recording.sha256 == sha256_of(wav))) is not None:
+                continue  # already ingested by an earlier `make demo`
             ingest_recording(
                 session,
                 source=wav,

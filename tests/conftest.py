@@ -17,9 +17,8 @@ from models import Agent, AgentSkill, Skill, make_engine
 from models.migrate import upgrade_database
 
 POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
+# CI and developers have shared/ beside the checkout.
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
-if not DEV_SET.is_dir():
-    DEV_SET = Path(__file__).resolve().parents[1] / ".." / "shared" / "dev-set"
 
 _BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

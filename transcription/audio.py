@@ -60,24 +60,15 @@ def is_silent(samples: FloatArray, threshold_dbfs: float = SILENCE_DBFS) -> bool
 
 
 def _decode(path: Path) -> tuple[FloatArray, int, str]:
+    """Decode with libsndfile (WAV PCM/mu-law/A-law, FLAC, OGG/Vorbis, MP3 since libsndfile 1.1)."""
     try:
         with sf.SoundFile(str(path)) as fh:
             data = fh.read(dtype="float32", always_2d=True)
             return np.ascontiguousarray(data.T), int(fh.samplerate), str(fh.format).lower()
-    except (sf.LibsndfileError, RuntimeError, TypeError):
-        pass  # not a container libsndfile knows (e.g. some MP3s): try the audioread/ffmpeg path below
-    try:
-        data, sr = librosa.load(str(path), sr=None, mono=False, dtype=np.float32)
-    except Exception as exc:  # librosa surfaces many backend-specific error types
-        raise UnreadableAudioError(
-            f"{path.name}: not a readable audio file ({exc.__class__.__name__})"
-        ) from exc
-    data2d = data[np.newaxis, :] if data.ndim == 1 else data
-    return (
-        np.ascontiguousarray(data2d, dtype=np.float32),
-        int(sr),
-        path.suffix.lstrip(".").lower() or "unknown",
-    )
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        # libsndfile's message embeds the full path; keep only the reason (paths are not for clients).
+        reason = str(exc).rsplit(": ", 1)[-1].strip(" .")
+        raise UnreadableAudioError(f"{path.name}: not a readable audio file ({reason})") from exc
 
 
 def load_call_audio(

@@ -35,12 +35,17 @@ def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
-    calls = sorted((DEV_SET / "calls").glob("*.wav"))[:2]
-    if not calls:
-        pytest.skip("shared/dev-set not present")
-    proc = _analyze(*map(str, calls))
+    # Greeting: full / late / no company / no self-id; closing: absent / no offer / full / no thanks.
+    names = ["public-11-000", "public-11-003", "public-11-004", "public-11-006", "public-11-008"]
+    calls = [DEV_SET / "calls" / f"{name}.wav" for name in names]
+    proc = _analyze("--company", "Bluebird Bank", *map(str, calls[:2]))
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    for name in names[2:]:
+        company = json.loads((DEV_SET / "calls" / f"{name}.json").read_text())["labels"]["company"]
+        one = _analyze("--company", company, str(DEV_SET / "calls" / f"{name}.wav"))
+        assert one.returncode == 0, one.stderr
+        rows.append(json.loads(one.stdout))
     assert len(rows) == len(calls)
     for row, wav in zip(rows, calls, strict=True):
         labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
@@ -52,7 +57,11 @@ def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
         assert isinstance(row["checks"]["closing"]["passed"], bool)
         assert row["sentiment"]["caller"]["end"] in {"pos", "neu", "neg"}
         assert 0 <= row["score"] <= 100
-        assert row["checks"]["greeting"]["passed"] == labels["greeting"]
+        assert row["checks"]["greeting"]["passed"] == labels["greeting"], (
+            wav.name,
+            row["checks"]["greeting"],
+        )
+        assert row["checks"]["closing"]["passed"] == labels["closing"], (wav.name, row["checks"]["closing"])
 
 
 def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
