@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from callqa.jobs import enqueue
 from models import Agent, Call, Recording
 from transcription.audio import load_call_audio
+from transcription.exceptions import AudioError
 
 SUPPORTED_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga"})
 PROCESS_CALL = "process_call"
@@ -68,7 +69,12 @@ def ingest_recording(
         )
     if agent_id is not None and session.get(Agent, agent_id) is None:
         raise AgentNotFoundError(f"agent {agent_id} does not exist")
-    audio = load_call_audio(source, max_duration_s=max_duration_s)
+    display = safe_display_name(original_filename or source.name) or "recording"
+    try:
+        audio = load_call_audio(source, max_duration_s=max_duration_s)
+    except AudioError as exc:
+        # Uploads are decoded from a temporary file: report the name the user knows.
+        raise type(exc)(str(exc).replace(source.name, display)) from exc
 
     recordings_dir.mkdir(parents=True, exist_ok=True)
     stored = recordings_dir / f"{uuid.uuid4().hex}{suffix}"
@@ -76,7 +82,7 @@ def ingest_recording(
     call = Call(agent_id=agent_id, caller_number=caller_number, language=language, status="queued")
     call.recording = Recording(
         path=str(stored.resolve()),
-        original_filename=safe_display_name(original_filename or source.name),
+        original_filename=display,
         format=audio.source_format,
         sample_rate=audio.sample_rate,
         channels=int(audio.channels.shape[0]),
