@@ -7,7 +7,7 @@ import logging
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,7 +20,9 @@ app = typer.Typer(help="callqa: offline call-center routing and quality assuranc
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Login users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+train_app = typer.Typer(help="Train the learned models.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+app.add_typer(train_app, name="train")
 
 err = Console(stderr=True)
 out = Console()
@@ -106,6 +108,9 @@ def evaluate(
         Path | None, typer.Option(help="Reuse `analyze --json` output (JSONL) instead of re-analyzing.")
     ] = None,
     save: Annotated[Path | None, typer.Option(help="Write the analyze output (JSONL) here.")] = None,
+    requalify: Annotated[
+        bool, typer.Option(help="With --results: re-run QA and scoring on its transcripts (no ASR).")
+    ] = False,
 ) -> None:
     """Precision/recall/F1 per verdict against labelled calls, with the misses listed."""
     from callqa.evaluation import evaluate_calls, format_report
@@ -115,6 +120,8 @@ def evaluate(
         for line in results.read_text().splitlines():
             row = json.loads(line)
             analyses[Path(row["file"]).stem] = row
+        if requalify:
+            analyses = _requalify(directory, analyses)
     else:
         from callqa.pipeline import CallAnalyzer
 
@@ -132,6 +139,60 @@ def evaluate(
             save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
     report = evaluate_calls(directory, analyses)
     out.print(format_report(report))
+
+
+def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    from callqa.pipeline import CallAnalyzer, CallResult, transcript_from_contract
+
+    analyzer = CallAnalyzer(get_settings())
+    fresh = {}
+    for stem, row in analyses.items():
+        labels = json.loads((directory / f"{stem}.json").read_text())["labels"]
+        transcript = transcript_from_contract(row)
+        analysis, score, script = analyzer.analyze_transcript(transcript, company=labels.get("company"))
+        fresh[stem] = CallResult(row["file"], transcript, analysis, score, script).to_contract()
+    return fresh
+
+
+@train_app.command("sentiment")
+def train_sentiment_cmd(
+    data: Annotated[
+        Path | None, typer.Option(help="label<TAB>speaker<TAB>text; default: packaged data.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/sentiment.joblib.")
+    ] = None,
+) -> None:
+    """Train the sentiment classifier (reproducible: same data and sklearn version, same model)."""
+    from qa.sentiment_model import train_sentiment
+
+    model = train_sentiment(data)
+    target = output or get_settings().sentiment_artifact
+    model.save(target)
+    out.print(
+        f"trained on {model.n_samples} utterances (data sha256 {model.data_sha256[:12]}, "
+        f"scikit-learn {model.sklearn_version}) -> {target}"
+    )
+
+
+@app.command("eval-sentiment")
+def eval_sentiment(
+    file: Annotated[Path, typer.Argument(help="label<TAB>speaker<TAB>text, labels pos/neu/neg.")],
+) -> None:
+    """Macro-F1 of the trained model on a labelled file, beside the VADER baseline."""
+    from sklearn.metrics import classification_report, f1_score
+
+    from callqa.pipeline import sentiment_model
+    from qa.sentiment import VaderSentiment
+    from qa.sentiment_model import read_labelled
+
+    texts, labels, _ = read_labelled(file)
+    model = sentiment_model(get_settings())
+    for name, predictor in ((model.name, model), ("vader", VaderSentiment())):
+        predicted = predictor.predict(texts)
+        macro = f1_score(labels, predicted, average="macro")
+        out.print(f"[bold]{name}[/bold]: macro-F1 {macro:.3f} on {len(texts)} utterances")
+        out.print(classification_report(labels, predicted, digits=3, zero_division=0))
 
 
 @app.command()

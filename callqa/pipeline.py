@@ -17,12 +17,13 @@ from callqa.settings import Settings
 from qa.analysis import CallAnalysis, analyze_transcript
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script
-from qa.sentiment import SentimentModel, VaderSentiment
+from qa.sentiment import SentimentModel
+from qa.sentiment_model import load_sentiment, train_sentiment
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
 from transcription.audio import load_call_audio
 from transcription.model_store import build_recognizer
 from transcription.pipeline import transcribe_call
-from transcription.recognizer import Recognizer, Transcript
+from transcription.recognizer import Recognizer, Segment, Transcript, Word
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,34 @@ def transcript_segment_dict(segment: Any) -> dict[str, Any]:
     }
 
 
+def transcript_from_contract(row: dict[str, Any]) -> Transcript:
+    """Rebuild a `Transcript` from a `callqa analyze --json` object (to re-run QA without ASR)."""
+    segments = tuple(
+        Segment(
+            speaker=seg["speaker"],
+            start=float(seg["start"]),
+            end=float(seg["end"]),
+            text=seg["text"],
+            words=tuple(
+                Word(w["text"], float(w["start"]), float(w["end"]), float(w.get("conf", 1.0)))
+                for w in seg.get("words", [])
+            ),
+            confidence=float(seg.get("confidence", 1.0)),
+        )
+        for seg in row["transcript"]
+    )
+    return Transcript(segments, float(row["duration_s"]), engine=str(row.get("engine", "")))
+
+
+def sentiment_model(settings: Settings) -> SentimentModel:
+    """The trained artifact when `callqa train sentiment` has written one, else a model fitted now from
+    the packaged training data (a second or so; same data, same result)."""
+    artifact = settings.sentiment_artifact
+    if artifact.is_file():
+        return load_sentiment(artifact)
+    return train_sentiment(None)
+
+
 class CallAnalyzer:
     """Runs the whole pipeline for recordings, configured from `Settings` (plus per-call overrides)."""
 
@@ -75,7 +104,7 @@ class CallAnalyzer:
         self._lock = threading.Lock()
         self.forbidden: PhraseSet = load_forbidden_phrases(None)
         self.empathy: PhraseSet = load_empathy_phrases(None)
-        self.sentiment: SentimentModel = VaderSentiment()
+        self.sentiment: SentimentModel = sentiment_model(settings)
         self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
 
     @property

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     asr_threads: int = Field(default=0, description="CPU threads per decoder; 0 lets the engine decide.")
 
+    sentiment_model_path: Path | None = Field(
+        default=None, description="Trained sentiment artifact; default data_dir/models/sentiment.joblib."
+    )
     script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")
     scorecard_path: Path | None = None
     company: str | None = Field(default=None, description="Company name filled into the script.")
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'callqa.db').resolve()}"
+
+    @property
+    def sentiment_artifact(self) -> Path:
+        return self.sentiment_model_path or self.data_dir / "models" / "sentiment.joblib"
 
     @property
     def recordings_dir(self) -> Path:

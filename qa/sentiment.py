@@ -19,7 +19,10 @@ LABEL_VALUE: dict[str, int] = {"neg": -1, "neu": 0, "pos": 1}
 
 
 class SentimentModel(Protocol):
-    name: str
+    @property
+    def name(self) -> str:
+        """Identifies the model version in stored results."""
+        ...
 
     def predict(self, texts: Sequence[str]) -> list[Label]: ...
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +75,28 @@ def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [r["file"] for r in rows] == [str(bad), str(missing)]
     assert all(r["error"] for r in rows)
+
+
+def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(tmp_path: Path) -> None:
+    artifact = tmp_path / "sentiment.joblib"
+    trained = subprocess.run(
+        [sys.executable, "-m", "callqa", "train", "sentiment", "--out", str(artifact)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert trained.returncode == 0, trained.stderr
+    assert artifact.is_file()
+    assert "scikit-learn" in trained.stdout and "sha256" in trained.stdout
+
+    evaluated = subprocess.run(
+        [sys.executable, "-m", "callqa", "eval-sentiment", str(DEV_SET / "sentiment-dev.tsv")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CALLQA_SENTIMENT_MODEL_PATH": str(artifact)},
+    )
+    assert evaluated.returncode == 0, evaluated.stderr
+    scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
+    assert set(scores) == {"vader", next(k for k in scores if k.startswith("sklearn-logreg:"))}
+    assert float(scores["vader"]) < max(float(v) for v in scores.values())

@@ -1,0 +1,81 @@
+"""The scikit-learn sentiment model: training, provenance, artifact round-trip, refusal of stale artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import pytest
+from sklearn.metrics import f1_score
+
+from qa.exceptions import ScriptError
+from qa.sentiment import VaderSentiment
+from qa.sentiment_model import load_sentiment, read_labelled, train_sentiment
+from tests.conftest import DEV_SET
+
+
+@pytest.fixture(scope="module")
+def model():  # type: ignore[no-untyped-def]
+    return train_sentiment(None)
+
+
+def test_packaged_training_data_never_contains_the_measurement_file() -> None:
+    train, _, _ = read_labelled(None)
+    dev, _, _ = read_labelled(DEV_SET / "sentiment-dev.tsv")
+    normalise = {t.lower().strip(" .!?") for t in train}
+    assert not normalise & {t.lower().strip(" .!?") for t in dev}
+
+
+def test_model_records_its_training_data_and_library_version(model) -> None:  # type: ignore[no-untyped-def]
+    import sklearn
+
+    _, _, digest = read_labelled(None)
+    assert model.data_sha256 == digest
+    assert model.sklearn_version == sklearn.__version__
+    assert model.n_samples > 300
+    assert model.name.endswith(digest[:12])
+
+
+def test_predicts_polarity_of_unseen_call_center_utterances(model) -> None:  # type: ignore[no-untyped-def]
+    texts = [
+        "This is the fourth time I've rung and it's still broken, I'm livid.",
+        "Could you tell me the opening hours of the Leeds branch?",
+        "That's sorted everything, thank you ever so much.",
+        "Oh fantastic, yet another bill I didn't expect.",
+    ]
+    assert model.predict(texts) == ["neg", "neu", "pos", "neg"]
+    assert model.predict([]) == []
+
+
+def test_beats_vader_on_the_dev_file_it_never_saw(model) -> None:  # type: ignore[no-untyped-def]
+    texts, labels, _ = read_labelled(DEV_SET / "sentiment-dev.tsv")
+    ours = f1_score(labels, model.predict(texts), average="macro")
+    vader = f1_score(labels, VaderSentiment().predict(texts), average="macro")
+    assert ours >= 0.85
+    assert ours > vader
+
+
+def test_artifact_round_trip_predicts_the_same(model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "models" / "sentiment.joblib"
+    model.save(path)
+    loaded = load_sentiment(path)
+    sample = ["I am so angry", "thanks a lot", "my account number is one two three"]
+    assert loaded.predict(sample) == model.predict(sample)
+    assert loaded.data_sha256 == model.data_sha256
+
+
+def test_artifact_from_another_sklearn_version_is_refused(model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "old.joblib"
+    model.save(path)
+    state = joblib.load(path)
+    state["sklearn_version"] = "0.24.0"
+    joblib.dump(state, path)
+    with pytest.raises(ScriptError, match="callqa train sentiment"):
+        load_sentiment(path)
+
+
+def test_malformed_training_file_names_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("label\tspeaker\ttext\npos\tcaller\tfine\nhappy\tcaller\tnot a label\n")
+    with pytest.raises(ScriptError, match=r"bad\.tsv:3"):
+        read_labelled(bad)
