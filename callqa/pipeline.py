@@ -15,6 +15,7 @@ from typing import Any
 
 from callqa.settings import Settings
 from qa.analysis import CallAnalysis, analyze_transcript
+from qa.intents import IntentModel, train_intents
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script
 from qa.sentiment import SentimentModel
@@ -105,6 +106,7 @@ class CallAnalyzer:
         self.forbidden: PhraseSet = load_forbidden_phrases(None)
         self.empathy: PhraseSet = load_empathy_phrases(None)
         self.sentiment: SentimentModel = sentiment_model(settings)
+        self.intents: IntentModel = train_intents(None)
         self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
 
     @property
@@ -151,6 +153,8 @@ class CallAnalyzer:
             self.empathy,
             sentiment_model=self.sentiment,
             dead_air_min_s=self._settings.dead_air_min_s,
+            intent_model=self.intents,
+            intent_threshold=self._settings.intent_threshold,
         )
         return analysis, score_call(analysis, self.scorecard), script
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.checks import CheckResult, run_checks
+from qa.intents import IntentModel, find_intents
 from qa.matching import Match
 from qa.metrics import Gap, TalkStats, find_dead_air, talk_stats
-from qa.phrases import PhraseSet, Violation, find_agent_phrases, find_violations
+from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
 from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
 from transcription.recognizer import Transcript
@@ -23,6 +24,7 @@ class CallAnalysis:
     talk: TalkStats
     sentiment: dict[str, SpeakerSentiment]
     sentiment_model: str
+    intent_model: str = ""
 
     @property
     def has_empathy(self) -> bool:
@@ -43,6 +45,7 @@ class CallAnalysis:
             "talk": self.talk.to_dict(),
             "sentiment": {speaker: s.to_dict() for speaker, s in self.sentiment.items()},
             "sentiment_model": self.sentiment_model,
+            "intent_model": self.intent_model,
         }
 
 
@@ -54,16 +57,28 @@ def analyze_transcript(
     *,
     sentiment_model: SentimentModel,
     dead_air_min_s: float = 10.0,
+    intent_model: IntentModel | None = None,
+    intent_threshold: float = 0.6,
 ) -> CallAnalysis:
-    """Run every check on a call transcript. Pure: no I/O."""
+    """Run every check on a call transcript. Pure: no I/O.
+
+    With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
+    probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed).
+    """
     checks = run_checks(transcript, script)
     closing = checks.get("closing")
     offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
     content_end = offer.start if offer is not None else None
+    learned = (
+        find_intents(transcript, intent_model, (*CATEGORIES, "empathy"), threshold=intent_threshold)
+        if intent_model is not None
+        else {}
+    )
+    empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])
     return CallAnalysis(
         checks=checks,
-        violations=find_violations(transcript, forbidden),
-        empathy=find_agent_phrases(transcript, empathy).get("empathy", []),
+        violations=find_violations(transcript, forbidden, learned),
+        empathy=empathy_found,
         dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s),
         talk=talk_stats(transcript),
         sentiment={
@@ -71,4 +86,5 @@ def analyze_transcript(
             "agent": speaker_sentiment(transcript, "agent", sentiment_model, content_ends_at=content_end),
         },
         sentiment_model=sentiment_model.name,
+        intent_model=intent_model.name if intent_model is not None else "",
     )

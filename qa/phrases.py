@@ -31,6 +31,8 @@ class Violation:
     text: str
     matched_phrase: str
     score: float
+    source: str = "phrase"
+    """`phrase` (fuzzy match of a listed phrase) or `model` (the sentence classifier)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +42,7 @@ class Violation:
             "text": self.text,
             "phrase": self.matched_phrase,
             "score": round(self.score, 1),
+            "source": self.source,
         }
 
 
@@ -87,11 +90,35 @@ def find_agent_phrases(transcript: Transcript, phrases: PhraseSet) -> dict[str, 
     return found
 
 
-def find_violations(transcript: Transcript, phrases: PhraseSet) -> list[Violation]:
-    """Forbidden phrases the agent said, in time order."""
+def merge_matches(listed: dict[str, list[Match]], learned: dict[str, list[Match]]) -> dict[str, list[Match]]:
+    """Phrase-list matches plus classifier hits that no phrase match of the same group overlaps."""
+    merged = {group: list(matches) for group, matches in listed.items()}
+    for group, hits in learned.items():
+        kept = merged.setdefault(group, [])
+        for hit in hits:
+            if all(hit.end <= m.start or hit.start >= m.end for m in kept):
+                kept.append(hit)
+        kept.sort(key=lambda m: m.start)
+    return merged
+
+
+def find_violations(
+    transcript: Transcript, phrases: PhraseSet, learned: dict[str, list[Match]] | None = None
+) -> list[Violation]:
+    """Forbidden phrases the agent said (plus classifier hits in `learned`), in time order."""
+    found = merge_matches(find_agent_phrases(transcript, phrases), learned or {})
     violations = [
-        Violation(category, m.start, m.end, m.text, m.phrase, m.score)
-        for category, matches in find_agent_phrases(transcript, phrases).items()
+        Violation(
+            category,
+            m.start,
+            m.end,
+            m.text,
+            m.phrase,
+            m.score,
+            "model" if m.phrase.startswith("model:") else "phrase",
+        )
+        for category, matches in found.items()
+        if category in CATEGORIES
         for m in matches
     ]
     return sorted(violations, key=lambda v: v.start)

@@ -50,6 +50,8 @@ def transcribe_call(
     """Run `recognizer` over each leg of `audio` and merge the results into one time-ordered transcript.
 
     A silent leg is skipped (one-sided recordings happen); all legs silent raises SilentAudioError.
+    `hints` (company and agent names) go to the agent leg only: biasing the caller's leg towards them
+    makes small models hear the company name in the caller's unrelated words.
     """
     legs = split_legs(audio, agent_channel=agent_channel)
     segments: list[Segment] = []
@@ -58,7 +60,8 @@ def transcribe_call(
         if is_silent(samples):
             continue
         heard.append(speaker)
-        for utterance in recognizer.transcribe(samples, audio.sample_rate, hints=hints):
+        leg_hints = hints if speaker == "agent" else ()
+        for utterance in recognizer.transcribe(samples, audio.sample_rate, hints=leg_hints):
             for part in split_at_pauses(utterance):
                 segments.append(
                     Segment(

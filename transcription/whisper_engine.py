@@ -13,11 +13,14 @@ from pathlib import Path
 import librosa
 import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from transcription.model_store import model_label
 from transcription.recognizer import FloatArray, Utterance, Word
 
 WHISPER_SR = 16000
+WINDOW_S = 30.0  # whisper's input window
+PAD_S = 1.0  # audio kept around speech regions: VAD marks onsets late and clipped first words are lost
 _MODELS: dict[tuple[Path, str, int], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -57,43 +60,89 @@ class WhisperRecognizer:
     def transcribe(
         self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
     ) -> list[Utterance]:
-        audio = (
+        audio = np.ascontiguousarray(
             samples
             if sample_rate == WHISPER_SR
-            else librosa.resample(samples, orig_sr=sample_rate, target_sr=WHISPER_SR)
+            else librosa.resample(samples, orig_sr=sample_rate, target_sr=WHISPER_SR),
+            dtype=np.float32,
         )
+        regions = speech_regions(audio) if self._vad_filter else [(0.0, len(audio) / WHISPER_SR)]
+        utterances: list[Utterance] = []
+        i = 0
+        # Whisper sometimes ends a 30 s window early (more often with a hotword prompt) and would skip the
+        # rest of the window. Windows are cut from the real audio at speech regions (so word times need
+        # no remapping) and the next window starts at the first region the words did not reach.
+        while i < len(regions):
+            j = i
+            while j + 1 < len(regions) and regions[j + 1][1] - regions[i][0] <= WINDOW_S:
+                j += 1
+            begin = max(0.0, regions[i][0] - PAD_S)
+            end = min(len(audio) / WHISPER_SR, regions[j][1] + PAD_S)
+            window = audio[int(begin * WHISPER_SR) : int(end * WHISPER_SR)]
+            found = self._decode(window, begin, hints)
+            utterances.extend(found)
+            reached = max((u.end for u in found), default=None)
+            i = (
+                j + 1
+                if reached is None
+                else next((k for k in range(i + 1, j + 1) if regions[k][0] >= reached), j + 1)
+            )
+        return _drop_repeats(utterances)
+
+    def _decode(self, window: FloatArray, offset: float, hints: Sequence[str]) -> list[Utterance]:
+        """Utterances in one ≤ 30 s window; times shifted by `offset` seconds."""
         segments, _info = self._model.transcribe(
-            np.ascontiguousarray(audio, dtype=np.float32),
+            window,
             language=self._language,
             beam_size=self._beam_size,
             word_timestamps=True,
-            vad_filter=self._vad_filter,
+            vad_filter=False,
             # Calls are short turns; conditioning on earlier text is what makes whisper loop on silence.
             condition_on_previous_text=False,
             # Company and agent names are what tiny models garble most; hotwords bias the beam towards them.
             hotwords=", ".join(hints) if hints else None,
         )
         utterances: list[Utterance] = []
-        previous = ""
         for seg in segments:
             text = seg.text.strip()
             if not text or (seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0):
                 continue  # whisper's tell-tale of text invented for non-speech
-            if text == previous:
-                continue  # a repeated segment is a decoding loop, not speech
-            previous = text
             words = tuple(
-                Word(text=w.word.strip(), start=float(w.start), end=float(w.end), conf=float(w.probability))
+                Word(
+                    text=w.word.strip(),
+                    start=offset + float(w.start),
+                    end=offset + float(w.end),
+                    conf=float(w.probability),
+                )
                 for w in (seg.words or [])
                 if w.word.strip()
             )
             utterances.append(
                 Utterance(
-                    start=float(words[0].start if words else seg.start),
-                    end=float(words[-1].end if words else seg.end),
+                    start=words[0].start if words else offset + float(seg.start),
+                    end=words[-1].end if words else offset + float(seg.end),
                     text=text,
                     words=words,
                     confidence=min(1.0, math.exp(seg.avg_logprob)),
                 )
             )
         return utterances
+
+
+def speech_regions(audio: FloatArray) -> list[tuple[float, float]]:
+    """(start, end) seconds of speech in 16 kHz `audio` (Silero VAD as bundled with faster-whisper)."""
+    options = VadOptions(min_silence_duration_ms=500, speech_pad_ms=0, max_speech_duration_s=WINDOW_S - 2)
+    return [
+        (c["start"] / WHISPER_SR, c["end"] / WHISPER_SR)
+        for c in get_speech_timestamps(audio, options, sampling_rate=WHISPER_SR)
+    ]
+
+
+def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:
+    """Drops an utterance identical to the one before it: a decoding loop, not speech."""
+    kept: list[Utterance] = []
+    for u in utterances:
+        if kept and kept[-1].text == u.text:
+            continue
+        kept.append(u)
+    return kept

@@ -1,0 +1,160 @@
+"""A learned layer over the phrase lists: a scikit-learn classifier of agent sentences.
+
+Phrase lists catch the wording they list (and its ASR-garbled forms, via fuzzy matching); they miss
+paraphrases nobody wrote down ("that's billing's problem, not mine"). This classifier, trained on
+`qa/data/agent_intents_en.tsv` (sentences written for this project), labels each agent sentence as one
+of the forbidden categories, `empathy`, or `none`. Word n-grams carry meaning; character n-grams keep it
+robust to misrecognised words. Hits above a probability threshold become evidence like phrase matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from qa.exceptions import ScriptError
+from qa.matching import Match, normalize
+from transcription.recognizer import Segment, Transcript, Word
+
+DEFAULT_DATA = "agent_intents_en.tsv"
+NONE = "none"
+_SENTENCE_END = re.compile(r"[.?!]$")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """An agent sentence with its time span (s), lowest word confidence and segment index."""
+
+    text: str
+    start: float
+    end: float
+    conf: float
+    segment: int
+
+
+@dataclass
+class IntentModel:
+    """The fitted pipeline and the hash of the data it was fitted on (its version)."""
+
+    pipeline: Pipeline
+    data_sha256: str
+
+    @property
+    def name(self) -> str:
+        return f"intent-logreg:{self.data_sha256[:12]}"
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    def classify(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """(best label, its probability 0–1) per text."""
+        if not texts:
+            return []
+        probs = self.pipeline.predict_proba([" ".join(normalize(t)) for t in texts])
+        classes = self.labels
+        return [(classes[int(row.argmax())], float(row.max())) for row in probs]
+
+
+def read_intents(path: Path | None) -> tuple[list[str], list[str], str]:
+    """(texts, labels, sha256) from a `label<TAB>text` file (default: the packaged data)."""
+    raw = (
+        resources.files("qa").joinpath("data", DEFAULT_DATA).read_bytes()
+        if path is None
+        else path.read_bytes()
+    )
+    texts, labels = [], []
+    for lineno, row in enumerate(csv.reader(raw.decode("utf-8").splitlines(), delimiter="\t"), 1):
+        if lineno == 1 and row[:1] == ["label"]:
+            continue
+        if len(row) != 2 or not row[0] or not row[1].strip():
+            raise ScriptError(f"{path or DEFAULT_DATA}:{lineno}: expected label<TAB>text")
+        labels.append(row[0])
+        texts.append(" ".join(normalize(row[1])))
+    return texts, labels, hashlib.sha256(raw).hexdigest()
+
+
+def train_intents(path: Path | None = None, *, C: float = 10.0) -> IntentModel:
+    """Fit the sentence classifier (deterministic: same data, same model; well under a second)."""
+    texts, labels, digest = read_intents(path)
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ]
+    )
+    pipeline = Pipeline(
+        [("features", features), ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=5000))]
+    )
+    pipeline.fit(texts, labels)
+    return IntentModel(pipeline, digest)
+
+
+def agent_sentences(transcript: Transcript) -> list[Sentence]:
+    """The agent's speech cut into sentences (at sentence punctuation when the engine gives it)."""
+    sentences: list[Sentence] = []
+    for index, seg in enumerate(transcript.segments):
+        if seg.speaker != "agent":
+            continue
+        sentences.extend(_split(seg, index))
+    return sentences
+
+
+def _split(seg: Segment, index: int) -> list[Sentence]:
+    if not seg.words:
+        parts = [p for p in _SENTENCE_SPLIT.split(seg.text.strip()) if p]
+        step = (seg.end - seg.start) / max(1, len(parts))
+        return [
+            Sentence(p, seg.start + i * step, seg.start + (i + 1) * step, seg.confidence, index)
+            for i, p in enumerate(parts)
+        ]
+    out: list[Sentence] = []
+    current: list[Word] = []
+    for word in seg.words:
+        current.append(word)
+        if _SENTENCE_END.search(word.text.strip()):
+            out.append(_sentence(current, index))
+            current = []
+    if current:
+        out.append(_sentence(current, index))
+    return out
+
+
+def _sentence(words: list[Word], index: int) -> Sentence:
+    text = " ".join(w.text.strip() for w in words)
+    return Sentence(text, words[0].start, words[-1].end, min(w.conf for w in words), index)
+
+
+def find_intents(
+    transcript: Transcript, model: IntentModel, labels: Sequence[str], *, threshold: float
+) -> dict[str, list[Match]]:
+    """Agent sentences the model puts in one of `labels` with probability ≥ `threshold` (0–1)."""
+    sentences = agent_sentences(transcript)
+    found: dict[str, list[Match]] = {}
+    for sentence, (label, prob) in zip(sentences, model.classify([s.text for s in sentences]), strict=True):
+        if label == NONE or label not in labels or prob < threshold:
+            continue
+        found.setdefault(label, []).append(
+            Match(
+                phrase=f"model:{label}",
+                text=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                score=round(prob * 100, 1),
+                segment=sentence.segment,
+                min_conf=sentence.conf,
+                first_token=-1,
+                last_token=-1,
+            )
+        )
+    return found
