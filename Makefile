@@ -55,6 +55,8 @@ pytest: install
 test: lint typecheck pytest
 
 bench: install
+	$(PY) bench/routing_speed.py
+	$(PY) bench/erlang_c.py
 	$(PY) bench/asr_speed.py
 
 eval: install

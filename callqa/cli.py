@@ -196,6 +196,65 @@ def eval_sentiment(
 
 
 @app.command()
+def simulate(
+    agents: Annotated[int, typer.Option(help="Agents in the group.")] = 14,
+    load: Annotated[float, typer.Option(help="Offered traffic in erlangs (arrival rate x AHT).")] = 10.0,
+    aht: Annotated[float, typer.Option(help="Mean handle time, seconds.")] = 180.0,
+    calls: Annotated[int, typer.Option(help="Calls to simulate per strategy.")] = 50_000,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean caller patience (s); none: never hang up.")
+    ] = None,
+    lognormal_sigma: Annotated[
+        float | None, typer.Option(help="Lognormal handle times with this shape.")
+    ] = None,
+    wrap_up: Annotated[float, typer.Option(help="Wrap-up after each call, seconds.")] = 0.0,
+    strategy: Annotated[
+        list[str] | None, typer.Option(help="Strategy to compare (repeatable); default all.")
+    ] = None,
+    seed: int = 0,
+) -> None:
+    """Discrete-event simulation of the production router, strategies side by side, beside Erlang C."""
+    from routing.erlang import average_speed_of_answer, erlang_c, service_level
+    from routing.simulator import simulate as run
+    from routing.simulator import single_group
+    from routing.strategies import STRATEGY_NAMES
+
+    scenario = single_group(
+        agents,
+        load,
+        aht,
+        calls,
+        patience=patience,
+        handle_sigma=lognormal_sigma,
+        wrap_up_s=wrap_up,
+        warmup_calls=calls // 100,
+    )
+    table = Table(title=f"{agents} agents, {load:g} erlangs, AHT {aht:g} s, {calls} calls")
+    for column in ("strategy", "SL 80/20", "ASA s", "P(wait)", "abandoned", "occupancy min-max"):
+        table.add_column(column)
+    if patience is None and lognormal_sigma is None and wrap_up == 0:
+        table.add_row(
+            "Erlang C (theory)",
+            f"{service_level(agents, load, aht, 20.0):.3f}",
+            f"{average_speed_of_answer(agents, load, aht):.2f}",
+            f"{erlang_c(agents, load):.3f}",
+            "0",
+            f"{load / agents:.3f}",
+        )
+    for name in strategy or STRATEGY_NAMES:
+        r = run(scenario, name, seed=seed).summary()
+        table.add_row(
+            name,
+            f"{r['service_level']:.3f}",
+            f"{r['asa_s']:.2f}",
+            f"{r['wait_probability']:.3f}",
+            f"{r['abandon_rate']:.3f}",
+            f"{r['occupancy_min']:.3f}-{r['occupancy_max']:.3f}",
+        )
+    out.print(table)
+
+
+@app.command()
 def ingest(
     path: Annotated[Path, typer.Argument(help="A recording or a folder of recordings.")],
     agent: Annotated[int, typer.Option("--agent", help="Agent id who handled the call(s).")],

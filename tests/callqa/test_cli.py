@@ -100,3 +100,27 @@ def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(
     scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
     assert set(scores) == {"vader", next(k for k in scores if k.startswith("sklearn-logreg:"))}
     assert float(scores["vader"]) < max(float(v) for v in scores.values())
+
+
+def test_simulate_prints_strategies_beside_erlang_c() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "callqa",
+            "simulate",
+            "--calls",
+            "3000",
+            "--strategy",
+            "longest-idle",
+            "--strategy",
+            "fewest-calls",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Erlang C (theory)" in done.stdout and "0.888" in done.stdout
+    assert "longest-idle" in done.stdout and "fewest-calls" in done.stdout
