@@ -37,7 +37,7 @@ class Settings(BaseSettings):
         default=None, description="Trained sentiment artifact; default data_dir/models/sentiment.joblib."
     )
     intent_threshold: float = Field(
-        default=0.6, ge=0.0, le=1.0, description="Sentence-classifier probability that counts as a hit."
+        default=0.7, ge=0.0, le=1.0, description="Sentence-classifier probability that counts as a hit."
     )
     script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")
     scorecard_path: Path | None = None

@@ -58,7 +58,7 @@ def analyze_transcript(
     sentiment_model: SentimentModel,
     dead_air_min_s: float = 10.0,
     intent_model: IntentModel | None = None,
-    intent_threshold: float = 0.6,
+    intent_threshold: float = 0.7,
 ) -> CallAnalysis:
     """Run every check on a call transcript. Pure: no I/O.
 
