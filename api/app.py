@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,9 +11,13 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import install_error_handlers
-from api.routes import agents, auth, calls
+from api.routes import agents, auth, calls, hotline
+from callqa.hotline import Hotline
 from callqa.runtime import open_database
 from callqa.settings import Settings, get_settings
+from routing.config import load_routing_config
+
+logger = logging.getLogger(__name__)
 
 
 def create_app(
@@ -25,6 +30,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
+        ticker = threading.Thread(target=_tick_forever, args=(app.state.hotline, stop), daemon=True)
+        ticker.start()
         thread = None
         if settings.embedded_worker:
             # Imported here so the API can be served without loading the ASR stack when no worker runs.
@@ -37,19 +44,31 @@ def create_app(
             thread.start()
         yield
         stop.set()
+        ticker.join(timeout=5)
         if thread is not None:
             thread.join(timeout=30)
 
     app = FastAPI(title="callqa", version="0.1.0", lifespan=lifespan, description=__doc__)
     app.state.settings = settings
     app.state.session_factory = factory
+    app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path))
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(calls.router)
     app.include_router(agents.router)
+    app.include_router(hotline.router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def _tick_forever(hotline: Hotline, stop: threading.Event) -> None:
+    """Relaxation steps and wrap-up ends happen with time, not only on requests: apply them each second."""
+    while not stop.wait(1.0):
+        try:
+            hotline.tick()
+        except Exception:  # a failed tick is retried next second; the hotline rebuilt itself from the DB
+            logger.exception("hotline tick failed")

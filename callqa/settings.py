@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     dead_air_min_s: float = 10.0
 
     max_upload_mb: int = 200
+    routing_config_path: Path | None = Field(
+        default=None, description="Hotline routing YAML (strategy, IVR map, relaxation); default packaged."
+    )
+    hotline_key: str | None = Field(
+        default=None, description="Shared secret the PBX/IVR sends as X-Hotline-Key to drive the hotline API."
+    )
     max_duration_s: float = 4 * 3600.0
     secret_key: str = Field(default="change-me-in-production", description="Signs login cookies and tokens.")
     token_ttl_s: int = 12 * 3600

@@ -5,20 +5,26 @@ from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult, QAViolation
+from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
 
 __all__ = [
+    "AGENT_PRESENCE",
     "CALL_STATUSES",
+    "HOTLINE_STATES",
     "JOB_STATUSES",
     "ROLES",
     "Agent",
+    "AgentPresence",
     "AgentSkill",
     "Base",
     "Call",
     "CallScore",
+    "HotlineCall",
     "Job",
     "QAResult",
     "QAViolation",
     "Recording",
+    "RoutingDecision",
     "Skill",
     "TranscriptSegment",
     "User",

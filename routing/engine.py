@@ -98,6 +98,30 @@ class Router:
         decision = self._place(call, now)
         return ([decision] if decision else []) + self._refresh(agent, now)
 
+    def withdraw(self, call_id: str, now: float) -> list[Assignment]:
+        """The caller hung up while their call was being offered: the agent is free again at once."""
+        agent_id = self.on_call.pop(call_id, None)
+        if agent_id is None:
+            raise RoutingError(f"call {call_id} has no pending offer")
+        self._offered.pop(call_id, None)
+        agent = self.agents[agent_id]
+        agent.active_calls = max(0, agent.active_calls - 1)
+        if agent.status == AgentStatus.ON_CALL:
+            agent.status = AgentStatus.AVAILABLE
+            agent.idle_since = now
+        return self._refresh(agent, now)
+
+    def resume(self, call: Call, agent_id: str) -> None:
+        """Restores a call already with `agent_id` (after a restart): the agent stays busy with it."""
+        agent = self._agent(agent_id)
+        self.on_call[call.id] = agent_id
+        self._offered[call.id] = call
+        agent.active_calls += 1
+        if agent.active_calls >= agent.capacity:
+            agent.status = AgentStatus.ON_CALL
+        if not agent.free:
+            self._unfree(agent_id)
+
     # ----- calls ----------------------------------------------------------------------------------
     def arrive(self, call: Call, now: float) -> Assignment | None:
         """A caller joined; returns the assignment if an eligible agent is free, else queues the call."""
@@ -155,14 +179,13 @@ class Router:
         call = self.waiting.get(call_id)
         if call is None:
             raise RoutingError(f"call {call_id} is not waiting")
-        key = (-call.priority, call.arrived_at)
+        seqs = self._entry_seq
+        key = (-call.priority, call.arrived_at, seqs[call_id])
         sig = self._signature(call)
         ahead = sum(
             1
             for other in self.waiting.values()
-            if other.id != call_id
-            and (-other.priority, other.arrived_at) < key
-            and self._signature(other) == sig
+            if (-other.priority, other.arrived_at, seqs[other.id]) < key and self._signature(other) == sig
         )
         return ahead + 1
 

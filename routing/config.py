@@ -1,0 +1,66 @@
+"""Hotline routing configuration (YAML): strategy, wrap-up, IVR choices → skills, relaxation steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from routing.model import RelaxStep
+from routing.strategies import STRATEGY_NAMES
+
+
+class RoutingConfigError(ValueError):
+    """The routing YAML is malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    strategy: str
+    wrap_up_s: float
+    ivr: dict[str, dict[str, int]]
+    steps: tuple[RelaxStep, ...]
+    default_aht_s: float
+    sl_target_s: float
+
+
+def load_routing_config(path: Path | None) -> RoutingConfig:
+    """Parse a routing YAML (default: the packaged `hotline.yaml`)."""
+    if path is None:
+        raw = resources.files("routing").joinpath("hotline.yaml").read_text()
+        source = "hotline.yaml"
+    else:
+        raw, source = path.read_text(), str(path)
+    try:
+        data: dict[str, Any] = yaml.safe_load(raw) or {}
+        strategy = str(data.get("strategy", "longest-idle"))
+        if strategy not in STRATEGY_NAMES:
+            raise ValueError(f"unknown strategy {strategy!r}")
+        ivr = {
+            str(k): {str(s): int(v) for s, v in skills.items()} for k, skills in data.get("ivr", {}).items()
+        }
+        steps = tuple(
+            RelaxStep(
+                after_s=float(step["after_s"]),
+                remove=frozenset(str(s) for s in step.get("remove", [])),
+                add=tuple((str(s), int(v)) for s, v in step.get("add", {}).items()),
+                widen=int(step.get("widen", 0)),
+            )
+            for step in data.get("relax", [])
+        )
+        if any(b.after_s <= a.after_s for a, b in pairwise(steps)):
+            raise ValueError("relax steps must have increasing after_s")
+        return RoutingConfig(
+            strategy=strategy,
+            wrap_up_s=float(data.get("wrap_up_s", 0.0)),
+            ivr=ivr,
+            steps=steps,
+            default_aht_s=float(data.get("default_aht_s", 180.0)),
+            sl_target_s=float(data.get("sl_target_s", 20.0)),
+        )
+    except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RoutingConfigError(f"{source}: invalid routing config ({exc})") from exc

@@ -1,0 +1,186 @@
+"""The hotline service on a real database: routing persisted, restart, concurrency, wait estimates."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.hotline import Hotline, HotlineError, announcement
+from models import Agent, AgentSkill, HotlineCall, RoutingDecision, Skill, make_engine, make_session_factory
+from models.migrate import upgrade_database
+from routing.config import RoutingConfigError, load_routing_config
+from tests.conftest import _BACKENDS, POSTGRES_URL
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=_BACKENDS)
+def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A migrated database that commits for real (the hotline owns its transactions)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'hotline.db'}"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
+        url = POSTGRES_URL
+    from alembic import command
+
+    from models.migrate import alembic_config
+
+    if url.startswith("postgresql"):
+        command.downgrade(alembic_config(url), "base")
+    upgrade_database(url)
+    engine = make_engine(url)
+    yield make_session_factory(engine)
+    engine.dispose()
+    if url.startswith("postgresql"):  # leave PostgreSQL empty and migrated for the other tests
+        command.downgrade(alembic_config(url), "base")
+        upgrade_database(url)
+
+
+def add_agents(factory: sessionmaker[Session], **agents: dict[str, int]) -> dict[str, int]:
+    ids = {}
+    with factory() as s:
+        skills: dict[str, Skill] = {}
+        for name, own in agents.items():
+            agent = Agent(name=name)
+            for skill, level in own.items():
+                skills.setdefault(skill, Skill(name=skill))
+                agent.skills.append(AgentSkill(skill=skills[skill], proficiency=level))
+            s.add(agent)
+            s.flush()
+            ids[name] = agent.id
+        s.commit()
+    return ids
+
+
+def test_a_whole_call_is_routed_logged_and_survives_a_restart(factory: sessionmaker[Session]) -> None:
+    clock = Clock()
+    ids = add_agents(factory, bea={"billing": 3}, carl={"billing": 2, "tech": 4})
+    hotline = Hotline(factory, load_routing_config(None), clock=clock)
+    hotline.set_agent_state(ids["bea"], "available")
+    clock.now += 5
+    hotline.set_agent_state(ids["carl"], "available")
+    first = hotline.call_arrived("+4420000001", ivr_choice="1")  # billing ≥ 2: longest idle is bea
+    assert (first["state"], first["agent_id"]) == ("offered", ids["bea"])
+    hotline.answer(first["call_id"])
+    second = hotline.call_arrived("+4420000002", ivr_choice="1")
+    assert second["agent_id"] == ids["carl"]
+    third = hotline.call_arrived("+4420000003", skills={"billing": 2}, priority=0)
+    assert third["state"] == "waiting" and third["position"] == 1
+    assert "number 1 in the queue" in third["announcement"]
+
+    restarted = Hotline(factory, load_routing_config(None), clock=clock)  # e.g. after a server restart
+    assert set(restarted.router.waiting) == {str(third["call_id"])}
+    assert restarted.router.on_call == {
+        str(first["call_id"]): str(ids["bea"]),
+        str(second["call_id"]): str(ids["carl"]),
+    }
+    clock.now += 60
+    restarted.end(first["call_id"])
+    clock.now += 10  # wrap-up (10 s in the default config) ends: bea takes the waiting call
+    assert restarted.tick() == 1
+    assert restarted.call_view(third["call_id"])["agent_id"] == ids["bea"]
+    [decision] = restarted.decisions(third["call_id"])
+    assert decision["strategy"] == "longest-idle" and decision["wait_s"] == pytest.approx(70.0)
+    assert decision["candidates"][0]["agent_id"] == str(ids["bea"])
+
+
+def test_no_answer_re_offers_elsewhere_and_abandon_frees_the_agent(factory: sessionmaker[Session]) -> None:
+    clock = Clock()
+    ids = add_agents(factory, dan={"sales": 1}, eve={"sales": 1})
+    hotline = Hotline(factory, load_routing_config(None), clock=clock)
+    hotline.set_agent_state(ids["dan"], "available")
+    clock.now += 1
+    hotline.set_agent_state(ids["eve"], "available")
+    call = hotline.call_arrived("+1", ivr_choice="3")
+    assert call["agent_id"] == ids["dan"]
+    again = hotline.reject(call["call_id"])
+    assert (again["state"], again["agent_id"]) == ("offered", ids["eve"])
+    assert hotline.agent_view(ids["dan"])["status"] == "break"  # paused after not answering
+    gone = hotline.abandon(call["call_id"])
+    assert gone["state"] == "abandoned"
+    assert hotline.agent_view(ids["eve"])["status"] == "available"
+    with pytest.raises(HotlineError):
+        hotline.answer(call["call_id"])
+
+
+def test_callback_keeps_the_place_and_estimates_use_history(factory: sessionmaker[Session]) -> None:
+    clock = Clock()
+    ids = add_agents(factory, fay={"tech": 4})
+    hotline = Hotline(factory, load_routing_config(None), clock=clock)
+    hotline.set_agent_state(ids["fay"], "available")
+    busy = hotline.call_arrived("+1", ivr_choice="2")
+    hotline.answer(busy["call_id"])
+    a = hotline.call_arrived("+2", ivr_choice="2")
+    b = hotline.call_arrived("+3", ivr_choice="2")
+    assert (a["position"], b["position"]) == (1, 2)
+    assert b["estimated_wait_s"] == 2 * 180  # no history yet: the configured AHT, one agent
+    hotline.request_callback(a["call_id"], "+44 7700 900000")
+    assert hotline.call_view(a["call_id"])["position"] == 1
+    assert hotline.stats()["callbacks_waiting"] == 1
+    clock.now += 50
+    hotline.end(busy["call_id"])  # history: a 50 s call + 10 s wrap-up
+    assert hotline.call_view(b["call_id"])["estimated_wait_s"] == 2 * 60
+
+
+def test_concurrent_arrivals_never_give_one_agent_two_calls(factory: sessionmaker[Session]) -> None:
+    ids = add_agents(factory, **{f"agent{i}": {"billing": 3} for i in range(3)})
+    hotline = Hotline(factory, load_routing_config(None))
+    for agent_id in ids.values():
+        hotline.set_agent_state(agent_id, "available")
+    barrier = threading.Barrier(8)
+
+    def arrive(i: int) -> None:
+        barrier.wait()
+        hotline.call_arrived(f"+{i}", ivr_choice="1")
+
+    threads = [threading.Thread(target=arrive, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with factory() as s:
+        offered = s.scalars(select(HotlineCall.agent_id).where(HotlineCall.state == "offered")).all()
+        assert sorted(offered) == sorted(ids.values())
+        assert len(s.scalars(select(RoutingDecision)).all()) == 3
+        assert len(s.scalars(select(HotlineCall).where(HotlineCall.state == "waiting")).all()) == 5
+
+
+def test_the_database_refuses_a_second_active_call_for_an_agent(factory: sessionmaker[Session]) -> None:
+    ids = add_agents(factory, gus={"billing": 3})
+    with factory() as s:
+        s.add(HotlineCall(caller_number="+1", agent_id=ids["gus"], state="talking", skills={}, excluded=[]))
+        s.add(HotlineCall(caller_number="+2", agent_id=ids["gus"], state="offered", skills={}, excluded=[]))
+        with pytest.raises(IntegrityError):
+            s.commit()
+
+
+def test_unknown_ivr_choice_and_bad_config_are_clear_errors(
+    factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    hotline = Hotline(factory, load_routing_config(None))
+    with pytest.raises(HotlineError, match="unknown IVR choice '9'"):
+        hotline.call_arrived("+1", ivr_choice="9")
+    bad = tmp_path / "routing.yaml"
+    bad.write_text("strategy: fastest\n")
+    with pytest.raises(RoutingConfigError, match=r"routing\.yaml.*unknown strategy"):
+        load_routing_config(bad)
+
+
+def test_announcement_wording() -> None:
+    assert announcement(1, 30) == "You are number 1 in the queue. Your estimated wait is about 1 minute."
+    assert "about 4 minutes" in announcement(3, 240)
+    assert "callback" in announcement(2, float("inf"))
