@@ -211,28 +211,61 @@ def simulate(
     strategy: Annotated[
         list[str] | None, typer.Option(help="Strategy to compare (repeatable); default all.")
     ] = None,
+    replay_days: Annotated[
+        float | None, typer.Option(help="Replay the hotline's calls of the last N days instead.")
+    ] = None,
+    add_agents: Annotated[int, typer.Option(help="What-if: this many more agents.")] = 0,
+    add_skills: Annotated[
+        str, typer.Option(help="Skills of the added agents (replay), e.g. 'billing=3,tech=2'.")
+    ] = "",
     seed: int = 0,
 ) -> None:
-    """Discrete-event simulation of the production router, strategies side by side, beside Erlang C."""
+    """Discrete-event simulation of the production router, strategies side by side (beside Erlang C for
+    the single-group case), on random traffic or a replay of the hotline's history."""
     from routing.erlang import average_speed_of_answer, erlang_c, service_level
     from routing.simulator import simulate as run
     from routing.simulator import single_group
     from routing.strategies import STRATEGY_NAMES
 
-    scenario = single_group(
-        agents,
-        load,
-        aht,
-        calls,
-        patience=patience,
-        handle_sigma=lognormal_sigma,
-        wrap_up_s=wrap_up,
-        warmup_calls=calls // 100,
-    )
-    table = Table(title=f"{agents} agents, {load:g} erlangs, AHT {aht:g} s, {calls} calls")
+    if replay_days is not None:
+        from callqa.replay import replay_scenario
+        from callqa.runtime import open_database
+        from routing.config import load_routing_config
+
+        settings = get_settings()
+        pairs = (p.split("=", 1) for p in add_skills.split(",") if p.strip())
+        skills = {k.strip(): int(v) for k, v in pairs}
+        with open_database(settings)() as session:
+            try:
+                scenario = replay_scenario(
+                    session,
+                    load_routing_config(settings.routing_config_path),
+                    days=replay_days,
+                    extra_agents=add_agents,
+                    extra_skills=skills,
+                    patience=patience,
+                )
+            except ValueError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
+        title = f"replay: {scenario.n_calls} calls, {len(scenario.agents)} agents (+{add_agents} added)"
+    else:
+        agents += add_agents
+        scenario = single_group(
+            agents,
+            load,
+            aht,
+            calls,
+            patience=patience,
+            handle_sigma=lognormal_sigma,
+            wrap_up_s=wrap_up,
+            warmup_calls=calls // 100,
+        )
+        title = f"{agents} agents, {load:g} erlangs, AHT {aht:g} s, {calls} calls"
+    table = Table(title=title)
     for column in ("strategy", "SL 80/20", "ASA s", "P(wait)", "abandoned", "occupancy min-max"):
         table.add_column(column)
-    if patience is None and lognormal_sigma is None and wrap_up == 0:
+    if replay_days is None and patience is None and lognormal_sigma is None and wrap_up == 0:
         table.add_row(
             "Erlang C (theory)",
             f"{service_level(agents, load, aht, 20.0):.3f}",

@@ -30,6 +30,17 @@ class CallType:
 
 
 @dataclass(frozen=True)
+class ReplayCall:
+    """A recorded call: arrival offset (s from the first), required skills, handle time (s)."""
+
+    at: float
+    skills: dict[str, int]
+    handle_s: float
+    language: str = "en"
+    priority: int = 0
+
+
+@dataclass(frozen=True)
 class Scenario:
     """What to simulate. `arrival_rate` in calls/s; `aht` mean handle time (s); `patience` mean (s) or
     None for callers who never hang up; `handle_sigma` is the lognormal shape (None → exponential)."""
@@ -44,6 +55,8 @@ class Scenario:
     wrap_up_s: float = 0.0
     sl_target_s: float = 20.0
     warmup_calls: int = 0
+    replay: tuple[ReplayCall, ...] = ()
+    """Recorded calls to replay instead of random arrivals (then `call_types`/`arrival_rate` are unused)."""
 
 
 @dataclass
@@ -124,8 +137,9 @@ def simulate(scenario: Scenario, strategy: str = "longest-idle", *, seed: int = 
                 report.within_target += wait <= scenario.sl_target_s
 
     t = 0.0
-    for i in range(scenario.n_calls):
-        t += rng.expovariate(scenario.arrival_rate)
+    recorded = sorted(scenario.replay, key=lambda r: r.at)
+    for i in range(len(recorded) if recorded else scenario.n_calls):
+        t = recorded[i].at if recorded else t + rng.expovariate(scenario.arrival_rate)
         heapq.heappush(events, (t, next(seq), "arrive", f"c{i}"))
     now = 0.0
     while events:
@@ -136,10 +150,16 @@ def simulate(scenario: Scenario, strategy: str = "longest-idle", *, seed: int = 
             continue
         now, _, kind, call_id = heapq.heappop(events)
         if kind == "arrive":
-            kind_of = rng.choices(scenario.call_types, weights)[0]
+            index = int(call_id[1:])
+            if recorded:
+                r = recorded[index]
+                kind_of = CallType(1.0, r.skills, r.language, r.priority, scenario.call_types[0].steps)
+                handle[call_id] = r.handle_s
+            else:
+                kind_of = rng.choices(scenario.call_types, weights)[0]
+                handle[call_id] = _handle_time(rng, scenario)
             arrivals[call_id] = now
-            handle[call_id] = _handle_time(rng, scenario)
-            if int(call_id[1:]) >= scenario.warmup_calls:
+            if index >= scenario.warmup_calls:
                 counted.add(call_id)
                 report.calls += 1
             if scenario.patience is not None:

@@ -124,3 +124,15 @@ def test_simulate_prints_strategies_beside_erlang_c() -> None:
     assert done.returncode == 0, done.stderr
     assert "Erlang C (theory)" in done.stdout and "0.888" in done.stdout
     assert "longest-idle" in done.stdout and "fewest-calls" in done.stdout
+
+
+def test_simulate_replay_without_history_says_so(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "callqa", "simulate", "--replay-days", "7"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CALLQA_DATA_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 1
+    assert "no ended or abandoned hotline calls in the last 7 days" in done.stderr

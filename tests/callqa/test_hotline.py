@@ -184,3 +184,36 @@ def test_announcement_wording() -> None:
     assert announcement(1, 30) == "You are number 1 in the queue. Your estimated wait is about 1 minute."
     assert "about 4 minutes" in announcement(3, 240)
     assert "callback" in announcement(2, float("inf"))
+
+
+def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -> None:
+    from callqa.replay import replay_scenario
+    from routing.simulator import simulate
+
+    clock = Clock()
+    config = load_routing_config(None)
+    ids = add_agents(factory, hal={"billing": 3})
+    hotline = Hotline(factory, config, clock=clock)
+    hotline.set_agent_state(ids["hal"], "available")
+    for i in range(6):  # one agent, a call every 30 s lasting 90 s: a queue builds up
+        call = hotline.call_arrived(f"+{i}", ivr_choice="1")
+        clock.now += 30
+        if i == 5:
+            hotline.abandon(call["call_id"])
+    for _ in range(40):
+        clock.now += 30
+        hotline.tick()
+        with factory() as s:
+            for row in s.scalars(select(HotlineCall).where(HotlineCall.state.in_(("offered", "talking")))):
+                if row.state == "offered":
+                    hotline.answer(row.id)
+                elif clock.now - row.answered_at.timestamp() >= 90:
+                    hotline.end(row.id)
+    with factory() as s:
+        scenario = replay_scenario(s, config, days=1.0)
+        bigger = replay_scenario(s, config, days=1.0, extra_agents=2, extra_skills={"billing": 3})
+    assert scenario.n_calls == 6 and len(scenario.agents) == 1 and len(bigger.agents) == 3
+    assert [c.at for c in scenario.replay][:3] == [0.0, 30.0, 60.0]
+    alone, helped = simulate(scenario), simulate(bigger)
+    assert helped.asa < alone.asa
+    assert helped.calls == alone.calls == 6
