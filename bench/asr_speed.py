@@ -9,6 +9,7 @@ that installs offline), so its figure is speed only, not accuracy. Usage:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import time
@@ -57,7 +58,8 @@ def main() -> None:
             audio_s += a
             decode_s += d
         started = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=cores) as pool:
+        # spawn, not fork: the parent already runs the engines' thread pools, which a fork would deadlock.
+        with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool:
             call_audio = sum(a / 2 for a, _ in pool.map(_decode_call, [(engine, f) for f in files]))
         wall = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

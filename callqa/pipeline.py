@@ -103,10 +103,11 @@ class CallAnalyzer:
         self._settings = settings
         self._recognizer = recognizer
         self._lock = threading.Lock()
-        self.forbidden: PhraseSet = load_forbidden_phrases(None)
-        self.empathy: PhraseSet = load_empathy_phrases(None)
+        self.forbidden: PhraseSet = load_forbidden_phrases(None, settings.language)
+        self.empathy: PhraseSet = load_empathy_phrases(None, settings.language)
         self.sentiment: SentimentModel = sentiment_model(settings)
-        self.intents: IntentModel = train_intents(None)
+        # The sentence classifier is trained on English; other languages rely on their phrase lists.
+        self.intents: IntentModel | None = train_intents(None) if settings.language == "en" else None
         self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
 
     @property
@@ -128,7 +129,10 @@ class CallAnalyzer:
 
     def script_for(self, company: str | None, agent_name: str | None = None) -> Script:
         return load_script(
-            self._settings.script_path, company=company or self._settings.company, agent_name=agent_name
+            self._settings.script_path,
+            company=company or self._settings.company,
+            agent_name=agent_name,
+            language=self._settings.language,
         )
 
     def transcribe(

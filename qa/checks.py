@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from qa.matching import Match, Token, best_match, tokenize_segments
-from qa.script import CheckDef, ElementDef, Script
+from qa.script import CheckDef, ElementDef, Script, Window
 from transcription.recognizer import Transcript
 
 State = Literal["pass", "fail", "uncertain"]
@@ -69,10 +69,9 @@ class CheckResult:
         }
 
 
-def window_tokens(transcript: Transcript, check: CheckDef) -> list[Token]:
-    """Tokens of the check's speaker inside the check's window (see the script schema)."""
-    indexed = [(i, s) for i, s in enumerate(transcript.segments) if s.speaker == check.speaker]
-    w = check.window
+def window_tokens(transcript: Transcript, speaker: str, w: Window) -> list[Token]:
+    """Tokens of `speaker` inside window `w` (see the script schema)."""
+    indexed = [(i, s) for i, s in enumerate(transcript.segments) if s.speaker == speaker]
     if w.first_s is not None:
         chosen = [(i, s) for i, s in indexed if s.start < w.first_s]
     elif w.last_turns is not None or w.last_s is not None:
@@ -135,21 +134,25 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
     return None
 
 
-def _element(element: ElementDef, tokens: list[Token], threshold: float) -> ElementResult:
+def _element(
+    element: ElementDef, tokens: list[Token], threshold: float, transcript: Transcript, speaker: str
+) -> ElementResult:
+    if element.window is not None:
+        tokens = window_tokens(transcript, speaker, element.window)
     match = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
     return ElementResult(element.name, match is not None, match)
 
 
 def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckResult:
     """Evaluate one script check on `transcript`."""
-    tokens = window_tokens(transcript, check)
+    tokens = window_tokens(transcript, check.speaker, check.window)
     results: dict[str, ElementResult] = {}
     deferred: list[ElementDef] = []
     for element in check.elements:
         if element.needs == "company" and not element.phrases:
             deferred.append(element)
             continue
-        results[element.name] = _element(element, tokens, script.threshold)
+        results[element.name] = _element(element, tokens, script.threshold, transcript, check.speaker)
     for element in deferred:
         evidence = company_said(
             tokens,

@@ -16,7 +16,8 @@ from rapidfuzz import fuzz
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
-_TOKEN = re.compile(r"<[a-z]+>|[a-z0-9]+(?:'[a-z]+)?")
+# A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
+_TOKEN = re.compile(r"<[a-z]+>|[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {
     "i'm": "i am",
     "it's": "it is",
@@ -36,7 +37,8 @@ _CONTRACTIONS = {
 
 
 def normalize(text: str) -> list[str]:
-    """Lower-case word tokens with punctuation dropped and common contractions expanded."""
+    """Lower-case word tokens (single characters for Chinese) with punctuation dropped and common English
+    contractions expanded."""
     tokens: list[str] = []
     for tok in _TOKEN.findall(text.lower().replace("’", "'")):
         tokens.extend(_CONTRACTIONS.get(tok, tok).split())

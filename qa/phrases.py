@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qa.exceptions import ScriptError
 from qa.matching import Match, find_phrase, tokenize_segments
-from qa.script import read_yaml
+from qa.script import packaged_name, read_yaml
 from transcription.recognizer import Transcript
 
 CATEGORIES = ("blame_customer", "blame_shifting", "rude")
@@ -46,9 +46,9 @@ class Violation:
         }
 
 
-def load_forbidden_phrases(path: Path | None) -> PhraseSet:
-    """The forbidden-phrase categories (default: packaged English list)."""
-    data, source = read_yaml(path, "forbidden_en.yaml")
+def load_forbidden_phrases(path: Path | None, language: str = "en") -> PhraseSet:
+    """The forbidden-phrase categories (default: the packaged list for `language`)."""
+    data, source = read_yaml(path, packaged_name("forbidden", language))
     try:
         groups = {str(k): tuple(str(p) for p in v) for k, v in data["categories"].items()}
         threshold = float(data.get("threshold", 86))
@@ -60,9 +60,9 @@ def load_forbidden_phrases(path: Path | None) -> PhraseSet:
     return PhraseSet(groups, threshold)
 
 
-def load_empathy_phrases(path: Path | None) -> PhraseSet:
-    """Empathy/apology statements (default: packaged English list)."""
-    data, source = read_yaml(path, "empathy_en.yaml")
+def load_empathy_phrases(path: Path | None, language: str = "en") -> PhraseSet:
+    """Empathy/apology statements (default: the packaged list for `language`)."""
+    data, source = read_yaml(path, packaged_name("empathy", language))
     try:
         return PhraseSet(
             {"empathy": tuple(str(p) for p in data["phrases"])}, float(data.get("threshold", 84))

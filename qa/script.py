@@ -30,6 +30,8 @@ class ElementDef:
     required: bool = True
     weight: float = 1.0
     needs: str | None = None
+    window: Window | None = None
+    """Overrides the check's window for this element (e.g. "please" early, "goodbye" last)."""
 
 
 @dataclass(frozen=True)
@@ -79,19 +81,15 @@ def parse_script(data: Any, *, source: str, company: str | None, agent_name: str
                         required=bool(el.get("required", True)),
                         weight=float(el.get("weight", 1.0)),
                         needs=el.get("needs"),
+                        window=_window(el["window"]) if "window" in el else None,
                     )
                 )
             if not elements:
                 raise ScriptError(f"{source}: check {check_name!r} has no elements")
-            window = check.get("window") or {}
             checks[check_name] = CheckDef(
                 name=check_name,
                 speaker=str(check.get("speaker", "agent")),
-                window=Window(
-                    first_s=window.get("first_s"),
-                    last_turns=window.get("last_turns"),
-                    last_s=window.get("last_s"),
-                ),
+                window=_window(check.get("window")),
                 elements=tuple(elements),
             )
         if not checks:
@@ -111,6 +109,11 @@ def parse_script(data: Any, *, source: str, company: str | None, agent_name: str
         raise ScriptError(f"{source}: invalid script ({exc.__class__.__name__}: {exc})") from exc
 
 
+def _window(data: Any) -> Window:
+    data = data or {}
+    return Window(first_s=data.get("first_s"), last_turns=data.get("last_turns"), last_s=data.get("last_s"))
+
+
 def read_yaml(path: Path | None, default_name: str) -> tuple[Any, str]:
     """Parsed YAML from `path`, or from the packaged `qa/scripts/<default_name>`; with its source name."""
     try:
@@ -124,7 +127,22 @@ def read_yaml(path: Path | None, default_name: str) -> tuple[Any, str]:
         raise ScriptError(f"{path or default_name}: not valid YAML ({exc})") from exc
 
 
-def load_script(path: Path | None, *, company: str | None = None, agent_name: str | None = None) -> Script:
-    """Load a call script (default: the packaged English one) with `company`/`agent_name` filled in."""
-    data, source = read_yaml(path, DEFAULT_SCRIPT)
+def packaged_name(stem: str, language: str) -> str:
+    """`<stem>_<language>.yaml` (or `<language>.yaml` for scripts) when packaged, else the English one."""
+    name = f"{stem}_{language}.yaml" if stem else f"{language}.yaml"
+    if resources.files("qa").joinpath("scripts", name).is_file():
+        return name
+    return f"{stem}_en.yaml" if stem else DEFAULT_SCRIPT
+
+
+def load_script(
+    path: Path | None,
+    *,
+    company: str | None = None,
+    agent_name: str | None = None,
+    language: str = "en",
+) -> Script:
+    """Load a call script (default: the packaged one for `language`, English when there is none) with
+    `company`/`agent_name` filled in."""
+    data, source = read_yaml(path, packaged_name("", language))
     return parse_script(data, source=source, company=company, agent_name=agent_name)

@@ -1,0 +1,82 @@
+"""The Chinese script (开头语/结束语, 三必须) and the three don'ts on hand-made transcripts."""
+
+from __future__ import annotations
+
+from qa.analysis import analyze_transcript
+from qa.phrases import load_empathy_phrases, load_forbidden_phrases
+from qa.script import load_script
+from qa.sentiment import VaderSentiment
+from tests.qa.helpers import Turn, make_transcript
+
+COMPANY = "星海电信"
+GREETING: Turn = ("agent", 0.5, 4.0, "您好，星海电信，1024号为您服务。")
+ASK: Turn = ("agent", 9.0, 12.0, "请您提供一下手机号码。")
+CALLER: Turn = ("caller", 4.5, 8.0, "我的宽带断了。")
+CLOSING: Turn = ("agent", 20.0, 24.0, "请问还有什么可以帮您？")
+BYE: Turn = ("agent", 27.0, 30.0, "感谢您的来电，再见。")
+
+
+def analyze(turns: list[Turn], company: str | None = COMPANY):  # type: ignore[no-untyped-def]
+    return analyze_transcript(
+        make_transcript(turns),
+        load_script(None, company=company, language="zh"),
+        load_forbidden_phrases(None, "zh"),
+        load_empathy_phrases(None, "zh"),
+        sentiment_model=VaderSentiment(),
+    )
+
+
+def test_a_compliant_chinese_call_passes_every_check() -> None:
+    a = analyze([GREETING, CALLER, ASK, CLOSING, ("caller", 25.0, 26.0, "没有了。"), BYE])
+    assert {name: c.passed for name, c in a.checks.items()} == {
+        "greeting": True,
+        "closing": True,
+        "three_musts": True,
+    }
+    company = next(e for e in a.checks["greeting"].elements if e.name == "company")
+    assert company.evidence is not None and company.evidence.start == 0.5
+    assert a.violations == []
+
+
+def test_missing_company_and_late_greeting_fail() -> None:
+    no_company = analyze([("agent", 0.5, 3.0, "您好，1024号为您服务。"), CLOSING, BYE])
+    assert no_company.checks["greeting"].missing == ["company"]
+    late = analyze([("agent", 25.0, 28.0, "您好，星海电信，1024号为您服务。"), CLOSING, BYE])
+    assert not late.checks["greeting"].passed
+
+
+def test_a_misheard_character_is_tolerated() -> None:
+    garbled = analyze([("agent", 0.5, 4.0, "您好，星海电信，1024号为你服务。"), CLOSING, BYE])  # 您 → 你
+    assert garbled.checks["greeting"].passed
+
+
+def test_closing_without_thanks_and_the_three_musts() -> None:
+    a = analyze(
+        [
+            GREETING,
+            ("agent", 9.0, 12.0, "你提供一下手机号码。"),  # no 请 early on
+            ("agent", 70.0, 72.0, "再见。"),
+            ("agent", 80.0, 84.0, "请问还有什么可以帮您？"),  # 请 only after the first minute; not 再见 last
+        ]
+    )
+    assert a.checks["closing"].missing == ["thanks"]
+    musts = {e.name: e.found for e in a.checks["three_musts"].elements}
+    assert musts == {"please": False, "respectful_you": True, "goodbye_at_end": False}
+    assert a.checks["three_musts"].missing == ["please", "goodbye_at_end"]
+
+
+def test_three_donts_and_empathy() -> None:
+    a = analyze(
+        [
+            GREETING,
+            ("agent", 9.0, 11.0, "这不归我管。"),
+            ("agent", 12.0, 14.0, "是你自己的问题。"),
+            ("agent", 15.0, 17.0, "你听我说。"),
+            ("agent", 18.0, 20.0, "非常抱歉，给您带来不便。"),
+            CLOSING,
+            BYE,
+        ]
+    )
+    assert [v.category for v in a.violations] == ["blame_shifting", "blame_customer", "rude"]
+    assert a.violations[0].start == 9.0
+    assert a.has_empathy
