@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from callqa.settings import Settings
+from qa.acoustic import Agitation, caller_agitation, energy_speech_spans
 from qa.analysis import CallAnalysis, analyze_transcript
 from qa.intents import IntentModel, train_intents
+from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script
 from qa.sentiment import SentimentModel
 from qa.sentiment_model import load_sentiment, train_sentiment
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
-from transcription.audio import load_call_audio
+from transcription.audio import CallAudio, load_call_audio, split_legs
 from transcription.model_store import build_recognizer
 from transcription.pipeline import transcribe_call
 from transcription.recognizer import Recognizer, Segment, Transcript, Word
@@ -139,16 +141,30 @@ class CallAnalyzer:
         self, path: Path, *, agent_channel: int | None = None, hints: Sequence[str] = ()
     ) -> Transcript:
         """Decode `path`; `hints` (company, agent name) bias engines that support it."""
-        audio = load_call_audio(path, max_duration_s=self._settings.max_duration_s)
+        return self._transcribe_audio(self._load(path), agent_channel, hints)
+
+    def _load(self, path: Path) -> CallAudio:
+        return load_call_audio(path, max_duration_s=self._settings.max_duration_s)
+
+    def _transcribe_audio(
+        self, audio: CallAudio, agent_channel: int | None, hints: Sequence[str]
+    ) -> Transcript:
         channel = self._settings.agent_channel if agent_channel is None else agent_channel
         return transcribe_call(
             audio, self.recognizer, agent_channel=channel, language=self._settings.language, hints=hints
         )
 
     def analyze_transcript(
-        self, transcript: Transcript, *, company: str | None = None, agent_name: str | None = None
+        self,
+        transcript: Transcript,
+        *,
+        company: str | None = None,
+        agent_name: str | None = None,
+        activity: Activity | None = None,
+        agitation: Agitation | None = None,
     ) -> tuple[CallAnalysis, CallScore, Script]:
-        """QA and scoring only: used after transcription and for re-scoring stored transcripts."""
+        """QA and scoring only: used after transcription and for re-scoring stored transcripts (which have
+        no audio cues: `activity`/`agitation` are then None)."""
         script = self.script_for(company, agent_name)
         analysis = analyze_transcript(
             transcript,
@@ -159,6 +175,8 @@ class CallAnalyzer:
             dead_air_min_s=self._settings.dead_air_min_s,
             intent_model=self.intents,
             intent_threshold=self._settings.intent_threshold,
+            activity=activity,
+            agitation=agitation,
         )
         return analysis, score_call(analysis, self.scorecard), script
 
@@ -172,8 +190,21 @@ class CallAnalyzer:
     ) -> CallResult:
         company = company or self._settings.company
         hints = [h for h in (company, agent_name) if h]
-        transcript = self.transcribe(path, agent_channel=agent_channel, hints=hints)
-        analysis, score, script = self.analyze_transcript(transcript, company=company, agent_name=agent_name)
+        audio = self._load(path)
+        transcript = self._transcribe_audio(audio, agent_channel, hints)
+        channel = self._settings.agent_channel if agent_channel is None else agent_channel
+        legs = split_legs(audio, agent_channel=channel)
+        activity: Activity = {
+            speaker: energy_speech_spans(samples, audio.sample_rate) for speaker, samples in legs.items()
+        }
+        agitation = (
+            caller_agitation(legs["caller"], audio.sample_rate, activity["caller"])
+            if "caller" in legs
+            else None
+        )
+        analysis, score, script = self.analyze_transcript(
+            transcript, company=company, agent_name=agent_name, activity=activity, agitation=agitation
+        )
         return CallResult(
             file=str(path), transcript=transcript, analysis=analysis, score=score, script=script
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
 from qa.intents import IntentModel, find_intents
 from qa.matching import Match
-from qa.metrics import Gap, TalkStats, find_dead_air, talk_stats
+from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
 from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
@@ -21,10 +22,12 @@ class CallAnalysis:
     violations: list[Violation]
     empathy: list[Match]
     dead_air: list[Gap]
+    holds: list[Gap]
     talk: TalkStats
     sentiment: dict[str, SpeakerSentiment]
     sentiment_model: str
     intent_model: str = ""
+    agitation: Agitation | None = None
 
     @property
     def has_empathy(self) -> bool:
@@ -42,8 +45,10 @@ class CallAnalysis:
             "empathy": self.has_empathy,
             "empathy_evidence": [m.to_dict() for m in self.empathy],
             "dead_air": [g.to_dict() for g in self.dead_air],
+            "holds": [g.to_dict() for g in self.holds],
             "talk": self.talk.to_dict(),
             "sentiment": {speaker: s.to_dict() for speaker, s in self.sentiment.items()},
+            "caller_agitation": self.agitation.to_dict() if self.agitation else None,
             "sentiment_model": self.sentiment_model,
             "intent_model": self.intent_model,
         }
@@ -59,11 +64,15 @@ def analyze_transcript(
     dead_air_min_s: float = 10.0,
     intent_model: IntentModel | None = None,
     intent_threshold: float = 0.7,
+    activity: Activity | None = None,
+    agitation: Agitation | None = None,
 ) -> CallAnalysis:
     """Run every check on a call transcript. Pure: no I/O.
 
     With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
     probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed).
+    `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
+    air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
     """
     checks = run_checks(transcript, script)
     closing = checks.get("closing")
@@ -79,12 +88,14 @@ def analyze_transcript(
         checks=checks,
         violations=find_violations(transcript, forbidden, learned),
         empathy=empathy_found,
-        dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s),
-        talk=talk_stats(transcript),
+        dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s, activity=activity),
+        holds=find_holds(transcript),
+        talk=talk_stats(transcript, activity),
         sentiment={
             "caller": speaker_sentiment(transcript, "caller", sentiment_model, content_ends_at=content_end),
             "agent": speaker_sentiment(transcript, "agent", sentiment_model, content_ends_at=content_end),
         },
         sentiment_model=sentiment_model.name,
         intent_model=intent_model.name if intent_model is not None else "",
+        agitation=agitation,
     )

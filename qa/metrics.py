@@ -1,4 +1,6 @@
-"""Conversation metrics from the two legs' timed words: dead air, talk time per speaker, overlap."""
+"""Conversation metrics from the two legs: dead air, holds, talk time and ratio, talk-over and
+interruptions, speaking rate. Speech is where the recogniser placed words, merged with where the audio
+has speech energy (`activity`, from qa.acoustic) when that is available."""
 
 from __future__ import annotations
 
@@ -23,9 +25,20 @@ class Gap:
         return {"start": round(self.start, 3), "end": round(self.end, 3), "duration": round(self.duration, 3)}
 
 
-def speech_intervals(transcript: Transcript, speaker: Speaker | None = None) -> list[tuple[float, float]]:
-    """Merged (start, end) spans of speech, from word times where present, else segment times."""
+Activity = dict[Speaker, list[tuple[float, float]]]
+INTERRUPTION_MIN_S = 0.5  # overlap shorter than this is back-channel ("mm-hm"), not talk-over
+_HOLD_CUES = ("hold", "one moment", "bear with me", "just a moment", "let me check")
+
+
+def speech_intervals(
+    transcript: Transcript, speaker: Speaker | None = None, activity: Activity | None = None
+) -> list[tuple[float, float]]:
+    """Merged (start, end) spans of speech, from word times where present, else segment times, plus the
+    energy spans in `activity` for the speaker(s)."""
     spans: list[tuple[float, float]] = []
+    for who, extra in (activity or {}).items():
+        if speaker is None or who == speaker:
+            spans.extend(extra)
     for seg in transcript.segments:
         if speaker is not None and seg.speaker != speaker:
             continue
@@ -43,19 +56,40 @@ def speech_intervals(transcript: Transcript, speaker: Speaker | None = None) -> 
     return merged
 
 
-def find_dead_air(transcript: Transcript, *, min_gap_s: float = 10.0) -> list[Gap]:
+def find_dead_air(
+    transcript: Transcript, *, min_gap_s: float = 10.0, activity: Activity | None = None
+) -> list[Gap]:
     """Silences of at least `min_gap_s` seconds between the first and the last speech of the call."""
-    spans = speech_intervals(transcript)
+    spans = speech_intervals(transcript, activity=activity)
     return [
         Gap(prev_end, start) for (_, prev_end), (start, _) in pairwise(spans) if start - prev_end >= min_gap_s
     ]
 
 
+def find_holds(transcript: Transcript, *, min_hold_s: float = 15.0) -> list[Gap]:
+    """Announced holds: the agent says a hold cue ("please hold", "one moment", …) and then is silent for
+    at least `min_hold_s` seconds. (Unannounced silences are dead air.)"""
+    agent = [s for s in transcript.segments if s.speaker == "agent"]
+    holds = []
+    for seg, nxt in pairwise(agent):
+        text = seg.text.lower()
+        if any(cue in text for cue in _HOLD_CUES) and nxt.start - seg.end >= min_hold_s:
+            holds.append(Gap(seg.end, nxt.start))
+    return holds
+
+
 @dataclass(frozen=True)
 class TalkStats:
+    """Seconds of talk per speaker, seconds both spoke at once, interruptions (a speaker starting to talk
+    over the other for ≥ 0.5 s) and speaking rates in words per minute."""
+
     agent_talk_s: float
     caller_talk_s: float
     overlap_s: float
+    agent_interruptions: int = 0
+    caller_interruptions: int = 0
+    agent_wpm: float = 0.0
+    caller_wpm: float = 0.0
 
     @property
     def agent_talk_ratio(self) -> float:
@@ -69,16 +103,43 @@ class TalkStats:
             "caller_talk_s": round(self.caller_talk_s, 2),
             "overlap_s": round(self.overlap_s, 2),
             "agent_talk_ratio": round(self.agent_talk_ratio, 3),
+            "agent_interruptions": self.agent_interruptions,
+            "caller_interruptions": self.caller_interruptions,
+            "agent_wpm": round(self.agent_wpm, 1),
+            "caller_wpm": round(self.caller_wpm, 1),
         }
 
 
-def talk_stats(transcript: Transcript) -> TalkStats:
-    """Talk time per speaker and time both spoke at once (seconds)."""
-    agent = speech_intervals(transcript, "agent")
-    caller = speech_intervals(transcript, "caller")
-    overlap = sum(
-        max(0.0, min(a_end, c_end) - max(a_start, c_start))
-        for a_start, a_end in agent
-        for c_start, c_end in caller
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _interruptions(talker: list[tuple[float, float]], other: list[tuple[float, float]]) -> int:
+    """Spans of `talker` that begin while `other` is speaking and overlap it for ≥ INTERRUPTION_MIN_S."""
+    return sum(
+        1
+        for span in talker
+        if any(o[0] < span[0] < o[1] and _overlap(span, o) >= INTERRUPTION_MIN_S for o in other)
     )
-    return TalkStats(sum(e - s for s, e in agent), sum(e - s for s, e in caller), overlap)
+
+
+def _wpm(transcript: Transcript, speaker: Speaker, talk_s: float) -> float:
+    words = sum(len(s.words) or len(s.text.split()) for s in transcript.segments if s.speaker == speaker)
+    return 60.0 * words / talk_s if talk_s > 0 else 0.0
+
+
+def talk_stats(transcript: Transcript, activity: Activity | None = None) -> TalkStats:
+    """Talk time, overlap, interruptions and speaking rate per speaker (seconds, counts, words/min)."""
+    agent = speech_intervals(transcript, "agent", activity)
+    caller = speech_intervals(transcript, "caller", activity)
+    overlap = sum(_overlap(a, c) for a in agent for c in caller)
+    agent_s, caller_s = sum(e - s for s, e in agent), sum(e - s for s, e in caller)
+    return TalkStats(
+        agent_s,
+        caller_s,
+        overlap,
+        agent_interruptions=_interruptions(agent, caller),
+        caller_interruptions=_interruptions(caller, agent),
+        agent_wpm=_wpm(transcript, "agent", agent_s),
+        caller_wpm=_wpm(transcript, "caller", caller_s),
+    )
