@@ -20,6 +20,7 @@ from transcription.recognizer import FloatArray, Utterance, Word
 
 WHISPER_SR = 16000
 WINDOW_S = 30.0  # whisper's input window
+TAIL_S = 1.0  # speech left after the last decoded word that is worth another window (s)
 PAD_S = 1.0  # audio kept around speech regions: VAD marks onsets late and clipped first words are lost
 _MODELS: dict[tuple[Path, str, int], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
@@ -68,26 +69,39 @@ class WhisperRecognizer:
         )
         regions = speech_regions(audio) if self._vad_filter else [(0.0, len(audio) / WHISPER_SR)]
         utterances: list[Utterance] = []
-        i = 0
+        duration = len(audio) / WHISPER_SR
+        i, resume_at = 0, 0.0
         # Whisper sometimes ends a 30 s window early (more often with a hotword prompt) and would skip the
         # rest of the window. Windows are cut from the real audio at speech regions (so word times need
-        # no remapping) and the next window starts at the first region the words did not reach.
+        # no remapping), and the next window starts where the words stopped when speech remains there.
         while i < len(regions):
+            begin = max(resume_at, regions[i][0] - PAD_S, 0.0)
             j = i
-            while j + 1 < len(regions) and regions[j + 1][1] - regions[i][0] <= WINDOW_S:
+            while j + 1 < len(regions) and regions[j + 1][1] - begin <= WINDOW_S:
                 j += 1
-            begin = max(0.0, regions[i][0] - PAD_S)
-            end = min(len(audio) / WHISPER_SR, regions[j][1] + PAD_S)
-            window = audio[int(begin * WHISPER_SR) : int(end * WHISPER_SR)]
-            found = self._decode(window, begin, hints)
+            end = min(duration, regions[j][1] + PAD_S, begin + WINDOW_S)
+            found = self._decode(audio[int(begin * WHISPER_SR) : int(end * WHISPER_SR)], begin, hints)
             utterances.extend(found)
             reached = max((u.end for u in found), default=None)
-            i = (
-                j + 1
+            left = (
+                None
                 if reached is None
-                else next((k for k in range(i + 1, j + 1) if regions[k][0] >= reached), j + 1)
+                else next(
+                    (k for k in range(i, j + 1) if regions[k][1] - max(reached, regions[k][0]) > TAIL_S), None
+                )
             )
-        return _drop_repeats(utterances)
+            if left is None:
+                i, resume_at = j + 1, end
+                continue
+            assert reached is not None
+            next_begin = max(reached, regions[left][0] - PAD_S)
+            if next_begin <= begin:  # no progress: give up on this window rather than loop
+                i, resume_at = j + 1, end
+                continue
+            i, resume_at = left, next_begin
+        # Text placed entirely outside detected speech was invented from the padding (a lone "Hi.").
+        heard = [u for u in utterances if any(u.start < e and u.end > s for s, e in regions)]
+        return _drop_repeats(heard)
 
     def _decode(self, window: FloatArray, offset: float, hints: Sequence[str]) -> list[Utterance]:
         """Utterances in one ≤ 30 s window; times shifted by `offset` seconds."""
