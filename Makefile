@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/routing_speed.py
 	$(PY) bench/erlang_c.py
 	$(PY) bench/asr_speed.py
+	$(PY) bench/asr_accuracy.py
 
 eval: install
 	$(VENV)/bin/callqa eval ../shared/dev-set/calls
