@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from callqa.cli_listen import listen
 from callqa.cli_models import eval_sentiment, models_app, train_app
 from callqa.cli_routing import simulate
 from callqa.console import err, out
@@ -28,6 +29,7 @@ app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
 app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)
+app.command("listen")(listen)
 
 
 def _settings_with(**overrides: object) -> Settings:

@@ -63,6 +63,11 @@ class VoskRecognizer:
         self.name = f"vosk:{model_label(model_path)}"
         self._model = load_vosk_model(model_path)
 
+    @property
+    def model(self) -> vosk.Model:
+        """The shared Vosk model (streams open their own recognizer on it)."""
+        return self._model
+
     def transcribe(
         self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
     ) -> list[Utterance]:

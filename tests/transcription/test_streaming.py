@@ -1,0 +1,163 @@
+"""Streaming recognition (partial then final results), audio sources, and the microphone path through a
+real virtual PulseAudio device fed from a recording."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.conftest import DEV_SET
+from tests.transcription.conftest import ASTERISK_SOUNDS, espeak
+from transcription.audio import load_call_audio
+from transcription.exceptions import AudioError
+from transcription.model_store import build_recognizer
+from transcription.recognizer import Recognizer
+from transcription.sources import MicrophoneError, file_chunks, microphone_chunks
+from transcription.streaming import StreamEvent, open_stream
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def whisper_en() -> Recognizer:
+    return build_recognizer("whisper", language="en")
+
+
+def _noise(seconds: float, sr: int) -> np.ndarray:
+    return (np.random.default_rng(0).standard_normal(int(seconds * sr)) * 0.0005).astype(np.float32)
+
+
+def _feed(stream: object, audio: np.ndarray, sr: int) -> list[StreamEvent]:
+    events: list[StreamEvent] = []
+    step = int(0.1 * sr)
+    for i in range(0, audio.size, step):
+        events += stream.accept(audio[i : i + step])  # type: ignore[attr-defined]
+    return events + stream.finish()  # type: ignore[attr-defined]
+
+
+def test_whisper_stream_gives_partials_then_one_final_per_utterance(whisper_en: Recognizer) -> None:
+    first = load_call_audio(ASTERISK_SOUNDS / "agent-pass.wav")
+    second = load_call_audio(ASTERISK_SOUNDS / "conf-getpin.wav")
+    sr = first.sample_rate
+    audio = np.concatenate(
+        [_noise(1.0, sr), first.channels[0], _noise(1.5, sr), second.channels[0], _noise(1.0, sr)]
+    )
+    events = _feed(open_stream(whisper_en, sr), audio, sr)
+    finals = [e for e in events if e.kind == "final"]
+    assert len(finals) == 2
+    assert events[0].kind == "partial"  # something to show before the caller stops talking
+    assert "password" in finals[0].text.lower() and "conference" in finals[1].text.lower()
+    second_start = 1.0 + first.duration_s + 1.5
+    assert finals[0].start == pytest.approx(1.0, abs=0.6)
+    assert finals[1].start == pytest.approx(second_start, abs=0.6)
+    assert all(w.start <= w.end for e in finals for w in e.words)
+
+
+def test_vosk_stream_partial_and_final_korean() -> None:
+    vosk_ko = build_recognizer("vosk", language="ko")
+    sr = 16000
+    speech = espeak("안녕하세요 고객센터입니다 무엇을 도와드릴까요", "ko", sr)
+    events = _feed(open_stream(vosk_ko, sr), np.concatenate([_noise(0.5, sr), speech, _noise(1.0, sr)]), sr)
+    assert any(e.kind == "partial" for e in events)
+    finals = [e for e in events if e.kind == "final"]
+    assert finals and re.search(r"[가-힣]", finals[0].text)
+    assert finals[0].words and finals[0].words[0].start >= 0.3
+
+
+def test_file_source_chunks_cover_the_leg_and_refuse_a_missing_leg(tmp_path: Path) -> None:
+    rate, chunks = file_chunks(DEV_SET / "calls" / "public-11-000.wav", speaker="caller", realtime=False)
+    total = sum(c.size for c in chunks)
+    assert rate == 8000 and total == pytest.approx(
+        load_call_audio(DEV_SET / "calls" / "public-11-000.wav").duration_s * rate, abs=1
+    )
+    mono = tmp_path / "mono.wav"
+    sf.write(mono, _noise(1.0, 8000) + 0.1, 8000)
+    with pytest.raises(AudioError, match="no caller leg"):
+        file_chunks(mono, speaker="caller")
+
+
+@pytest.fixture(scope="module")
+def virtual_mic() -> Iterator[str]:
+    """A PulseAudio null sink whose monitor is the default input: what is played into it is 'heard'."""
+    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
+        pytest.fail("pulseaudio and pulseaudio-utils are required (make system-deps installs them)")
+    started = subprocess.run(["pulseaudio", "--check"], check=False).returncode != 0
+    if started:
+        subprocess.run(
+            ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit"], check=True
+        )
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], capture_output=True, check=False).returncode == 0:
+                break
+            time.sleep(0.1)
+    module = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=callqa_test_mic"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(["pactl", "set-default-source", "callqa_test_mic.monitor"], check=True)
+    yield "callqa_test_mic"
+    subprocess.run(["pactl", "unload-module", module], check=False)
+    if started:
+        subprocess.run(["pulseaudio", "--kill"], check=False)
+
+
+def test_microphone_source_hears_a_recording_played_into_a_virtual_device(
+    virtual_mic: str, whisper_en: Recognizer
+) -> None:
+    def play() -> None:
+        time.sleep(0.3)
+        subprocess.run(
+            ["paplay", f"--device={virtual_mic}", str(ASTERISK_SOUNDS / "agent-pass.wav")], check=True
+        )
+
+    player = threading.Thread(target=play)
+    chunks = []
+    for chunk in microphone_chunks(sample_rate=16000, seconds=5.0):
+        if not chunks:  # the device is open and delivering: now play into it
+            player.start()
+        chunks.append(chunk)
+    player.join()
+    audio = np.concatenate(chunks)
+    assert audio.size == pytest.approx(5.0 * 16000, rel=0.05)
+    events = _feed(open_stream(whisper_en, 16000), audio, 16000)
+    text = " ".join(e.text for e in events if e.kind == "final").lower()
+    assert "password" in text and "pound" in text
+
+
+def test_an_unknown_input_device_is_a_clear_error(virtual_mic: str) -> None:
+    with pytest.raises(MicrophoneError, match="cannot open input device 999"):
+        next(microphone_chunks(device=999))
+
+
+def test_listen_command_shows_the_live_checklist_result() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "callqa",
+            "listen",
+            "--file",
+            str(DEV_SET / "calls" / "public-11-000.wav"),
+            "--no-realtime",
+            "--company",
+            "Bluebird Bank",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "greeting: PASS" in done.stdout and "closing: FAIL" in done.stdout  # public-11-000 has no closing
+    assert "Bluebird Bank" in done.stdout
