@@ -191,6 +191,47 @@ def transcribe(
 
 
 @app.command()
+def rescore(
+    since: Annotated[str, typer.Option(help="Calls started on or after this date (YYYY-MM-DD).")],
+) -> None:
+    """Re-run QA and scoring on stored transcripts (after a script or scorecard change); no ASR."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from callqa.pipeline import CallAnalyzer
+    from callqa.processing import rescore_call
+    from callqa.runtime import open_database
+    from models import Call, CallScore
+
+    try:
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    except ValueError as exc:
+        err.print(f"[red]--since {since!r} is not a date (YYYY-MM-DD)[/red]")
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    analyzer = CallAnalyzer(settings)
+    factory = open_database(settings)
+    with factory() as session:
+        ids = session.scalars(
+            select(Call.id).join(CallScore, CallScore.call_id == Call.id).where(Call.started_at >= start)
+        ).all()
+    changed = 0
+    with _progress() as progress:
+        task = progress.add_task("re-scoring", total=len(ids), status="")
+        for call_id in ids:
+            with factory() as session:
+                call = session.get(Call, call_id)
+                old = call.score.total if call and call.score else None
+                if call is not None:
+                    new = rescore_call(session, call, analyzer)
+                    changed += old != new
+                    session.commit()
+            progress.advance(task)
+    out.print(f"re-scored {len(ids)} calls since {start.date()}, {changed} changed score")
+
+
+@app.command()
 def ingest(
     path: Annotated[Path, typer.Argument(help="A recording or a folder of recordings.")],
     agent: Annotated[int, typer.Option("--agent", help="Agent id who handled the call(s).")],

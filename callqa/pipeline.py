@@ -113,6 +113,10 @@ class CallAnalyzer:
         self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
 
     @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
     def recognizer(self) -> Recognizer:
         """The ASR engine, built (and its model loaded) on first use."""
         with self._lock:

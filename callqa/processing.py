@@ -12,6 +12,7 @@ from models import Call, Job
 from qa.analysis import CallAnalysis
 from qa.script import Script
 from qa.service import store_qa_result
+from scoring.review import flag_call
 from scoring.scorecard import CallScore
 from scoring.service import store_call_score
 from transcription.service import load_transcript, store_transcript
@@ -22,6 +23,8 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     result = analyzer.analyze_file(recording_path(call), agent_name=agent_first_name(session, call.agent_id))
     store_transcript(session, call_id=call.id, transcript=result.transcript)
     _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
+    s = analyzer.settings
+    flag_call(session, call, sample_per_week=s.review_sample_per_week, sample_rate=s.review_sample_rate)
 
 
 def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
@@ -35,6 +38,7 @@ def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
         transcript, agent_name=agent_first_name(session, call.agent_id)
     )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
+    flag_call(session, call, sample_per_week=0)  # re-scoring may raise new flags; never re-samples
     return score.total
 
 

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     dead_air_min_s: float = 10.0
 
     max_upload_mb: int = 200
+    review_sample_per_week: int = Field(
+        default=2, ge=0, description="Calls per agent per week sampled for review without a flag."
+    )
+    review_sample_rate: float = Field(
+        default=0.25, ge=0.0, le=1.0, description="Chance an unflagged call is sampled (until the quota)."
+    )
     routing_config_path: Path | None = Field(
         default=None, description="Hotline routing YAML (strategy, IVR map, relaxation); default packaged."
     )

@@ -5,13 +5,16 @@ from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult, QAViolation
+from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, Review
 from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
 
 __all__ = [
     "AGENT_PRESENCE",
     "CALL_STATUSES",
+    "DISPUTE_STATES",
     "HOTLINE_STATES",
     "JOB_STATUSES",
+    "REVIEW_STATES",
     "ROLES",
     "Agent",
     "AgentPresence",
@@ -19,11 +22,14 @@ __all__ = [
     "Base",
     "Call",
     "CallScore",
+    "Dispute",
     "HotlineCall",
+    "ItemVerdict",
     "Job",
     "QAResult",
     "QAViolation",
     "Recording",
+    "Review",
     "RoutingDecision",
     "Skill",
     "TranscriptSegment",

@@ -156,3 +156,52 @@ def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_pa
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert "0 transcribed, 2 already done, 1 failed" in again.stdout
     assert not list(out_dir.glob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path) -> None:
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_COMPANY": "Bluebird Bank"}
+
+    def run(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "callqa", *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**env, **(extra or {})},
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    run("db", "upgrade")
+    from models import Agent, make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}"))
+    with factory() as s:
+        s.add(Agent(name="Tom Baker"))
+        s.commit()
+    run("ingest", str(DEV_SET / "calls" / "public-11-000.wav"), "--agent", "1")  # greeting ok, no closing
+    run("worker", "--once")
+    with factory() as s:
+        from models import Call
+
+        before = s.get(Call, 1).score.total  # type: ignore[union-attr]
+    card = tmp_path / "card.yaml"
+    card.write_text(
+        'id: greeting-only\nversion: "2"\nitems:\n  - {id: greeting, verdict: "check:greeting", weight: 1}\n'
+    )
+    done = run("rescore", "--since", "2000-01-01", extra={"CALLQA_SCORECARD_PATH": str(card)})
+    assert "re-scored 1 calls" in done.stdout and "1 changed score" in done.stdout
+    with factory() as s:
+        row = s.get(Call, 1).score  # type: ignore[union-attr]
+        greeted = s.get(Call, 1).qa_result.greeting_passed  # type: ignore[union-attr]
+        assert (row.scorecard_id, row.scorecard_version) == ("greeting-only", "2")
+        assert row.total == (100.0 if greeted else 0.0)
+        assert row.total != before
+    bad = subprocess.run(
+        [sys.executable, "-m", "callqa", "rescore", "--since", "last week"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert bad.returncode == 2 and "not a date" in bad.stderr

@@ -1,0 +1,150 @@
+"""Agent aggregates over effective scores (human verdicts where a review exists, else the machine's):
+rolling 7/30/90-day averages, per-item pass rates, trend, team percentile, and the KPIs the data holds.
+Times are UTC; scores 0–100; rates 0–1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Agent, Call, CallScore, Dispute, QAResult, Review
+from scoring.review import effective_verdicts
+
+WINDOWS_DAYS = (7, 30, 90)
+
+
+@dataclass(frozen=True)
+class ScoredCall:
+    call_id: int
+    agent_id: int
+    at: datetime
+    total: float
+    reviewed: bool
+    verdicts: dict[str, bool | None]
+    duration_s: float
+    caller_end: str | None
+
+
+@dataclass
+class AgentSummary:
+    agent_id: int
+    name: str
+    averages: dict[int, float | None]
+    counts: dict[int, int]
+    item_pass_rates: dict[str, float]
+    trend: float | None
+    percentile: float | None
+    kpis: dict[str, float | int | None]
+    recent: list[ScoredCall] = field(default_factory=list)
+    series: list[tuple[datetime, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "agent_id": self.agent_id,
+            "name": self.name,
+            "averages": {f"{d}d": None if v is None else round(v, 1) for d, v in self.averages.items()},
+            "counts": {f"{d}d": n for d, n in self.counts.items()},
+            "item_pass_rates": {k: round(v, 3) for k, v in self.item_pass_rates.items()},
+            "trend": None if self.trend is None else round(self.trend, 1),
+            "team_percentile": None if self.percentile is None else round(self.percentile, 1),
+            "kpis": self.kpis,
+            "recent": [
+                {"call_id": c.call_id, "at": c.at.isoformat(), "total": c.total, "reviewed": c.reviewed}
+                for c in self.recent
+            ],
+        }
+
+
+def scored_calls(session: Session, *, since: datetime, agent_id: int | None = None) -> list[ScoredCall]:
+    """Every scored call since `since` with its effective score and verdicts, oldest first."""
+    stmt = (
+        select(Call, CallScore, Review, QAResult)
+        .join(CallScore, CallScore.call_id == Call.id)
+        .outerjoin(Review, Review.call_id == Call.id)
+        .outerjoin(QAResult, QAResult.call_id == Call.id)
+        .where(Call.agent_id.is_not(None), Call.started_at >= since)
+        .options(selectinload(Call.recording))
+        .order_by(Call.started_at, Call.id)
+    )
+    if agent_id is not None:
+        stmt = stmt.where(Call.agent_id == agent_id)
+    out: list[ScoredCall] = []
+    for call, score, review, qa in session.execute(stmt):
+        final = review.final_total if review is not None and review.state == "done" else None
+        done = final is not None
+        out.append(
+            ScoredCall(
+                call_id=call.id,
+                agent_id=call.agent_id or 0,
+                at=call.started_at,
+                total=final if final is not None else score.total,
+                reviewed=done,
+                verdicts=effective_verdicts(score, review if done else None),
+                duration_s=call.recording.duration_s if call.recording else 0.0,
+                caller_end=qa.caller_sentiment_end if qa else None,
+            )
+        )
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def agent_summaries(session: Session, *, now: datetime | None = None) -> dict[int, AgentSummary]:
+    """Summaries of every active agent (computed together: percentiles need the whole team)."""
+    now = now or datetime.now(UTC)
+    calls = scored_calls(session, since=now - timedelta(days=max(WINDOWS_DAYS)))
+    agents = session.scalars(select(Agent).where(Agent.active).order_by(Agent.name)).all()
+    by_agent: dict[int, list[ScoredCall]] = {a.id: [] for a in agents}
+    for c in calls:
+        by_agent.setdefault(c.agent_id, []).append(c)
+    month = {
+        aid: _mean([c.total for c in cs if c.at >= now - timedelta(days=30)]) for aid, cs in by_agent.items()
+    }
+    team = sorted(v for v in month.values() if v is not None)
+    disputes = dict.fromkeys(by_agent, 0)
+    for (call_agent,) in session.execute(
+        select(Call.agent_id)
+        .join(Dispute, Dispute.call_id == Call.id)
+        .where(Dispute.created_at >= now - timedelta(days=30))
+    ):
+        if call_agent in disputes:
+            disputes[call_agent] += 1
+    summaries: dict[int, AgentSummary] = {}
+    for agent in agents:
+        mine = by_agent.get(agent.id, [])
+        windows = {d: [c for c in mine if c.at >= now - timedelta(days=d)] for d in WINDOWS_DAYS}
+        items: dict[str, list[bool]] = {}
+        for c in windows[90]:
+            for item, passed in c.verdicts.items():
+                if passed is not None:
+                    items.setdefault(item, []).append(passed)
+        previous = _mean(
+            [c.total for c in mine if now - timedelta(days=60) <= c.at < now - timedelta(days=30)]
+        )
+        current = month.get(agent.id)
+        last30 = windows[30]
+        summaries[agent.id] = AgentSummary(
+            agent_id=agent.id,
+            name=agent.name,
+            averages={d: _mean([c.total for c in cs]) for d, cs in windows.items()},
+            counts={d: len(cs) for d, cs in windows.items()},
+            item_pass_rates={k: sum(v) / len(v) for k, v in sorted(items.items())},
+            trend=None if current is None or previous is None else current - previous,
+            percentile=None if current is None else 100.0 * sum(1 for v in team if v <= current) / len(team),
+            kpis={
+                "handled_calls_30d": len(last30),
+                "avg_handle_time_s": _mean([c.duration_s for c in last30]),
+                "negative_end_rate_30d": _mean([float(c.caller_end == "neg") for c in last30]),
+                "disputes_30d": disputes.get(agent.id, 0),
+                "reviewed_share_30d": _mean([float(c.reviewed) for c in last30]),
+            },
+            recent=list(reversed(mine[-10:])),
+            series=[(c.at, c.total) for c in windows[90]],
+        )
+    return summaries

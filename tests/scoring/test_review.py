@@ -1,0 +1,193 @@
+"""The review workflow on a real database: flagging, sampling, human verdicts, disputes, agreement,
+and agent aggregates built on effective (human-corrected) scores."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from models import Call, CallScore, QAResult, User
+from scoring.aggregates import agent_summaries
+from scoring.review import (
+    SAMPLE_REASON,
+    Decision,
+    ReviewError,
+    agreement,
+    flag_call,
+    flag_reasons,
+    list_queue,
+    open_dispute,
+    resolve_dispute,
+    submit_review,
+)
+from scoring.scorecard import load_scorecard, score_verdicts
+from tests.conftest import create_agent
+
+CARD = load_scorecard(None)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def scored_call(
+    session: Session,
+    agent_id: int,
+    verdicts: dict[str, bool | None],
+    *,
+    at: datetime = NOW,
+    uncertain: bool = False,
+    caller_end: str = "neu",
+) -> Call:
+    call = Call(agent_id=agent_id, started_at=at, status="done")
+    session.add(call)
+    session.flush()
+    score = score_verdicts(verdicts, CARD)
+    session.add(
+        CallScore(
+            call_id=call.id,
+            total=score.total,
+            scorecard_id=CARD.id,
+            scorecard_version=CARD.version,
+            items=[i.to_dict() for i in score.items],
+        )
+    )
+    checks = {
+        "greeting": {"passed": bool(verdicts.get("greeting")), "state": "uncertain" if uncertain else "pass"}
+    }
+    session.add(
+        QAResult(
+            call_id=call.id,
+            script_id="en-default",
+            script_version="1",
+            engine="test",
+            greeting_passed=True,
+            closing_passed=True,
+            empathy=False,
+            caller_sentiment_end=caller_end,
+            details={"checks": checks, "sentiment": {"caller": {"end": caller_end}}},
+        )
+    )
+    session.flush()
+    return call
+
+
+def user(session: Session, name: str, role: str = "qa") -> int:
+    row = User(username=name, password_hash="-", role=role)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+GOOD = {"greeting": True, "closing": True, "courtesy": True, "empathy": None, "no_dead_air": True}
+
+
+def test_flag_reasons_and_severity() -> None:
+    items = [
+        {"item": "courtesy", "critical": True, "passed": False},
+        {"item": "greeting", "critical": False, "passed": False},
+    ]
+    reasons, severity = flag_reasons(
+        items, {"checks": {"closing": {"state": "uncertain"}}, "sentiment": {"caller": {"end": "neg"}}}
+    )
+    assert reasons == [
+        "critical item failed: courtesy",
+        "uncertain verdict: closing",
+        "caller sentiment ended negative",
+    ]
+    assert severity == 6
+    assert flag_reasons([], {}) == ([], 0)
+
+
+def test_queue_orders_by_severity_then_age_and_sampling_keeps_a_weekly_quota(session: Session) -> None:
+    agent = create_agent(session, "Rae Kim")
+    rude = scored_call(session, agent.id, {**GOOD, "courtesy": False}, at=NOW)
+    unsure = scored_call(session, agent.id, GOOD, at=NOW - timedelta(hours=2), uncertain=True)
+    angry = scored_call(session, agent.id, GOOD, at=NOW - timedelta(hours=1), caller_end="neg")
+    for call in (unsure, angry, rude):
+        assert flag_call(session, call, sample_rate=0.0) is not None
+    queue = [c.id for _, c in list_queue(session)]
+    assert queue == [rude.id, angry.id, unsure.id]
+
+    always = random.Random(0)
+    clean = [scored_call(session, agent.id, GOOD) for _ in range(4)]
+    sampled = [flag_call(session, c, sample_per_week=2, sample_rate=1.0, rng=always) for c in clean]
+    assert [r is not None for r in sampled] == [True, True, False, False]
+    assert sampled[0] is not None and sampled[0].reasons == [SAMPLE_REASON] and sampled[0].sampled
+    assert flag_call(session, scored_call(session, agent.id, GOOD), sample_rate=0.0) is None
+
+
+def test_reviewer_overrides_replace_machine_verdicts_in_the_final_score(session: Session) -> None:
+    agent = create_agent(session, "Sam Ode")
+    call = scored_call(session, agent.id, {**GOOD, "courtesy": False})
+    review = flag_call(session, call, sample_rate=0.0)
+    assert review is not None and review.machine_total == 40.0  # critical cap
+    reviewer = user(session, "rev")
+    final = submit_review(
+        session,
+        review,
+        reviewer_id=reviewer,
+        decisions={"courtesy": Decision(True, "quoting the caller, not rude")},
+        scorecard=CARD,
+    )
+    assert final == 100.0 and review.state == "done"
+    [verdict] = review.verdicts
+    assert (verdict.machine_passed, verdict.human_passed, verdict.comment) == (
+        False,
+        True,
+        "quoting the caller, not rude",
+    )
+    with pytest.raises(ReviewError, match="unknown scorecard items"):
+        submit_review(
+            session, review, reviewer_id=reviewer, decisions={"charisma": Decision(True)}, scorecard=CARD
+        )
+    assert agreement(session)["courtesy"] == {"reviewed": 1, "agreed": 0, "rate": 0.0}
+
+
+def test_an_upheld_dispute_reverses_the_item_a_rejected_one_changes_nothing(session: Session) -> None:
+    agent = create_agent(session, "Lee Chan")
+    call = scored_call(session, agent.id, {**GOOD, "greeting": False})
+    author, qa = user(session, "lee", "agent"), user(session, "qa1")
+    dispute = open_dispute(
+        session, call=call, item="greeting", author_id=author, comment="I said the company name"
+    )
+    with pytest.raises(ReviewError, match="already disputed"):
+        open_dispute(session, call=call, item="greeting", author_id=author, comment="again")
+    with pytest.raises(ReviewError, match="not an item"):
+        open_dispute(session, call=call, item="charisma", author_id=author, comment="?")
+    resolve_dispute(
+        session, dispute, resolver_id=qa, upheld=True, resolution="company heard at 0:02", scorecard=CARD
+    )
+    summary = agent_summaries(session, now=NOW + timedelta(hours=1))[agent.id]
+    assert summary.averages[7] == 100.0 and summary.item_pass_rates["greeting"] == 1.0
+    with pytest.raises(ReviewError, match="already upheld"):
+        resolve_dispute(session, dispute, resolver_id=qa, upheld=False, resolution="", scorecard=CARD)
+
+    other = scored_call(session, agent.id, {**GOOD, "closing": False})
+    rejected = open_dispute(session, call=other, item="closing", author_id=author, comment="I did close")
+    resolve_dispute(
+        session, rejected, resolver_id=qa, upheld=False, resolution="no goodbye heard", scorecard=CARD
+    )
+    assert rejected.state == "rejected"
+
+
+def test_agent_aggregates_windows_trend_and_team_percentile(session: Session) -> None:
+    ann, bob = create_agent(session, "Ann"), create_agent(session, "Bob")
+    for days, verdicts in (
+        (1, GOOD),
+        (10, {**GOOD, "greeting": False}),
+        (45, {**GOOD, "greeting": False, "closing": False}),
+    ):
+        scored_call(
+            session, ann.id, verdicts, at=NOW - timedelta(days=days), caller_end="neg" if days == 1 else "neu"
+        )
+    scored_call(session, bob.id, {**GOOD, "no_dead_air": False}, at=NOW - timedelta(days=2))
+    summaries = agent_summaries(session, now=NOW)
+    a = summaries[ann.id]
+    assert a.counts == {7: 1, 30: 2, 90: 3}
+    assert a.averages[7] == 100.0 and a.averages[30] == pytest.approx((100 + 100 * 65 / 85) / 2, abs=0.01)
+    assert a.item_pass_rates["greeting"] == pytest.approx(1 / 3)
+    assert a.trend is not None and a.trend > 0  # better this month than last
+    assert a.kpis["handled_calls_30d"] == 2 and a.kpis["negative_end_rate_30d"] == 0.5
+    b = summaries[bob.id]
+    assert b.percentile == 50.0 and a.percentile == 100.0
