@@ -6,12 +6,17 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import pages
 from api.errors import install_error_handlers
-from api.routes import agents, auth, calls, hotline
+from api.pages import LoginRequired
+from api.routes import agents, auth, calls, hotline, reviews
 from callqa.hotline import Hotline
 from callqa.runtime import open_database
 from callqa.settings import Settings, get_settings
@@ -57,6 +62,13 @@ def create_app(
     app.include_router(calls.router)
     app.include_router(agents.router)
     app.include_router(hotline.router)
+    app.include_router(reviews.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse("/login", status_code=303)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

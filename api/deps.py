@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Cookie, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
@@ -38,9 +38,17 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+SESSION_COOKIE = "callqa_session"
+
+
 def get_current_user(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
 ) -> User:
+    """The user of a bearer token (JSON API) or of the session cookie (pages, the audio player)."""
+    token = token or cookie
     user_id = read_token(settings.secret_key, token, max_age_s=settings.token_ttl_s) if token else None
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:

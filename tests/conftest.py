@@ -23,6 +23,17 @@ DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
 _BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def reset_postgres(url: str) -> None:
+    """An empty public schema: whatever an earlier run (of any revision) left there is dropped."""
+    from sqlalchemy import text
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session", params=_BACKENDS)
 def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A migrated database engine per backend, shared by the session."""
@@ -32,11 +43,7 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         if not POSTGRES_URL:
             pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
         url = POSTGRES_URL
-        from alembic import command
-
-        from models.migrate import alembic_config
-
-        command.downgrade(alembic_config(url), "base")
+        reset_postgres(url)
     upgrade_database(url)
     engine = make_engine(url)
     yield engine

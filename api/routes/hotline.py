@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from api.deps import SettingsDep, get_current_user, oauth2_scheme
+from api.deps import SESSION_COOKIE, SettingsDep, get_current_user, oauth2_scheme
 from callqa.hotline import Hotline, HotlineError
 from models import User
 
@@ -62,7 +62,7 @@ def hotline_client(
             return None
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid hotline key")
     with request.app.state.session_factory() as session:
-        user = get_current_user(session, settings, token)
+        user = get_current_user(session, settings, token, request.cookies.get(SESSION_COOKIE))
         session.expunge(user)
         return user
 

@@ -15,7 +15,7 @@ from callqa.hotline import Hotline, HotlineError, announcement
 from models import Agent, AgentSkill, HotlineCall, RoutingDecision, Skill, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import RoutingConfigError, load_routing_config
-from tests.conftest import _BACKENDS, POSTGRES_URL
+from tests.conftest import _BACKENDS, POSTGRES_URL, reset_postgres
 
 
 class Clock:
@@ -35,18 +35,14 @@ def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionm
         if not POSTGRES_URL:
             pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
         url = POSTGRES_URL
-    from alembic import command
-
-    from models.migrate import alembic_config
-
     if url.startswith("postgresql"):
-        command.downgrade(alembic_config(url), "base")
+        reset_postgres(url)
     upgrade_database(url)
     engine = make_engine(url)
     yield make_session_factory(engine)
     engine.dispose()
     if url.startswith("postgresql"):  # leave PostgreSQL empty and migrated for the other tests
-        command.downgrade(alembic_config(url), "base")
+        reset_postgres(url)
         upgrade_database(url)
 
 
