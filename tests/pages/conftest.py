@@ -1,0 +1,124 @@
+"""A live server (uvicorn) on a real database holding a call the real pipeline processed, and a real
+headless Chromium (Debian's) driven by Playwright. Screenshots go to test-output/screenshots/."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from api.app import create_app
+from callqa.ingest import ingest_recording
+from callqa.pipeline import CallAnalyzer
+from callqa.processing import process_call
+from callqa.settings import Settings
+from callqa.users import create_user
+from models import Agent, make_engine, make_session_factory
+from models.migrate import upgrade_database
+from tests.conftest import DEV_SET
+
+PASSWORD = "browser-test-pw"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class Site:
+    url: str
+    call_id: int
+    other_call_id: int
+    agent_id: int
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    root = tmp_path_factory.mktemp("site")
+    settings = Settings(
+        data_dir=root / "data",
+        embedded_worker=False,
+        secret_key="browser-secret",
+        company="Acme Telecom",
+        review_sample_rate=0.0,
+    )
+    settings.data_dir.mkdir(parents=True)
+    upgrade_database(settings.db_url)
+    factory = make_session_factory(make_engine(settings.db_url))
+    analyzer = CallAnalyzer(settings)
+    with factory() as s:
+        priya, ann = Agent(name="Priya Shah"), Agent(name="Ann Lee")
+        s.add_all([priya, ann])
+        s.flush()
+        create_user(s, username="admin", password=PASSWORD, role="admin")
+        create_user(s, username="qa", password=PASSWORD, role="qa")
+        create_user(s, username="priya", password=PASSWORD, role="agent", agent_id=priya.id)
+        ids = []
+        # Real calls through the real pipeline: "That's not my problem." (blame shifting) and an empathy one.
+        for agent, name in ((priya, "public-11-029"), (ann, "public-11-004")):
+            call = ingest_recording(
+                s,
+                source=DEV_SET / "calls" / f"{name}.wav",
+                recordings_dir=settings.recordings_dir,
+                agent_id=agent.id,
+            )
+            process_call(s, call, analyzer)
+            call.status = "done"
+            ids.append(call.id)
+        s.commit()
+        agent_id = priya.id
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, session_factory=factory), port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.1)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield Site(f"http://127.0.0.1:{port}", ids[0], ids[1], agent_id)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is required for the page tests (make system-deps installs it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def login(page: object, site: Site, username: str) -> None:
+    page.goto(f"{site.url}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", username)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_load_state()  # type: ignore[attr-defined]
