@@ -64,7 +64,7 @@ def add_agents(factory: sessionmaker[Session], **agents: dict[str, int]) -> dict
 
 def test_a_whole_call_is_routed_logged_and_survives_a_restart(factory: sessionmaker[Session]) -> None:
     clock = Clock()
-    ids = add_agents(factory, bea={"billing": 3}, carl={"billing": 2, "tech": 4})
+    ids = add_agents(factory, bea={"billing": 3}, carl={"billing": 2, "technical": 4})
     hotline = Hotline(factory, load_routing_config(None), clock=clock)
     hotline.set_agent_state(ids["bea"], "available")
     clock.now += 5
@@ -115,7 +115,7 @@ def test_no_answer_re_offers_elsewhere_and_abandon_frees_the_agent(factory: sess
 
 def test_callback_keeps_the_place_and_estimates_use_history(factory: sessionmaker[Session]) -> None:
     clock = Clock()
-    ids = add_agents(factory, fay={"tech": 4})
+    ids = add_agents(factory, fay={"technical": 4})
     hotline = Hotline(factory, load_routing_config(None), clock=clock)
     hotline.set_agent_state(ids["fay"], "available")
     busy = hotline.call_arrived("+1", ivr_choice="2")
