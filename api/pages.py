@@ -8,6 +8,7 @@ cookie is HttpOnly and SameSite=Strict.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,7 @@ from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, get_current_user
 from api.routes.reviews import ScorecardDep
 from api.security import issue_token
 from callqa.users import UserError, authenticate, create_user
-from models import Agent, Call, Dispute, Review, User
+from models import Agent, Call, Dispute, ManualScore, Review, User
 from scoring.aggregates import agent_summaries
 from scoring.review import (
     Decision,
@@ -381,6 +382,35 @@ def agent_page(agent_id: int, request: Request, session: SessionDep, user: PageU
     if user.role == "agent" and user.agent_id != agent_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     return _agent_page(request, session, user, agent_id, own=user.agent_id == agent_id)
+
+
+@router.post("/agents/{agent_id}/manual")
+def manual_scores_form(
+    agent_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: PageUser,
+    csrf: Annotated[str, Form()],
+    knowledge: Annotated[str, Form()] = "",
+    performance: Annotated[str, Form()] = "",
+) -> Response:
+    staff(user)
+    check_csrf(settings, user, csrf)
+    try:
+        values = [None if not v else float(v) for v in (knowledge, performance)]
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100") from exc
+    if any(v is not None and not 0 <= v <= 100 for v in values):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100")
+    month = datetime.now(UTC).strftime("%Y-%m")
+    row = session.scalar(
+        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    )
+    if row is None:
+        row = ManualScore(agent_id=agent_id, month=month)
+        session.add(row)
+    row.knowledge, row.performance, row.entered_by = values[0], values[1], user.id
+    return RedirectResponse(f"/agents/{agent_id}?msg=Manual scores saved", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/overview", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult, QAViolation
-from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, Review
+from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "HotlineCall",
     "ItemVerdict",
     "Job",
+    "ManualScore",
     "QAResult",
     "QAViolation",
     "Recording",

@@ -74,3 +74,19 @@ class Dispute(Base):
     resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+
+
+class ManualScore(Base):
+    """What the system cannot measure, entered by QA staff per agent and month (0–100 each):
+    product knowledge and performance (targets met), for the monthly composite."""
+
+    __tablename__ = "manual_scores"
+    __table_args__ = (UniqueConstraint("agent_id", "month", name="one_per_agent_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    knowledge: Mapped[float | None]
+    performance: Mapped[float | None]
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -11,10 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Agent, Call, CallScore, Dispute, QAResult, Review
+from models import Agent, Call, CallScore, Dispute, ManualScore, QAResult, Review
 from scoring.review import effective_verdicts
 
 WINDOWS_DAYS = (7, 30, 90)
+# The seeds' monthly composite: knowledge 20 % + skills 30 % + attitude 20 % + performance 30 %.
+COMPOSITE_WEIGHTS = {"knowledge": 0.2, "skills": 0.3, "attitude": 0.2, "performance": 0.3}
+ATTITUDE_ITEMS = ("courtesy", "empathy")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class AgentSummary:
     kpis: dict[str, float | int | None]
     recent: list[ScoredCall] = field(default_factory=list)
     series: list[tuple[datetime, float]] = field(default_factory=list)
+    composite: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class AgentSummary:
             "trend": None if self.trend is None else round(self.trend, 1),
             "team_percentile": None if self.percentile is None else round(self.percentile, 1),
             "kpis": self.kpis,
+            "composite": self.composite,
             "recent": [
                 {"call_id": c.call_id, "at": c.at.isoformat(), "total": c.total, "reviewed": c.reviewed}
                 for c in self.recent
@@ -146,5 +151,33 @@ def agent_summaries(session: Session, *, now: datetime | None = None) -> dict[in
             },
             recent=list(reversed(mine[-10:])),
             series=[(c.at, c.total) for c in windows[90]],
+            composite=monthly_composite(session, agent.id, mine, now.strftime("%Y-%m")),
         )
     return summaries
+
+
+def monthly_composite(session: Session, agent_id: int, calls: list[ScoredCall], month: str) -> dict[str, Any]:
+    """Skills = mean call score of the month; attitude = pass rate of the courtesy and empathy items
+    (×100); knowledge and performance = what QA staff entered. The composite needs all four."""
+    in_month = [c for c in calls if c.at.strftime("%Y-%m") == month]
+    attitude = [
+        float(bool(c.verdicts[i])) for c in in_month for i in ATTITUDE_ITEMS if c.verdicts.get(i) is not None
+    ]
+    manual = session.scalar(
+        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    )
+    parts: dict[str, float | None] = {
+        "knowledge": manual.knowledge if manual else None,
+        "skills": _mean([c.total for c in in_month]),
+        "attitude": 100 * a if (a := _mean(attitude)) is not None else None,
+        "performance": manual.performance if manual else None,
+    }
+    missing = [k for k, v in parts.items() if v is None]
+    total = None if missing else sum(COMPOSITE_WEIGHTS[k] * (v or 0.0) for k, v in parts.items())
+    return {
+        "month": month,
+        "parts": {k: None if v is None else round(v, 1) for k, v in parts.items()},
+        "weights": COMPOSITE_WEIGHTS,
+        "composite": None if total is None else round(total, 1),
+        "missing": missing,
+    }

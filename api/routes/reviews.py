@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, StaffUser
 from api.routes.calls import visible_call
-from models import Dispute, Review, User
+from models import Agent, AgentSkill, Dispute, ManualScore, Review, Skill, User
 from scoring.aggregates import agent_summaries
 from scoring.review import (
     Decision,
@@ -57,6 +57,17 @@ class AssignIn(BaseModel):
 class DisputeIn(BaseModel):
     item: str = Field(min_length=1, max_length=80)
     comment: str = Field(min_length=1, max_length=2000)
+
+
+class ManualIn(BaseModel):
+    knowledge: float | None = Field(default=None, ge=0, le=100)
+    performance: float | None = Field(default=None, ge=0, le=100)
+
+
+class AgentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    employee_no: str | None = Field(default=None, max_length=40)
+    skills: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(default_factory=dict)
 
 
 class ResolveIn(BaseModel):
@@ -216,3 +227,64 @@ def overview(session: SessionDep, _user: StaffUser) -> dict[str, Any]:
         "flagged_open": len(list_queue(session, state="open")),
         "disputes_open": len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
     }
+
+
+@router.put("/api/agents/{agent_id}/manual-scores/{month}")
+def set_manual_scores(
+    agent_id: int, month: str, body: ManualIn, session: SessionDep, user: StaffUser
+) -> dict[str, Any]:
+    """Knowledge and performance (0–100) for the monthly composite; month is YYYY-MM."""
+    if session.get(Agent, agent_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    if (
+        len(month) != 7
+        or month[4] != "-"
+        or not (month[:4] + month[5:]).isdigit()
+        or not 1 <= int(month[5:]) <= 12
+    ):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "month must be YYYY-MM")
+    row = session.scalar(
+        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    )
+    if row is None:
+        row = ManualScore(agent_id=agent_id, month=month)
+        session.add(row)
+    row.knowledge, row.performance, row.entered_by = body.knowledge, body.performance, user.id
+    session.flush()
+    return {"agent_id": agent_id, "month": month, "knowledge": row.knowledge, "performance": row.performance}
+
+
+@router.post("/api/agents", status_code=status.HTTP_201_CREATED)
+def create_agent(body: AgentIn, session: SessionDep, user: CurrentUser) -> dict[str, Any]:
+    """Admins add agents with their skills (proficiency 1–5); skills are created by name as needed."""
+    if user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "requires role admin")
+    agent = Agent(name=body.name, employee_no=body.employee_no)
+    for name, level in body.skills.items():
+        skill = session.scalar(select(Skill).where(Skill.name == name)) or Skill(name=name)
+        agent.skills.append(AgentSkill(skill=skill, proficiency=level))
+    session.add(agent)
+    session.flush()
+    return {"id": agent.id, "name": agent.name, "skills": body.skills}
+
+
+@router.put("/api/agents/{agent_id}/skills")
+def set_agent_skills(
+    agent_id: int,
+    skills: dict[str, Annotated[int, Field(ge=1, le=5)]],
+    session: SessionDep,
+    user: CurrentUser,
+) -> dict[str, Any]:
+    """Replace an agent's skills (admin)."""
+    if user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "requires role admin")
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    agent.skills.clear()
+    session.flush()
+    for name, level in skills.items():
+        skill = session.scalar(select(Skill).where(Skill.name == name)) or Skill(name=name)
+        agent.skills.append(AgentSkill(skill=skill, proficiency=level))
+    session.flush()
+    return {"id": agent.id, "skills": skills}

@@ -119,6 +119,24 @@ MATRIX = [
     ("GET", "/me", None, {"admin": 404, "qa": 404, "tom": 200, "anon": 303}),
     ("GET", "/agents/{ann_agent}", None, {"admin": 200, "qa": 200, "tom": 404, "anon": 303}),
     ("GET", "/admin/users", None, {"admin": 200, "qa": 403, "tom": 403, "anon": 303}),
+    (
+        "PUT",
+        "/api/agents/{tom_agent}/manual-scores/2026-11",
+        {"knowledge": 80, "performance": 70},
+        {"admin": 200, "qa": 200, "tom": 403, "anon": 401},
+    ),
+    (
+        "POST",
+        "/api/agents",
+        {"name": "New Hire", "skills": {"billing": 2}},
+        {"admin": 201, "qa": 403, "tom": 403, "anon": 401},
+    ),
+    (
+        "PUT",
+        "/api/agents/{ann_agent}/skills",
+        {"sales": 4},
+        {"admin": 200, "qa": 403, "tom": 403, "anon": 401},
+    ),
 ]
 
 
@@ -203,3 +221,26 @@ def test_pages_use_a_session_cookie_and_forms_need_their_token(api: ApiEnv, call
     assert saved.status_code == 200 and "Review saved, final score 100" in saved.text
     client.get("/logout")
     assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_manual_scores_complete_the_monthly_composite(api: ApiEnv, calls: dict[str, int]) -> None:
+    qa = api.token("qa")
+    bad = api.client.put(
+        f"/api/agents/{api.agent_id}/manual-scores/2026-13", json={"knowledge": 1}, headers=qa
+    )
+    assert bad.status_code == 422
+    out_of_range = api.client.put(
+        f"/api/agents/{api.agent_id}/manual-scores/2026-11", json={"knowledge": 120}, headers=qa
+    )
+    assert out_of_range.status_code == 422
+    from datetime import UTC, datetime
+
+    month = datetime.now(UTC).strftime("%Y-%m")
+    ok = api.client.put(
+        f"/api/agents/{api.agent_id}/manual-scores/{month}",
+        json={"knowledge": 80, "performance": 60},
+        headers=qa,
+    )
+    assert ok.status_code == 200
+    composite = api.client.get(f"/api/agents/{api.agent_id}/summary", headers=qa).json()["composite"]
+    assert composite["missing"] == [] and composite["composite"] is not None

@@ -72,6 +72,14 @@ def test_qa_resolves_the_dispute_and_the_supervisor_overview_shows_agreement(pag
         dispute.locator("button", has_text="Uphold").click()
         page.wait_for_load_state()
         assert "Dispute upheld" in page.locator(".flash").inner_text()
+    page.goto(f"{site.url}/agents/{site.agent_id}")
+    page.fill("input[name=knowledge]", "80")
+    page.fill("input[name=performance]", "75")
+    page.click("button:has-text('Save manual scores')")
+    page.wait_for_load_state()
+    assert "Manual scores saved" in page.locator(".flash").inner_text()
+    composite_row = page.locator("#composite tr:has-text('Composite')").inner_text()
+    assert re.search(r"\d+(\.\d)?", composite_row) and "incomplete" not in composite_row
     page.goto(f"{site.url}/overview")
     ranking = page.locator("#ranking").inner_text()
     assert "Priya Shah" in ranking and "Ann Lee" in ranking

@@ -191,3 +191,18 @@ def test_agent_aggregates_windows_trend_and_team_percentile(session: Session) ->
     assert a.kpis["handled_calls_30d"] == 2 and a.kpis["negative_end_rate_30d"] == 0.5
     b = summaries[bob.id]
     assert b.percentile == 50.0 and a.percentile == 100.0
+
+
+def test_monthly_composite_needs_the_manual_parts_and_weights_them(session: Session) -> None:
+    from models import ManualScore
+
+    eve = create_agent(session, "Eve")
+    scored_call(session, eve.id, GOOD, at=NOW - timedelta(days=1))  # 100, courtesy pass (empathy n/a)
+    scored_call(session, eve.id, {**GOOD, "courtesy": False}, at=NOW - timedelta(days=2))  # 40, courtesy fail
+    partial = agent_summaries(session, now=NOW)[eve.id].composite
+    assert partial["composite"] is None and partial["missing"] == ["knowledge", "performance"]
+    assert partial["parts"]["skills"] == 70.0 and partial["parts"]["attitude"] == 50.0
+    session.add(ManualScore(agent_id=eve.id, month=NOW.strftime("%Y-%m"), knowledge=80, performance=90))
+    session.flush()
+    full = agent_summaries(session, now=NOW)[eve.id].composite
+    assert full["composite"] == pytest.approx(0.2 * 80 + 0.3 * 70 + 0.2 * 50 + 0.3 * 90)
