@@ -69,6 +69,7 @@ class EvalReport:
     sentiment_correct: int
     sentiment_total: int
     sentiment_misses: list[str]
+    uncertain: dict[str, int] = field(default_factory=dict)
 
     @property
     def sentiment_accuracy(self) -> float:
@@ -80,11 +81,14 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
     stats = {name: BinaryStats() for name in ("greeting", "closing", "forbidden", "empathy", "dead_air")}
     sent_ok = sent_total = 0
     sent_misses: list[str] = []
+    uncertain = {"greeting": 0, "closing": 0}
     for call_id, result in sorted(analyses.items()):
         label_file = directory / f"{call_id}.json"
         if not label_file.is_file() or "checks" not in result:
             continue
         labels = json.loads(label_file.read_text())["labels"]
+        for name in uncertain:
+            uncertain[name] += result["checks"][name].get("state") == "uncertain"
         stats["greeting"].add(call_id, bool(labels["greeting"]), bool(result["checks"]["greeting"]["passed"]))
         stats["closing"].add(call_id, bool(labels["closing"]), bool(result["checks"]["closing"]["passed"]))
         found = {v["category"] for v in result["violations"]}
@@ -100,7 +104,7 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
             sent_ok += 1
         else:
             sent_misses.append(f"{call_id}: {predicted} (label {labels['caller_sentiment_end']})")
-    return EvalReport(len(analyses), stats, sent_ok, sent_total, sent_misses)
+    return EvalReport(len(analyses), stats, sent_ok, sent_total, sent_misses, uncertain)
 
 
 def format_report(report: EvalReport) -> str:
@@ -116,6 +120,10 @@ def format_report(report: EvalReport) -> str:
     lines.append(
         f"caller end-sentiment accuracy: {report.sentiment_accuracy:.3f} "
         f"({report.sentiment_correct}/{report.sentiment_total})"
+    )
+    lines.append(
+        "UNCERTAIN verdicts (sent to review): "
+        + ", ".join(f"{k} {v}/{report.n_calls}" for k, v in report.uncertain.items())
     )
     lines.append("misses:")
     for name, s in report.binary.items():

@@ -128,6 +128,7 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
                 score=100.0,
                 segment=words[0].segment,
                 min_conf=min(t.conf for t in words),
+                mean_conf=sum(t.conf for t in words) / len(words),
                 first_token=tokens.index(words[0]),
                 last_token=tokens.index(words[-1]),
             )
@@ -171,9 +172,14 @@ def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckR
     uncertain_reasons = []
     for element, result in zip(check.elements, ordered, strict=True):
         ev = result.evidence
-        if ev is not None and (ev.score < script.threshold + MARGIN or ev.min_conf < LOW_CONFIDENCE):
+        # Names given to the recogniser as hints (the company) come back with near-zero word probability
+        # however clearly they were said, so their confidence says nothing; judge them by the text.
+        conf_matters = element.needs is None
+        if ev is not None and (
+            ev.score < script.threshold + MARGIN or (conf_matters and ev.mean_conf < LOW_CONFIDENCE)
+        ):
             uncertain_reasons.append(
-                f"{element.name} heard with weak evidence ({ev.score:.0f}, conf {ev.min_conf:.2f})"
+                f"{element.name} heard with weak evidence ({ev.score:.0f}, conf {ev.mean_conf:.2f})"
             )
         if (
             not result.found

@@ -153,6 +153,7 @@ def find_intents(
                 score=round(prob * 100, 1),
                 segment=sentence.segment,
                 min_conf=sentence.conf,
+                mean_conf=sentence.conf,
                 first_token=-1,
                 last_token=-1,
             )

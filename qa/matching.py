@@ -67,6 +67,7 @@ class Match:
     score: float
     segment: int
     min_conf: float
+    mean_conf: float
     first_token: int
     last_token: int
 
@@ -186,6 +187,7 @@ def _make(phrase: str, tokens: list[Token], first: int, last: int, score: float)
         score=score,
         segment=window[0].segment,
         min_conf=min(t.conf for t in window),
+        mean_conf=sum(t.conf for t in window) / len(window),
         first_token=first,
         last_token=last,
     )
