@@ -205,3 +205,32 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
         env=env,
     )
     assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+@pytest.mark.slow
+def test_two_worker_processes_share_the_queue_without_doing_a_job_twice(tmp_path: Path) -> None:
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_REVIEW_SAMPLE_RATE": "0"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "callqa", *args], capture_output=True, text=True, timeout=600, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    run("db", "upgrade")
+    from models import Agent, Call, Job, make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}"))
+    with factory() as s:
+        s.add(Agent(name="Tom Baker"))
+        s.commit()
+    for name in ("public-11-000", "public-11-001", "public-11-003"):
+        run("ingest", str(DEV_SET / "calls" / f"{name}.wav"), "--agent", "1")
+    done = run("worker", "--once", "--processes", "2")
+    assert "processed 3 job(s)" in done.stdout
+    with factory() as s:
+        from sqlalchemy import select
+
+        assert {c.status for c in s.scalars(select(Call))} == {"done"}
+        assert [j.attempts for j in s.scalars(select(Job))] == [1, 1, 1]
