@@ -121,16 +121,20 @@ class WhisperRecognizer:
             text = seg.text.strip()
             if not text or (seg.no_speech_prob > 0.6 and seg.avg_logprob < -1.0):
                 continue  # whisper's tell-tale of text invented for non-speech
-            words = tuple(
-                Word(
-                    text=w.word.strip(),
-                    start=offset + float(w.start),
-                    end=offset + float(w.end),
-                    conf=float(w.probability),
+            words = collapse_loops(
+                tuple(
+                    Word(
+                        text=w.word.strip(),
+                        start=offset + float(w.start),
+                        end=offset + float(w.end),
+                        conf=float(w.probability),
+                    )
+                    for w in (seg.words or [])
+                    if w.word.strip()
                 )
-                for w in (seg.words or [])
-                if w.word.strip()
             )
+            if words:
+                text = " ".join(w.text for w in words)
             utterances.append(
                 Utterance(
                     start=words[0].start if words else offset + float(seg.start),
@@ -150,6 +154,35 @@ def speech_regions(audio: FloatArray) -> list[tuple[float, float]]:
         (c["start"] / WHISPER_SR, c["end"] / WHISPER_SR)
         for c in get_speech_timestamps(audio, options, sampling_rate=WHISPER_SR)
     ]
+
+
+def collapse_loops(words: tuple[Word, ...], *, max_n: int = 3, min_repeats: int = 3) -> tuple[Word, ...]:
+    """Keep one copy of a 1–`max_n`-word phrase repeated `min_repeats`+ times in a row ("Priya, Priya,
+    Priya, …"): whisper's decoding loop, most often on a hinted name, never real speech at that rate."""
+
+    def norm(w: Word) -> str:
+        return w.text.lower().strip(".,!?")
+
+    out: list[Word] = []
+    i = 0
+    while i < len(words):
+        collapsed = False
+        for n in range(1, max_n + 1):
+            gram = [norm(w) for w in words[i : i + n]]
+            if len(gram) < n:
+                break
+            repeats = 1
+            while [norm(w) for w in words[i + repeats * n : i + (repeats + 1) * n]] == gram:
+                repeats += 1
+            if repeats >= min_repeats:
+                out.extend(words[i : i + n])
+                i += repeats * n
+                collapsed = True
+                break
+        if not collapsed:
+            out.append(words[i])
+            i += 1
+    return tuple(out)
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:
