@@ -61,6 +61,7 @@ bench: install
 	$(PY) bench/erlang_c.py
 	$(PY) bench/asr_speed.py
 	$(PY) bench/asr_accuracy.py
+	$(PY) bench/long_recording.py
 
 eval: install
 	$(VENV)/bin/callqa eval ../shared/dev-set/calls
