@@ -41,7 +41,7 @@ demo: export CALLQA_COMPANY ?= Northwind Telecom
 demo: install
 	$(VENV)/bin/callqa db upgrade
 	$(VENV)/bin/callqa demo-data
-	@echo "serving on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	@echo "serving on http://$(HOST):$(PORT)  (pages: /login with the demo logins above; API docs: /docs)"
 	$(VENV)/bin/callqa serve --host $(HOST) --port $(PORT)
 
 lint: install
