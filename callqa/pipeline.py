@@ -131,6 +131,7 @@ class CallAnalyzer:
                     whisper_beam_size=s.whisper_beam_size,
                     whisper_vad=s.whisper_vad,
                     cache_dir=s.models_dir,
+                    vosk_alternatives=s.vosk_alternatives,
                 )
             return self._recognizer
 

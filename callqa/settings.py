@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     whisper_vad: bool = Field(
         default=True, description="Skip non-speech before decoding (guards hallucination)."
     )
+    vosk_alternatives: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description="Vosk n-best hypotheses kept per utterance (QA falls back to them).",
+    )
     asr_threads: int = Field(default=0, description="CPU threads per decoder; 0 lets the engine decide.")
 
     sentiment_model_path: Path | None = Field(

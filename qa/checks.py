@@ -7,7 +7,7 @@ words the recognizer was unsure of, or a missing element that nearly matched.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from qa.matching import Match, Token, best_match, tokenize_segments
@@ -16,6 +16,7 @@ from transcription.recognizer import Transcript
 
 State = Literal["pass", "fail", "uncertain"]
 LOW_CONFIDENCE = 0.5
+ALTERNATIVE_NOTE = "heard in an n-best alternative, not the best hypothesis"
 MARGIN = 5.0
 NEAR_MISS = 12.0
 
@@ -136,12 +137,39 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
 
 
 def _element(
-    element: ElementDef, tokens: list[Token], threshold: float, transcript: Transcript, speaker: str
+    element: ElementDef,
+    tokens: list[Token],
+    threshold: float,
+    transcript: Transcript,
+    speaker: str,
+    check_window: Window,
 ) -> ElementResult:
+    window = element.window or check_window
     if element.window is not None:
         tokens = window_tokens(transcript, speaker, element.window)
     match = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
+    if match is None and element.phrases:
+        match = _in_alternatives(element, transcript, speaker, window, threshold)
+        if match is not None:
+            return ElementResult(element.name, True, match, note=ALTERNATIVE_NOTE)
     return ElementResult(element.name, match is not None, match)
+
+
+def _in_alternatives(
+    element: ElementDef, transcript: Transcript, speaker: str, window: Window, threshold: float
+) -> Match | None:
+    """The element in the engine's next-best hypotheses (Vosk n-best), searched the same way."""
+    depth = max((len(s.alternatives) for s in transcript.segments if s.speaker == speaker), default=0)
+    for rank in range(depth):
+        segments = tuple(
+            replace(s, text=s.alternatives[rank], words=()) if len(s.alternatives) > rank else s
+            for s in transcript.segments
+        )
+        tokens = window_tokens(replace(transcript, segments=segments), speaker, window)
+        match = best_match(element.phrases, tokens, threshold=threshold)
+        if match is not None:
+            return match
+    return None
 
 
 def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckResult:
@@ -153,7 +181,9 @@ def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckR
         if element.needs == "company" and not element.phrases:
             deferred.append(element)
             continue
-        results[element.name] = _element(element, tokens, script.threshold, transcript, check.speaker)
+        results[element.name] = _element(
+            element, tokens, script.threshold, transcript, check.speaker, check.window
+        )
     for element in deferred:
         evidence = company_said(
             tokens,
@@ -172,6 +202,9 @@ def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckR
     uncertain_reasons = []
     for element, result in zip(check.elements, ordered, strict=True):
         ev = result.evidence
+        if result.note == ALTERNATIVE_NOTE:
+            uncertain_reasons.append(f"{element.name} only in a next-best hypothesis")
+            continue
         # Names given to the recogniser as hints (the company) come back with near-zero word probability
         # however clearly they were said, so their confidence says nothing; judge them by the text.
         conf_matters = element.needs is None

@@ -83,6 +83,7 @@ def build_recognizer(
     whisper_beam_size: int = 5,
     whisper_vad: bool = True,
     cache_dir: Path | None = None,
+    vosk_alternatives: int = 0,
 ) -> Recognizer:
     """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
     language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
@@ -99,7 +100,7 @@ def build_recognizer(
         else:
             from transcription.vosk_engine import VoskRecognizer
 
-            return VoskRecognizer(path)
+            return VoskRecognizer(path, max_alternatives=vosk_alternatives)
     try:
         path = find_whisper_model(whisper_model_path, language, cache_dir)
     except ModelNotFoundError as exc:

@@ -34,6 +34,8 @@ def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -
             text=" ".join(w.text for w in g),
             words=tuple(g),
             confidence=sum(w.conf for w in g) / len(g),
+            # n-best hypotheses describe the whole utterance; each part keeps them for QA's fallback.
+            alternatives=utterance.alternatives,
         )
         for g in groups
     ]
@@ -71,6 +73,7 @@ def transcribe_call(
                         text=part.text,
                         words=part.words,
                         confidence=part.confidence,
+                        alternatives=part.alternatives,
                     )
                 )
     if not heard:

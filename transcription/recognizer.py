@@ -37,6 +37,8 @@ class Utterance:
     text: str
     words: tuple[Word, ...] = ()
     confidence: float = 1.0
+    alternatives: tuple[str, ...] = ()
+    """Other hypotheses for the same stretch (n-best, next best first) when the engine gives them."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Segment:
     text: str
     words: tuple[Word, ...] = ()
     confidence: float = 1.0
+    alternatives: tuple[str, ...] = ()
+    """n-best hypotheses of the utterance this segment comes from (see `Utterance.alternatives`)."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ long recording is decoded in bounded memory and word times come straight from th
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,9 +41,21 @@ def load_vosk_model(model_path: Path) -> vosk.Model:
 
 
 def _utterance(result: dict[str, Any]) -> Utterance | None:
+    """An utterance from a Vosk result, plain or with n-best `alternatives` (best first)."""
+    alternatives = result.get("alternatives")
+    if alternatives:
+        best = alternatives[0]
+        # Alternatives carry lattice scores, not word confidences: the best one's share of the n-best
+        # mass (a softmax over the scores) stands in for the confidence of its words.
+        scores = [float(a.get("confidence", 0.0)) for a in alternatives]
+        share = 1.0 / sum(math.exp(min(50.0, s - scores[0])) for s in scores)
+        raw = [{**w, "conf": share} for w in best.get("result", [])]
+        others = tuple(str(a.get("text", "")) for a in alternatives[1:] if a.get("text"))
+    else:
+        raw, others = result.get("result", []), ()
     words = tuple(
         Word(text=w["word"], start=float(w["start"]), end=float(w["end"]), conf=float(w.get("conf", 1.0)))
-        for w in result.get("result", [])
+        for w in raw
     )
     if not words:
         return None
@@ -52,14 +65,16 @@ def _utterance(result: dict[str, Any]) -> Utterance | None:
         text=" ".join(w.text for w in words),
         words=words,
         confidence=float(np.mean([w.conf for w in words])),
+        alternatives=others,
     )
 
 
 class VoskRecognizer:
     """`Recognizer` backed by a Vosk model directory."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, *, max_alternatives: int = 0) -> None:
         self.model_path = model_path
+        self.max_alternatives = max_alternatives
         self.name = f"vosk:{model_label(model_path)}"
         self._model = load_vosk_model(model_path)
 
@@ -74,6 +89,8 @@ class VoskRecognizer:
         # Vosk can only restrict the vocabulary to a grammar, not bias towards words: hints are unused.
         rec = vosk.KaldiRecognizer(self._model, float(sample_rate))
         rec.SetWords(True)
+        if self.max_alternatives > 0:
+            rec.SetMaxAlternatives(self.max_alternatives)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
         step = max(1, int(CHUNK_S * sample_rate))
         utterances: list[Utterance] = []

@@ -110,3 +110,28 @@ def test_low_asr_confidence_makes_the_verdict_uncertain() -> None:
     )
     result = run_checks(transcript, load_script(None, company="Northwind Energy"))["greeting"]
     assert result.passed and result.state == "uncertain"
+
+
+def test_an_element_only_in_an_n_best_alternative_counts_but_is_uncertain() -> None:
+    from dataclasses import replace
+
+    from qa.script import load_script
+    from tests.qa.helpers import make_transcript
+
+    base = make_transcript(
+        [
+            ("agent", 0.5, 4.0, "Good morning Blue Harbor Bank, Dana speaking."),
+            ("agent", 20.0, 23.0, "Is the rain if the ink lost today?"),
+            ("agent", 24.0, 27.0, "Thanks for calling, goodbye."),
+        ]
+    )
+    misheard = base.segments[1]
+    heard = replace(misheard, alternatives=("is there anything else i can help with",))
+    transcript = replace(base, segments=(base.segments[0], heard, base.segments[2]))
+    script = load_script(None, company="Blue Harbor Bank")
+    plain = run_checks(base, script)["closing"]
+    assert "offer_help" in plain.missing
+    closing = run_checks(transcript, script)["closing"]
+    offer = next(e for e in closing.elements if e.name == "offer_help")
+    assert offer.found and "n-best" in offer.note
+    assert closing.passed and closing.state == "uncertain" and "next-best hypothesis" in closing.reason

@@ -106,3 +106,20 @@ def test_model_discovery_names_the_fix(tmp_path: Path) -> None:
         build_recognizer("auto", language="fr")
     assert build_recognizer("auto", language="ko").name.startswith("vosk:")
     assert build_recognizer("auto", language="en").name.startswith("faster-whisper:")
+
+
+def test_vosk_keeps_n_best_alternatives_through_the_pipeline(tmp_path: Path) -> None:
+    from transcription.vosk_engine import VoskRecognizer
+
+    recognizer = VoskRecognizer(find_vosk_model(None, "ko"), max_alternatives=3)
+    sr = 8000
+    speech = espeak("안녕하세요 고객센터입니다 무엇을 도와드릴까요", "ko", sr)
+    stereo = np.zeros((len(speech) + 2 * sr, 2), dtype=np.float32)
+    stereo[sr : sr + len(speech), 0] = speech * 0.7
+    path = tmp_path / "nbest.wav"
+    sf.write(path, stereo, sr, subtype="PCM_16")
+    transcript = transcribe_call(load_call_audio(path), recognizer, language="ko")
+    [first, *_] = transcript.segments
+    assert first.speaker == "agent" and first.alternatives
+    assert all(alt != first.text and re.search(r"[가-힣]", alt) for alt in first.alternatives)
+    assert all(0.0 < w.conf <= 1.0 for w in first.words)
