@@ -66,12 +66,7 @@ class Router:
 
     def end_call(self, call_id: str, now: float, *, talk_s: float = 0.0) -> list[Assignment]:
         """The call's conversation ended: the agent wraps up (if configured) or takes the next call."""
-        agent_id = self.on_call.pop(call_id, None)
-        if agent_id is None:
-            raise RoutingError(f"call {call_id} is not with an agent")
-        self._offered.pop(call_id, None)
-        agent = self.agents[agent_id]
-        agent.active_calls = max(0, agent.active_calls - 1)
+        agent, _ = self._release(call_id, "is not with an agent")
         agent.calls_handled += 1
         agent.talk_time_s += talk_s
         if self.wrap_up_s > 0 and agent.status == AgentStatus.ON_CALL:
@@ -79,37 +74,21 @@ class Router:
             agent.wrap_until = now + self.wrap_up_s
             heapq.heappush(self._wrap_due, (agent.wrap_until, agent.id))
             return []
-        if agent.status == AgentStatus.ON_CALL:
-            agent.status = AgentStatus.AVAILABLE
-            agent.idle_since = now
-        return self._refresh(agent, now)
+        return self._free_again(agent, now)
 
     def no_answer(self, call_id: str, now: float, *, pause_agent: bool = True) -> list[Assignment]:
         """The offered agent did not answer (or rejected): the call goes back to its place in the queue,
         that agent is skipped for it, and the agent is paused (as autopause does) unless told otherwise."""
-        agent_id = self.on_call.pop(call_id, None)
-        call = self._offered.pop(call_id, None)
-        if agent_id is None or call is None:
-            raise RoutingError(f"call {call_id} has no pending offer")
-        agent = self.agents[agent_id]
-        agent.active_calls = max(0, agent.active_calls - 1)
+        agent, call = self._release(call_id, "has no pending offer")
         agent.status = AgentStatus.BREAK if pause_agent else AgentStatus.AVAILABLE
-        call.excluded.add(agent_id)
+        call.excluded.add(agent.id)
         decision = self._place(call, now)
         return ([decision] if decision else []) + self._refresh(agent, now)
 
     def withdraw(self, call_id: str, now: float) -> list[Assignment]:
         """The caller hung up while their call was being offered: the agent is free again at once."""
-        agent_id = self.on_call.pop(call_id, None)
-        if agent_id is None:
-            raise RoutingError(f"call {call_id} has no pending offer")
-        self._offered.pop(call_id, None)
-        agent = self.agents[agent_id]
-        agent.active_calls = max(0, agent.active_calls - 1)
-        if agent.status == AgentStatus.ON_CALL:
-            agent.status = AgentStatus.AVAILABLE
-            agent.idle_since = now
-        return self._refresh(agent, now)
+        agent, _ = self._release(call_id, "has no pending offer")
+        return self._free_again(agent, now)
 
     def resume(self, call: Call, agent_id: str) -> None:
         """Restores a call already with `agent_id` (after a restart): the agent stays busy with it."""
@@ -190,6 +169,23 @@ class Router:
         return ahead + 1
 
     # ----- internals --------------------------------------------------------------------------------
+    def _release(self, call_id: str, missing: str) -> tuple[Agent, Call]:
+        """Take `call_id` off its agent (who then has one call less); RoutingError if it has none."""
+        agent_id = self.on_call.pop(call_id, None)
+        call = self._offered.pop(call_id, None)
+        if agent_id is None or call is None:
+            raise RoutingError(f"call {call_id} {missing}")
+        agent = self.agents[agent_id]
+        agent.active_calls = max(0, agent.active_calls - 1)
+        return agent, call
+
+    def _free_again(self, agent: Agent, now: float) -> list[Assignment]:
+        """An agent whose call just left is available (idle from `now`) and may take the next one."""
+        if agent.status == AgentStatus.ON_CALL:
+            agent.status = AgentStatus.AVAILABLE
+            agent.idle_since = now
+        return self._refresh(agent, now)
+
     def _agent(self, agent_id: str) -> Agent:
         try:
             return self.agents[agent_id]
