@@ -19,11 +19,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from api.deps import SESSION_COOKIE, SessionDep, SettingsDep, get_current_user
+from api.routes.calls import visible_call
 from api.routes.reviews import ScorecardDep
 from api.security import issue_token
 from callqa.users import UserError, authenticate, create_user
-from models import Agent, Call, Dispute, ManualScore, Review, User
-from scoring.aggregates import agent_summaries
+from models import Agent, Dispute, Review, User
+from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import (
     Decision,
     ReviewError,
@@ -162,13 +163,6 @@ def take_review(
     return RedirectResponse(f"/calls/{review.call_id}", status.HTTP_303_SEE_OTHER)
 
 
-def _visible(session: SessionDep, user: User, call_id: int) -> Call:
-    call = session.get(Call, call_id)
-    if call is None or (user.role == "agent" and call.agent_id != user.agent_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "call not found")
-    return call
-
-
 def _flagged_words(segments: list[Any], details: dict[str, Any]) -> list[dict[str, Any]]:
     """Transcript segments for the page, each word marked when a violation or evidence covers it."""
     spans = [("viol", v["start"], v["end"]) for v in details.get("violations", [])]
@@ -241,7 +235,7 @@ def trend_svg(series: list[tuple[Any, float]]) -> str:
 
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
 def call_page(call_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
-    call = _visible(session, user, call_id)
+    call = visible_call(session, user, call_id)
     details = call.qa_result.details if call.qa_result else {}
     review = session.scalar(select(Review).where(Review.call_id == call.id))
     disputes = session.scalars(select(Dispute).where(Dispute.call_id == call.id).order_by(Dispute.id)).all()
@@ -288,7 +282,7 @@ async def review_call(
     staff(user)
     form = await request.form()
     check_csrf(settings, user, str(form.get("csrf", "")))
-    call = _visible(session, user, call_id)
+    call = visible_call(session, user, call_id)
     if call.score is None:
         raise HTTPException(status.HTTP_409_CONFLICT, "call not scored yet")
     review = session.scalar(select(Review).where(Review.call_id == call.id))
@@ -326,7 +320,7 @@ def dispute_call(
     comment: Annotated[str, Form()],
 ) -> Response:
     check_csrf(settings, user, csrf)
-    call = _visible(session, user, call_id)
+    call = visible_call(session, user, call_id)
     if user.role != "agent":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the agent who handled the call can dispute it")
     try:
@@ -402,36 +396,29 @@ def manual_scores_form(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100") from exc
     if any(v is not None and not 0 <= v <= 100 for v in values):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100")
-    month = datetime.now(UTC).strftime("%Y-%m")
-    row = session.scalar(
-        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    set_manual_scores(
+        session,
+        agent_id=agent_id,
+        month=datetime.now(UTC).strftime("%Y-%m"),
+        knowledge=values[0],
+        performance=values[1],
+        entered_by=user.id,
     )
-    if row is None:
-        row = ManualScore(agent_id=agent_id, month=month)
-        session.add(row)
-    row.knowledge, row.performance, row.entered_by = values[0], values[1], user.id
     return RedirectResponse(f"/agents/{agent_id}?msg=Manual scores saved", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/overview", response_class=HTMLResponse)
 def overview_page(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
     staff(user)
-    summaries = sorted(
-        agent_summaries(session).values(),
-        key=lambda s: -(s.averages[30] if s.averages[30] is not None else -1),
-    )
-    items: dict[str, list[float]] = {}
-    for s in summaries:
-        for item, rate in s.item_pass_rates.items():
-            items.setdefault(item, []).append(rate)
+    team = team_overview(session)
     return render(
         request,
         "overview.html",
         user,
-        summaries=summaries,
-        item_rates={k: sum(v) / len(v) for k, v in items.items()},
-        flagged=len(list_queue(session, state="open")),
-        disputes=len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
+        summaries=team.ranked,
+        item_rates=team.item_pass_rates,
+        flagged=team.flagged_open,
+        disputes=team.disputes_open,
         agreement=agreement(session),
     )
 

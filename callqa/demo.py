@@ -17,10 +17,11 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.agents import set_skills
 from callqa.ingest import ingest_recording, sha256_of
 from callqa.settings import Settings
 from callqa.users import create_user
-from models import Agent, AgentSkill, Recording, Skill, User, session_scope
+from models import Agent, Recording, User, session_scope
 
 SAMPLE_RATE = 8000
 AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")
@@ -96,13 +97,7 @@ def _ensure_agent(session: Session, spec: dict[str, Any]) -> Agent:
     if agent is None:
         agent = Agent(name=spec["name"], employee_no=spec["employee_no"])
         session.add(agent)
-        for skill_name, level in spec["skills"].items():
-            skill = session.scalar(select(Skill).where(Skill.name == skill_name))
-            if skill is None:
-                skill = Skill(name=skill_name)
-                session.add(skill)
-            agent.skills.append(AgentSkill(skill=skill, proficiency=level))
-        session.flush()
+        set_skills(session, agent, spec["skills"])
     return agent
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Agent, Call, CallScore, Dispute, ManualScore, QAResult, Review
-from scoring.review import effective_verdicts
+from scoring.review import effective_verdicts, list_queue
 
 WINDOWS_DAYS = (7, 30, 90)
 # The seeds' monthly composite: knowledge 20 % + skills 30 % + attitude 20 % + performance 30 %.
@@ -163,9 +163,7 @@ def monthly_composite(session: Session, agent_id: int, calls: list[ScoredCall], 
     attitude = [
         float(bool(c.verdicts[i])) for c in in_month for i in ATTITUDE_ITEMS if c.verdicts.get(i) is not None
     ]
-    manual = session.scalar(
-        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
-    )
+    manual = _manual(session, agent_id, month)
     parts: dict[str, float | None] = {
         "knowledge": manual.knowledge if manual else None,
         "skills": _mean([c.total for c in in_month]),
@@ -181,3 +179,57 @@ def monthly_composite(session: Session, agent_id: int, calls: list[ScoredCall], 
         "composite": None if total is None else round(total, 1),
         "missing": missing,
     }
+
+
+@dataclass
+class TeamOverview:
+    """Agents ranked by 30-day score (unscored last), team pass rate per item, open queue counts."""
+
+    ranked: list[AgentSummary]
+    item_pass_rates: dict[str, float]
+    flagged_open: int
+    disputes_open: int
+
+
+def team_overview(session: Session, *, now: datetime | None = None) -> TeamOverview:
+    ranked = sorted(
+        agent_summaries(session, now=now).values(),
+        key=lambda s: -(s.averages[30] if s.averages[30] is not None else -1),
+    )
+    items: dict[str, list[float]] = {}
+    for s in ranked:
+        for item, rate in s.item_pass_rates.items():
+            items.setdefault(item, []).append(rate)
+    return TeamOverview(
+        ranked=ranked,
+        item_pass_rates={k: sum(v) / len(v) for k, v in items.items()},
+        flagged_open=len(list_queue(session, state="open")),
+        disputes_open=len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
+    )
+
+
+def set_manual_scores(
+    session: Session,
+    *,
+    agent_id: int,
+    month: str,
+    knowledge: float | None,
+    performance: float | None,
+    entered_by: int,
+) -> ManualScore:
+    """Store (or replace) the manual parts of an agent's monthly composite (0–100 each). Flushes."""
+    row = session.scalar(
+        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    )
+    if row is None:
+        row = ManualScore(agent_id=agent_id, month=month)
+        session.add(row)
+    row.knowledge, row.performance, row.entered_by = knowledge, performance, entered_by
+    session.flush()
+    return row
+
+
+def _manual(session: Session, agent_id: int, month: str) -> ManualScore | None:
+    return session.scalar(
+        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    )

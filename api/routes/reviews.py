@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, StaffUser
 from api.routes.calls import visible_call
-from models import Agent, AgentSkill, Dispute, ManualScore, Review, Skill, User
-from scoring.aggregates import agent_summaries
+from callqa.agents import set_skills
+from models import Agent, Dispute, Review, User
+from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import (
     Decision,
     ReviewError,
@@ -213,24 +214,17 @@ def agent_summary(agent_id: int, session: SessionDep, user: CurrentUser) -> dict
 @router.get("/api/overview")
 def overview(session: SessionDep, _user: StaffUser) -> dict[str, Any]:
     """Supervisor view: agents ranked by 30-day score, team item pass rates, queue counts."""
-    summaries = sorted(
-        agent_summaries(session).values(),
-        key=lambda s: -(s.averages[30] if s.averages[30] is not None else -1),
-    )
-    items: dict[str, list[float]] = {}
-    for s in summaries:
-        for item, rate in s.item_pass_rates.items():
-            items.setdefault(item, []).append(rate)
+    team = team_overview(session)
     return {
-        "agents": [s.to_dict() for s in summaries],
-        "item_pass_rates": {k: round(sum(v) / len(v), 3) for k, v in items.items()},
-        "flagged_open": len(list_queue(session, state="open")),
-        "disputes_open": len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
+        "agents": [s.to_dict() for s in team.ranked],
+        "item_pass_rates": {k: round(v, 3) for k, v in team.item_pass_rates.items()},
+        "flagged_open": team.flagged_open,
+        "disputes_open": team.disputes_open,
     }
 
 
 @router.put("/api/agents/{agent_id}/manual-scores/{month}")
-def set_manual_scores(
+def put_manual_scores(
     agent_id: int, month: str, body: ManualIn, session: SessionDep, user: StaffUser
 ) -> dict[str, Any]:
     """Knowledge and performance (0–100) for the monthly composite; month is YYYY-MM."""
@@ -243,14 +237,14 @@ def set_manual_scores(
         or not 1 <= int(month[5:]) <= 12
     ):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "month must be YYYY-MM")
-    row = session.scalar(
-        select(ManualScore).where(ManualScore.agent_id == agent_id, ManualScore.month == month)
+    row = set_manual_scores(
+        session,
+        agent_id=agent_id,
+        month=month,
+        knowledge=body.knowledge,
+        performance=body.performance,
+        entered_by=user.id,
     )
-    if row is None:
-        row = ManualScore(agent_id=agent_id, month=month)
-        session.add(row)
-    row.knowledge, row.performance, row.entered_by = body.knowledge, body.performance, user.id
-    session.flush()
     return {"agent_id": agent_id, "month": month, "knowledge": row.knowledge, "performance": row.performance}
 
 
@@ -260,11 +254,8 @@ def create_agent(body: AgentIn, session: SessionDep, user: CurrentUser) -> dict[
     if user.role != "admin":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "requires role admin")
     agent = Agent(name=body.name, employee_no=body.employee_no)
-    for name, level in body.skills.items():
-        skill = session.scalar(select(Skill).where(Skill.name == name)) or Skill(name=name)
-        agent.skills.append(AgentSkill(skill=skill, proficiency=level))
     session.add(agent)
-    session.flush()
+    set_skills(session, agent, body.skills)
     return {"id": agent.id, "name": agent.name, "skills": body.skills}
 
 
@@ -281,10 +272,5 @@ def set_agent_skills(
     agent = session.get(Agent, agent_id)
     if agent is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
-    agent.skills.clear()
-    session.flush()
-    for name, level in skills.items():
-        skill = session.scalar(select(Skill).where(Skill.name == name)) or Skill(name=name)
-        agent.skills.append(AgentSkill(skill=skill, proficiency=level))
-    session.flush()
+    set_skills(session, agent, skills)
     return {"id": agent.id, "skills": skills}
