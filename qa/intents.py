@@ -9,12 +9,9 @@ robust to misrecognised words. Hits above a probability threshold become evidenc
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -22,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from qa.exceptions import ScriptError
+from qa.labelled import read_tsv
 from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
 
@@ -68,20 +66,14 @@ class IntentModel:
 
 def read_intents(path: Path | None) -> tuple[list[str], list[str], str]:
     """(texts, labels, sha256) from a `label<TAB>text` file (default: the packaged data)."""
-    raw = (
-        resources.files("qa").joinpath("data", DEFAULT_DATA).read_bytes()
-        if path is None
-        else path.read_bytes()
-    )
+    rows, digest, source = read_tsv(path, DEFAULT_DATA)
     texts, labels = [], []
-    for lineno, row in enumerate(csv.reader(raw.decode("utf-8").splitlines(), delimiter="\t"), 1):
-        if lineno == 1 and row[:1] == ["label"]:
-            continue
+    for lineno, row in rows:
         if len(row) != 2 or not row[0] or not row[1].strip():
-            raise ScriptError(f"{path or DEFAULT_DATA}:{lineno}: expected label<TAB>text")
+            raise ScriptError(f"{source}:{lineno}: expected label<TAB>text")
         labels.append(row[0])
         texts.append(" ".join(normalize(row[1])))
-    return texts, labels, hashlib.sha256(raw).hexdigest()
+    return texts, labels, digest
 
 
 def train_intents(path: Path | None = None, *, C: float = 10.0) -> IntentModel:

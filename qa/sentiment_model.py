@@ -7,13 +7,10 @@ scores, negation, punctuation) so that words never seen in training still carry 
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from qa.exceptions import ScriptError
+from qa.labelled import read_tsv
 from qa.sentiment import Label
 
 DEFAULT_DATA = "sentiment_en.tsv"
@@ -118,20 +116,14 @@ class CallSentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[m
 
 def read_labelled(path: Path | None) -> tuple[list[str], list[str], str]:
     """(texts, labels, sha256) from a `label<TAB>speaker<TAB>text` file (default: the packaged data)."""
-    if path is None:
-        raw = resources.files("qa").joinpath("data", DEFAULT_DATA).read_bytes()
-    else:
-        raw = path.read_bytes()
+    rows, digest, source = read_tsv(path, DEFAULT_DATA)
     texts, labels = [], []
-    reader = csv.reader(raw.decode("utf-8").splitlines(), delimiter="\t")
-    for lineno, row in enumerate(reader, 1):
-        if lineno == 1 and row and row[0] == "label":
-            continue
+    for lineno, row in rows:
         if len(row) != 3 or row[0] not in ("pos", "neu", "neg"):
-            raise ScriptError(f"{path or DEFAULT_DATA}:{lineno}: expected label<TAB>speaker<TAB>text")
+            raise ScriptError(f"{source}:{lineno}: expected label<TAB>speaker<TAB>text")
         labels.append(row[0])
         texts.append(row[2])
-    return texts, labels, hashlib.sha256(raw).hexdigest()
+    return texts, labels, digest
 
 
 @dataclass
