@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +108,18 @@ class CallAnalyzer:
         self._lock = threading.Lock()
         self.forbidden: PhraseSet = load_forbidden_phrases(None, settings.language)
         self.empathy: PhraseSet = load_empathy_phrases(None, settings.language)
-        self.sentiment: SentimentModel = sentiment_model(settings)
-        # The sentence classifier is trained on English; other languages rely on their phrase lists.
-        self.intents: IntentModel | None = train_intents(None) if settings.language == "en" else None
         self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
+
+    # The learned models are fitted (or loaded) on first use: processes that only transcribe (batch
+    # transcription, `callqa listen`) never pay for them.
+    @cached_property
+    def sentiment(self) -> SentimentModel:
+        return sentiment_model(self._settings)
+
+    @cached_property
+    def intents(self) -> IntentModel | None:
+        """Trained on English; other languages rely on their phrase lists."""
+        return train_intents(None) if self._settings.language == "en" else None
 
     @property
     def settings(self) -> Settings:
