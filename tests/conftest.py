@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,8 +15,9 @@ import soundfile as sf
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import Agent, AgentSkill, Skill, make_engine
+from models import Agent, AgentSkill, Call, CallScore, QAResult, Skill, make_engine
 from models.migrate import upgrade_database
+from scoring.scorecard import load_scorecard, score_verdicts
 
 POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
 # CI and developers have shared/ beside the checkout.
@@ -72,6 +75,49 @@ def create_agent(session: Session, name: str = "Tom Baker", *, skills: dict[str,
         agent.skills.append(AgentSkill(skill=Skill(name=f"{skill_name}-{id(agent)}"), proficiency=level))
     session.flush()
     return agent
+
+
+def create_scored_call(
+    session: Session,
+    agent_id: int,
+    verdicts: dict[str, bool | None],
+    *,
+    at: datetime | None = None,
+    caller_end: str = "neu",
+    details: dict[str, Any] | None = None,
+) -> Call:
+    """A call scored on the default scorecard with `verdicts` per item, and its QA result (`details` is
+    the stored contract form; by default just the caller's end sentiment); flushed."""
+    card = load_scorecard(None)
+    call = Call(agent_id=agent_id, status="done", **({"started_at": at} if at else {}))
+    session.add(call)
+    session.flush()
+    score = score_verdicts(verdicts, card)
+    items = [i.to_dict() for i in score.items]
+    session.add(
+        CallScore(
+            call_id=call.id,
+            total=score.total,
+            scorecard_id=card.id,
+            scorecard_version=card.version,
+            items=items,
+        )
+    )
+    session.add(
+        QAResult(
+            call_id=call.id,
+            script_id="en-default",
+            script_version="1",
+            engine="test",
+            greeting_passed=bool(verdicts.get("greeting")),
+            closing_passed=bool(verdicts.get("closing")),
+            empathy=False,
+            caller_sentiment_end=caller_end,
+            details=details or {"checks": {}, "sentiment": {"caller": {"end": caller_end}}},
+        )
+    )
+    session.flush()
+    return call
 
 
 def write_tone_call(path: Path, *, seconds: float = 3.0, sr: int = 8000, stereo: bool = True) -> Path:

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from models import Call, CallScore, QAResult, Recording
+from models import Recording
 from scoring.review import flag_call
-from scoring.scorecard import load_scorecard, score_verdicts
+from scoring.scorecard import load_scorecard
 from tests.api.conftest import ApiEnv
+from tests.conftest import create_scored_call
 
 CARD = load_scorecard(None)
 RUDE = {"greeting": True, "closing": True, "courtesy": False, "empathy": None, "no_dead_air": True}
@@ -19,47 +20,23 @@ RUDE = {"greeting": True, "closing": True, "courtesy": False, "empathy": None, "
 def scored(api: ApiEnv, agent_id: int, verdicts: dict[str, bool | None]) -> tuple[int, int]:
     """A scored, flagged call for `agent_id`: (call id, review id)."""
     with api.factory() as s:
-        call = Call(agent_id=agent_id, status="done")
-        s.add(call)
-        s.flush()
-        score = score_verdicts(verdicts, CARD)
-        s.add(
-            CallScore(
-                call_id=call.id,
-                total=score.total,
-                scorecard_id="default",
-                scorecard_version="1",
-                items=[i.to_dict() for i in score.items],
-            )
-        )
-        s.add(
-            QAResult(
-                call_id=call.id,
-                script_id="en-default",
-                script_version="1",
-                engine="test",
-                greeting_passed=True,
-                closing_passed=True,
-                empathy=False,
-                caller_sentiment_end="neg",
-                details={
-                    "checks": {},
-                    "violations": [
-                        {
-                            "category": "rude",
-                            "start": 3.0,
-                            "end": 4.0,
-                            "text": "calm down",
-                            "score": 100,
-                            "source": "phrase",
-                        }
-                    ],
-                    "sentiment": {
-                        "caller": {"end": "neg", "utterances": [{"start": 1.0, "end": 2.0, "label": "neg"}]}
-                    },
-                },
-            )
-        )
+        details = {
+            "checks": {},
+            "violations": [
+                {
+                    "category": "rude",
+                    "start": 3.0,
+                    "end": 4.0,
+                    "text": "calm down",
+                    "score": 100,
+                    "source": "phrase",
+                }
+            ],
+            "sentiment": {
+                "caller": {"end": "neg", "utterances": [{"start": 1.0, "end": 2.0, "label": "neg"}]}
+            },
+        }
+        call = create_scored_call(s, agent_id, verdicts, caller_end="neg", details=details)
         s.add(
             Recording(
                 call_id=call.id,

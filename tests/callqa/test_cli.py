@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import DEV_SET
 
@@ -158,39 +159,43 @@ def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_pa
     assert not list(out_dir.glob("*.tmp"))
 
 
-@pytest.mark.slow
-def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path) -> None:
-    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_COMPANY": "Bluebird Bank"}
+def _callqa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m callqa ARGS` with `env`; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "callqa", *args], capture_output=True, text=True, timeout=600, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return done
 
-    def run(*args: str, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "callqa", *args],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**env, **(extra or {})},
-        )
-        assert done.returncode == 0, done.stderr
-        return done
 
-    run("db", "upgrade")
+def _database_with_one_agent(env: dict[str, str], data_dir: Path) -> sessionmaker[Session]:
+    """Migrate the database in `data_dir` (through the CLI) and add agent 1, Tom Baker."""
     from models import Agent, make_engine, make_session_factory
 
-    factory = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}"))
+    _callqa(env, "db", "upgrade")
+    factory = make_session_factory(make_engine(f"sqlite:///{data_dir / 'callqa.db'}"))
     with factory() as s:
         s.add(Agent(name="Tom Baker"))
         s.commit()
-    run("ingest", str(DEV_SET / "calls" / "public-11-000.wav"), "--agent", "1")  # greeting ok, no closing
-    run("worker", "--once")
-    with factory() as s:
-        from models import Call
+    return factory
 
+
+@pytest.mark.slow
+def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path) -> None:
+    from models import Call
+
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_COMPANY": "Bluebird Bank"}
+    factory = _database_with_one_agent(env, tmp_path / "data")
+    # public-11-000: a compliant greeting, no closing.
+    _callqa(env, "ingest", str(DEV_SET / "calls" / "public-11-000.wav"), "--agent", "1")
+    _callqa(env, "worker", "--once")
+    with factory() as s:
         before = s.get(Call, 1).score.total  # type: ignore[union-attr]
     card = tmp_path / "card.yaml"
     card.write_text(
         'id: greeting-only\nversion: "2"\nitems:\n  - {id: greeting, verdict: "check:greeting", weight: 1}\n'
     )
-    done = run("rescore", "--since", "2000-01-01", extra={"CALLQA_SCORECARD_PATH": str(card)})
+    done = _callqa({**env, "CALLQA_SCORECARD_PATH": str(card)}, "rescore", "--since", "2000-01-01")
     assert "re-scored 1 calls" in done.stdout and "1 changed score" in done.stdout
     with factory() as s:
         row = s.get(Call, 1).score  # type: ignore[union-attr]
@@ -209,28 +214,16 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
 
 @pytest.mark.slow
 def test_two_worker_processes_share_the_queue_without_doing_a_job_twice(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from models import Call, Job
+
     env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_REVIEW_SAMPLE_RATE": "0"}
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(
-            [sys.executable, "-m", "callqa", *args], capture_output=True, text=True, timeout=600, env=env
-        )
-        assert done.returncode == 0, done.stderr
-        return done
-
-    run("db", "upgrade")
-    from models import Agent, Call, Job, make_engine, make_session_factory
-
-    factory = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}"))
-    with factory() as s:
-        s.add(Agent(name="Tom Baker"))
-        s.commit()
+    factory = _database_with_one_agent(env, tmp_path / "data")
     for name in ("public-11-000", "public-11-001", "public-11-003"):
-        run("ingest", str(DEV_SET / "calls" / f"{name}.wav"), "--agent", "1")
-    done = run("worker", "--once", "--processes", "2")
+        _callqa(env, "ingest", str(DEV_SET / "calls" / f"{name}.wav"), "--agent", "1")
+    done = _callqa(env, "worker", "--once", "--processes", "2")
     assert "processed 3 job(s)" in done.stdout
     with factory() as s:
-        from sqlalchemy import select
-
         assert {c.status for c in s.scalars(select(Call))} == {"done"}
         assert [j.attempts for j in s.scalars(select(Job))] == [1, 1, 1]

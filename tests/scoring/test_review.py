@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from models import Call, CallScore, QAResult, User
+from models import Call, User
 from scoring.aggregates import agent_summaries
 from scoring.review import (
     SAMPLE_REASON,
@@ -23,8 +23,8 @@ from scoring.review import (
     resolve_dispute,
     submit_review,
 )
-from scoring.scorecard import load_scorecard, score_verdicts
-from tests.conftest import create_agent
+from scoring.scorecard import load_scorecard
+from tests.conftest import create_agent, create_scored_call
 
 CARD = load_scorecard(None)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -39,37 +39,11 @@ def scored_call(
     uncertain: bool = False,
     caller_end: str = "neu",
 ) -> Call:
-    call = Call(agent_id=agent_id, started_at=at, status="done")
-    session.add(call)
-    session.flush()
-    score = score_verdicts(verdicts, CARD)
-    session.add(
-        CallScore(
-            call_id=call.id,
-            total=score.total,
-            scorecard_id=CARD.id,
-            scorecard_version=CARD.version,
-            items=[i.to_dict() for i in score.items],
-        )
-    )
     checks = {
         "greeting": {"passed": bool(verdicts.get("greeting")), "state": "uncertain" if uncertain else "pass"}
     }
-    session.add(
-        QAResult(
-            call_id=call.id,
-            script_id="en-default",
-            script_version="1",
-            engine="test",
-            greeting_passed=True,
-            closing_passed=True,
-            empathy=False,
-            caller_sentiment_end=caller_end,
-            details={"checks": checks, "sentiment": {"caller": {"end": caller_end}}},
-        )
-    )
-    session.flush()
-    return call
+    details = {"checks": checks, "sentiment": {"caller": {"end": caller_end}}}
+    return create_scored_call(session, agent_id, verdicts, at=at, caller_end=caller_end, details=details)
 
 
 def user(session: Session, name: str, role: str = "qa") -> int:
