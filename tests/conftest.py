@@ -37,18 +37,24 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=_BACKENDS)
-def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A migrated database engine per backend, shared by the session."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def fresh_database(backend: str, folder: Path) -> str:
+    """The URL of an empty, migrated database: a SQLite file in `folder`, or the test PostgreSQL
+    (skips the test when none is configured)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'test.db'}"
     else:
         if not POSTGRES_URL:
             pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
         url = POSTGRES_URL
         reset_postgres(url)
     upgrade_database(url)
-    engine = make_engine(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=_BACKENDS)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A migrated database engine per backend, shared by the session."""
+    engine = make_engine(fresh_database(request.param, tmp_path_factory.mktemp("db")))
     yield engine
     engine.dispose()
 

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.agents import set_skills
 from callqa.hotline import Hotline, HotlineError, announcement
-from models import Agent, AgentSkill, HotlineCall, RoutingDecision, Skill, make_engine, make_session_factory
+from models import Agent, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import RoutingConfigError, load_routing_config
-from tests.conftest import _BACKENDS, POSTGRES_URL, reset_postgres
+from tests.conftest import _BACKENDS, fresh_database, reset_postgres
 
 
 class Clock:
@@ -29,15 +30,7 @@ class Clock:
 @pytest.fixture(params=_BACKENDS)
 def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """A migrated database that commits for real (the hotline owns its transactions)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'hotline.db'}"
-    else:
-        if not POSTGRES_URL:
-            pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
-        url = POSTGRES_URL
-    if url.startswith("postgresql"):
-        reset_postgres(url)
-    upgrade_database(url)
+    url = fresh_database(request.param, tmp_path)
     engine = make_engine(url)
     yield make_session_factory(engine)
     engine.dispose()
@@ -49,14 +42,10 @@ def factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionm
 def add_agents(factory: sessionmaker[Session], **agents: dict[str, int]) -> dict[str, int]:
     ids = {}
     with factory() as s:
-        skills: dict[str, Skill] = {}
         for name, own in agents.items():
             agent = Agent(name=name)
-            for skill, level in own.items():
-                skills.setdefault(skill, Skill(name=skill))
-                agent.skills.append(AgentSkill(skill=skills[skill], proficiency=level))
             s.add(agent)
-            s.flush()
+            set_skills(s, agent, own)
             ids[name] = agent.id
         s.commit()
     return ids
