@@ -64,10 +64,7 @@ def transcript_segment_dict(segment: Any) -> dict[str, Any]:
         "end": round(segment.end, 3),
         "text": segment.text,
         "confidence": round(segment.confidence, 3),
-        "words": [
-            {"text": w.text, "start": round(w.start, 3), "end": round(w.end, 3), "conf": round(w.conf, 3)}
-            for w in segment.words
-        ],
+        "words": [w.to_dict(3) for w in segment.words],
     }
 
 
@@ -79,10 +76,7 @@ def transcript_from_contract(row: dict[str, Any]) -> Transcript:
             start=float(seg["start"]),
             end=float(seg["end"]),
             text=seg["text"],
-            words=tuple(
-                Word(w["text"], float(w["start"]), float(w["end"]), float(w.get("conf", 1.0)))
-                for w in seg.get("words", [])
-            ),
+            words=tuple(Word.from_dict(w) for w in seg.get("words", [])),
             confidence=float(seg.get("confidence", 1.0)),
         )
         for seg in row["transcript"]

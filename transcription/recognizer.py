@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,18 @@ class Word:
     start: float
     end: float
     conf: float = 1.0
+
+    def to_dict(self, ndigits: int | None = None) -> dict[str, Any]:
+        """Plain JSON form (stored transcripts, the analyze contract); times/conf rounded if asked."""
+
+        def r(x: float) -> float:
+            return x if ndigits is None else round(x, ndigits)
+
+        return {"text": self.text, "start": r(self.start), "end": r(self.end), "conf": r(self.conf)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Word:
+        return cls(str(data["text"]), float(data["start"]), float(data["end"]), float(data.get("conf", 1.0)))
 
 
 @dataclass(frozen=True)

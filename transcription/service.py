@@ -20,7 +20,7 @@ def store_transcript(session: Session, *, call_id: int, transcript: Transcript) 
             end_s=seg.end,
             text=seg.text,
             confidence=seg.confidence,
-            words=[{"text": w.text, "start": w.start, "end": w.end, "conf": w.conf} for w in seg.words],
+            words=[w.to_dict() for w in seg.words],
             engine=transcript.engine,
         )
         for seg in transcript.segments
@@ -43,7 +43,7 @@ def load_transcript(session: Session, *, call_id: int, duration_s: float, langua
             start=row.start_s,
             end=row.end_s,
             text=row.text,
-            words=tuple(Word(w["text"], w["start"], w["end"], w.get("conf", 1.0)) for w in row.words),
+            words=tuple(Word.from_dict(w) for w in row.words),
             confidence=row.confidence,
         )
         for row in rows
