@@ -128,7 +128,6 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
                 end=words[-1].end,
                 score=100.0,
                 segment=words[0].segment,
-                min_conf=min(t.conf for t in words),
                 mean_conf=sum(t.conf for t in words) / len(words),
                 first_token=tokens.index(words[0]),
                 last_token=tokens.index(words[-1]),

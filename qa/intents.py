@@ -144,7 +144,6 @@ def find_intents(
                 end=sentence.end,
                 score=round(prob * 100, 1),
                 segment=sentence.segment,
-                min_conf=sentence.conf,
                 mean_conf=sentence.conf,
                 first_token=-1,
                 last_token=-1,

@@ -66,8 +66,7 @@ class Match:
     end: float
     score: float
     segment: int
-    min_conf: float
-    mean_conf: float
+    mean_conf: float  # mean recogniser confidence (0–1) of the matched words
     first_token: int
     last_token: int
 
@@ -186,7 +185,6 @@ def _make(phrase: str, tokens: list[Token], first: int, last: int, score: float)
         end=window[-1].end,
         score=score,
         segment=window[0].segment,
-        min_conf=min(t.conf for t in window),
         mean_conf=sum(t.conf for t in window) / len(window),
         first_token=first,
         last_token=last,
