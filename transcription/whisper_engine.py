@@ -83,22 +83,7 @@ class WhisperRecognizer:
             found = self._decode(audio[int(begin * WHISPER_SR) : int(end * WHISPER_SR)], begin, hints)
             utterances.extend(found)
             reached = max((u.end for u in found), default=None)
-            left = (
-                None
-                if reached is None
-                else next(
-                    (k for k in range(i, j + 1) if regions[k][1] - max(reached, regions[k][0]) > TAIL_S), None
-                )
-            )
-            if left is None:
-                i, resume_at = j + 1, end
-                continue
-            assert reached is not None
-            next_begin = max(reached, regions[left][0] - PAD_S)
-            if next_begin <= begin:  # no progress: give up on this window rather than loop
-                i, resume_at = j + 1, end
-                continue
-            i, resume_at = left, next_begin
+            i, resume_at = _resume_point(regions, i, j, begin, end, reached)
         # Text placed entirely outside detected speech was invented from the padding (a lone "Hi.").
         heard = [u for u in utterances if any(u.start < e and u.end > s for s, e in regions)]
         return _drop_repeats(heard)
@@ -145,6 +130,23 @@ class WhisperRecognizer:
                 )
             )
         return utterances
+
+
+def _resume_point(
+    regions: list[tuple[float, float]], i: int, j: int, begin: float, end: float, reached: float | None
+) -> tuple[int, float]:
+    """(next region index, next window start) after decoding [`begin`, `end`) s over regions i..j with
+    words up to `reached` s: the first region with more than TAIL_S of speech left after those words
+    (mid-region if need be), else the region after the window. A restart that would not move forward
+    gives the window up rather than loop."""
+    if reached is not None:
+        for k in range(i, j + 1):
+            if regions[k][1] - max(reached, regions[k][0]) > TAIL_S:
+                start = max(reached, regions[k][0] - PAD_S)
+                if start > begin:
+                    return k, start
+                break
+    return j + 1, end
 
 
 def speech_regions(audio: FloatArray) -> list[tuple[float, float]]:
