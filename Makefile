@@ -62,6 +62,7 @@ bench: install
 	$(PY) bench/asr_speed.py
 	$(PY) bench/asr_accuracy.py
 	$(PY) bench/long_recording.py
+	$(PY) bench/vosk_phrases.py
 
 eval: install
 	$(VENV)/bin/callqa eval ../shared/dev-set/calls

@@ -54,7 +54,7 @@ def _transcribe(recording: Path, out_file: Path) -> BatchItem:
 
     started = time.perf_counter()
     try:
-        transcript = _ANALYZER.transcribe(recording)
+        transcript = _ANALYZER.transcribe(recording, phrases=_ANALYZER.script_for(None).literal_phrases())
     except AudioError as exc:
         return BatchItem(recording, 0.0, time.perf_counter() - started, error=str(exc))
     spent = time.perf_counter() - started

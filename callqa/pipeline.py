@@ -147,20 +147,30 @@ class CallAnalyzer:
         )
 
     def transcribe(
-        self, path: Path, *, agent_channel: int | None = None, hints: Sequence[str] = ()
+        self,
+        path: Path,
+        *,
+        agent_channel: int | None = None,
+        hints: Sequence[str] = (),
+        phrases: Sequence[str] = (),
     ) -> Transcript:
-        """Decode `path`; `hints` (company, agent name) bias engines that support it."""
-        return self._transcribe_audio(self._load(path), agent_channel, hints)
+        """Decode `path`; `hints` (company, agent name) and script `phrases` go to engines that use them."""
+        return self._transcribe_audio(self._load(path), agent_channel, hints, phrases)
 
     def _load(self, path: Path) -> CallAudio:
         return load_call_audio(path, max_duration_s=self._settings.max_duration_s)
 
     def _transcribe_audio(
-        self, audio: CallAudio, agent_channel: int | None, hints: Sequence[str]
+        self, audio: CallAudio, agent_channel: int | None, hints: Sequence[str], phrases: Sequence[str]
     ) -> Transcript:
         channel = self._settings.agent_channel if agent_channel is None else agent_channel
         return transcribe_call(
-            audio, self.recognizer, agent_channel=channel, language=self._settings.language, hints=hints
+            audio,
+            self.recognizer,
+            agent_channel=channel,
+            language=self._settings.language,
+            hints=hints,
+            phrases=phrases,
         )
 
     def analyze_transcript(
@@ -200,7 +210,8 @@ class CallAnalyzer:
         company = company or self._settings.company
         hints = [h for h in (company, agent_name) if h]
         audio = self._load(path)
-        transcript = self._transcribe_audio(audio, agent_channel, hints)
+        phrases = self.script_for(company, agent_name).literal_phrases()
+        transcript = self._transcribe_audio(audio, agent_channel, hints, phrases)
         channel = self._settings.agent_channel if agent_channel is None else agent_channel
         legs = split_legs(audio, agent_channel=channel)
         activity: Activity = {

@@ -52,6 +52,11 @@ class Script:
     company: str | None = None
     agent_name: str | None = None
 
+    def literal_phrases(self) -> tuple[str, ...]:
+        """Every element phrase without a slot: what a recogniser can listen for word by word."""
+        found = (p for c in self.checks.values() for e in c.elements for p in e.phrases if "<" not in p)
+        return tuple(dict.fromkeys(found))
+
 
 def _fill(phrase: str, company: str | None, agent_name: str | None) -> str | None:
     """Fill placeholders; a phrase whose placeholder is unknown is dropped (None)."""

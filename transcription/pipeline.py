@@ -48,12 +48,13 @@ def transcribe_call(
     agent_channel: int = 0,
     language: str = "en",
     hints: Sequence[str] = (),
+    phrases: Sequence[str] = (),
 ) -> Transcript:
     """Run `recognizer` over each leg of `audio` and merge the results into one time-ordered transcript.
 
     A silent leg is skipped (one-sided recordings happen); all legs silent raises SilentAudioError.
-    `hints` (company and agent names) go to the agent leg only: biasing the caller's leg towards them
-    makes small models hear the company name in the caller's unrelated words.
+    `hints` (company and agent names) and script `phrases` go to the agent leg only: biasing the caller's
+    leg towards them makes small models hear the company name in the caller's unrelated words.
     """
     legs = split_legs(audio, agent_channel=agent_channel)
     segments: list[Segment] = []
@@ -62,8 +63,10 @@ def transcribe_call(
         if is_silent(samples):
             continue
         heard.append(speaker)
-        leg_hints = hints if speaker == "agent" else ()
-        for utterance in recognizer.transcribe(samples, audio.sample_rate, hints=leg_hints):
+        agent = speaker == "agent"
+        for utterance in recognizer.transcribe(
+            samples, audio.sample_rate, hints=hints if agent else (), phrases=phrases if agent else ()
+        ):
             for part in split_at_pauses(utterance):
                 segments.append(
                     Segment(

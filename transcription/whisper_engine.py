@@ -59,8 +59,9 @@ class WhisperRecognizer:
         self._vad_filter = vad_filter
 
     def transcribe(
-        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = ()
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
     ) -> list[Utterance]:
+        # `phrases` are not used: hotwords for script words fixed one word and lost others (see the README).
         audio = np.ascontiguousarray(
             samples
             if sample_rate == WHISPER_SR

@@ -135,3 +135,11 @@ def test_an_element_only_in_an_n_best_alternative_counts_but_is_uncertain() -> N
     offer = next(e for e in closing.elements if e.name == "offer_help")
     assert offer.found and "n-best" in offer.note
     assert closing.passed and closing.state == "uncertain" and "next-best hypothesis" in closing.reason
+
+
+def test_literal_phrases_are_what_an_engine_can_listen_for() -> None:
+    phrases = load_script(None, company="Acme Telecom").literal_phrases()
+    assert "acme telecom" in {p.lower() for p in phrases}  # the company filled in
+    assert "goodbye" in phrases and "anything else" in phrases
+    assert not any("<" in p for p in phrases)  # "my name is <name>" cannot be decoded word by word
+    assert len(phrases) == len(set(phrases))
