@@ -99,6 +99,51 @@ def train_sentiment_cmd(
     )
 
 
+@train_app.command("asr-readings")
+def train_asr_readings_cmd(
+    data: Annotated[Path, typer.Option(help="label<TAB>text sentences to read aloud.")] = Path(
+        "qa/data/agent_intents_en.tsv"
+    ),
+    output: Annotated[Path, typer.Option("--out", help="Where the readings go (label<TAB>text).")] = Path(
+        "qa/data/agent_intents_en_asr.tsv"
+    ),
+    voices: Annotated[
+        str | None, typer.Option(help="espeak-ng voices, comma-separated; default: three accents and sexes.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Line-noise seed.")] = 0,
+) -> None:
+    """Speak each training sentence over a simulated phone line and keep what the recogniser hears: the
+    intent classifier learns the garbled forms of what it must catch (regenerate after editing DATA)."""
+    from callqa.augment import VOICES, AugmentError, asr_variants
+    from qa.labelled import read_tsv
+    from transcription.exceptions import ModelNotFoundError
+    from transcription.model_store import build_recognizer
+
+    rows = [(r[0], r[1]) for _, r in read_tsv(data, "")[0] if len(r) == 2]
+    chosen = [v for v in voices.split(",") if v] if voices else list(VOICES)
+    settings = get_settings()
+    try:
+        recognizer = build_recognizer(
+            settings.engine,
+            language=settings.language,
+            vosk_model_path=settings.vosk_model_path,
+            whisper_model_path=settings.whisper_model_path,
+            cache_dir=settings.models_dir,
+        )
+        lines = ["label\ttext"]
+        with progress() as bar:
+            task = bar.add_task("reading aloud", total=len(rows) * len(chosen), status=recognizer.name)
+            for v in asr_variants(
+                rows, recognizer, voices=chosen, seed=seed, progress=lambda n: bar.advance(task, n)
+            ):
+                lines.append(f"{v.label}\t{v.heard}")
+    except (AugmentError, ModelNotFoundError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1) from exc
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out.print(f"{len(lines) - 1} readings of {len(rows)} sentences × {len(chosen)} voices -> {output}")
+
+
 def eval_sentiment(
     file: Annotated[Path, typer.Argument(help="label<TAB>speaker<TAB>text, labels pos/neu/neg.")],
 ) -> None:

@@ -2,13 +2,16 @@
 
 Phrase lists catch the wording they list (and its ASR-garbled forms, via fuzzy matching); they miss
 paraphrases nobody wrote down ("that's billing's problem, not mine"). This classifier, trained on
-`qa/data/agent_intents_en.tsv` (sentences written for this project), labels each agent sentence as one
-of the forbidden categories, `empathy`, or `none`. Word n-grams carry meaning; character n-grams keep it
-robust to misrecognised words. Hits above a probability threshold become evidence like phrase matches.
+`qa/data/agent_intents_en.tsv` (sentences written for this project) and `agent_intents_en_asr.tsv` (the
+same sentences as the recogniser heard them over a simulated phone line, made by `callqa train
+asr-readings`), labels each agent sentence as one of the forbidden categories, `empathy`, or `none`.
+Word n-grams carry meaning; character n-grams keep it robust to misrecognised words. Hits above a
+probability threshold become evidence like phrase matches.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +27,10 @@ from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
 
 DEFAULT_DATA = "agent_intents_en.tsv"
+ASR_DATA = "agent_intents_en_asr.tsv"
+READING_WEIGHT = 0.3
+"""Weight of an ASR reading against a written sentence: readings teach the garbled forms ("come down"),
+but some keep little of the meaning ("just do what i can do") and must not outvote the written data."""
 NONE = "none"
 _SENTENCE_END = re.compile(r"[.?!]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
@@ -64,21 +71,30 @@ class IntentModel:
         return [(classes[int(row.argmax())], float(row.max())) for row in probs]
 
 
-def read_intents(path: Path | None) -> tuple[list[str], list[str], str]:
-    """(texts, labels, sha256) from a `label<TAB>text` file (default: the packaged data)."""
-    rows, digest, source = read_tsv(path, DEFAULT_DATA)
-    texts, labels = [], []
-    for lineno, row in rows:
-        if len(row) != 2 or not row[0] or not row[1].strip():
-            raise ScriptError(f"{source}:{lineno}: expected label<TAB>text")
-        labels.append(row[0])
-        texts.append(" ".join(normalize(row[1])))
-    return texts, labels, digest
+def read_intents(paths: Sequence[Path] | None) -> tuple[list[str], list[str], list[float], str]:
+    """(texts, labels, sample weights, sha256 over all files) from `label<TAB>text` files (default: the
+    packaged sentences, weight 1, and their ASR readings, weight READING_WEIGHT)."""
+    sources: list[tuple[Path | None, str, float]] = (
+        [(None, DEFAULT_DATA, 1.0), (None, ASR_DATA, READING_WEIGHT)]
+        if paths is None
+        else [(p, "", 1.0) for p in paths]
+    )
+    texts, labels, weights, digests = [], [], [], []
+    for path, packaged, weight in sources:
+        rows, digest, source = read_tsv(path, packaged)
+        digests.append(digest)
+        for lineno, row in rows:
+            if len(row) != 2 or not row[0] or not row[1].strip():
+                raise ScriptError(f"{source}:{lineno}: expected label<TAB>text")
+            labels.append(row[0])
+            texts.append(" ".join(normalize(row[1])))
+            weights.append(weight)
+    return texts, labels, weights, hashlib.sha256("".join(digests).encode()).hexdigest()
 
 
-def train_intents(path: Path | None = None, *, C: float = 10.0) -> IntentModel:
-    """Fit the sentence classifier (deterministic: same data, same model; well under a second)."""
-    texts, labels, digest = read_intents(path)
+def train_intents(paths: Sequence[Path] | None = None, *, C: float = 10.0) -> IntentModel:
+    """Fit the sentence classifier (deterministic: same data, same model; about a second)."""
+    texts, labels, weights, digest = read_intents(paths)
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)),
@@ -88,7 +104,7 @@ def train_intents(path: Path | None = None, *, C: float = 10.0) -> IntentModel:
     pipeline = Pipeline(
         [("features", features), ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=5000))]
     )
-    pipeline.fit(texts, labels)
+    pipeline.fit(texts, labels, clf__sample_weight=weights)
     return IntentModel(pipeline, digest)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError
-from qa.intents import IntentModel, agent_sentences, read_intents, train_intents
+from qa.intents import DEFAULT_DATA, IntentModel, agent_sentences, read_intents, train_intents
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
@@ -108,4 +110,15 @@ def test_malformed_intent_file_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "intents.tsv"
     bad.write_text("label\ttext\nrude\tcalm down\nrude\n")
     with pytest.raises(ScriptError, match=r"intents\.tsv:3"):
-        read_intents(bad)
+        read_intents([bad])
+
+
+def test_asr_readings_teach_the_garbled_forms_and_version_the_model(intents: IntentModel) -> None:
+    written = Path(str(resources.files("qa").joinpath("data", DEFAULT_DATA)))
+    written_only = train_intents([written])
+    # tiny.en hears "calm down" as "come down" over a phone line: the readings make that a confident hit
+    threshold = Settings().intent_threshold
+    assert written_only.classify(["come down"])[0][1] < threshold
+    [(label, probability)] = intents.classify(["come down"])
+    assert label == "rude" and probability >= threshold
+    assert intents.name != written_only.name  # the readings are part of the model's version

@@ -1,0 +1,103 @@
+"""Training sentences read aloud over a simulated phone line and transcribed (`callqa train asr-readings`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from callqa.augment import PHONE_SR, asr_variants, phone_line, speak
+from transcription.recognizer import FloatArray, Utterance
+
+
+class _Hears:
+    """A recogniser that hears fixed texts in turn (the real engine is used in the CLI test below)."""
+
+    name = "fixed"
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = list(texts)
+
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
+    ) -> list[Utterance]:
+        assert sample_rate == PHONE_SR and samples.size > sample_rate  # speech plus line either side
+        return [Utterance(0.5, 1.0, self._texts.pop(0))]
+
+
+def test_phone_line_keeps_length_and_range_and_is_noisy() -> None:
+    speech = speak("thank you for calling", "en-us")
+    line = phone_line(speech, np.random.default_rng(0))
+    assert line.dtype == np.float32 and len(line) == len(speech) + PHONE_SR
+    assert np.abs(line).max() <= 1.0
+    assert np.abs(line[: PHONE_SR // 4]).max() > 0  # line noise before the speech starts
+    assert not np.array_equal(line, phone_line(speech, np.random.default_rng(1)))
+
+
+def test_only_close_misreadings_are_kept() -> None:
+    heard = ["Calm down.", "Come down.", "Thank you. Thank you very much."]
+    variants = list(
+        asr_variants([("rude", "calm down")], _Hears(heard), voices=["en-us", "en-gb+m2", "en-us+f4"])
+    )
+    # verbatim adds nothing; the hallucination shares nothing with the sentence and would teach nonsense
+    assert [(v.label, v.heard, v.voice) for v in variants] == [("rude", "Come down.", "en-gb+m2")]
+
+
+@pytest.mark.slow
+def test_asr_readings_command_writes_labelled_readings(tmp_path: Path) -> None:
+    data = tmp_path / "sentences.tsv"
+    data.write_text("label\ttext\nrude\tjust calm down and listen\nnone\tlet me check that for you\n")
+    output = tmp_path / "readings.tsv"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "callqa",
+            "train",
+            "asr-readings",
+            "--data",
+            str(data),
+            "--out",
+            str(output),
+            "--voices",
+            "en-us,en-us+f4",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = output.read_text().splitlines()
+    assert lines[0] == "label\ttext"
+    assert all(line.split("\t")[0] in {"rude", "none"} and line.split("\t")[1] for line in lines[1:])
+    assert f"{len(lines) - 1} readings of 2 sentences × 2 voices" in done.stdout
+
+
+def test_asr_readings_command_fails_clearly_on_a_bad_voice(tmp_path: Path) -> None:
+    data = tmp_path / "sentences.tsv"
+    data.write_text("label\ttext\nrude\tcalm down\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "callqa",
+            "train",
+            "asr-readings",
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "out.tsv"),
+            "--voices",
+            "no-such-voice",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1
+    assert "espeak-ng failed for voice 'no-such-voice'" in done.stderr
+    assert not (tmp_path / "out.tsv").exists()
