@@ -111,17 +111,28 @@ def train_asr_readings_cmd(
         str | None, typer.Option(help="espeak-ng voices, comma-separated; default: three accents and sexes.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Line-noise seed.")] = 0,
+    phrase_lists: Annotated[
+        bool,
+        typer.Option(help="Also read the packaged forbidden and empathy phrases (labelled by category)."),
+    ] = True,
 ) -> None:
     """Speak each training sentence over a simulated phone line and keep what the recogniser hears: the
-    intent classifier learns the garbled forms of what it must catch (regenerate after editing DATA)."""
+    intent classifier learns the garbled forms of what it must catch (regenerate after editing DATA or
+    the phrase lists)."""
     from callqa.augment import VOICES, AugmentError, asr_variants
     from qa.labelled import read_tsv
+    from qa.phrases import load_empathy_phrases, load_forbidden_phrases
     from transcription.exceptions import ModelNotFoundError
     from transcription.model_store import build_recognizer
 
-    rows = [(r[0], r[1]) for _, r in read_tsv(data, "")[0] if len(r) == 2]
-    chosen = [v for v in voices.split(",") if v] if voices else list(VOICES)
     settings = get_settings()
+    rows = [(r[0], r[1]) for _, r in read_tsv(data, "")[0] if len(r) == 2]
+    if phrase_lists:
+        forbidden = load_forbidden_phrases(None, settings.language).groups
+        rows += [(category, p) for category, phrases in forbidden.items() for p in phrases]
+        rows += [("empathy", p) for p in load_empathy_phrases(None, settings.language).groups["empathy"]]
+    rows = list(dict.fromkeys(rows))
+    chosen = [v for v in voices.split(",") if v] if voices else list(VOICES)
     try:
         recognizer = build_recognizer(
             settings.engine,

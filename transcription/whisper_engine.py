@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import librosa
@@ -22,6 +23,9 @@ WHISPER_SR = 16000
 WINDOW_S = 30.0  # whisper's input window
 TAIL_S = 1.0  # speech left after the last decoded word that is worth another window (s)
 PAD_S = 1.0  # audio kept around speech regions: VAD marks onsets late and clipped first words are lost
+THIN_MIN_S = 1.5  # shorter speech regions are not checked for missing words (a "yes" is one word)
+THIN_WORDS_PER_S = 1.0  # fewer words per second of speech than this means whisper dropped some
+EDGE_S = 0.2  # a word whose middle is this close outside a region still belongs to it (s)
 _MODELS: dict[tuple[Path, str, int], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -85,9 +89,39 @@ class WhisperRecognizer:
             utterances.extend(found)
             reached = max((u.end for u in found), default=None)
             i, resume_at = _resume_point(regions, i, j, begin, end, reached)
+        utterances = self._fill_thin_regions(audio, regions, utterances, hints)
         # Text placed entirely outside detected speech was invented from the padding (a lone "Hi.").
         heard = [u for u in utterances if any(u.start < e and u.end > s for s, e in regions)]
         return _drop_repeats(heard)
+
+    def _fill_thin_regions(
+        self,
+        audio: FloatArray,
+        regions: list[tuple[float, float]],
+        utterances: list[Utterance],
+        hints: Sequence[str],
+    ) -> list[Utterance]:
+        """Re-decode alone every speech region that got implausibly few words from its window.
+
+        Whisper sometimes drops the end of a window and stretches the timestamps of what it kept over the
+        gap, so "speech left after the last word" cannot see the loss; too few words for the seconds of
+        speech can (people say 2–3 words a second). The region's own decode replaces its words when it
+        finds more."""
+        duration = len(audio) / WHISPER_SR
+        for start, end in regions:
+            if end - start < THIN_MIN_S:
+                continue
+            had = _words_within(utterances, start, end)
+            if had / (end - start) >= THIN_WORDS_PER_S:
+                continue
+            begin = max(0.0, start - PAD_S)
+            window = audio[int(begin * WHISPER_SR) : int(min(duration, end + PAD_S) * WHISPER_SR)]
+            redone = self._decode(window, begin, hints)
+            if _words_within(redone, start, end) > had:
+                utterances = sorted(
+                    [*_without_words_within(utterances, start, end), *redone], key=lambda u: u.start
+                )
+        return utterances
 
     def _decode(self, window: FloatArray, offset: float, hints: Sequence[str]) -> list[Utterance]:
         """Utterances in one ≤ 30 s window; times shifted by `offset` seconds."""
@@ -131,6 +165,35 @@ class WhisperRecognizer:
                 )
             )
         return utterances
+
+
+def _within(word: Word, start: float, end: float) -> bool:
+    middle = (word.start + word.end) / 2
+    return start - EDGE_S <= middle <= end + EDGE_S
+
+
+def _words_within(utterances: list[Utterance], start: float, end: float) -> int:
+    return sum(_within(w, start, end) for u in utterances for w in u.words)
+
+
+def _without_words_within(utterances: list[Utterance], start: float, end: float) -> list[Utterance]:
+    """`utterances` with their words inside [`start`, `end`] s removed (emptied utterances dropped)."""
+    kept: list[Utterance] = []
+    for u in utterances:
+        words = tuple(w for w in u.words if not _within(w, start, end))
+        if len(words) == len(u.words):
+            kept.append(u)
+        elif words:
+            kept.append(
+                replace(
+                    u,
+                    start=words[0].start,
+                    end=words[-1].end,
+                    text=" ".join(w.text for w in words),
+                    words=words,
+                )
+            )
+    return kept
 
 
 def _resume_point(

@@ -65,6 +65,7 @@ def test_asr_readings_command_writes_labelled_readings(tmp_path: Path) -> None:
             str(output),
             "--voices",
             "en-us,en-us+f4",
+            "--no-phrase-lists",
         ],
         capture_output=True,
         text=True,
@@ -101,3 +102,24 @@ def test_asr_readings_command_fails_clearly_on_a_bad_voice(tmp_path: Path) -> No
     assert done.returncode == 1
     assert "espeak-ng failed for voice 'no-such-voice'" in done.stderr
     assert not (tmp_path / "out.tsv").exists()
+
+
+class _Keeps(_Hears):
+    """Hears "x" and keeps the audio it was given."""
+
+    def __init__(self) -> None:
+        super().__init__(["x"] * 10)
+        self.audio: list[FloatArray] = []
+
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
+    ) -> list[Utterance]:
+        self.audio.append(samples)
+        return super().transcribe(samples, sample_rate)
+
+
+def test_a_reading_does_not_depend_on_the_rows_before_it() -> None:
+    alone, after = _Keeps(), _Keeps()
+    list(asr_variants([("rude", "calm down")], alone, voices=["en-us"]))
+    list(asr_variants([("none", "hello there"), ("rude", "calm down")], after, voices=["en-us"]))
+    assert np.array_equal(alone.audio[0], after.audio[1])

@@ -1,9 +1,18 @@
-"""Whisper's decoding-loop guard on word sequences (pure)."""
+"""Whisper's guards: the decoding-loop guard on word sequences (pure) and the re-decode of regions whisper
+left with too few words (real tiny.en)."""
 
 from __future__ import annotations
 
-from transcription.recognizer import Word
-from transcription.whisper_engine import collapse_loops
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.transcription.conftest import espeak
+from transcription.model_store import find_whisper_model
+from transcription.recognizer import Utterance, Word
+from transcription.whisper_engine import WhisperRecognizer, collapse_loops
 
 
 def words(text: str) -> tuple[Word, ...]:
@@ -21,3 +30,31 @@ def test_a_name_or_phrase_repeated_in_a_loop_is_kept_once_with_its_first_times()
 def test_ordinary_repetition_is_left_alone() -> None:
     for text in ("no no that is fine", "thank you thank you so much", "very very good"):
         assert [w.text for w in collapse_loops(words(text))] == text.split()
+
+
+@pytest.mark.slow
+def test_a_region_whisper_dropped_words_from_is_decoded_again_alone() -> None:
+    recognizer = WhisperRecognizer(find_whisper_model(None, "en"))
+    sr = 16000
+    gap = np.zeros(int(1.5 * sr), dtype=np.float32)
+    first = espeak("Could you please confirm your account number", "en-us", sr)
+    second = espeak("Thank you for calling, have a great day, goodbye", "en-us", sr)
+    audio = np.concatenate([gap, first, gap, second, gap]) * 0.7
+    real_decode = recognizer._decode
+    windows: list[float] = []
+
+    def drops_the_end(window: np.ndarray, offset: float, hints: Sequence[str]) -> list[Utterance]:
+        """Whisper's failure: the window over both sentences keeps the first one, its last word stretched
+        to the end of the speech (so no speech seems left after it); later windows decode for real."""
+        windows.append(len(window) / sr)
+        found = real_decode(window, offset, hints)
+        if len(windows) > 1:
+            return found
+        [kept, *_] = found
+        stretched = (*kept.words[:-1], replace(kept.words[-1], end=len(audio) / sr - 1.5))
+        return [replace(kept, end=stretched[-1].end, words=stretched)]
+
+    recognizer._decode = drops_the_end  # type: ignore[method-assign]
+    text = " ".join(u.text for u in recognizer.transcribe(audio, sr)).lower()
+    assert windows[0] > len(audio) / sr - 3.0  # the first window did span both sentences
+    assert "account" in text and "goodbye" in text.replace(" ", "")
