@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from transcription.recognizer import FloatArray, Recognizer
 
 PHONE_SR = 8000
-VOICES = ("en-us", "en-gb+m2", "en-us+f4")
+VOICES = ("en-us", "en-gb+m2", "en-us+f4", "en-us+m6", "en-gb+f1", "en-us+f1")
 SNR_DB = (18.0, 30.0)
 MIN_SIMILARITY = 70.0
 """A reading must keep this much (0–100, rapidfuzz ratio) of the sentence: below it the recogniser invented

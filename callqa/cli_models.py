@@ -108,7 +108,8 @@ def train_asr_readings_cmd(
         "qa/data/agent_intents_en_asr.tsv"
     ),
     voices: Annotated[
-        str | None, typer.Option(help="espeak-ng voices, comma-separated; default: three accents and sexes.")
+        str | None,
+        typer.Option(help="espeak-ng voices, comma-separated; default: six voices, two accents, both sexes."),
     ] = None,
     seed: Annotated[int, typer.Option(help="Line-noise seed.")] = 0,
     phrase_lists: Annotated[
