@@ -76,6 +76,8 @@ class ViolationRead(ORMModel):
     end_s: float
     text: str
     score: float
+    source: str
+    state: str
 
 
 class QAResultRead(ORMModel):

@@ -130,8 +130,8 @@ def evaluate(
                 res = analyzer.analyze_file(wav, company=labels.get("company"))
                 analyses[wav.stem] = res.to_contract()
                 progress.advance(task)
-        if save is not None:
-            save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
+    if save is not None:
+        save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
     report = evaluate_calls(directory, analyses)
     out.print(format_report(report))
 

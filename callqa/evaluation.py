@@ -70,6 +70,9 @@ class EvalReport:
     sentiment_total: int
     sentiment_misses: list[str]
     uncertain: dict[str, int] = field(default_factory=dict)
+    forbidden_by_state: dict[str, BinaryStats] = field(default_factory=dict)
+    """Found forbidden categories split by the verdict's state ("fail": certain, "uncertain": sent to a
+    person): how well the state separates safe verdicts from doubtful ones."""
 
     @property
     def sentiment_accuracy(self) -> float:
@@ -81,21 +84,28 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
     stats = {name: BinaryStats() for name in ("greeting", "closing", "forbidden", "empathy", "dead_air")}
     sent_ok = sent_total = 0
     sent_misses: list[str] = []
-    uncertain = {"greeting": 0, "closing": 0}
+    uncertain = {"greeting": 0, "closing": 0, "forbidden": 0}
+    by_state = {"fail": BinaryStats(), "uncertain": BinaryStats()}
     for call_id, result in sorted(analyses.items()):
         label_file = directory / f"{call_id}.json"
         if not label_file.is_file() or "checks" not in result:
             continue
         labels = json.loads(label_file.read_text())["labels"]
-        for name in uncertain:
+        for name in ("greeting", "closing"):
             uncertain[name] += result["checks"][name].get("state") == "uncertain"
+        uncertain["forbidden"] += any(v.get("state") == "uncertain" for v in result["violations"])
         stats["greeting"].add(call_id, bool(labels["greeting"]), bool(result["checks"]["greeting"]["passed"]))
         stats["closing"].add(call_id, bool(labels["closing"]), bool(result["checks"]["closing"]["passed"]))
-        found = {v["category"] for v in result["violations"]}
+        found: dict[str, str] = {}
+        for v in result["violations"]:
+            # A category is certain when any of its violations is.
+            if found.get(v["category"]) != "fail":
+                found[v["category"]] = v.get("state", "fail")
         for category in FORBIDDEN_CATEGORIES:
-            stats["forbidden"].add(
-                f"{call_id}/{category}", category in labels["forbidden"], category in found
-            )
+            key, truth = f"{call_id}/{category}", category in labels["forbidden"]
+            stats["forbidden"].add(key, truth, category in found)
+            if category in found:
+                by_state[found[category]].add(key, truth, True)
         stats["empathy"].add(call_id, bool(labels["empathy"]), bool(result["empathy"]))
         stats["dead_air"].add(call_id, bool(labels["dead_air"]), bool(result["dead_air"]))
         predicted = result["sentiment"]["caller"]["end"]
@@ -104,7 +114,7 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
             sent_ok += 1
         else:
             sent_misses.append(f"{call_id}: {predicted} (label {labels['caller_sentiment_end']})")
-    return EvalReport(len(analyses), stats, sent_ok, sent_total, sent_misses, uncertain)
+    return EvalReport(len(analyses), stats, sent_ok, sent_total, sent_misses, uncertain, by_state)
 
 
 def format_report(report: EvalReport) -> str:
@@ -125,6 +135,14 @@ def format_report(report: EvalReport) -> str:
         "UNCERTAIN verdicts (sent to review): "
         + ", ".join(f"{k} {v}/{report.n_calls}" for k, v in report.uncertain.items())
     )
+    if report.forbidden_by_state:
+        lines.append(
+            "forbidden precision by state: "
+            + ", ".join(
+                f"{state} {s.precision:.3f} ({s.tp + s.fp} found)"
+                for state, s in report.forbidden_by_state.items()
+            )
+        )
     lines.append("misses:")
     for name, s in report.binary.items():
         lines.extend(f"  {name}: {m}" for m in s.misses)

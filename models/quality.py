@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -38,9 +38,17 @@ class QAResult(Base):
 
 
 class QAViolation(Base):
-    """A forbidden phrase said by the agent: `category` is blame_customer, blame_shifting or rude."""
+    """A forbidden phrase said by the agent: `category` is blame_customer, blame_shifting or rude.
+
+    `source` is how it was found (`phrase` list or sentence `model`); `state` is `fail`, or `uncertain`
+    when the evidence was weak and a person should listen before it counts against the agent.
+    """
 
     __tablename__ = "qa_violations"
+    __table_args__ = (
+        CheckConstraint("source IN ('phrase', 'model')", name="source_valid"),
+        CheckConstraint("state IN ('fail', 'uncertain')", name="state_valid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     qa_result_id: Mapped[int] = mapped_column(ForeignKey("qa_results.id", ondelete="CASCADE"), index=True)
@@ -49,6 +57,8 @@ class QAViolation(Base):
     end_s: Mapped[float]
     text: Mapped[str] = mapped_column(Text)
     score: Mapped[float]
+    source: Mapped[str] = mapped_column(String(10), default="phrase", server_default="phrase")
+    state: Mapped[str] = mapped_column(String(10), default="fail", server_default="fail")
 
     qa_result: Mapped[QAResult] = relationship(back_populates="violations")
 

@@ -33,10 +33,6 @@ class CallAnalysis:
     def has_empathy(self) -> bool:
         return bool(self.empathy)
 
-    @property
-    def uncertain(self) -> bool:
-        return any(c.state == "uncertain" for c in self.checks.values())
-
     def to_contract_dict(self) -> dict[str, Any]:
         """checks, violations, empathy, dead_air, sentiment (+ evidence and metrics) as JSON-ready data."""
         return {
@@ -86,7 +82,7 @@ def analyze_transcript(
     empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])
     return CallAnalysis(
         checks=checks,
-        violations=find_violations(transcript, forbidden, learned),
+        violations=find_violations(transcript, forbidden, learned, learned_threshold=intent_threshold * 100),
         empathy=empathy_found,
         dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s, activity=activity),
         holds=find_holds(transcript),

@@ -15,9 +15,7 @@ from qa.script import CheckDef, ElementDef, Script, Window
 from transcription.recognizer import Transcript
 
 State = Literal["pass", "fail", "uncertain"]
-LOW_CONFIDENCE = 0.5
 ALTERNATIVE_NOTE = "heard in an n-best alternative, not the best hypothesis"
-MARGIN = 5.0
 NEAR_MISS = 12.0
 
 # Words that can sit between a salutation and a self-introduction without naming anything.
@@ -206,13 +204,9 @@ def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckR
             continue
         # Names given to the recogniser as hints (the company) come back with near-zero word probability
         # however clearly they were said, so their confidence says nothing; judge them by the text.
-        conf_matters = element.needs is None
-        if ev is not None and (
-            ev.score < script.threshold + MARGIN or (conf_matters and ev.mean_conf < LOW_CONFIDENCE)
-        ):
-            uncertain_reasons.append(
-                f"{element.name} heard with weak evidence ({ev.score:.0f}, conf {ev.mean_conf:.2f})"
-            )
+        weakness = ev.weakness(script.threshold, conf_matters=element.needs is None) if ev else None
+        if weakness:
+            uncertain_reasons.append(f"{element.name} heard with {weakness}")
         if (
             not result.found
             and element.phrases

@@ -38,7 +38,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
 
 @dataclass(frozen=True)
 class Sentence:
-    """An agent sentence with its time span (s), lowest word confidence and segment index."""
+    """An agent sentence with its time span (s), mean word confidence (0–1) and segment index."""
 
     text: str
     start: float
@@ -140,7 +140,7 @@ def _split(seg: Segment, index: int) -> list[Sentence]:
 
 def _sentence(words: list[Word], index: int) -> Sentence:
     text = " ".join(w.text.strip() for w in words)
-    return Sentence(text, words[0].start, words[-1].end, min(w.conf for w in words), index)
+    return Sentence(text, words[0].start, words[-1].end, sum(w.conf for w in words) / len(words), index)
 
 
 def find_intents(

@@ -16,6 +16,10 @@ from rapidfuzz import fuzz
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
+LOW_CONFIDENCE = 0.5
+"""Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
+MARGIN = 5.0
+"""Similarity points (0–100) above its threshold a match must reach to count as clear evidence."""
 # A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
 _TOKEN = re.compile(r"<[a-z]+>|[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {
@@ -77,7 +81,15 @@ class Match:
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "score": round(self.score, 1),
+            "conf": round(self.mean_conf, 2),
         }
+
+    def weakness(self, threshold: float, *, conf_matters: bool = True) -> str | None:
+        """Why this evidence is too weak to act on without a person (None when it is clear): a score
+        within MARGIN of `threshold` (0–100), or words the recogniser was unsure of."""
+        if self.score < threshold + MARGIN or (conf_matters and self.mean_conf < LOW_CONFIDENCE):
+            return f"weak evidence ({self.score:.0f}, conf {self.mean_conf:.2f})"
+        return None
 
 
 def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None = None) -> list[Token]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from qa.exceptions import ScriptError
 from qa.matching import Match, find_phrase, tokenize_segments
@@ -23,7 +24,11 @@ class PhraseSet:
 
 @dataclass(frozen=True)
 class Violation:
-    """A forbidden phrase said by the agent; times in seconds."""
+    """A forbidden phrase said by the agent; times in seconds.
+
+    `state` is "uncertain" when the evidence is weak (see `Match.weakness`): the violation still counts,
+    and the call goes to a person with the reason in `note`.
+    """
 
     category: str
     start: float
@@ -33,6 +38,10 @@ class Violation:
     score: float
     source: str = "phrase"
     """`phrase` (fuzzy match of a listed phrase) or `model` (the sentence classifier)."""
+    conf: float = 1.0
+    """Mean recogniser confidence (0–1) of the words heard."""
+    state: Literal["fail", "uncertain"] = "fail"
+    note: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -43,6 +52,9 @@ class Violation:
             "phrase": self.matched_phrase,
             "score": round(self.score, 1),
             "source": self.source,
+            "conf": round(self.conf, 2),
+            "state": self.state,
+            "note": self.note,
         }
 
 
@@ -103,22 +115,34 @@ def merge_matches(listed: dict[str, list[Match]], learned: dict[str, list[Match]
 
 
 def find_violations(
-    transcript: Transcript, phrases: PhraseSet, learned: dict[str, list[Match]] | None = None
+    transcript: Transcript,
+    phrases: PhraseSet,
+    learned: dict[str, list[Match]] | None = None,
+    *,
+    learned_threshold: float = 70.0,
 ) -> list[Violation]:
-    """Forbidden phrases the agent said (plus classifier hits in `learned`), in time order."""
+    """Forbidden phrases the agent said (plus classifier hits in `learned`, whose score is the class
+    probability × 100 and was kept at ≥ `learned_threshold`), in time order."""
     found = merge_matches(find_agent_phrases(transcript, phrases), learned or {})
-    violations = [
-        Violation(
-            category,
-            m.start,
-            m.end,
-            m.text,
-            m.phrase,
-            m.score,
-            "model" if m.phrase.startswith("model:") else "phrase",
-        )
-        for category, matches in found.items()
-        if category in CATEGORIES
-        for m in matches
-    ]
+    violations = []
+    for category, matches in found.items():
+        if category not in CATEGORIES:
+            continue
+        for m in matches:
+            source = "model" if m.phrase.startswith("model:") else "phrase"
+            weakness = m.weakness(learned_threshold if source == "model" else phrases.threshold)
+            violations.append(
+                Violation(
+                    category,
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.phrase,
+                    m.score,
+                    source,
+                    conf=m.mean_conf,
+                    state="uncertain" if weakness else "fail",
+                    note=weakness or "",
+                )
+            )
     return sorted(violations, key=lambda v: v.start)

@@ -46,6 +46,8 @@ def store_qa_result(
                 end_s=float(v.get("end", v["start"])),
                 text=v["text"],
                 score=float(v.get("score", 100.0)),
+                source=v.get("source", "phrase"),
+                state=v.get("state", "fail"),
             )
             for v in verdicts.get("violations", [])
         ],

@@ -1,9 +1,9 @@
 """The review workflow: flagging calls for QA staff, human verdicts beside the machine's, disputes.
 
-A call is flagged when a critical item fails, a check is UNCERTAIN, or the caller's sentiment ends
-negative; otherwise a random sample (a quota per agent per ISO week) keeps the machine honest. A
-reviewer's verdicts replace the machine's for the final score; both are kept, which is what per-rule
-agreement is computed from. Functions flush; the caller commits.
+A call is flagged when a critical item fails, a check or a violation is UNCERTAIN, or the caller's
+sentiment ends negative; otherwise a random sample (a quota per agent per ISO week) keeps the machine
+honest. A reviewer's verdicts replace the machine's for the final score; both are kept, which is what
+per-rule agreement is computed from. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def flag_reasons(items: list[dict[str, Any]], details: dict[str, Any]) -> tuple[
             reasons.append(f"critical item failed: {item['item']}")
             severity += 3
     uncertain = sorted(n for n, c in (details.get("checks") or {}).items() if c.get("state") == "uncertain")
+    violations = details.get("violations") or []
+    uncertain += sorted({v["category"] for v in violations if v.get("state") == "uncertain"})
     if uncertain:
         reasons.append("uncertain verdict: " + ", ".join(uncertain))
         severity += 1

@@ -28,8 +28,10 @@ def scored(api: ApiEnv, agent_id: int, verdicts: dict[str, bool | None]) -> tupl
                     "start": 3.0,
                     "end": 4.0,
                     "text": "calm down",
-                    "score": 100,
+                    "score": 88,
                     "source": "phrase",
+                    "state": "uncertain",
+                    "note": "weak evidence (88, conf 0.40)",
                 }
             ],
             "sentiment": {
@@ -186,6 +188,7 @@ def test_pages_use_a_session_cookie_and_forms_need_their_token(api: ApiEnv, call
     page = client.get(f"/calls/{calls['tom_call']}")
     assert page.status_code == 200
     assert "calm down" in page.text and 'id="sentiment"' in page.text
+    assert "UNCERTAIN: weak evidence (88, conf 0.40)" in page.text
     forged = client.post(
         f"/calls/{calls['tom_call']}/review", data={"csrf": "forged", "verdict__courtesy": "pass"}
     )

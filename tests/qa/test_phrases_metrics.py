@@ -32,6 +32,29 @@ def test_forbidden_phrases_by_category(text: str, category: str) -> None:
     assert all(1.0 <= v.start <= v.end <= 3.0 for v in found)
 
 
+def test_clearly_heard_violation_fails_and_a_mumbled_one_is_uncertain() -> None:
+    phrases = load_forbidden_phrases(None)
+    said = "Honestly that is your own fault."
+    clear = find_violations(make_transcript([("agent", 1.0, 3.0, said)]), phrases)
+    mumbled = find_violations(make_transcript([("agent", 1.0, 3.0, said)], conf=0.3), phrases)
+    assert [(v.state, v.note) for v in clear] == [("fail", "")]
+    assert [v.state for v in mumbled] == ["uncertain"]
+    assert "conf 0.30" in mumbled[0].note
+    assert mumbled[0].to_dict()["state"] == "uncertain"
+    assert mumbled[0].to_dict()["conf"] == 0.3
+
+
+def test_violation_barely_above_the_threshold_is_uncertain() -> None:
+    phrases = load_forbidden_phrases(None)
+    # The recogniser cut the phrase short: still a violation, but a person should listen to it.
+    cut = make_transcript([("agent", 1.0, 3.0, "that is not my depart")])
+    exact = make_transcript([("agent", 1.0, 3.0, "that is not my department")])
+    (near,) = find_violations(cut, phrases)
+    assert (near.category, near.state) == ("blame_shifting", "uncertain")
+    assert phrases.threshold <= near.score < phrases.threshold + 5
+    assert [v.state for v in find_violations(exact, phrases)] == ["fail"]
+
+
 def test_clean_call_and_caller_speech_have_no_violations() -> None:
     transcript = make_transcript(
         [

@@ -73,6 +73,17 @@ def test_flag_reasons_and_severity() -> None:
     assert flag_reasons([], {}) == ([], 0)
 
 
+def test_uncertain_violation_is_a_flag_reason() -> None:
+    details = {
+        "checks": {"greeting": {"state": "pass"}},
+        "violations": [
+            {"category": "rude", "state": "uncertain"},
+            {"category": "blame_customer", "state": "fail"},
+        ],
+    }
+    assert flag_reasons([], details) == (["uncertain verdict: rude"], 1)
+
+
 def test_queue_orders_by_severity_then_age_and_sampling_keeps_a_weekly_quota(session: Session) -> None:
     agent = create_agent(session, "Rae Kim")
     rude = scored_call(session, agent.id, {**GOOD, "courtesy": False}, at=NOW)
