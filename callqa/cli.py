@@ -369,6 +369,7 @@ def demo_data(
 ) -> None:
     """Create demo agents, users and calls rendered from text with espeak-ng, then process them."""
     from callqa.demo import create_demo_data
+    from callqa.jobs import queued_count
     from callqa.processing import make_worker
     from callqa.runtime import open_database
 
@@ -377,8 +378,10 @@ def demo_data(
     logins = create_demo_data(settings, factory, n_calls=calls, console=err)
     if process:
         w = make_worker(settings, factory)
+        with factory() as session:
+            waiting = queued_count(session)
         with _progress() as progress:
-            task = progress.add_task("processing demo calls", total=None, status="")
+            task = progress.add_task("processing demo calls", total=waiting, status="")
             while w.run_once():
                 progress.advance(task)
     table = Table(title="demo logins")

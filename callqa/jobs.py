@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Agent, Call, Job, session_scope, utcnow
@@ -33,6 +33,11 @@ def enqueue(session: Session, *, kind: str, call_id: int | None) -> Job:
     session.add(job)
     session.flush()
     return job
+
+
+def queued_count(session: Session) -> int:
+    """Jobs waiting for a worker."""
+    return session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) or 0
 
 
 def requeue_stale(session: Session, *, stale_after_s: float) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.ingest import ingest_recording
-from callqa.jobs import MAX_ATTEMPTS, Worker, claim_next, enqueue, requeue_stale
+from callqa.jobs import MAX_ATTEMPTS, Worker, claim_next, enqueue, queued_count, requeue_stale
 from models import Call, Job, make_engine, make_session_factory, utcnow
 from models.migrate import upgrade_database
 from tests.conftest import create_agent
@@ -24,12 +24,14 @@ from tests.conftest import create_agent
 def test_claim_takes_the_oldest_queued_job_once(session: Session) -> None:
     first = enqueue(session, kind="noop", call_id=None)
     second = enqueue(session, kind="noop", call_id=None)
+    assert queued_count(session) == 2
     claimed = claim_next(session, worker_id="w1")
     assert claimed is not None and claimed.id == first.id
     assert claimed.status == "running" and claimed.attempts == 1 and claimed.locked_by == "w1"
     again = claim_next(session, worker_id="w2")
     assert again is not None and again.id == second.id
     assert claim_next(session, worker_id="w3") is None
+    assert queued_count(session) == 0
 
 
 def test_stale_running_jobs_are_requeued_and_give_up_after_max_attempts(session: Session) -> None:
