@@ -19,7 +19,7 @@ help:
 	@echo "make demo   set everything up, load demo data, run the pipeline, serve on http://$(HOST):$(PORT)"
 	@echo "make test   lint (ruff), type-check (mypy) and run the test suite (pytest)"
 	@echo "make bench  run the benchmarks under bench/"
-	@echo "make eval   precision/recall/F1 of the verdicts on ../shared/dev-set"
+	@echo "make eval   precision/recall/F1 of the verdicts on ../shared/dev-set and on generated held-out calls"
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -66,6 +66,7 @@ bench: install
 
 eval: install
 	$(VENV)/bin/callqa eval ../shared/dev-set/calls
+	$(PY) bench/heldout_calls.py --out data/heldout
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

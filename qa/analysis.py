@@ -7,13 +7,17 @@ from typing import Any
 
 from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
-from qa.intents import IntentModel, find_intents
+from qa.intents import IntentModel, classify_sentences, find_intents
 from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
 from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
 from transcription.recognizer import Transcript
+
+VETO_PROB = 0.9
+"""Probability (0–1) with which the sentence model must call a sentence harmless to overrule a loose
+(score < 100) forbidden-phrase match inside it."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,8 @@ def analyze_transcript(
     """Run every check on a call transcript. Pure: no I/O.
 
     With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
-    probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed).
+    probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed),
+    and a loose forbidden-phrase match in a sentence it is sure is harmless (VETO_PROB) is dropped.
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
     air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
     """
@@ -74,15 +79,17 @@ def analyze_transcript(
     closing = checks.get("closing")
     offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
     content_end = offer.start if offer is not None else None
-    learned = (
-        find_intents(transcript, intent_model, (*CATEGORIES, "empathy"), threshold=intent_threshold)
-        if intent_model is not None
-        else {}
-    )
+    classified = classify_sentences(transcript, intent_model) if intent_model is not None else []
+    learned = find_intents(classified, (*CATEGORIES, "empathy"), threshold=intent_threshold)
+    # Sentences the model is sure are harmless ("sorry you had to deal with this"): a loose phrase match
+    # inside one ("deal with it") is a coincidence of words, not a remark.
+    harmless = [(s.start, s.end) for s, label, p in classified if label not in CATEGORIES and p >= VETO_PROB]
     empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])
     return CallAnalysis(
         checks=checks,
-        violations=find_violations(transcript, forbidden, learned, learned_threshold=intent_threshold * 100),
+        violations=find_violations(
+            transcript, forbidden, learned, learned_threshold=intent_threshold * 100, harmless=harmless
+        ),
         empathy=empathy_found,
         dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s, activity=activity),
         holds=find_holds(transcript),

@@ -143,13 +143,23 @@ def _sentence(words: list[Word], index: int) -> Sentence:
     return Sentence(text, words[0].start, words[-1].end, sum(w.conf for w in words) / len(words), index)
 
 
-def find_intents(
-    transcript: Transcript, model: IntentModel, labels: Sequence[str], *, threshold: float
-) -> dict[str, list[Match]]:
-    """Agent sentences the model puts in one of `labels` with probability ≥ `threshold` (0–1)."""
+def classify_sentences(transcript: Transcript, model: IntentModel) -> list[tuple[Sentence, str, float]]:
+    """Every agent sentence with the model's best label and its probability (0–1)."""
     sentences = agent_sentences(transcript)
+    return [
+        (sentence, label, prob)
+        for sentence, (label, prob) in zip(
+            sentences, model.classify([s.text for s in sentences]), strict=True
+        )
+    ]
+
+
+def find_intents(
+    classified: Sequence[tuple[Sentence, str, float]], labels: Sequence[str], *, threshold: float
+) -> dict[str, list[Match]]:
+    """Classified sentences (`classify_sentences`) put in one of `labels` with probability ≥ `threshold`."""
     found: dict[str, list[Match]] = {}
-    for sentence, (label, prob) in zip(sentences, model.classify([s.text for s in sentences]), strict=True):
+    for sentence, label, prob in classified:
         if label == NONE or label not in labels or prob < threshold:
             continue
         found.setdefault(label, []).append(

@@ -1,8 +1,8 @@
 """Phrase matching that survives ASR errors: fuzzy comparison of word windows (rapidfuzz).
 
 Phrases are plain word sequences with optional slots: `<name>` / `<any>` stand for one or two
-arbitrary words ("my name is <name>"). Each match keeps its evidence: the words heard, their times
-and the similarity score (0–100).
+arbitrary words ("my name is <name>"); `<Name>` is a name the engine capitalised, where it writes case.
+Each match keeps its evidence: the words heard, their times and the similarity score (0–100).
 """
 
 from __future__ import annotations
@@ -51,13 +51,17 @@ def normalize(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Token:
-    """A transcript word with its time (seconds) and the index of its segment."""
+    """A transcript word with its time (seconds) and the index of its segment; `capital` when the engine
+    wrote it with a capital letter (whisper capitalises names; Vosk writes everything in lower case)."""
 
     text: str
     start: float
     end: float
     conf: float
     segment: int
+    capital: bool = False
+    sentence_start: bool = False
+    """First word of its segment or after sentence punctuation: a phrase match never spans one."""
 
 
 @dataclass(frozen=True)
@@ -98,17 +102,28 @@ def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None
     for pos, seg in enumerate(segments):
         index = indices[pos] if indices is not None else pos
         if seg.words:
-            for w in seg.words:
-                parts = normalize(w.text)
-                for part in parts:
-                    tokens.append(Token(part, w.start, w.end, w.conf, index))
-            continue
-        parts = normalize(seg.text)
-        step = (seg.end - seg.start) / max(1, len(parts))
-        for i, part in enumerate(parts):
-            start = seg.start + i * step
-            tokens.append(Token(part, start, start + step, seg.confidence, index))
+            raw = [(w.text, w.start, w.end, w.conf) for w in seg.words]
+        else:
+            texts = seg.text.split()
+            step = (seg.end - seg.start) / max(1, len(texts))
+            raw = [
+                (t, seg.start + i * step, seg.start + (i + 1) * step, seg.confidence)
+                for i, t in enumerate(texts)
+            ]
+        new_sentence = True
+        for text, start, end, conf in raw:
+            for k, part in enumerate(normalize(text)):
+                first = k == 0
+                tokens.append(
+                    Token(part, start, end, conf, index, first and _capital(text), first and new_sentence)
+                )
+            new_sentence = text.rstrip("\"')").endswith((".", "?", "!"))
     return tokens
+
+
+def _capital(raw: str) -> bool:
+    letters = raw.strip(" \"'(-")
+    return bool(letters) and letters[0].isupper()
 
 
 def _similarity(a: str, b: str) -> float:
@@ -146,6 +161,14 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
         return []
     # Split around the first slot: the fixed parts are matched fuzzily, the slot takes 1–2 real words.
     slot = next((i for i, w in enumerate(words) if w in SLOTS), None)
+    # `<Name>` takes a capitalised word when the engine writes case (whisper capitalises names): "i am
+    # <Name>" must not take "I'm really sorry". Plain `<name>` takes any word: in "this is <name> speaking"
+    # the frame says it is a name, even when the recogniser heard "pretty" for "Priya".
+    strict = "<Name>" in phrase and any(t.capital for t in tokens)
+
+    def fits(index: int) -> bool:
+        return not strict or tokens[index].capital
+
     matches: list[Match] = []
     if slot is None:
         for first, last, score in _match_words(words, tokens, threshold):
@@ -157,6 +180,8 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
                 slot_end = last + 1
                 if slot_end >= len(tokens) or tokens[slot_end].segment != tokens[first].segment:
                     continue
+                if not fits(slot_end):
+                    continue
                 if after:
                     tail = _match_after(after, tokens, slot_end, threshold)
                     if tail is None:
@@ -166,9 +191,12 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
                     matches.append(_make(phrase, tokens, first, slot_end, score))
         elif after:
             for first, last, score in _match_words(after, tokens, threshold):
-                if first == 0 or tokens[first - 1].segment != tokens[first].segment:
+                if first == 0 or tokens[first - 1].segment != tokens[first].segment or not fits(first - 1):
                     continue
                 matches.append(_make(phrase, tokens, first - 1, last, score))
+    matches = [
+        m for m in matches if not any(t.sentence_start for t in tokens[m.first_token + 1 : m.last_token + 1])
+    ]
     matches.sort(key=lambda m: -m.score)
     return matches
 

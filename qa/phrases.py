@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -56,6 +57,10 @@ class Violation:
             "state": self.state,
             "note": self.note,
         }
+
+
+def _inside(match: Match, spans: Sequence[tuple[float, float]]) -> bool:
+    return any(start <= match.start and match.end <= end for start, end in spans)
 
 
 def load_forbidden_phrases(path: Path | None, language: str = "en") -> PhraseSet:
@@ -120,10 +125,16 @@ def find_violations(
     learned: dict[str, list[Match]] | None = None,
     *,
     learned_threshold: float = 70.0,
+    harmless: Sequence[tuple[float, float]] = (),
 ) -> list[Violation]:
     """Forbidden phrases the agent said (plus classifier hits in `learned`, whose score is the class
-    probability × 100 and was kept at ≥ `learned_threshold`), in time order."""
-    found = merge_matches(find_agent_phrases(transcript, phrases), learned or {})
+    probability × 100 and was kept at ≥ `learned_threshold`), in time order. Inexact phrase matches
+    inside a `harmless` (start, end) span in seconds are left out."""
+    listed = {
+        group: [m for m in matches if m.score >= 100 or not _inside(m, harmless)]
+        for group, matches in find_agent_phrases(transcript, phrases).items()
+    }
+    found = merge_matches(listed, learned or {})
     violations = []
     for category, matches in found.items():
         if category not in CATEGORIES:

@@ -50,6 +50,21 @@ def test_incomplete_greetings_fail_naming_the_missing_element(text: str, missing
     assert result.state in ("fail", "uncertain")
 
 
+@pytest.mark.parametrize(
+    ("text", "passes"),
+    [
+        ("Welcome to Northwind Energy, I'm Dana, what can I do for you?", True),
+        # Whisper capitalises names: a lower-case word after "I'm" is not one.
+        ("Welcome to Northwind Energy. I'm really sorry about the wait.", False),
+        ("welcome to northwind energy i am dana", True),  # an engine without case (Vosk): no way to tell
+        # A phrase never spans a sentence end: "this. Can" is not "this is <Name>".
+        ("Good morning, Northwind Energy, sorry about this. Can you hold?", False),
+    ],
+)
+def test_self_introduction_needs_a_name_where_case_tells(text: str, passes: bool) -> None:
+    assert _greeting(text) is passes
+
+
 def test_late_greeting_fails() -> None:
     assert not _greeting("Good morning, Northwind Energy, my name is Dana.", start=24.0)
 

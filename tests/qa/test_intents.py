@@ -123,3 +123,11 @@ def test_asr_readings_teach_the_garbled_forms_and_version_the_model(intents: Int
     [(label, probability)] = intents.classify(["come down"])
     assert label == "rude" and probability >= threshold
     assert intents.name != written_only.name  # the readings are part of the model's version
+
+
+def test_a_loose_phrase_match_in_a_sentence_the_model_calls_harmless_is_dropped(intents: IntentModel) -> None:
+    sympathy = make_transcript([("agent", 1.0, 4.0, "I'm so sorry you have had to deal with this.")])
+    remark = make_transcript([("agent", 1.0, 4.0, "Well, deal with it.")])
+    assert _analyze(sympathy, None).violations  # "deal with (this)" is close to "deal with it"
+    assert _analyze(sympathy, intents).violations == []
+    assert [v.category for v in _analyze(remark, intents).violations] == ["rude"]
