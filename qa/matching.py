@@ -16,6 +16,28 @@ from rapidfuzz import fuzz
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
+# Words a name slot never takes: in "you're speaking with Dana", "are speaking" is not "<name> speaking".
+_NOT_NAMES = frozenset(
+    {
+        "i",
+        "you",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "am",
+        "are",
+        "is",
+        "was",
+        "were",
+        "be",
+        "the",
+        "a",
+        "an",
+        "not",
+    }
+)
 LOW_CONFIDENCE = 0.5
 """Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
 MARGIN = 5.0
@@ -232,8 +254,9 @@ def _make(phrase: str, tokens: list[Token], first: int, last: int, score: float)
 
 
 def best_match(phrases: Sequence[str], tokens: list[Token], *, threshold: float = 80.0) -> Match | None:
-    """The highest-scoring match of any of `phrases` (ties: earliest), or None."""
+    """The highest-scoring match of any of `phrases` (ties: the longest, as the most specific evidence —
+    "you are speaking with dana" over "are speaking" — then the earliest), or None."""
     candidates = [m for p in phrases for m in find_phrase(p, tokens, threshold=threshold)]
     if not candidates:
         return None
-    return max(candidates, key=lambda m: (m.score, -m.start))
+    return max(candidates, key=lambda m: (m.score, m.last_token - m.first_token, -m.start))

@@ -65,6 +65,20 @@ def test_self_introduction_needs_a_name_where_case_tells(text: str, passes: bool
     assert _greeting(text) is passes
 
 
+def test_company_name_heard_close_where_the_greeting_names_one_passes_uncertain() -> None:
+    script = load_script(None, company="Harbor Bank")
+    garbled = "Good afternoon, Harbor Mountain customer care, you're speaking with Fatima."
+    result = run_checks(make_transcript([("agent", 0.5, 5.0, garbled)]), script)["greeting"]
+    company = next(e for e in result.elements if e.name == "company")
+    assert result.passed and result.state == "uncertain"
+    assert company.evidence is not None and company.evidence.text.startswith("harbor")
+    self_id = next(e for e in result.elements if e.name == "self_id")
+    assert self_id.evidence is not None and self_id.evidence.text == "you are speaking with fatima"
+    # The same close reading with no greeting around it names nothing.
+    bare = run_checks(make_transcript([("agent", 0.5, 3.0, "Harbor Mountain, yes?")]), script)["greeting"]
+    assert "company" in bare.missing
+
+
 def test_late_greeting_fails() -> None:
     assert not _greeting("Good morning, Northwind Energy, my name is Dana.", start=24.0)
 
