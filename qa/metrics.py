@@ -1,6 +1,7 @@
 """Conversation metrics from the two legs: dead air, holds, talk time and ratio, talk-over and
 interruptions, speaking rate. Speech is where the recogniser placed words, merged with where the audio
-has speech energy (`activity`, from qa.acoustic) when that is available."""
+has speech energy (`activity`, from qa.acoustic) when that is available; dead air, a claim about sound,
+is judged on the energy alone then."""
 
 from __future__ import annotations
 
@@ -59,8 +60,13 @@ def speech_intervals(
 def find_dead_air(
     transcript: Transcript, *, min_gap_s: float = 10.0, activity: Activity | None = None
 ) -> list[Gap]:
-    """Silences of at least `min_gap_s` seconds between the first and the last speech of the call."""
-    spans = speech_intervals(transcript, activity=activity)
+    """Silences of at least `min_gap_s` seconds between the first and the last speech of the call.
+
+    With `activity` (speech energy per leg) silence is judged on the audio alone: word times are not
+    evidence of sound — whisper stretches a word over the silence after it ("Good" from 5.5 s to 20.7 s
+    when it was said at 22.8 s) — and energy also hears speech the recogniser could not decode."""
+    spans = speech_intervals(Transcript((), transcript.duration_s), activity=activity) if activity else []
+    spans = spans or speech_intervals(transcript)
     return [
         Gap(prev_end, start) for (_, prev_end), (start, _) in pairwise(spans) if start - prev_end >= min_gap_s
     ]

@@ -52,6 +52,14 @@ def test_dead_air_talk_over_and_interruptions_from_audio_and_words() -> None:
     assert gap.start == pytest.approx(5.0, abs=0.05) and gap.end == pytest.approx(17.0, abs=0.05)
     assert find_dead_air(transcript, min_gap_s=13.0, activity=activity) == []
 
+    # Whisper stretched a word over the silence: the audio still shows nobody spoke.
+    stretched = make_transcript(
+        [("agent", 0.5, 3.0, "good morning how can i help"), ("agent", 3.0, 17.5, "thanks for waiting")],
+        duration_s=20.0,
+    )
+    assert find_dead_air(stretched) == []
+    assert [(round(g.start), round(g.end)) for g in find_dead_air(stretched, activity=activity)] == [(5, 17)]
+
     stats = talk_stats(transcript, activity)
     assert stats.overlap_s == pytest.approx(0.5, abs=0.05)
     assert (stats.caller_interruptions, stats.agent_interruptions) == (1, 0)
