@@ -195,11 +195,12 @@ def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckR
             )
             continue
         result = _element(element, tokens, script.threshold, transcript, check.speaker, check.window)
-        near = best_match(element.phrases, tokens, threshold=script.threshold - NEAR_MISS)
-        if not result.found and near is not None and structure is not None and _overlap(near, structure):
+        if not result.found and structure is not None:
             # Names are what recognisers garble most ("Harbor Mountain" for "Harbor Bank"): a close
             # reading where the greeting names a company counts, and the check says it is uncertain.
-            result = ElementResult(element.name, True, near, note=COMPANY_HEARD_CLOSE)
+            near = best_match(element.phrases, tokens, threshold=script.threshold - NEAR_MISS)
+            if near is not None and _overlap(near, structure):
+                result = ElementResult(element.name, True, near, note=COMPANY_HEARD_CLOSE)
         results[element.name] = result
     ordered = [results[e.name] for e in check.elements]
     required = {e.name for e in check.elements if e.required}

@@ -16,28 +16,6 @@ from rapidfuzz import fuzz
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
-# Words a name slot never takes: in "you're speaking with Dana", "are speaking" is not "<name> speaking".
-_NOT_NAMES = frozenset(
-    {
-        "i",
-        "you",
-        "we",
-        "they",
-        "he",
-        "she",
-        "it",
-        "am",
-        "are",
-        "is",
-        "was",
-        "were",
-        "be",
-        "the",
-        "a",
-        "an",
-        "not",
-    }
-)
 LOW_CONFIDENCE = 0.5
 """Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
 MARGIN = 5.0

@@ -47,9 +47,13 @@ def speech_intervals(
             spans.extend((w.start, w.end) for w in seg.words)
         else:
             spans.append((seg.start, seg.end))
-    spans.sort()
+    return _merged(spans)
+
+
+def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """`spans` sorted, with overlapping or touching ones joined."""
     merged: list[tuple[float, float]] = []
-    for start, end in spans:
+    for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -65,8 +69,9 @@ def find_dead_air(
     With `activity` (speech energy per leg) silence is judged on the audio alone: word times are not
     evidence of sound — whisper stretches a word over the silence after it ("Good" from 5.5 s to 20.7 s
     when it was said at 22.8 s) — and energy also hears speech the recogniser could not decode."""
-    spans = speech_intervals(Transcript((), transcript.duration_s), activity=activity) if activity else []
-    spans = spans or speech_intervals(transcript)
+    spans = _merged([span for leg in (activity or {}).values() for span in leg]) or speech_intervals(
+        transcript
+    )
     return [
         Gap(prev_end, start) for (_, prev_end), (start, _) in pairwise(spans) if start - prev_end >= min_gap_s
     ]
