@@ -61,11 +61,15 @@ def check_voices(voices: Sequence[str]) -> None:
             )
 
 
-def speak(text: str, voice: str) -> FloatArray:
-    """`text` spoken by espeak-ng with `voice`, as float32 mono at PHONE_SR Hz."""
+def speak(text: str, voice: str, *, speed: int | None = None) -> FloatArray:
+    """`text` spoken by espeak-ng with `voice` (at `speed` words per minute; default espeak's), as float32
+    mono at PHONE_SR Hz."""
     if shutil.which("espeak-ng") is None:
         raise AugmentError("espeak-ng is not installed (make system-deps installs it)")
-    done = subprocess.run(["espeak-ng", "-v", voice, "--stdout", text], capture_output=True, check=False)
+    rate = ["-s", str(speed)] if speed is not None else []
+    done = subprocess.run(
+        ["espeak-ng", "-v", voice, *rate, "--stdout", text], capture_output=True, check=False
+    )
     if done.returncode != 0:
         raise AugmentError(f"espeak-ng failed for voice {voice!r}: {done.stderr.decode(errors='replace')}")
     audio, native = sf.read(io.BytesIO(done.stdout), dtype="float32")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import librosa
 import numpy as np
 import soundfile as sf
 import yaml
@@ -18,25 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.agents import set_skills
+from callqa.augment import PHONE_SR, speak
 from callqa.ingest import ingest_recording, sha256_of
 from callqa.settings import Settings
 from callqa.users import create_user
 from models import Agent, Recording, User, session_scope
 
-SAMPLE_RATE = 8000
 AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")
 CALLER_VOICES = ("en-gb+m3", "en-us+f4", "en-us+m1")
 DEMO_PASSWORD = "callqa-demo"
-
-
-def speak(text: str, voice: str, *, speed: int = 165) -> np.ndarray:
-    """`text` spoken by espeak-ng, as float32 mono at SAMPLE_RATE Hz."""
-    if shutil.which("espeak-ng") is None:
-        raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng); `make demo` installs it")
-    with tempfile.NamedTemporaryFile(suffix=".wav") as tmp:
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", tmp.name, text], check=True)
-        audio, sr = sf.read(tmp.name, dtype="float32")
-    return librosa.resample(audio, orig_sr=sr, target_sr=SAMPLE_RATE).astype(np.float32)
+DEMO_WPM = 165
 
 
 def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path) -> None:
@@ -44,17 +31,17 @@ def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, pat
     cursor = 0
     placed: list[tuple[str, int, np.ndarray]] = []
     for speaker, text, pause_s in turns:
-        cursor += int(float(pause_s) * SAMPLE_RATE)
-        audio = speak(text, agent_voice if speaker == "agent" else caller_voice) * 0.6
+        cursor += int(float(pause_s) * PHONE_SR)
+        audio = speak(text, agent_voice if speaker == "agent" else caller_voice, speed=DEMO_WPM) * 0.6
         placed.append((speaker, cursor, audio))
         cursor += len(audio)
-    total = cursor + SAMPLE_RATE
+    total = cursor + PHONE_SR
     stereo = np.zeros((total, 2), dtype=np.float32)
     for speaker, offset, audio in placed:
         stereo[offset : offset + len(audio), 0 if speaker == "agent" else 1] += audio
     # A little line noise so the legs are not digitally silent, as on a real phone line.
     stereo += np.random.default_rng(7).normal(0, 0.002, stereo.shape).astype(np.float32)
-    sf.write(path, stereo, SAMPLE_RATE, subtype="PCM_16")
+    sf.write(path, stereo, PHONE_SR, subtype="PCM_16")
 
 
 def create_demo_data(
