@@ -4,6 +4,8 @@ a per-test transaction rolled back at teardown, and typed helpers for test data.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +26,25 @@ POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
 
 _BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def run_callqa(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`python -m callqa ARGS` in a child process (environment `env` when given), run to its end; the
+    caller checks the return code."""
+    return subprocess.run(
+        [sys.executable, "-m", "callqa", *args], capture_output=True, text=True, timeout=timeout, env=env
+    )
+
+
+def callqa_ok(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """`run_callqa` for a command that must succeed (its stderr is the failure message)."""
+    done = run_callqa(*args, env=env, timeout=timeout)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def reset_postgres(url: str) -> None:

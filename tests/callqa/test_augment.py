@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 import pytest
 
 from callqa.augment import PHONE_SR, asr_variants, phone_line, speak
+from tests.conftest import run_callqa
 from transcription.recognizer import FloatArray, Utterance
 
 
@@ -47,30 +47,16 @@ def test_only_close_misreadings_are_kept() -> None:
     assert [(v.label, v.heard, v.voice) for v in variants] == [("rude", "Come down.", "en-gb+m2")]
 
 
+def _asr_readings(data: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_callqa("train", "asr-readings", "--data", str(data), "--out", str(out), *args)
+
+
 @pytest.mark.slow
 def test_asr_readings_command_writes_labelled_readings(tmp_path: Path) -> None:
     data = tmp_path / "sentences.tsv"
     data.write_text("label\ttext\nrude\tjust calm down and listen\nnone\tlet me check that for you\n")
     output = tmp_path / "readings.tsv"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "callqa",
-            "train",
-            "asr-readings",
-            "--data",
-            str(data),
-            "--out",
-            str(output),
-            "--voices",
-            "en-us,en-us+f4",
-            "--no-phrase-lists",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = _asr_readings(data, output, "--voices", "en-us,en-us+f4", "--no-phrase-lists")
     assert done.returncode == 0, done.stderr
     lines = output.read_text().splitlines()
     assert lines[0] == "label\ttext"
@@ -81,24 +67,7 @@ def test_asr_readings_command_writes_labelled_readings(tmp_path: Path) -> None:
 def test_asr_readings_command_fails_clearly_on_a_bad_voice(tmp_path: Path) -> None:
     data = tmp_path / "sentences.tsv"
     data.write_text("label\ttext\nrude\tcalm down\n")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "callqa",
-            "train",
-            "asr-readings",
-            "--data",
-            str(data),
-            "--out",
-            str(tmp_path / "out.tsv"),
-            "--voices",
-            "no-such-voice",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = _asr_readings(data, tmp_path / "out.tsv", "--voices", "no-such-voice")
     assert done.returncode == 1
     assert "espeak-ng failed for voice 'no-such-voice'" in done.stderr
     assert not (tmp_path / "out.tsv").exists()

@@ -6,13 +6,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import DEV_SET
+from tests.conftest import DEV_SET, callqa_ok, run_callqa
 
 CONTRACT_KEYS = {
     "file",
@@ -28,12 +27,7 @@ CONTRACT_KEYS = {
 
 
 def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "callqa", "analyze", "--json", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_callqa("analyze", "--json", *args)
 
 
 @pytest.mark.slow
@@ -80,22 +74,16 @@ def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
 
 def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(tmp_path: Path) -> None:
     artifact = tmp_path / "sentiment.joblib"
-    trained = subprocess.run(
-        [sys.executable, "-m", "callqa", "train", "sentiment", "--out", str(artifact)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    trained = run_callqa("train", "sentiment", "--out", str(artifact), timeout=300)
     assert trained.returncode == 0, trained.stderr
     assert artifact.is_file()
     assert "scikit-learn" in trained.stdout and "sha256" in trained.stdout
 
-    evaluated = subprocess.run(
-        [sys.executable, "-m", "callqa", "eval-sentiment", str(DEV_SET / "sentiment-dev.tsv")],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    evaluated = run_callqa(
+        "eval-sentiment",
+        str(DEV_SET / "sentiment-dev.tsv"),
         env={**os.environ, "CALLQA_SENTIMENT_MODEL_PATH": str(artifact)},
+        timeout=300,
     )
     assert evaluated.returncode == 0, evaluated.stderr
     scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
@@ -104,23 +92,10 @@ def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(
 
 
 def test_simulate_prints_strategies_beside_erlang_c() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "callqa",
-            "simulate",
-            "--calls",
-            "3000",
-            "--strategy",
-            "longest-idle",
-            "--strategy",
-            "fewest-calls",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+    done = run_callqa(
+        *("simulate", "--calls", "3000", "--strategy", "longest-idle", "--strategy", "fewest-calls"),
         env={**os.environ, "COLUMNS": "200"},
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert "Erlang C (theory)" in done.stdout and "0.888" in done.stdout
@@ -128,12 +103,8 @@ def test_simulate_prints_strategies_beside_erlang_c() -> None:
 
 
 def test_simulate_replay_without_history_says_so(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "callqa", "simulate", "--replay-days", "7"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "CALLQA_DATA_DIR": str(tmp_path)},
+    done = run_callqa(
+        "simulate", "--replay-days", "7", env={**os.environ, "CALLQA_DATA_DIR": str(tmp_path)}, timeout=300
     )
     assert done.returncode == 1
     assert "no ended or abandoned hotline calls in the last 7 days" in done.stderr
@@ -147,32 +118,23 @@ def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_pa
         (folder / f"{name}.wav").write_bytes((DEV_SET / "calls" / f"{name}.wav").read_bytes())
     (folder / "broken.wav").write_bytes(b"RIFF....not audio")
     out_dir = tmp_path / "out"
-    cmd = [sys.executable, "-m", "callqa", "transcribe", str(folder), "--out", str(out_dir), "--workers", "2"]
-    first = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    cmd = ("transcribe", str(folder), "--out", str(out_dir), "--workers", "2")
+    first = run_callqa(*cmd)
     assert first.returncode == 1  # one file failed; the others are done
     assert "broken.wav" in first.stderr and "2 transcribed, 0 already done, 1 failed" in first.stdout
     data = json.loads((out_dir / "public-11-000.transcript.json").read_text())
     agent_text = " ".join(s["text"] for s in data["transcript"] if s["speaker"] == "agent").lower()
     assert "bluebird" in agent_text.replace(" ", "") or "morning" in agent_text
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    again = run_callqa(*cmd)
     assert "0 transcribed, 2 already done, 1 failed" in again.stdout
     assert not list(out_dir.glob("*.tmp"))
-
-
-def _callqa(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m callqa ARGS` with `env`; it must succeed."""
-    done = subprocess.run(
-        [sys.executable, "-m", "callqa", *args], capture_output=True, text=True, timeout=600, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    return done
 
 
 def _database_with_one_agent(env: dict[str, str], data_dir: Path) -> sessionmaker[Session]:
     """Migrate the database in `data_dir` (through the CLI) and add agent 1, Tom Baker."""
     from models import Agent, make_engine, make_session_factory
 
-    _callqa(env, "db", "upgrade")
+    callqa_ok("db", "upgrade", env=env)
     factory = make_session_factory(make_engine(f"sqlite:///{data_dir / 'callqa.db'}"))
     with factory() as s:
         s.add(Agent(name="Tom Baker"))
@@ -187,15 +149,15 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
     env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_COMPANY": "Bluebird Bank"}
     factory = _database_with_one_agent(env, tmp_path / "data")
     # public-11-000: a compliant greeting, no closing.
-    _callqa(env, "ingest", str(DEV_SET / "calls" / "public-11-000.wav"), "--agent", "1")
-    _callqa(env, "worker", "--once")
+    callqa_ok("ingest", str(DEV_SET / "calls" / "public-11-000.wav"), "--agent", "1", env=env)
+    callqa_ok("worker", "--once", env=env)
     with factory() as s:
         before = s.get(Call, 1).score.total  # type: ignore[union-attr]
     card = tmp_path / "card.yaml"
     card.write_text(
         'id: greeting-only\nversion: "2"\nitems:\n  - {id: greeting, verdict: "check:greeting", weight: 1}\n'
     )
-    done = _callqa({**env, "CALLQA_SCORECARD_PATH": str(card)}, "rescore", "--since", "2000-01-01")
+    done = callqa_ok("rescore", "--since", "2000-01-01", env={**env, "CALLQA_SCORECARD_PATH": str(card)})
     assert "re-scored 1 calls" in done.stdout and "1 changed score" in done.stdout
     with factory() as s:
         row = s.get(Call, 1).score  # type: ignore[union-attr]
@@ -203,12 +165,7 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
         assert (row.scorecard_id, row.scorecard_version) == ("greeting-only", "2")
         assert row.total == (100.0 if greeted else 0.0)
         assert row.total != before
-    bad = subprocess.run(
-        [sys.executable, "-m", "callqa", "rescore", "--since", "last week"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    bad = run_callqa("rescore", "--since", "last week", env=env)
     assert bad.returncode == 2 and "not a date" in bad.stderr
 
 
@@ -221,8 +178,8 @@ def test_two_worker_processes_share_the_queue_without_doing_a_job_twice(tmp_path
     env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_REVIEW_SAMPLE_RATE": "0"}
     factory = _database_with_one_agent(env, tmp_path / "data")
     for name in ("public-11-000", "public-11-001", "public-11-003"):
-        _callqa(env, "ingest", str(DEV_SET / "calls" / f"{name}.wav"), "--agent", "1")
-    done = _callqa(env, "worker", "--once", "--processes", "2")
+        callqa_ok("ingest", str(DEV_SET / "calls" / f"{name}.wav"), "--agent", "1", env=env)
+    done = callqa_ok("worker", "--once", "--processes", "2", env=env)
     assert "processed 3 job(s)" in done.stdout
     with factory() as s:
         assert {c.status for c in s.scalars(select(Call))} == {"done"}

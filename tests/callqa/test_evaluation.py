@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from callqa.evaluation import evaluate_calls, format_report
-from tests.conftest import DEV_SET
+from tests.conftest import DEV_SET, callqa_ok
 
 
 def _labels(**overrides: Any) -> dict[str, Any]:
@@ -84,14 +82,7 @@ def test_eval_command_on_real_calls_and_again_from_its_saved_output(tmp_path: Pa
     saved = tmp_path / "results.jsonl"
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "callqa", "eval", str(calls), *args],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return callqa_ok("eval", str(calls), *args, timeout=900).stdout
 
     fresh = run("--save", str(saved))
     assert "calls evaluated: 2" in fresh

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.conftest import DEV_SET
+from tests.conftest import DEV_SET, run_callqa
 from tests.transcription.conftest import ASTERISK_SOUNDS, espeak
 from transcription.audio import load_call_audio
 from transcription.exceptions import AudioError
@@ -142,21 +141,13 @@ def test_an_unknown_input_device_is_a_clear_error(virtual_mic: str) -> None:
 
 
 def test_listen_command_shows_the_live_checklist_result() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "callqa",
-            "listen",
-            "--file",
-            str(DEV_SET / "calls" / "public-11-000.wav"),
-            "--no-realtime",
-            "--company",
-            "Bluebird Bank",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
+    done = run_callqa(
+        "listen",
+        "--file",
+        str(DEV_SET / "calls" / "public-11-000.wav"),
+        "--no-realtime",
+        "--company",
+        "Bluebird Bank",
     )
     assert done.returncode == 0, done.stderr
     assert "greeting: PASS" in done.stdout and "closing: FAIL" in done.stdout  # public-11-000 has no closing
