@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from callqa.augment import PHONE_SR, check_voices, phone_line, speak
+from callqa.augment import PHONE_SR, check_voices, phone_line
+from callqa.demo import lay_out
 from callqa.evaluation import evaluate_calls, format_report
 from callqa.pipeline import CallAnalyzer
 from callqa.settings import get_settings
@@ -167,26 +168,12 @@ def render(
     turns: list[Turn], agent_voice: str, caller_voice: str, rng: np.random.Generator
 ) -> tuple[np.ndarray, list[dict[str, object]]]:
     """Stereo audio (agent channel 0) through the phone line, and the reference turns with times (s)."""
-    cursor, placed, reference = 0, [], []
-    for speaker, text, pause_s in turns:
-        cursor += int(pause_s * PHONE_SR)
-        audio = speak(text, agent_voice if speaker == "agent" else caller_voice)
-        placed.append((0 if speaker == "agent" else 1, cursor, audio))
-        reference.append(
-            {
-                "speaker": speaker,
-                "start": round(cursor / PHONE_SR, 2),
-                "end": round((cursor + len(audio)) / PHONE_SR, 2),
-                "text": text,
-            }
-        )
-        cursor += len(audio)
-    legs = np.zeros((2, cursor + PHONE_SR), dtype=np.float32)
-    for channel, offset, audio in placed:
-        legs[channel, offset : offset + len(audio)] += audio
+    legs, reference = lay_out(turns, agent_voice, caller_voice)
     pad = PHONE_SR // 2  # phone_line adds half a second of line on each side
     line = np.stack([phone_line(leg, rng)[pad:-pad] for leg in legs], axis=1)
-    return line, reference
+    return line, [
+        {**turn, "start": round(turn["start"], 2), "end": round(turn["end"], 2)} for turn in reference
+    ]
 
 
 def main() -> None:

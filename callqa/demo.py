@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from callqa.ingest import ingest_recording, sha256_of
 from callqa.settings import Settings
 from callqa.users import create_user
 from models import Agent, Recording, User, session_scope
+from transcription.recognizer import FloatArray
 
 AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")
 CALLER_VOICES = ("en-gb+m3", "en-us+f4", "en-us+m1")
@@ -26,19 +28,37 @@ DEMO_PASSWORD = "callqa-demo"
 DEMO_WPM = 165
 
 
-def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path) -> None:
-    """Write a stereo call: agent on channel 0, caller on channel 1, turns separated by their pauses."""
+def lay_out(
+    turns: Sequence[Sequence[Any]], agent_voice: str, caller_voice: str, *, speed: int | None = None
+) -> tuple[FloatArray, list[dict[str, Any]]]:
+    """The two legs of a call (shape 2 × samples at PHONE_SR, agent first, 1 s of silence after the last
+    turn) spoken from (speaker, text, pause before it in s) turns, and the turns with their times in s."""
     cursor = 0
-    placed: list[tuple[str, int, np.ndarray]] = []
+    placed: list[tuple[int, int, FloatArray]] = []
+    reference: list[dict[str, Any]] = []
     for speaker, text, pause_s in turns:
         cursor += int(float(pause_s) * PHONE_SR)
-        audio = speak(text, agent_voice if speaker == "agent" else caller_voice, speed=DEMO_WPM) * 0.6
-        placed.append((speaker, cursor, audio))
+        audio = speak(text, agent_voice if speaker == "agent" else caller_voice, speed=speed)
+        placed.append((0 if speaker == "agent" else 1, cursor, audio))
+        reference.append(
+            {
+                "speaker": speaker,
+                "start": cursor / PHONE_SR,
+                "end": (cursor + len(audio)) / PHONE_SR,
+                "text": text,
+            }
+        )
         cursor += len(audio)
-    total = cursor + PHONE_SR
-    stereo = np.zeros((total, 2), dtype=np.float32)
-    for speaker, offset, audio in placed:
-        stereo[offset : offset + len(audio), 0 if speaker == "agent" else 1] += audio
+    legs = np.zeros((2, cursor + PHONE_SR), dtype=np.float32)
+    for channel, offset, audio in placed:
+        legs[channel, offset : offset + len(audio)] += audio
+    return legs, reference
+
+
+def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path) -> None:
+    """Write a stereo call: agent on channel 0, caller on channel 1, turns separated by their pauses."""
+    legs, _ = lay_out(turns, agent_voice, caller_voice, speed=DEMO_WPM)
+    stereo: FloatArray = np.ascontiguousarray(legs.T * 0.6, dtype=np.float32)
     # A little line noise so the legs are not digitally silent, as on a real phone line.
     stereo += np.random.default_rng(7).normal(0, 0.002, stereo.shape).astype(np.float32)
     sf.write(path, stereo, PHONE_SR, subtype="PCM_16")
