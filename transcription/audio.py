@@ -11,6 +11,7 @@ from pathlib import Path
 
 import librosa
 import numpy as np
+import numpy.typing as npt
 import soundfile as sf
 
 from transcription.exceptions import (
@@ -45,6 +46,11 @@ def rms_dbfs(samples: FloatArray) -> float:
         return float("-inf")
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
     return 20.0 * np.log10(rms) if rms > 0 else float("-inf")
+
+
+def pcm16(samples: FloatArray) -> npt.NDArray[np.int16]:
+    """Float samples (−1…1, clipped) as little-endian 16-bit PCM, the input Vosk takes."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
 
 
 def is_silent(samples: FloatArray, threshold_dbfs: float = SILENCE_DBFS) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from transcription.audio import pcm16
 from transcription.recognizer import FloatArray, Recognizer, Utterance, Word
 
 Kind = Literal["partial", "final"]
@@ -54,7 +55,7 @@ class VoskStream:
         self._partial = ""
 
     def accept(self, chunk: FloatArray) -> list[StreamEvent]:
-        pcm = (np.clip(chunk, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        pcm = pcm16(chunk).tobytes()
         self._fed += chunk.size
         if self._rec.AcceptWaveform(pcm):
             self._partial = ""

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import vosk
 
+from transcription.audio import pcm16
 from transcription.exceptions import ModelNotFoundError
 from transcription.model_store import model_label
 from transcription.recognizer import FloatArray, Utterance, Word
@@ -98,7 +99,8 @@ class VoskRecognizer:
         hints: Sequence[str] = (),
         phrases: Sequence[str] = (),
     ) -> list[Utterance]:
-        utterances = self._decode(samples, sample_rate)
+        pcm = pcm16(samples)
+        utterances = self._decode(pcm, sample_rate)
         # A phrase with a word the model does not know can never be decoded: it is not listened for.
         spot = [
             p
@@ -107,7 +109,6 @@ class VoskRecognizer:
         ]
         if not spot:
             return utterances
-        pcm = _pcm(samples)
         spotted: list[Utterance] = []
         for utt in utterances:
             begin = max(0, int((utt.start - SPOT_PAD_S) * sample_rate))
@@ -121,12 +122,12 @@ class VoskRecognizer:
             spotted.append(utt)
         return spotted
 
-    def _decode(self, samples: FloatArray, sample_rate: int) -> list[Utterance]:
+    def _decode(self, pcm: npt.NDArray[np.int16], sample_rate: int) -> list[Utterance]:
+        """Free decode of 16-bit `pcm` at `sample_rate` Hz, block by block."""
         rec = vosk.KaldiRecognizer(self._model, float(sample_rate))
         rec.SetWords(True)
         if self.max_alternatives > 0:
             rec.SetMaxAlternatives(self.max_alternatives)
-        pcm = _pcm(samples)
         step = max(1, int(CHUNK_S * sample_rate))
         utterances: list[Utterance] = []
         for begin in range(0, pcm.size, step):
@@ -138,10 +139,6 @@ class VoskRecognizer:
         if final:
             utterances.append(final)
         return utterances
-
-
-def _pcm(samples: FloatArray) -> npt.NDArray[np.int16]:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
 
 
 def _plain(text: str) -> str:

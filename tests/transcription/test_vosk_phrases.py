@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.transcription.conftest import espeak
-from transcription.audio import CallAudio
+from transcription.audio import CallAudio, pcm16
 from transcription.model_store import find_vosk_model
 from transcription.pipeline import transcribe_call
 from transcription.recognizer import FloatArray, Utterance
@@ -24,17 +24,13 @@ def vosk_ko() -> VoskRecognizer:
     return VoskRecognizer(find_vosk_model(None, "ko"))
 
 
-def _pcm(samples: FloatArray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
-
-
 @pytest.mark.parametrize(
     "sentence", ["잠시만 기다려 주세요", "요금이 너무 많이 나왔어요", "배송이 아직 안 왔어요"]
 )
 def test_grammar_pass_does_not_force_absent_phrases(vosk_ko: VoskRecognizer, sentence: str) -> None:
     speech = espeak(sentence, "ko+f2", SR)
     [heard] = vosk_ko.transcribe(speech, SR)
-    said, found = spot_phrases(vosk_ko.model, _pcm(speech), SR, SCRIPT_PHRASES, heard.text.split())
+    said, found = spot_phrases(vosk_ko.model, pcm16(speech), SR, SCRIPT_PHRASES, heard.text.split())
     assert found == [], f"{sentence!r} heard as {heard.text!r} was forced into {said!r}"
     assert said  # the heard words stand in for everything that is not a phrase
 
@@ -46,7 +42,7 @@ def test_grammar_pass_reports_a_phrase_the_audio_supports(vosk_ko: VoskRecognize
     assert len(words) >= 3
     # Two neighbouring words the free decode heard are, as one phrase, the grammar's best explanation.
     phrase = " ".join(words[1:3])
-    said, found = spot_phrases(vosk_ko.model, _pcm(speech), SR, [phrase, *SCRIPT_PHRASES], words)
+    said, found = spot_phrases(vosk_ko.model, pcm16(speech), SR, [phrase, *SCRIPT_PHRASES], words)
     assert found == [phrase] and phrase in said
 
 
