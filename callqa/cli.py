@@ -106,9 +106,13 @@ def evaluate(
     requalify: Annotated[
         bool, typer.Option(help="With --results: re-run QA and scoring on its transcripts (no ASR).")
     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
-    """Precision/recall/F1 per verdict against labelled calls, with the misses listed."""
-    from callqa.evaluation import evaluate_calls, format_report
+    """Verdicts against labelled calls: P/R/F1, accuracy of certain verdicts, UNCERTAIN share, coverage,
+    reliability per stated confidence, word error rate per leg, and the misses. The company and the
+    agent's name come from each call's labels, as the worker knows them in production."""
+    from callqa.eval_report import format_report, report_figures
+    from callqa.evaluation import evaluate_calls
 
     analyses: dict[str, dict[str, object]] = {}
     if results is not None:
@@ -127,13 +131,19 @@ def evaluate(
             for wav in wavs:
                 progress.update(task, status=wav.name)
                 labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
-                res = analyzer.analyze_file(wav, company=labels.get("company"))
+                res = analyzer.analyze_file(
+                    wav, company=labels.get("company"), agent_name=labels.get("agent_name")
+                )
                 analyses[wav.stem] = res.to_contract()
                 progress.advance(task)
     if save is not None:
+        save.parent.mkdir(parents=True, exist_ok=True)
         save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
     report = evaluate_calls(directory, analyses)
-    out.print(format_report(report))
+    if as_json:
+        print(json.dumps(report_figures(report)), flush=True)
+    else:
+        print(format_report(report), flush=True)
 
 
 def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -144,7 +154,9 @@ def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str
     for stem, row in analyses.items():
         labels = json.loads((directory / f"{stem}.json").read_text())["labels"]
         transcript = transcript_from_contract(row)
-        analysis, score, script = analyzer.analyze_transcript(transcript, company=labels.get("company"))
+        analysis, score, script = analyzer.analyze_transcript(
+            transcript, company=labels.get("company"), agent_name=labels.get("agent_name")
+        )
         fresh[stem] = CallResult(row["file"], transcript, analysis, score, script).to_contract()
     return fresh
 

@@ -1,8 +1,12 @@
-"""Measuring verdicts against labelled calls (the dev-set format): precision, recall, F1 and the misses.
+"""Measuring verdicts against labelled calls (the dev-set format): how often the product is right, how often
+it says it is sure, and whether it is right when it says so.
 
 Binary verdicts are scored with the label `True` as the positive class (greeting/closing compliant,
 category present, empathy present, dead air present); the failing class is reported too, because a
-false "failed greeting" is what costs an agent.
+false "failed greeting" is what costs an agent. Every check and violation may carry a `state`
+("pass" | "fail" | "uncertain") and a numeric `confidence` (0–1); certain verdicts (state pass/fail) are
+counted apart from UNCERTAIN ones, and a reliability table relates the stated confidence (or, without a
+number, the state) to the observed accuracy. Formatting lives in `callqa.eval_report`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 FORBIDDEN_CATEGORIES = ("blame_customer", "blame_shifting", "rude")
+CHECKS = ("greeting", "closing")
+CONFIDENCE_BUCKETS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
+"""Upper edges (exclusive) of the stated-confidence buckets of the reliability table; the last bucket is
+[0.99, 1.0]. Fine near 1 because that is where a certain verdict has to live."""
+
+
+def _ratio(num: int, den: int) -> float:
+    return num / den if den else 1.0
 
 
 @dataclass
@@ -35,17 +47,13 @@ class BinaryStats:
         else:
             self.tn += 1
 
-    @staticmethod
-    def _ratio(num: int, den: int) -> float:
-        return num / den if den else 1.0
-
     @property
     def precision(self) -> float:
-        return self._ratio(self.tp, self.tp + self.fp)
+        return _ratio(self.tp, self.tp + self.fp)
 
     @property
     def recall(self) -> float:
-        return self._ratio(self.tp, self.tp + self.fn)
+        return _ratio(self.tp, self.tp + self.fn)
 
     @property
     def f1(self) -> float:
@@ -55,96 +63,203 @@ class BinaryStats:
     @property
     def fail_precision(self) -> float:
         """Precision of the negative class (e.g. of 'greeting failed' verdicts)."""
-        return self._ratio(self.tn, self.tn + self.fn)
+        return _ratio(self.tn, self.tn + self.fn)
 
     @property
     def fail_recall(self) -> float:
-        return self._ratio(self.tn, self.tn + self.fp)
+        return _ratio(self.tn, self.tn + self.fp)
+
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.tp + self.tn, self.tp + self.fp + self.fn + self.tn)
+
+
+@dataclass
+class Tally:
+    """Right verdicts out of a count (accuracy 1.0 when there were none)."""
+
+    right: int = 0
+    total: int = 0
+
+    def add(self, right: bool) -> None:
+        self.right += right
+        self.total += 1
+
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.right, self.total)
+
+
+@dataclass
+class CheckStats:
+    """One check (greeting or closing) over all calls: `lean` counts every verdict by its `passed`,
+    `certain` only those stated pass/fail; `uncertain` is how many were UNCERTAIN."""
+
+    lean: BinaryStats = field(default_factory=BinaryStats)
+    certain: Tally = field(default_factory=Tally)
+    uncertain: int = 0
+
+    @property
+    def uncertain_share(self) -> float:
+        total = self.lean.tp + self.lean.fp + self.lean.fn + self.lean.tn
+        return self.uncertain / total if total else 0.0
 
 
 @dataclass
 class EvalReport:
     n_calls: int
+    checks: dict[str, CheckStats]
     binary: dict[str, BinaryStats]
-    sentiment_correct: int
-    sentiment_total: int
-    sentiment_misses: list[str]
-    uncertain: dict[str, int] = field(default_factory=dict)
-    forbidden_by_state: dict[str, BinaryStats] = field(default_factory=dict)
+    """forbidden (per call and category, certain + uncertain), empathy, dead_air."""
+    forbidden_by_state: dict[str, BinaryStats]
     """Found forbidden categories split by the verdict's state ("fail": certain, "uncertain": sent to a
     person): how well the state separates safe verdicts from doubtful ones."""
+    sentiment: Tally
+    sentiment_misses: list[str]
+    calls_without_uncertain: int
+    reliability: dict[str, dict[str, Tally]]
+    """verdict type -> stated confidence bucket (or state) -> observed accuracy."""
+    wer: dict[str, float | None] = field(default_factory=dict)
+    """Word error rate per leg ("agent", "caller") over all calls with a reference; None without any."""
+
+    @property
+    def coverage(self) -> float:
+        """Share of calls with no UNCERTAIN verdict at all (fully automatic)."""
+        return self.calls_without_uncertain / self.n_calls if self.n_calls else 0.0
+
+    @property
+    def certain_check_accuracy(self) -> Tally:
+        """Greeting and closing verdicts stated as certain, pooled."""
+        pooled = Tally()
+        for stats in self.checks.values():
+            pooled.right += stats.certain.right
+            pooled.total += stats.certain.total
+        return pooled
 
     @property
     def sentiment_accuracy(self) -> float:
-        return self.sentiment_correct / self.sentiment_total if self.sentiment_total else 0.0
+        return self.sentiment.accuracy if self.sentiment.total else 0.0
+
+
+def confidence_bucket(verdict: dict[str, Any]) -> str:
+    """The reliability-table row of a check or violation: its stated `confidence` bucket ("0.90-0.95"),
+    or its `state` when it states no number ("fail" for a violation without either)."""
+    confidence = verdict.get("confidence")
+    if confidence is None:
+        return f"state:{verdict.get('state', 'fail')}"
+    low = 0.0
+    for edge in CONFIDENCE_BUCKETS:
+        if float(confidence) < edge:
+            return f"{low:.2f}-{edge:.2f}"
+        low = edge
+    return f"{low:.2f}-1.00"
+
+
+def _is_uncertain(verdict: dict[str, Any]) -> bool:
+    return verdict.get("state") == "uncertain"
+
+
+def _found_categories(violations: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """category -> its strongest violation: a category is certain when any of its violations is, and
+    states the highest confidence among them."""
+
+    def strength(v: dict[str, Any]) -> tuple[bool, float]:
+        return (not _is_uncertain(v), float(v.get("confidence", 0.0)))
+
+    found: dict[str, dict[str, Any]] = {}
+    for v in violations:
+        best = found.get(v["category"])
+        if best is None or strength(v) > strength(best):
+            found[v["category"]] = v
+    return found
 
 
 def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> EvalReport:
-    """Compare contract-form analyses (keyed by file stem) with the `<id>.json` labels in `directory`."""
-    stats = {name: BinaryStats() for name in ("greeting", "closing", "forbidden", "empathy", "dead_air")}
-    sent_ok = sent_total = 0
-    sent_misses: list[str] = []
-    uncertain = {"greeting": 0, "closing": 0, "forbidden": 0}
+    """Compare contract-form analyses (keyed by file stem) with the `<id>.json` labels in `directory`.
+    Analyses without a label file or without checks (errors) are skipped."""
+    checks = {name: CheckStats() for name in CHECKS}
+    binary = {name: BinaryStats() for name in ("forbidden", "empathy", "dead_air")}
     by_state = {"fail": BinaryStats(), "uncertain": BinaryStats()}
+    reliability: dict[str, dict[str, Tally]] = {name: {} for name in (*CHECKS, "forbidden")}
+    sentiment, sentiment_misses = Tally(), []
+    n_calls = calls_without_uncertain = 0
+    wer_pairs: dict[str, tuple[list[str], list[str]]] = {"agent": ([], []), "caller": ([], [])}
     for call_id, result in sorted(analyses.items()):
         label_file = directory / f"{call_id}.json"
         if not label_file.is_file() or "checks" not in result:
             continue
-        labels = json.loads(label_file.read_text())["labels"]
-        for name in ("greeting", "closing"):
-            uncertain[name] += result["checks"][name].get("state") == "uncertain"
-        uncertain["forbidden"] += any(v.get("state") == "uncertain" for v in result["violations"])
-        stats["greeting"].add(call_id, bool(labels["greeting"]), bool(result["checks"]["greeting"]["passed"]))
-        stats["closing"].add(call_id, bool(labels["closing"]), bool(result["checks"]["closing"]["passed"]))
-        found: dict[str, str] = {}
-        for v in result["violations"]:
-            # A category is certain when any of its violations is.
-            if found.get(v["category"]) != "fail":
-                found[v["category"]] = v.get("state", "fail")
+        reference = json.loads(label_file.read_text())
+        labels = reference["labels"]
+        n_calls += 1
+        for name in CHECKS:
+            verdict, truth = result["checks"][name], bool(labels[name])
+            stats, right = checks[name], bool(verdict["passed"]) == truth
+            stats.lean.add(call_id, truth, bool(verdict["passed"]))
+            if _is_uncertain(verdict):
+                stats.uncertain += 1
+            else:
+                stats.certain.add(right)
+            reliability[name].setdefault(confidence_bucket(verdict), Tally()).add(right)
+        found = _found_categories(result["violations"])
         for category in FORBIDDEN_CATEGORIES:
             key, truth = f"{call_id}/{category}", category in labels["forbidden"]
-            stats["forbidden"].add(key, truth, category in found)
+            binary["forbidden"].add(key, truth, category in found)
             if category in found:
-                by_state[found[category]].add(key, truth, True)
-        stats["empathy"].add(call_id, bool(labels["empathy"]), bool(result["empathy"]))
-        stats["dead_air"].add(call_id, bool(labels["dead_air"]), bool(result["dead_air"]))
+                strongest = found[category]
+                by_state["uncertain" if _is_uncertain(strongest) else "fail"].add(key, truth, True)
+                reliability["forbidden"].setdefault(confidence_bucket(strongest), Tally()).add(truth)
+        stated = [*result["checks"].values(), *result["violations"]]
+        calls_without_uncertain += not any(_is_uncertain(v) for v in stated)
+        binary["empathy"].add(call_id, bool(labels["empathy"]), bool(result["empathy"]))
+        binary["dead_air"].add(call_id, bool(labels["dead_air"]), bool(result["dead_air"]))
         predicted = result["sentiment"]["caller"]["end"]
-        sent_total += 1
-        if predicted == labels["caller_sentiment_end"]:
-            sent_ok += 1
-        else:
-            sent_misses.append(f"{call_id}: {predicted} (label {labels['caller_sentiment_end']})")
-    return EvalReport(len(analyses), stats, sent_ok, sent_total, sent_misses, uncertain, by_state)
+        sentiment.add(predicted == labels["caller_sentiment_end"])
+        if predicted != labels["caller_sentiment_end"]:
+            sentiment_misses.append(f"{call_id}: {predicted} (label {labels['caller_sentiment_end']})")
+        for leg, (refs, hyps) in wer_pairs.items():
+            ref = _leg_text(reference.get("turns", []), leg)
+            if any(c.isalnum() for c in ref):
+                refs.append(ref)
+                hyps.append(_leg_text(result.get("transcript", []), leg))
+    return EvalReport(
+        n_calls=n_calls,
+        checks=checks,
+        binary=binary,
+        forbidden_by_state=by_state,
+        sentiment=sentiment,
+        sentiment_misses=sentiment_misses,
+        calls_without_uncertain=calls_without_uncertain,
+        reliability={name: dict(sorted(rows.items())) for name, rows in reliability.items()},
+        wer={leg: word_error_rate(refs, hyps) for leg, (refs, hyps) in wer_pairs.items()},
+    )
 
 
-def format_report(report: EvalReport) -> str:
-    lines = [
-        f"calls evaluated: {report.n_calls}",
-        f"{'verdict':<10} {'P':>6} {'R':>6} {'F1':>6}   {'fail-P':>6} {'fail-R':>6}   tp fp fn tn",
-    ]
-    for name, s in report.binary.items():
-        lines.append(
-            f"{name:<10} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}   {s.fail_precision:6.3f} "
-            f"{s.fail_recall:6.3f}   {s.tp} {s.fp} {s.fn} {s.tn}"
-        )
-    lines.append(
-        f"caller end-sentiment accuracy: {report.sentiment_accuracy:.3f} "
-        f"({report.sentiment_correct}/{report.sentiment_total})"
+def _leg_text(turns: list[dict[str, Any]], speaker: str) -> str:
+    """One leg's text in time order."""
+    return " ".join(t["text"] for t in sorted(turns, key=lambda t: t["start"]) if t["speaker"] == speaker)
+
+
+def word_error_rate(references: list[str], hypotheses: list[str]) -> float | None:
+    """Corpus word error rate (jiwer: substitutions + deletions + insertions over reference words) after
+    the same normalisation of both sides (lower case, contractions expanded, no punctuation); None without
+    references or without jiwer (a measurement-only dependency in the dev extra, so a production install
+    still evaluates verdicts)."""
+    try:
+        import jiwer
+    except ImportError:
+        return None
+    if not references:
+        return None
+    normalise = jiwer.Compose(
+        [
+            jiwer.ToLowerCase(),
+            jiwer.ExpandCommonEnglishContractions(),
+            jiwer.RemovePunctuation(),  # type: ignore[no-untyped-call]
+            jiwer.RemoveMultipleSpaces(),
+            jiwer.Strip(),
+            jiwer.ReduceToListOfListOfWords(),
+        ]
     )
-    lines.append(
-        "UNCERTAIN verdicts (sent to review): "
-        + ", ".join(f"{k} {v}/{report.n_calls}" for k, v in report.uncertain.items())
+    return float(
+        jiwer.wer(references, hypotheses, reference_transform=normalise, hypothesis_transform=normalise)
     )
-    if report.forbidden_by_state:
-        lines.append(
-            "forbidden precision by state: "
-            + ", ".join(
-                f"{state} {s.precision:.3f} ({s.tp + s.fp} found)"
-                for state, s in report.forbidden_by_state.items()
-            )
-        )
-    lines.append("misses:")
-    for name, s in report.binary.items():
-        lines.extend(f"  {name}: {m}" for m in s.misses)
-    lines.extend(f"  sentiment: {m}" for m in report.sentiment_misses)
-    return "\n".join(lines)

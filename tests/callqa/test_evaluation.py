@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from callqa.evaluation import evaluate_calls, format_report
+from callqa.eval_report import format_report, report_figures
+from callqa.evaluation import confidence_bucket, evaluate_calls
 from tests.conftest import DEV_SET, callqa_ok
 
 
@@ -27,11 +28,18 @@ def _labels(**overrides: Any) -> dict[str, Any]:
     return {"labels": {**labels, **overrides}}
 
 
-def _result(*, greeting: bool, violations: list[dict[str, str]], end: str = "neu") -> dict[str, Any]:
+def _result(
+    *,
+    greeting: bool,
+    violations: list[dict[str, Any]],
+    end: str = "neu",
+    greeting_state: str | None = None,
+    closing: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "checks": {
-            "greeting": {"passed": greeting, "state": "pass" if greeting else "fail"},
-            "closing": {"passed": True, "state": "uncertain"},
+            "greeting": {"passed": greeting, "state": greeting_state or ("pass" if greeting else "fail")},
+            "closing": closing or {"passed": True, "state": "uncertain"},
         },
         "violations": violations,
         "empathy": False,
@@ -53,17 +61,115 @@ def test_counts_misses_and_forbidden_precision_by_state(tmp_path: Path) -> None:
         "b": _result(greeting=True, violations=[{"category": "blame_customer", "state": "uncertain"}]),
     }
     report = evaluate_calls(tmp_path, analyses)
-    greeting, forbidden = report.binary["greeting"], report.binary["forbidden"]
+    greeting, forbidden = report.checks["greeting"].lean, report.binary["forbidden"]
     assert (greeting.tp, greeting.fp, greeting.fn, greeting.tn) == (1, 1, 0, 0)
     assert (forbidden.tp, forbidden.fp, forbidden.fn, forbidden.tn) == (1, 1, 0, 4)
     assert forbidden.misses == ["b/blame_customer: false alarm (false positive)"]
     certain, doubtful = report.forbidden_by_state["fail"], report.forbidden_by_state["uncertain"]
     assert (certain.tp, certain.fp, doubtful.tp, doubtful.fp) == (1, 0, 0, 1)
-    assert report.uncertain == {"greeting": 0, "closing": 2, "forbidden": 2}  # calls with any
+    assert [report.checks[name].uncertain for name in ("greeting", "closing")] == [0, 2]
+    assert report.calls_without_uncertain == 0
     assert report.sentiment_accuracy == 0.5
     text = format_report(report)
-    assert "forbidden precision by state: fail 1.000 (1 found), uncertain 0.000 (1 found)" in text
+    assert "forbidden certain precision: 1.000 (1 found, 0 false); " in text
+    assert "UNCERTAIN precision: 0.000 (1 found)" in text
     assert "sentiment: b: neu (label neg)" in text
+
+
+def test_certain_accuracy_uncertain_share_lean_and_coverage(tmp_path: Path) -> None:
+    for name, labels in {
+        "a": _labels(),
+        "b": _labels(greeting=False, closing=False),
+        "c": _labels(greeting=False, forbidden=["blame_shifting"]),
+        "d": _labels(),
+    }.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(labels))
+    sure_pass = {"passed": True, "state": "pass"}
+    analyses = {
+        # right and certain everywhere: the only fully automatic call
+        "a": _result(greeting=True, violations=[], closing=sure_pass),
+        # greeting: certain and wrong; closing: UNCERTAIN leaning the wrong way
+        "b": _result(greeting=True, violations=[], closing={"passed": True, "state": "uncertain"}),
+        # greeting: UNCERTAIN leaning right; the remark found, but only as UNCERTAIN
+        "c": _result(
+            greeting=False,
+            greeting_state="uncertain",
+            closing=sure_pass,
+            violations=[{"category": "blame_shifting", "state": "uncertain"}],
+        ),
+        # a certain false remark
+        "d": _result(greeting=True, violations=[{"category": "rude", "state": "fail"}], closing=sure_pass),
+    }
+    report = evaluate_calls(tmp_path, analyses)
+    greeting, closing = report.checks["greeting"], report.checks["closing"]
+    assert (greeting.certain.right, greeting.certain.total, greeting.uncertain) == (2, 3, 1)
+    assert greeting.uncertain_share == 0.25
+    assert greeting.lean.accuracy == 0.75  # c counts by its (right) lean, b is wrong
+    assert (closing.certain.right, closing.certain.total, closing.lean.accuracy) == (3, 3, 0.75)
+    assert (report.certain_check_accuracy.right, report.certain_check_accuracy.total) == (5, 6)
+    assert report.coverage == 0.5  # a and d state nothing as UNCERTAIN
+    figures = report_figures(report)
+    assert figures["forbidden"]["certain_precision"] == 0.0  # d's remark was false
+    assert figures["forbidden"]["recall_certain_and_uncertain"] == 1.0
+    assert figures["forbidden"]["certain_recall"] == 0.0
+    assert figures["checks"]["greeting"]["certain"] == {"accuracy": round(2 / 3, 4), "right": 2, "n": 3}
+    # without a stated confidence the reliability rows are the states
+    assert figures["reliability"]["greeting"] == {
+        "state:pass": {"accuracy": round(2 / 3, 4), "right": 2, "n": 3},
+        "state:uncertain": {"accuracy": 1.0, "right": 1, "n": 1},
+    }
+    assert figures["reliability"]["forbidden"] == {
+        "state:fail": {"accuracy": 0.0, "right": 0, "n": 1},
+        "state:uncertain": {"accuracy": 1.0, "right": 1, "n": 1},
+    }
+    assert json.loads(json.dumps(figures)) == figures
+
+
+def test_reliability_by_stated_confidence_and_word_error_rate_per_leg(tmp_path: Path) -> None:
+    reference = {
+        **_labels(forbidden=["rude"]),
+        "turns": [
+            {"speaker": "caller", "start": 2.0, "end": 3.0, "text": "My bill is wrong!"},
+            {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "Hello, Acme, Priya here."},
+        ],
+    }
+    (tmp_path / "a.json").write_text(json.dumps(reference))
+    result = _result(
+        greeting=True,
+        violations=[
+            {"category": "rude", "state": "uncertain", "confidence": 0.6},
+            {"category": "rude", "state": "fail", "confidence": 0.97},
+            {"category": "blame_customer", "state": "fail", "confidence": 0.999},
+        ],
+        closing={"passed": True, "state": "pass", "confidence": 0.42},
+    )
+    result["transcript"] = [
+        {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "hello acme pria here"},
+        {"speaker": "caller", "start": 2.0, "end": 3.0, "text": "my bill is wrong"},
+    ]
+    report = evaluate_calls(tmp_path, {"a": result})
+    rows = report_figures(report)["reliability"]
+    # the category is judged by its strongest violation (certain, 0.97), not the doubtful one
+    assert rows["forbidden"] == {
+        "0.95-0.99": {"accuracy": 1.0, "right": 1, "n": 1},
+        "0.99-1.00": {"accuracy": 0.0, "right": 0, "n": 1},
+    }
+    assert rows["closing"] == {"0.00-0.50": {"accuracy": 1.0, "right": 1, "n": 1}}
+    assert rows["greeting"] == {"state:pass": {"accuracy": 1.0, "right": 1, "n": 1}}
+    assert confidence_bucket({"confidence": 0.9}) == "0.90-0.95"
+    assert confidence_bucket({"state": "fail"}) == "state:fail"
+    assert report.wer == {"agent": 0.25, "caller": 0.0}  # "pria" for "priya": 1 of 4 words
+    assert "word error rate: agent 0.250, caller 0.000" in format_report(report)
+
+
+def test_eval_json_figures_from_saved_results(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(_labels()))
+    saved = tmp_path / "results.jsonl"
+    saved.write_text(json.dumps({"file": "x/a.wav", **_result(greeting=True, violations=[])}) + "\n")
+    figures = json.loads(callqa_ok("eval", str(tmp_path), "--results", str(saved), "--json").stdout)
+    assert figures["calls"] == 1
+    assert figures["checks"]["closing"]["uncertain_share"] == 1.0
+    assert figures["wer"] == {"agent": None, "caller": None}
 
 
 def _table(stdout: str) -> dict[str, tuple[int, ...]]:
