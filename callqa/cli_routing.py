@@ -43,9 +43,11 @@ def simulate(
     from routing.strategies import STRATEGY_NAMES
 
     if replay_days is not None:
-        from callqa.replay import replay_scenario
+        from datetime import UTC, datetime
+
         from callqa.runtime import open_database
         from routing.config import load_routing_config
+        from routing.service import replay_scenario
 
         settings = get_settings()
         pairs = (p.split("=", 1) for p in add_skills.split(",") if p.strip())
@@ -55,6 +57,7 @@ def simulate(
                 scenario = replay_scenario(
                     session,
                     load_routing_config(settings.routing_config_path),
+                    now=datetime.now(UTC),
                     days=replay_days,
                     extra_agents=add_agents,
                     extra_skills=skills,

@@ -14,12 +14,12 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.agents import set_skills
 from callqa.augment import PHONE_SR, speak
 from callqa.ingest import ingest_recording, sha256_of
 from callqa.settings import Settings
 from callqa.users import create_user
 from models import Agent, Recording, User, session_scope
+from routing.service import set_skills
 from transcription.recognizer import FloatArray
 
 AGENT_VOICES = ("en-us+f3", "en-us+m3", "en-us+f2")

@@ -26,6 +26,12 @@ class RoutingConfig:
     steps: tuple[RelaxStep, ...]
     default_aht_s: float
     sl_target_s: float
+    aht_sample_calls: int
+    """How many of the latest answered calls the average handle time for wait estimates is taken over."""
+    quality_window_days: float
+    """Days of QA call scores averaged into an agent's quality for quality-weighted routing."""
+    service_level_window_h: float
+    """Hours of calls the real-time service level is computed over."""
 
 
 def load_routing_config(path: Path | None) -> RoutingConfig:
@@ -61,6 +67,9 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
             steps=steps,
             default_aht_s=float(data.get("default_aht_s", 180.0)),
             sl_target_s=float(data.get("sl_target_s", 20.0)),
+            aht_sample_calls=int(data.get("aht_sample_calls", 200)),
+            quality_window_days=float(data.get("quality_window_days", 90.0)),
+            service_level_window_h=float(data.get("service_level_window_h", 24.0)),
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RoutingConfigError(f"{source}: invalid routing config ({exc})") from exc

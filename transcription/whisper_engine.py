@@ -16,7 +16,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from transcription.model_store import model_label
+from transcription.model_packages import model_label
 from transcription.recognizer import FloatArray, Utterance, Word
 
 WHISPER_SR = 16000

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
-from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
@@ -20,8 +21,10 @@ from pydantic import BaseModel, Field
 from api.deps import SESSION_COOKIE, SettingsDep, get_current_user, oauth2_scheme
 from callqa.hotline import Hotline, HotlineError
 from models import User
+from routing.service import AgentView, CallView, DecisionView, QueueStats
 
 router = APIRouter(prefix="/api/hotline", tags=["hotline"])
+T = TypeVar("T")
 
 
 class CallArrival(BaseModel):
@@ -75,16 +78,15 @@ def _pbx_or_admin(client: User | None) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role admin")
 
 
-def _run(action: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def _run(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     try:
-        result: dict[str, Any] = action(*args, **kwargs)
+        return action(*args, **kwargs)
     except HotlineError as exc:
         raise HTTPException(exc.status, str(exc)) from exc
-    return result
 
 
 @router.post("/calls", status_code=status.HTTP_201_CREATED)
-def call_arrived(body: CallArrival, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def call_arrived(body: CallArrival, hotline: HotlineDep, client: Client) -> CallView:
     """A call reached the hotline. Returns the agent it was offered to, or its queue position, the
     estimated wait (s) and the announcement text for the IVR."""
     _pbx_or_admin(client)
@@ -99,13 +101,13 @@ def call_arrived(body: CallArrival, hotline: HotlineDep, client: Client) -> dict
 
 
 @router.get("/calls/{call_id}")
-def get_call(call_id: int, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def get_call(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
     _pbx_or_admin(client)
     return _run(hotline.call_view, call_id)
 
 
 @router.get("/calls/{call_id}/decisions")
-def call_decisions(call_id: int, hotline: HotlineDep, client: Client) -> list[dict[str, Any]]:
+def call_decisions(call_id: int, hotline: HotlineDep, client: Client) -> list[DecisionView]:
     """Why the call went where it went: each assignment with the candidates considered."""
     _pbx_or_admin(client)
     _run(hotline.call_view, call_id)
@@ -113,32 +115,32 @@ def call_decisions(call_id: int, hotline: HotlineDep, client: Client) -> list[di
 
 
 @router.post("/calls/{call_id}/answer")
-def answer(call_id: int, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def answer(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
     _pbx_or_admin(client)
     return _run(hotline.answer, call_id)
 
 
 @router.post("/calls/{call_id}/reject")
-def reject(call_id: int, hotline: HotlineDep, client: Client, pause_agent: bool = True) -> dict[str, Any]:
+def reject(call_id: int, hotline: HotlineDep, client: Client, pause_agent: bool = True) -> CallView:
     """The agent rejected or did not answer: re-offered elsewhere, caller keeps their place."""
     _pbx_or_admin(client)
     return _run(hotline.reject, call_id, pause_agent=pause_agent)
 
 
 @router.post("/calls/{call_id}/end")
-def end(call_id: int, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def end(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
     _pbx_or_admin(client)
     return _run(hotline.end, call_id)
 
 
 @router.post("/calls/{call_id}/abandon")
-def abandon(call_id: int, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def abandon(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
     _pbx_or_admin(client)
     return _run(hotline.abandon, call_id)
 
 
 @router.post("/calls/{call_id}/callback")
-def callback(call_id: int, body: CallbackRequest, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def callback(call_id: int, body: CallbackRequest, hotline: HotlineDep, client: Client) -> CallView:
     _pbx_or_admin(client)
     return _run(hotline.request_callback, call_id, body.number)
 
@@ -152,21 +154,19 @@ def _own_or_pbx(client: User | None, agent_id: int) -> None:
 
 
 @router.get("/agents/{agent_id}")
-def agent_state(agent_id: int, hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def agent_state(agent_id: int, hotline: HotlineDep, client: Client) -> AgentView:
     _own_or_pbx(client, agent_id)
     return _run(hotline.agent_view, agent_id)
 
 
 @router.put("/agents/{agent_id}/state")
-def set_agent_state(
-    agent_id: int, body: AgentStateChange, hotline: HotlineDep, client: Client
-) -> dict[str, Any]:
+def set_agent_state(agent_id: int, body: AgentStateChange, hotline: HotlineDep, client: Client) -> AgentView:
     _own_or_pbx(client, agent_id)
     return _run(hotline.set_agent_state, agent_id, body.status)
 
 
 @router.get("/stats")
-def stats(hotline: HotlineDep, client: Client) -> dict[str, Any]:
+def stats(hotline: HotlineDep, client: Client) -> QueueStats:
     """Waiting calls, longest wait, service level (24 h), agents by state."""
     if client is not None and client.role not in ("admin", "qa"):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role qa/admin")
@@ -185,7 +185,7 @@ async def stats_stream(
         sent = 0
         while max_events is None or sent < max_events:
             figures = await asyncio.to_thread(hotline.stats)
-            yield f"event: stats\ndata: {json.dumps(figures)}\n\n"
+            yield f"event: stats\ndata: {json.dumps(asdict(figures))}\n\n"
             sent += 1
             await asyncio.sleep(max(0.1, interval_s))
 

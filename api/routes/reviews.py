@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from api.deps import CurrentUser, SessionDep, StaffUser
 from api.routes.calls import visible_call
-from callqa.agents import set_skills
 from models import Agent, Dispute, Review, User
+from routing.service import set_skills
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import (
     Decision,

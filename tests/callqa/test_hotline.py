@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.agents import set_skills
-from callqa.hotline import Hotline, HotlineError, announcement
+from callqa.hotline import Hotline, HotlineError
 from models import Agent, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import RoutingConfigError, load_routing_config
+from routing.service import announcement, set_skills, utc
 from tests.conftest import _BACKENDS, fresh_database, reset_postgres
 
 
@@ -59,28 +59,28 @@ def test_a_whole_call_is_routed_logged_and_survives_a_restart(factory: sessionma
     clock.now += 5
     hotline.set_agent_state(ids["carl"], "available")
     first = hotline.call_arrived("+4420000001", ivr_choice="1")  # billing ≥ 2: longest idle is bea
-    assert (first["state"], first["agent_id"]) == ("offered", ids["bea"])
-    hotline.answer(first["call_id"])
+    assert (first.state, first.agent_id) == ("offered", ids["bea"])
+    hotline.answer(first.call_id)
     second = hotline.call_arrived("+4420000002", ivr_choice="1")
-    assert second["agent_id"] == ids["carl"]
+    assert second.agent_id == ids["carl"]
     third = hotline.call_arrived("+4420000003", skills={"billing": 2}, priority=0)
-    assert third["state"] == "waiting" and third["position"] == 1
-    assert "number 1 in the queue" in third["announcement"]
+    assert third.state == "waiting" and third.position == 1
+    assert "number 1 in the queue" in third.announcement
 
     restarted = Hotline(factory, load_routing_config(None), clock=clock)  # e.g. after a server restart
-    assert set(restarted.router.waiting) == {str(third["call_id"])}
+    assert set(restarted.router.waiting) == {str(third.call_id)}
     assert restarted.router.on_call == {
-        str(first["call_id"]): str(ids["bea"]),
-        str(second["call_id"]): str(ids["carl"]),
+        str(first.call_id): str(ids["bea"]),
+        str(second.call_id): str(ids["carl"]),
     }
     clock.now += 60
-    restarted.end(first["call_id"])
+    restarted.end(first.call_id)
     clock.now += 10  # wrap-up (10 s in the default config) ends: bea takes the waiting call
     assert restarted.tick() == 1
-    assert restarted.call_view(third["call_id"])["agent_id"] == ids["bea"]
-    [decision] = restarted.decisions(third["call_id"])
-    assert decision["strategy"] == "longest-idle" and decision["wait_s"] == pytest.approx(70.0)
-    assert decision["candidates"][0]["agent_id"] == str(ids["bea"])
+    assert restarted.call_view(third.call_id).agent_id == ids["bea"]
+    [decision] = restarted.decisions(third.call_id)
+    assert decision.strategy == "longest-idle" and decision.wait_s == pytest.approx(70.0)
+    assert decision.candidates[0]["agent_id"] == str(ids["bea"])
 
 
 def test_no_answer_re_offers_elsewhere_and_abandon_frees_the_agent(factory: sessionmaker[Session]) -> None:
@@ -91,15 +91,15 @@ def test_no_answer_re_offers_elsewhere_and_abandon_frees_the_agent(factory: sess
     clock.now += 1
     hotline.set_agent_state(ids["eve"], "available")
     call = hotline.call_arrived("+1", ivr_choice="3")
-    assert call["agent_id"] == ids["dan"]
-    again = hotline.reject(call["call_id"])
-    assert (again["state"], again["agent_id"]) == ("offered", ids["eve"])
-    assert hotline.agent_view(ids["dan"])["status"] == "break"  # paused after not answering
-    gone = hotline.abandon(call["call_id"])
-    assert gone["state"] == "abandoned"
-    assert hotline.agent_view(ids["eve"])["status"] == "available"
+    assert call.agent_id == ids["dan"]
+    again = hotline.reject(call.call_id)
+    assert (again.state, again.agent_id) == ("offered", ids["eve"])
+    assert hotline.agent_view(ids["dan"]).status == "break"  # paused after not answering
+    gone = hotline.abandon(call.call_id)
+    assert gone.state == "abandoned"
+    assert hotline.agent_view(ids["eve"]).status == "available"
     with pytest.raises(HotlineError):
-        hotline.answer(call["call_id"])
+        hotline.answer(call.call_id)
 
 
 def test_callback_keeps_the_place_and_estimates_use_history(factory: sessionmaker[Session]) -> None:
@@ -108,17 +108,17 @@ def test_callback_keeps_the_place_and_estimates_use_history(factory: sessionmake
     hotline = Hotline(factory, load_routing_config(None), clock=clock)
     hotline.set_agent_state(ids["fay"], "available")
     busy = hotline.call_arrived("+1", ivr_choice="2")
-    hotline.answer(busy["call_id"])
+    hotline.answer(busy.call_id)
     a = hotline.call_arrived("+2", ivr_choice="2")
     b = hotline.call_arrived("+3", ivr_choice="2")
-    assert (a["position"], b["position"]) == (1, 2)
-    assert b["estimated_wait_s"] == 2 * 180  # no history yet: the configured AHT, one agent
-    hotline.request_callback(a["call_id"], "+44 7700 900000")
-    assert hotline.call_view(a["call_id"])["position"] == 1
-    assert hotline.stats()["callbacks_waiting"] == 1
+    assert (a.position, b.position) == (1, 2)
+    assert b.estimated_wait_s == 2 * 180  # no history yet: the configured AHT, one agent
+    hotline.request_callback(a.call_id, "+44 7700 900000")
+    assert hotline.call_view(a.call_id).position == 1
+    assert hotline.stats().callbacks_waiting == 1
     clock.now += 50
-    hotline.end(busy["call_id"])  # history: a 50 s call + 10 s wrap-up
-    assert hotline.call_view(b["call_id"])["estimated_wait_s"] == 2 * 60
+    hotline.end(busy.call_id)  # history: a 50 s call + 10 s wrap-up
+    assert hotline.call_view(b.call_id).estimated_wait_s == 2 * 60
 
 
 def test_concurrent_arrivals_never_give_one_agent_two_calls(factory: sessionmaker[Session]) -> None:
@@ -172,7 +172,7 @@ def test_announcement_wording() -> None:
 
 
 def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -> None:
-    from callqa.replay import replay_scenario
+    from routing.service import replay_scenario
     from routing.simulator import simulate
 
     clock = Clock()
@@ -184,7 +184,7 @@ def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -
         call = hotline.call_arrived(f"+{i}", ivr_choice="1")
         clock.now += 30
         if i == 5:
-            hotline.abandon(call["call_id"])
+            hotline.abandon(call.call_id)
     for _ in range(40):
         clock.now += 30
         hotline.tick()
@@ -195,8 +195,10 @@ def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -
                 elif clock.now - row.answered_at.timestamp() >= 90:
                     hotline.end(row.id)
     with factory() as s:
-        scenario = replay_scenario(s, config, days=1.0)
-        bigger = replay_scenario(s, config, days=1.0, extra_agents=2, extra_skills={"billing": 3})
+        scenario = replay_scenario(s, config, now=utc(clock.now), days=1.0)
+        bigger = replay_scenario(
+            s, config, now=utc(clock.now), days=1.0, extra_agents=2, extra_skills={"billing": 3}
+        )
     assert scenario.n_calls == 6 and len(scenario.agents) == 1 and len(bigger.agents) == 3
     assert [c.at for c in scenario.replay][:3] == [0.0, 30.0, 60.0]
     alone, helped = simulate(scenario), simulate(bigger)

@@ -207,3 +207,32 @@ def test_an_agent_is_never_assigned_two_calls_beyond_capacity(ops: list[tuple[st
         assert not set(router.waiting) & set(router.on_call)
         for a in router.agents.values():
             assert a.active_calls == agents_busy.count(a.id) <= a.capacity
+
+
+def test_restore_keeps_a_held_call_with_its_agent_and_free_agents_take_waiting_calls() -> None:
+    router = Router()
+    held = Call("c1", {"billing": 1}, arrived_at=0.0)
+    busy = Agent("busy", {"billing": 3}, status=AgentStatus.BREAK)
+    assert router.restore_agent(busy, [held], now=10.0) == []
+    assert router.find_agent("busy") is busy and busy.status == AgentStatus.ON_CALL
+    assert router.on_call == {"c1": "busy"}
+    assert router.arrive(Call("c2", {"billing": 1}, arrived_at=5.0), now=10.0) is None
+    [decision] = router.restore_agent(agent("free", {"billing": 1}), [], now=11.0)
+    assert (decision.call_id, decision.agent_id) == ("c2", "free")
+
+
+def test_wait_estimate_counts_only_agents_who_could_take_the_call() -> None:
+    router = router_with(
+        agent("bill", {"billing": 3}),
+        Agent("tech", {"technical": 5}, status=AgentStatus.BREAK),
+        Agent("gone", {"technical": 5}, status=AgentStatus.OFFLINE),
+    )
+    router.arrive(Call("c1", {"billing": 1}, arrived_at=0.0), now=0.0)  # bill takes it
+    router.arrive(Call("c2", {"technical": 4}, arrived_at=1.0), now=1.0)
+    router.arrive(Call("c3", {"technical": 4}, arrived_at=2.0), now=2.0)
+    assert router.staffed_for("c3") == 1  # tech (on a break) counts, gone (offline) does not
+    assert router.estimated_wait_s("c3", aht_s=100.0) == 200.0  # second in line, one agent
+    router.arrive(Call("c4", {"sales": 1}, arrived_at=3.0), now=3.0)
+    assert router.estimated_wait_s("c4", aht_s=100.0) == float("inf")
+    with pytest.raises(RoutingError):
+        router.staffed_for("c1")
