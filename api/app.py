@@ -14,13 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import pages
+from api.deps import LoginRequired
 from api.errors import install_error_handlers
-from api.pages import LoginRequired
 from api.routes import agents, auth, calls, hotline, reviews
 from callqa.hotline import Hotline
 from callqa.runtime import open_database
 from callqa.settings import Settings, get_settings
 from routing.config import load_routing_config
+from scoring.scorecard import load_scorecard
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = factory
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path))
+    app.state.scorecard = load_scorecard(settings.scorecard_path)
     install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(calls.router)

@@ -1,19 +1,29 @@
-"""Request dependencies: settings, a per-request DB session (committed by the request), the current user."""
+"""Every shared request dependency: settings, the per-request DB session, the current user and their role,
+the pages' login, the calls and agents a user may see, the scorecard and the hotline built at start-up.
+
+Routes and pages import these from here only (never from one another).
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Cookie, Depends, HTTPException, Request, status
+from fastapi import Cookie, Depends, Header, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.security import read_token
+from callqa.hotline import Hotline
 from callqa.settings import Settings
-from models import User
+from models import Call, User
+from scoring.scorecard import Scorecard
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
+
+SESSION_COOKIE = "callqa_session"
+STAFF_ROLES = ("qa", "admin")
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -22,7 +32,11 @@ def get_app_settings(request: Request) -> Settings:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    Used with `scope="function"`, so the commit happens before the response is sent: a client that reads
+    right after a write sees it, and a commit that fails answers an error instead of a success already sent.
+    """
     session: Session = request.app.state.session_factory()
     try:
         yield session
@@ -35,10 +49,18 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-SESSION_COOKIE = "callqa_session"
+def authenticate_token(session: Session, settings: Settings, token: str | None) -> User:
+    """The active user a bearer token or session cookie belongs to; 401 otherwise."""
+    user_id = read_token(settings.secret_key, token, max_age_s=settings.token_ttl_s) if token else None
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "not authenticated", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return user
 
 
 def get_current_user(
@@ -48,14 +70,7 @@ def get_current_user(
     cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
 ) -> User:
     """The user of a bearer token (JSON API) or of the session cookie (pages, the audio player)."""
-    token = token or cookie
-    user_id = read_token(settings.secret_key, token, max_age_s=settings.token_ttl_s) if token else None
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "not authenticated", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return user
+    return authenticate_token(session, settings, token or cookie)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -72,4 +87,114 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     return Depends(check)
 
 
-StaffUser = Annotated[User, require_roles("qa", "admin")]
+StaffUser = Annotated[User, require_roles(*STAFF_ROLES)]
+AdminUser = Annotated[User, require_roles("admin")]
+
+
+# Pages: the same login through the session cookie, but a missing one redirects to the login form.
+
+
+class LoginRequired(Exception):
+    """Raised by page dependencies; answered with a redirect to the login page."""
+
+
+def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
+    try:
+        return authenticate_token(session, settings, request.cookies.get(SESSION_COOKIE))
+    except HTTPException as exc:
+        raise LoginRequired from exc
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def staff_page_user(user: PageUser) -> User:
+    if user.role not in STAFF_ROLES:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "for QA staff")
+    return user
+
+
+def admin_page_user(user: PageUser) -> User:
+    if user.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "for admins")
+    return user
+
+
+StaffPageUser = Annotated[User, Depends(staff_page_user)]
+AdminPageUser = Annotated[User, Depends(admin_page_user)]
+
+
+# What a user may see: an agent only their own calls and their own agent record; anything else answers
+# 404 exactly like a missing one (no hint whether it exists).
+
+
+def visible_call(session: Session, user: User, call_id: int) -> Call:
+    """The call if `user` may see it; 404 otherwise."""
+    call = session.get(Call, call_id)
+    if call is None or (user.role == "agent" and call.agent_id != user.agent_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "call not found")
+    return call
+
+
+def get_visible_call(call_id: int, session: SessionDep, user: CurrentUser) -> Call:
+    return visible_call(session, user, call_id)
+
+
+VisibleCall = Annotated[Call, Depends(get_visible_call)]
+
+
+def check_agent_scope(user: User, agent_id: int) -> None:
+    """An agent user may address only their own agent id (404 for any other)."""
+    if user.role == "agent" and user.agent_id != agent_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+
+
+def get_scoped_agent_id(agent_id: int, user: CurrentUser) -> int:
+    check_agent_scope(user, agent_id)
+    return agent_id
+
+
+ScopedAgentId = Annotated[int, Depends(get_scoped_agent_id)]
+
+
+# Built once at start-up (create_app) and shared by every request.
+
+
+def get_scorecard(request: Request) -> Scorecard:
+    card: Scorecard = request.app.state.scorecard
+    return card
+
+
+ScorecardDep = Annotated[Scorecard, Depends(get_scorecard)]
+
+
+def get_hotline(request: Request) -> Hotline:
+    hotline: Hotline = request.app.state.hotline
+    return hotline
+
+
+HotlineDep = Annotated[Hotline, Depends(get_hotline)]
+
+
+def hotline_client(
+    request: Request,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    x_hotline_key: Annotated[str | None, Header()] = None,
+) -> User | None:
+    """The PBX (valid `X-Hotline-Key` → None) or a logged-in user; anyone else gets 401.
+
+    Hotline routes hold no request session (the hotline owns its transactions), so the user is read in
+    a short session of its own and detached.
+    """
+    if x_hotline_key is not None:
+        if settings.hotline_key and hmac.compare_digest(x_hotline_key, settings.hotline_key):
+            return None
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid hotline key")
+    with request.app.state.session_factory() as session:
+        user = authenticate_token(session, settings, token or request.cookies.get(SESSION_COOKIE))
+        session.expunge(user)
+        return user
+
+
+HotlineClient = Annotated[User | None, Depends(hotline_client)]

@@ -1,39 +1,123 @@
-"""Map domain errors to HTTP responses with clear messages."""
+"""Every error the API answers, in one JSON shape (`ErrorRead`), mapped here once by exception type.
+
+Domain packages raise their own errors without HTTP codes; this table is the only place that decides which
+status each one gets. The most specific type wins (the table is searched along the exception's MRO), so a
+subtype such as `ReviewStateError` (409) overrides its base `ReviewError` (422).
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
 
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from callqa.hotline import HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError
 from callqa.ingest import AgentNotFoundError, IngestError
 from callqa.users import UserError
-from transcription.exceptions import (
-    AudioError,
-    EmptyAudioError,
-    ModelNotFoundError,
-    SilentAudioError,
-    UnsupportedAudioError,
-)
+from routing.engine import RoutingError
+from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
+from transcription.exceptions import AudioError, ModelNotFoundError, UnsupportedAudioError
 
-_STATUS: list[tuple[type[Exception], int]] = [
-    (AgentNotFoundError, 404),
-    (UnsupportedAudioError, 415),
-    (EmptyAudioError, 422),
-    (SilentAudioError, 422),
-    (AudioError, 422),
-    (IngestError, 415),
-    (UserError, 422),
-    (ModelNotFoundError, 503),
-]
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    """One invalid request field: where it is (`["body", "limit"]`) and what is wrong with it."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorRead(BaseModel):
+    """The one error shape: a stable machine-readable `error` name and a human `detail` message."""
+
+    error: str
+    detail: str
+    fields: list[FieldError] = []
+
+
+STATUS_BY_TYPE: dict[type[Exception], int] = {
+    AgentNotFoundError: 404,
+    UnsupportedAudioError: 415,
+    AudioError: 422,
+    IngestError: 415,
+    UserError: 422,
+    ModelNotFoundError: 503,
+    ReviewError: 422,
+    ReviewStateError: 409,
+    ScorecardError: 500,
+    HotlineError: 409,
+    HotlineStateError: 409,
+    HotlineNotFoundError: 404,
+    HotlineInputError: 422,
+    RoutingError: 422,
+    # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
+    # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
+    IntegrityError: 409,
+}
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorRead} for code in (401, 403, 404, 409, 413, 415, 422, 429)
+}
+"""OpenAPI `responses=` for routers: every error status is documented with the one shape."""
+
+
+def status_for(exc: Exception) -> int | None:
+    """The status of the most specific mapped type in `exc`'s class hierarchy, or None if unmapped."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_TYPE:
+            return STATUS_BY_TYPE[cls]
+    return None
+
+
+def error_response(
+    status: int,
+    error: str,
+    detail: str,
+    *,
+    fields: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorRead(error=error, detail=detail, fields=fields or [])
+    return JSONResponse(jsonable_encoder(body), status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    for exc_type, code in _STATUS:
-        app.add_exception_handler(exc_type, _handler(code))
+    """Answer HTTP errors, validation errors and every mapped domain error in the one shape."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    for exc_type in STATUS_BY_TYPE:
+        app.add_exception_handler(exc_type, _domain_error)
 
 
-def _handler(code: int):  # type: ignore[no-untyped-def]
-    async def handle(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "error": type(exc).__name__}, status_code=code)
+async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    name = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+    return error_response(exc.status_code, name, str(exc.detail), headers=exc.headers)
 
-    return handle
+
+async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    fields = [
+        FieldError(loc=[p for p in e.get("loc", ()) if isinstance(p, str | int)], msg=str(e.get("msg", "")))
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{'.'.join(str(p) for p in f.loc[1:] or f.loc)}: {f.msg}" for f in fields)
+    return error_response(422, "validation_error", detail or "invalid request", fields=fields)
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    status = status_for(exc) or 500
+    if isinstance(exc, IntegrityError):
+        # Only the constraint's name-level summary; `exc.params` may hold secrets.
+        logger.warning("write refused by a database constraint: %s", type(exc.orig).__name__)
+        return error_response(status, "conflict", "conflicts with existing data; reload and try again")
+    if status >= 500:
+        logger.error("%s: %s", type(exc).__name__, exc)
+    return error_response(status, type(exc).__name__, str(exc))

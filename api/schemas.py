@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from models import Review
+
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""A row id as a client may send it: positive and within a 64-bit integer column."""
 
 
 class ORMModel(BaseModel):
@@ -106,3 +111,164 @@ class AgentScoresRead(BaseModel):
     average: float | None
     count: int
     scores: list[ScoreRead]
+
+
+# The QA workflow: review queue, verdicts, disputes, agreement, agent summaries.
+
+
+class DecisionIn(BaseModel):
+    passed: bool | None = Field(description="The reviewer's verdict; null = not applicable.")
+    comment: str = Field(default="", max_length=2000)
+
+
+class ReviewIn(BaseModel):
+    decisions: dict[str, DecisionIn]
+
+
+class AssignIn(BaseModel):
+    user_id: DbId | None
+
+
+class DisputeIn(BaseModel):
+    item: str = Field(min_length=1, max_length=80)
+    comment: str = Field(min_length=1, max_length=2000)
+
+
+class ResolveIn(BaseModel):
+    upheld: bool
+    resolution: str = Field(default="", max_length=2000)
+
+
+class ManualIn(BaseModel):
+    knowledge: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    performance: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+
+
+Proficiency = Annotated[int, Field(ge=1, le=5)]
+
+
+class AgentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    employee_no: str | None = Field(default=None, max_length=40)
+    skills: dict[str, Proficiency] = Field(default_factory=dict)
+
+
+class VerdictRead(BaseModel):
+    item: str
+    machine: bool | None
+    human: bool | None
+    comment: str
+
+
+class ReviewRead(BaseModel):
+    id: int
+    call_id: int
+    state: str
+    severity: int
+    reasons: list[str]
+    sampled: bool
+    flagged_at: datetime
+    assignee_id: int | None
+    machine_total: float | None
+    final_total: float | None
+    verdicts: list[VerdictRead]
+
+    @classmethod
+    def of(cls, review: Review) -> ReviewRead:
+        return cls(
+            id=review.id,
+            call_id=review.call_id,
+            state=review.state,
+            severity=review.severity,
+            reasons=review.reasons,
+            sampled=review.sampled,
+            flagged_at=review.flagged_at,
+            assignee_id=review.assignee_id,
+            machine_total=review.machine_total,
+            final_total=review.final_total,
+            verdicts=[
+                VerdictRead(item=v.item, machine=v.machine_passed, human=v.human_passed, comment=v.comment)
+                for v in review.verdicts
+            ],
+        )
+
+
+class QueueEntryRead(ReviewRead):
+    agent_id: int | None
+
+
+class DisputeRead(ORMModel):
+    id: int
+    call_id: int
+    item: str
+    comment: str
+    state: str
+    resolution: str | None
+    created_at: datetime
+
+
+class ItemAgreementRead(BaseModel):
+    reviewed: int
+    agreed: int
+    rate: float = Field(description="Share of reviews where the machine's verdict stood (0–1).")
+
+
+class RecentCallRead(BaseModel):
+    call_id: int
+    at: datetime
+    total: float
+    reviewed: bool
+
+
+class AgentSummaryRead(BaseModel):
+    agent_id: int
+    name: str
+    averages: dict[str, float | None] = Field(description="Mean score (0–100) per window, e.g. '7d'.")
+    counts: dict[str, int]
+    item_pass_rates: dict[str, float]
+    trend: float | None
+    team_percentile: float | None
+    kpis: dict[str, float | int | None]
+    composite: dict[str, Any]
+    recent: list[RecentCallRead]
+
+
+class OverviewRead(BaseModel):
+    agents: list[AgentSummaryRead]
+    item_pass_rates: dict[str, float]
+    flagged_open: int
+    disputes_open: int
+
+
+class ManualScoresRead(BaseModel):
+    agent_id: int
+    month: str
+    knowledge: float | None
+    performance: float | None
+
+
+class AgentSkillsRead(BaseModel):
+    id: int
+    name: str
+    skills: dict[str, int]
+
+
+# The hotline a PBX/IVR drives.
+
+
+class CallArrival(BaseModel):
+    caller_number: str = Field(min_length=1, max_length=40)
+    ivr_choice: str | None = Field(default=None, description="Menu choice, mapped to skills by the config.")
+    skills: dict[str, Proficiency] | None = Field(
+        default=None, description="Required skills → minimum proficiency; overrides ivr_choice."
+    )
+    language: str = Field(default="en", max_length=8)
+    priority: int = Field(default=0, ge=0, le=100, description="Higher is served first (VIP).")
+
+
+class CallbackRequest(BaseModel):
+    number: str | None = Field(default=None, max_length=40)
+
+
+class AgentStateChange(BaseModel):
+    status: Literal["available", "break", "offline"]

@@ -23,15 +23,30 @@ from routing.engine import Router, RoutingError
 from routing.model import AgentStatus, Assignment
 from routing.service import AgentView, CallView, DecisionView, QueueStats, utc
 
-__all__ = ["Hotline", "HotlineError", "RoutingError"]
+__all__ = [
+    "Hotline",
+    "HotlineError",
+    "HotlineInputError",
+    "HotlineNotFoundError",
+    "HotlineStateError",
+    "RoutingError",
+]
 
 
 class HotlineError(LookupError):
-    """Unknown call or agent, or an event that does not fit the call's state (maps to 404/409)."""
+    """A hotline event that cannot be applied (no HTTP codes: `api/errors.py` maps each subtype)."""
 
-    def __init__(self, message: str, *, status: int = 409) -> None:
-        super().__init__(message)
-        self.status = status
+
+class HotlineNotFoundError(HotlineError):
+    """Unknown (or inactive) call or agent."""
+
+
+class HotlineInputError(HotlineError):
+    """A request that is invalid in itself (unknown IVR choice, unknown agent status)."""
+
+
+class HotlineStateError(HotlineError):
+    """An event that does not fit the call's or agent's current state (answer an ended call …)."""
 
 
 class Hotline:
@@ -87,7 +102,7 @@ class Hotline:
         if skills is None:
             if ivr_choice is None or ivr_choice not in self.config.ivr:
                 known = ", ".join(sorted(self.config.ivr)) or "none configured"
-                raise HotlineError(f"unknown IVR choice {ivr_choice!r} (known: {known})", status=422)
+                raise HotlineInputError(f"unknown IVR choice {ivr_choice!r} (known: {known})")
             skills = self.config.ivr[ivr_choice]
         with self._transaction() as session:
             now = self._clock()
@@ -173,14 +188,14 @@ class Hotline:
     def set_agent_state(self, agent_id: int, status: str) -> AgentView:
         """available / break / offline, set by the agent or a supervisor (not on_call or wrap_up)."""
         if status not in ("available", "break", "offline"):
-            raise HotlineError(f"status must be available, break or offline, not {status!r}", status=422)
+            raise HotlineInputError(f"status must be available, break or offline, not {status!r}")
         with self._transaction() as session:
             key = str(agent_id)
             agent = self.router.find_agent(key)
             if agent is None:
-                raise HotlineError(f"agent {agent_id} not found (or inactive)", status=404)
+                raise HotlineNotFoundError(f"agent {agent_id} not found (or inactive)")
             if agent.status == AgentStatus.ON_CALL and status != "available":
-                raise HotlineError(f"agent {agent_id} is on a call", status=409)
+                raise HotlineStateError(f"agent {agent_id} is on a call")
             decisions = self.router.set_status(key, AgentStatus(status), self._clock())
             service.store_presence(session, self.router, key)
             self._store(session, decisions)
@@ -198,13 +213,13 @@ class Hotline:
         with self._lock, self._factory() as session:
             row = session.get(HotlineCall, call_id)
             if row is None:
-                raise HotlineError(f"hotline call {call_id} not found", status=404)
+                raise HotlineNotFoundError(f"hotline call {call_id} not found")
             return self._view(session, row)
 
     def agent_view(self, agent_id: int) -> AgentView:
         view = service.agent_view(self.router, agent_id)
         if view is None:
-            raise HotlineError(f"agent {agent_id} not found (or inactive)", status=404)
+            raise HotlineNotFoundError(f"agent {agent_id} not found (or inactive)")
         return view
 
     def decisions(self, call_id: int) -> list[DecisionView]:
@@ -220,9 +235,9 @@ class Hotline:
     def _row(self, session: Session, call_id: int, *states: str) -> HotlineCall:
         row = session.get(HotlineCall, call_id, with_for_update=True)
         if row is None:
-            raise HotlineError(f"hotline call {call_id} not found", status=404)
+            raise HotlineNotFoundError(f"hotline call {call_id} not found")
         if row.state not in states:
-            raise HotlineError(f"call {call_id} is {row.state}, expected {' or '.join(states)}")
+            raise HotlineStateError(f"call {call_id} is {row.state}, expected {' or '.join(states)}")
         return row
 
     def _store(self, session: Session, decisions: list[Assignment]) -> None:

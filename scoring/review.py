@@ -17,14 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Call, CallScore, Dispute, ItemVerdict, QAResult, Review
-from scoring.exceptions import ScorecardError
+from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from scoring.scorecard import Scorecard, score_verdicts
 
 SAMPLE_REASON = "random sample"
-
-
-class ReviewError(ValueError):
-    """A workflow step that does not fit the state (unknown item, already resolved …)."""
 
 
 def flag_reasons(items: list[dict[str, Any]], details: dict[str, Any]) -> tuple[list[str], int]:
@@ -59,7 +55,7 @@ def flag_call(
     score = session.scalar(select(CallScore).where(CallScore.call_id == call.id))
     qa = session.scalar(select(QAResult).where(QAResult.call_id == call.id))
     if score is None or qa is None:
-        raise ReviewError(f"call {call.id} has not been scored yet")
+        raise ReviewStateError(f"call {call.id} has not been scored yet")
     reasons, severity = flag_reasons(score.items, qa.details)
     existing = session.scalar(select(Review).where(Review.call_id == call.id))
     if existing is not None:
@@ -156,7 +152,7 @@ def submit_review(
     """Record the reviewer's verdicts (items not decided keep the machine's) and the final score."""
     score = session.scalar(select(CallScore).where(CallScore.call_id == review.call_id))
     if score is None:
-        raise ReviewError(f"call {review.call_id} has no score")
+        raise ReviewStateError(f"call {review.call_id} has no score")
     _check_items(decisions, scorecard)
     machine = machine_verdicts(score)
     existing = {v.item: v for v in review.verdicts}
@@ -186,7 +182,7 @@ def open_dispute(session: Session, *, call: Call, item: str, author_id: int, com
     """An agent contests `item` of their call's evaluation (one open dispute per item)."""
     score = session.scalar(select(CallScore).where(CallScore.call_id == call.id))
     if score is None:
-        raise ReviewError(f"call {call.id} has not been scored yet")
+        raise ReviewStateError(f"call {call.id} has not been scored yet")
     if item not in machine_verdicts(score):
         raise ReviewError(f"{item!r} is not an item of this call's evaluation")
     if not comment.strip():
@@ -195,7 +191,7 @@ def open_dispute(session: Session, *, call: Call, item: str, author_id: int, com
         select(Dispute).where(Dispute.call_id == call.id, Dispute.item == item, Dispute.state == "open")
     )
     if duplicate is not None:
-        raise ReviewError(f"item {item!r} of this call is already disputed")
+        raise ReviewStateError(f"item {item!r} of this call is already disputed")
     dispute = Dispute(call_id=call.id, item=item, author_id=author_id, comment=comment.strip())
     session.add(dispute)
     session.flush()
@@ -213,7 +209,7 @@ def resolve_dispute(
 ) -> Dispute:
     """Uphold (the item's verdict is reversed and the call re-scored) or reject the dispute."""
     if dispute.state != "open":
-        raise ReviewError(f"dispute {dispute.id} is already {dispute.state}")
+        raise ReviewStateError(f"dispute {dispute.id} is already {dispute.state}")
     dispute.state = "upheld" if upheld else "rejected"
     dispute.resolution = resolution
     dispute.resolver_id = resolver_id

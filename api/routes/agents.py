@@ -1,16 +1,39 @@
-"""Agents and their scores. An agent may read only their own."""
+"""Agents: the list, adding one with skills, their scores, summary and manual monthly scores.
+
+An agent user may read only their own scores and summary; any other agent answers 404.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 from sqlalchemy import select
 
-from api.deps import CurrentUser, SessionDep, StaffUser
-from api.schemas import AgentRead, AgentScoresRead, ScoreRead
+from api.deps import AdminUser, ScopedAgentId, SessionDep, StaffUser
+from api.errors import ERROR_RESPONSES
+from api.schemas import (
+    AgentIn,
+    AgentRead,
+    AgentScoresRead,
+    AgentSkillsRead,
+    AgentSummaryRead,
+    ManualIn,
+    ManualScoresRead,
+    Proficiency,
+    ScoreRead,
+)
 from models import Agent
+from routing.service import set_skills
+from scoring.aggregates import agent_summaries, set_manual_scores
 from scoring.service import list_agent_scores
 
-router = APIRouter(prefix="/api/agents", tags=["agents"])
+router = APIRouter(prefix="/api/agents", tags=["agents"], responses=ERROR_RESPONSES)
+
+
+def _agent(session: SessionDep, agent_id: int) -> Agent:
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    return agent
 
 
 @router.get("", response_model=list[AgentRead])
@@ -18,11 +41,64 @@ def list_agents(session: SessionDep, _user: StaffUser) -> list[AgentRead]:
     return [AgentRead.model_validate(a) for a in session.scalars(select(Agent).order_by(Agent.name))]
 
 
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AgentSkillsRead)
+def create_agent(body: AgentIn, session: SessionDep, _user: AdminUser) -> AgentSkillsRead:
+    """Admins add agents with their skills (proficiency 1–5); skills are created by name as needed."""
+    agent = Agent(name=body.name, employee_no=body.employee_no)
+    session.add(agent)
+    set_skills(session, agent, body.skills)
+    return AgentSkillsRead(id=agent.id, name=agent.name, skills=body.skills)
+
+
+@router.put("/{agent_id}/skills", response_model=AgentSkillsRead)
+def set_agent_skills(
+    agent_id: int, skills: dict[str, Proficiency], session: SessionDep, _user: AdminUser
+) -> AgentSkillsRead:
+    """Replace an agent's skills (admin)."""
+    agent = _agent(session, agent_id)
+    set_skills(session, agent, skills)
+    return AgentSkillsRead(id=agent.id, name=agent.name, skills=skills)
+
+
 @router.get("/{agent_id}/scores", response_model=AgentScoresRead)
-def agent_scores(agent_id: int, session: SessionDep, user: CurrentUser, limit: int = 200) -> AgentScoresRead:
-    if (user.role == "agent" and user.agent_id != agent_id) or session.get(Agent, agent_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+def agent_scores(agent_id: ScopedAgentId, session: SessionDep, limit: int = 200) -> AgentScoresRead:
+    _agent(session, agent_id)
     rows = list_agent_scores(session, agent_id=agent_id, limit=min(limit, 1000))
     scores = [ScoreRead.model_validate(score) for _call, score in rows]
     average = sum(s.total for s in scores) / len(scores) if scores else None
     return AgentScoresRead(agent_id=agent_id, average=average, count=len(scores), scores=scores)
+
+
+@router.get("/{agent_id}/summary", response_model=AgentSummaryRead)
+def agent_summary(agent_id: ScopedAgentId, session: SessionDep) -> AgentSummaryRead:
+    """Rolling averages, item pass rates, trend, team percentile and KPIs (own, or staff)."""
+    summary = agent_summaries(session).get(agent_id)
+    if summary is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    return AgentSummaryRead.model_validate(summary.to_dict())
+
+
+@router.put("/{agent_id}/manual-scores/{month}", response_model=ManualScoresRead)
+def put_manual_scores(
+    agent_id: int, month: str, body: ManualIn, session: SessionDep, user: StaffUser
+) -> ManualScoresRead:
+    """Knowledge and performance (0–100) for the monthly composite; month is YYYY-MM."""
+    _agent(session, agent_id)
+    if (
+        len(month) != 7
+        or month[4] != "-"
+        or not (month[:4] + month[5:]).isdigit()
+        or not 1 <= int(month[5:]) <= 12
+    ):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "month must be YYYY-MM")
+    row = set_manual_scores(
+        session,
+        agent_id=agent_id,
+        month=month,
+        knowledge=body.knowledge,
+        performance=body.performance,
+        entered_by=user.id,
+    )
+    return ManualScoresRead(
+        agent_id=agent_id, month=month, knowledge=row.knowledge, performance=row.performance
+    )

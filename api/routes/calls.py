@@ -13,22 +13,14 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, s
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
-from api.deps import CurrentUser, SessionDep, SettingsDep, StaffUser
+from api.deps import CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
 from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
 from callqa.ingest import ingest_recording
-from models import Call, User
+from models import Call
 
 router = APIRouter(prefix="/api/calls", tags=["calls"])
 
 _CHUNK = 1 << 20
-
-
-def visible_call(session: SessionDep, user: User, call_id: int) -> Call:
-    """The call if `user` may see it; 404 otherwise (no hint whether it exists)."""
-    call = session.get(Call, call_id)
-    if call is None or (user.role == "agent" and call.agent_id != user.agent_id):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "call not found")
-    return call
 
 
 def call_read(call: Call) -> CallRead:
@@ -90,35 +82,31 @@ def list_calls(session: SessionDep, user: CurrentUser, limit: int = 100) -> list
 
 
 @router.get("/{call_id}", response_model=CallRead)
-def get_call(call_id: int, session: SessionDep, user: CurrentUser) -> CallRead:
-    return call_read(visible_call(session, user, call_id))
+def get_call(call: VisibleCall) -> CallRead:
+    return call_read(call)
 
 
 @router.get("/{call_id}/transcript", response_model=list[SegmentRead])
-def get_transcript(call_id: int, session: SessionDep, user: CurrentUser) -> list[SegmentRead]:
-    call = visible_call(session, user, call_id)
+def get_transcript(call: VisibleCall) -> list[SegmentRead]:
     return [SegmentRead.model_validate(s) for s in call.segments]
 
 
 @router.get("/{call_id}/qa", response_model=QAResultRead)
-def get_qa(call_id: int, session: SessionDep, user: CurrentUser) -> QAResultRead:
-    call = visible_call(session, user, call_id)
+def get_qa(call: VisibleCall) -> QAResultRead:
     if call.qa_result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no QA result yet (call status: {call.status})")
     return QAResultRead.model_validate(call.qa_result)
 
 
 @router.get("/{call_id}/score", response_model=ScoreRead)
-def get_score(call_id: int, session: SessionDep, user: CurrentUser) -> ScoreRead:
-    call = visible_call(session, user, call_id)
+def get_score(call: VisibleCall) -> ScoreRead:
     if call.score is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no score yet (call status: {call.status})")
     return ScoreRead.model_validate(call.score)
 
 
 @router.get("/{call_id}/audio")
-def get_audio(call_id: int, session: SessionDep, user: CurrentUser) -> FileResponse:
-    call = visible_call(session, user, call_id)
+def get_audio(call: VisibleCall) -> FileResponse:
     if call.recording is None or not Path(call.recording.path).is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "recording not available")
     media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "ogg": "audio/ogg"}

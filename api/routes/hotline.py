@@ -2,75 +2,27 @@
 state; queue statistics are read or streamed (server-sent events).
 
 Callers: the PBX, authenticated by the `X-Hotline-Key` shared secret (settings `CALLQA_HOTLINE_KEY`),
-or an `admin` user's bearer token. An `agent` user may read and set only their own state.
+or an `admin` user's bearer token. An `agent` user may read and set only their own state. Hotline errors
+(unknown call, event that does not fit the call's state) are mapped in `api/errors.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import asdict
-from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
 
-from api.deps import SESSION_COOKIE, SettingsDep, get_current_user, oauth2_scheme
-from callqa.hotline import Hotline, HotlineError
+from api.deps import HotlineClient, HotlineDep, check_agent_scope
+from api.errors import ERROR_RESPONSES
+from api.schemas import AgentStateChange, CallArrival, CallbackRequest
 from models import User
 from routing.service import AgentView, CallView, DecisionView, QueueStats
 
-router = APIRouter(prefix="/api/hotline", tags=["hotline"])
-T = TypeVar("T")
-
-
-class CallArrival(BaseModel):
-    caller_number: str = Field(min_length=1, max_length=40)
-    ivr_choice: str | None = Field(default=None, description="Menu choice, mapped to skills by the config.")
-    skills: dict[str, Annotated[int, Field(ge=1, le=5)]] | None = Field(
-        default=None, description="Required skills → minimum proficiency; overrides ivr_choice."
-    )
-    language: str = Field(default="en", max_length=8)
-    priority: int = Field(default=0, ge=0, le=100, description="Higher is served first (VIP).")
-
-
-class CallbackRequest(BaseModel):
-    number: str | None = Field(default=None, max_length=40)
-
-
-class AgentStateChange(BaseModel):
-    status: Literal["available", "break", "offline"]
-
-
-def get_hotline(request: Request) -> Hotline:
-    hotline: Hotline = request.app.state.hotline
-    return hotline
-
-
-HotlineDep = Annotated[Hotline, Depends(get_hotline)]
-
-
-def hotline_client(
-    request: Request,
-    settings: SettingsDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
-    x_hotline_key: Annotated[str | None, Header()] = None,
-) -> User | None:
-    """The PBX (valid key → None) or a logged-in user; anyone else gets 401."""
-    if x_hotline_key is not None:
-        if settings.hotline_key and hmac.compare_digest(x_hotline_key, settings.hotline_key):
-            return None
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid hotline key")
-    with request.app.state.session_factory() as session:
-        user = get_current_user(session, settings, token, request.cookies.get(SESSION_COOKIE))
-        session.expunge(user)
-        return user
-
-
-Client = Annotated[User | None, Depends(hotline_client)]
+router = APIRouter(prefix="/api/hotline", tags=["hotline"], responses=ERROR_RESPONSES)
 
 
 def _pbx_or_admin(client: User | None) -> None:
@@ -78,20 +30,24 @@ def _pbx_or_admin(client: User | None) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role admin")
 
 
-def _run(action: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    try:
-        return action(*args, **kwargs)
-    except HotlineError as exc:
-        raise HTTPException(exc.status, str(exc)) from exc
+def _pbx_or_staff(client: User | None) -> None:
+    if client is not None and client.role not in ("admin", "qa"):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role qa/admin")
 
 
-@router.post("/calls", status_code=status.HTTP_201_CREATED)
-def call_arrived(body: CallArrival, hotline: HotlineDep, client: Client) -> CallView:
+def _own_or_pbx(client: User | None, agent_id: int) -> None:
+    if client is not None and client.role != "admin":
+        check_agent_scope(client, agent_id)
+        if client.role != "agent":
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+
+
+@router.post("/calls", status_code=status.HTTP_201_CREATED, response_model=CallView)
+def call_arrived(body: CallArrival, hotline: HotlineDep, client: HotlineClient) -> CallView:
     """A call reached the hotline. Returns the agent it was offered to, or its queue position, the
     estimated wait (s) and the announcement text for the IVR."""
     _pbx_or_admin(client)
-    return _run(
-        hotline.call_arrived,
+    return hotline.call_arrived(
         body.caller_number,
         ivr_choice=body.ivr_choice,
         skills=body.skills,
@@ -100,86 +56,78 @@ def call_arrived(body: CallArrival, hotline: HotlineDep, client: Client) -> Call
     )
 
 
-@router.get("/calls/{call_id}")
-def get_call(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
+@router.get("/calls/{call_id}", response_model=CallView)
+def get_call(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
-    return _run(hotline.call_view, call_id)
+    return hotline.call_view(call_id)
 
 
-@router.get("/calls/{call_id}/decisions")
-def call_decisions(call_id: int, hotline: HotlineDep, client: Client) -> list[DecisionView]:
+@router.get("/calls/{call_id}/decisions", response_model=list[DecisionView])
+def call_decisions(call_id: int, hotline: HotlineDep, client: HotlineClient) -> list[DecisionView]:
     """Why the call went where it went: each assignment with the candidates considered."""
     _pbx_or_admin(client)
-    _run(hotline.call_view, call_id)
+    hotline.call_view(call_id)  # unknown call → HotlineNotFoundError → 404
     return hotline.decisions(call_id)
 
 
-@router.post("/calls/{call_id}/answer")
-def answer(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
+@router.post("/calls/{call_id}/answer", response_model=CallView)
+def answer(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
-    return _run(hotline.answer, call_id)
+    return hotline.answer(call_id)
 
 
-@router.post("/calls/{call_id}/reject")
-def reject(call_id: int, hotline: HotlineDep, client: Client, pause_agent: bool = True) -> CallView:
+@router.post("/calls/{call_id}/reject", response_model=CallView)
+def reject(call_id: int, hotline: HotlineDep, client: HotlineClient, pause_agent: bool = True) -> CallView:
     """The agent rejected or did not answer: re-offered elsewhere, caller keeps their place."""
     _pbx_or_admin(client)
-    return _run(hotline.reject, call_id, pause_agent=pause_agent)
+    return hotline.reject(call_id, pause_agent=pause_agent)
 
 
-@router.post("/calls/{call_id}/end")
-def end(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
+@router.post("/calls/{call_id}/end", response_model=CallView)
+def end(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
-    return _run(hotline.end, call_id)
+    return hotline.end(call_id)
 
 
-@router.post("/calls/{call_id}/abandon")
-def abandon(call_id: int, hotline: HotlineDep, client: Client) -> CallView:
+@router.post("/calls/{call_id}/abandon", response_model=CallView)
+def abandon(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
-    return _run(hotline.abandon, call_id)
+    return hotline.abandon(call_id)
 
 
-@router.post("/calls/{call_id}/callback")
-def callback(call_id: int, body: CallbackRequest, hotline: HotlineDep, client: Client) -> CallView:
+@router.post("/calls/{call_id}/callback", response_model=CallView)
+def callback(call_id: int, body: CallbackRequest, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
-    return _run(hotline.request_callback, call_id, body.number)
+    return hotline.request_callback(call_id, body.number)
 
 
-def _own_or_pbx(client: User | None, agent_id: int) -> None:
-    if client is None or client.role == "admin":
-        return
-    if client.role == "agent" and client.agent_id == agent_id:
-        return
-    raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
-
-
-@router.get("/agents/{agent_id}")
-def agent_state(agent_id: int, hotline: HotlineDep, client: Client) -> AgentView:
+@router.get("/agents/{agent_id}", response_model=AgentView)
+def agent_state(agent_id: int, hotline: HotlineDep, client: HotlineClient) -> AgentView:
     _own_or_pbx(client, agent_id)
-    return _run(hotline.agent_view, agent_id)
+    return hotline.agent_view(agent_id)
 
 
-@router.put("/agents/{agent_id}/state")
-def set_agent_state(agent_id: int, body: AgentStateChange, hotline: HotlineDep, client: Client) -> AgentView:
+@router.put("/agents/{agent_id}/state", response_model=AgentView)
+def set_agent_state(
+    agent_id: int, body: AgentStateChange, hotline: HotlineDep, client: HotlineClient
+) -> AgentView:
     _own_or_pbx(client, agent_id)
-    return _run(hotline.set_agent_state, agent_id, body.status)
+    return hotline.set_agent_state(agent_id, body.status)
 
 
-@router.get("/stats")
-def stats(hotline: HotlineDep, client: Client) -> QueueStats:
+@router.get("/stats", response_model=QueueStats)
+def stats(hotline: HotlineDep, client: HotlineClient) -> QueueStats:
     """Waiting calls, longest wait, service level (24 h), agents by state."""
-    if client is not None and client.role not in ("admin", "qa"):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role qa/admin")
+    _pbx_or_staff(client)
     return hotline.stats()
 
 
-@router.get("/stats/stream")
+@router.get("/stats/stream", response_class=StreamingResponse)
 async def stats_stream(
-    hotline: HotlineDep, client: Client, interval_s: float = 1.0, max_events: int | None = None
+    hotline: HotlineDep, client: HotlineClient, interval_s: float = 1.0, max_events: int | None = None
 ) -> StreamingResponse:
     """The same figures as server-sent events, every `interval_s` seconds (`max_events` to stop)."""
-    if client is not None and client.role not in ("admin", "qa"):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "requires the hotline key or role qa/admin")
+    _pbx_or_staff(client)
 
     async def events() -> AsyncIterator[str]:
         sent = 0

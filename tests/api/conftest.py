@@ -1,12 +1,19 @@
-"""API fixtures: an app on its own SQLite file, users of every role, and a worker sharing the database."""
+"""API fixtures: an app on its own SQLite file, users of every role, and the same app served by a real
+uvicorn on localhost (`live`) for running-system behaviour."""
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,3 +64,41 @@ def api(tmp_path: Path) -> Iterator[ApiEnv]:
     app = create_app(settings, session_factory=factory)
     with TestClient(app) as client:
         yield ApiEnv(client, settings, factory, *ids)
+
+
+@dataclass
+class LiveServer:
+    """A real uvicorn server on localhost serving the `api` fixture's app and database."""
+
+    url: str
+    env: ApiEnv
+
+    def token(self, username: str) -> dict[str, str]:
+        resp = httpx.post(f"{self.url}/api/auth/token", data={"username": username, "password": PASSWORD})
+        assert resp.status_code == 200, resp.text
+        return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """Run `app` under uvicorn on a free localhost port for the duration of the context; yields its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live(api: ApiEnv) -> Iterator[LiveServer]:
+    for url in serve(api.client.app):  # type: ignore[arg-type]
+        yield LiveServer(url, api)

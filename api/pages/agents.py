@@ -1,0 +1,85 @@
+"""An agent's scores (their own, or any for staff), manual monthly scores, and the team overview."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from api.deps import PageUser, SessionDep, SettingsDep, StaffPageUser, check_agent_scope
+from api.pages.charts import trend_svg
+from api.pages.rendering import check_csrf, render
+from models import Agent, User
+from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
+from scoring.review import agreement
+
+router = APIRouter()
+
+
+def _agent_page(request: Request, session: Session, user: User, agent_id: int, own: bool) -> HTMLResponse:
+    summary = agent_summaries(session).get(agent_id)
+    if summary is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    return render(request, "agent.html", user, summary=summary, own=own, trend_svg=trend_svg(summary.series))
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_scores(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    if user.role != "agent" or user.agent_id is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no agent linked to this login")
+    return _agent_page(request, session, user, user.agent_id, own=True)
+
+
+@router.get("/agents/{agent_id}", response_class=HTMLResponse)
+def agent_page(agent_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    check_agent_scope(user, agent_id)
+    return _agent_page(request, session, user, agent_id, own=user.agent_id == agent_id)
+
+
+@router.post("/agents/{agent_id}/manual")
+def manual_scores_form(
+    agent_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffPageUser,
+    csrf: Annotated[str, Form()],
+    knowledge: Annotated[str, Form()] = "",
+    performance: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(settings, user, csrf)
+    if session.get(Agent, agent_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    try:
+        values = [None if not v else float(v) for v in (knowledge, performance)]
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100") from exc
+    # NaN compares false with everything, so it fails this range check too.
+    if any(v is not None and not 0 <= v <= 100 for v in values):
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "scores are numbers 0–100")
+    set_manual_scores(
+        session,
+        agent_id=agent_id,
+        month=datetime.now(UTC).strftime("%Y-%m"),
+        knowledge=values[0],
+        performance=values[1],
+        entered_by=user.id,
+    )
+    return RedirectResponse(f"/agents/{agent_id}?msg=Manual scores saved", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/overview", response_class=HTMLResponse)
+def overview_page(request: Request, session: SessionDep, user: StaffPageUser) -> HTMLResponse:
+    team = team_overview(session)
+    return render(
+        request,
+        "overview.html",
+        user,
+        summaries=team.ranked,
+        item_rates=team.item_pass_rates,
+        flagged=team.flagged_open,
+        disputes=team.disputes_open,
+        agreement=agreement(session),
+    )

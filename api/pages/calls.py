@@ -1,0 +1,156 @@
+"""The call page (transcript with flagged words, verdicts, sentiment chart) and its forms: a reviewer's
+verdicts, an agent's dispute, a reviewer's resolution."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from api.deps import PageUser, ScorecardDep, SessionDep, SettingsDep, StaffPageUser, visible_call
+from api.pages.charts import sentiment_svg
+from api.pages.rendering import check_csrf, render
+from models import Dispute, Review
+from scoring.review import Decision, effective_verdicts, open_dispute, resolve_dispute, submit_review
+
+router = APIRouter()
+
+
+def _flagged_words(segments: list[Any], details: dict[str, Any]) -> list[dict[str, Any]]:
+    """Transcript segments for the page, each word marked when a violation or evidence covers it."""
+    spans = [("viol", v["start"], v["end"]) for v in details.get("violations", [])]
+    for check in (details.get("checks") or {}).values():
+        for el in check.get("elements", []):
+            if el.get("evidence"):
+                spans.append(("evidence", el["evidence"]["start"], el["evidence"]["end"]))
+    out = []
+    for seg in segments:
+        words = seg.words or [{"text": t, "start": seg.start_s, "end": seg.end_s} for t in seg.text.split()]
+        marked = []
+        for w in words:
+            mid = (w["start"] + w["end"]) / 2
+            flag = next((kind for kind, s, e in spans if s - 0.05 <= mid <= e + 0.05), "")
+            marked.append({"text": w["text"], "start": round(w["start"], 2), "flag": flag})
+        out.append({"speaker": seg.speaker, "start": seg.start_s, "words": marked})
+    return out
+
+
+@router.get("/calls/{call_id}", response_class=HTMLResponse)
+def call_page(call_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+    call = visible_call(session, user, call_id)
+    details = call.qa_result.details if call.qa_result else {}
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    disputes = session.scalars(select(Dispute).where(Dispute.call_id == call.id).order_by(Dispute.id)).all()
+    score = call.score
+    done = review is not None and review.state == "done" and review.final_total is not None
+    total = (
+        review.final_total
+        if done and review and review.final_total is not None
+        else (score.total if score else 0)
+    )
+    human = {v.item: v.human_passed for v in review.verdicts} if review else {}
+    duration = call.recording.duration_s if call.recording else 0.0
+    caller = (details.get("sentiment") or {}).get("caller") or {}
+    return render(
+        request,
+        "call.html",
+        user,
+        call=call,
+        agent_name=call.agent.name if call.agent else "",
+        segments=_flagged_words(list(call.segments), details),
+        checks=details.get("checks", {}),
+        violations=details.get("violations", []),
+        sentiment_svg=sentiment_svg(caller.get("utterances", []), duration),
+        items=score.items if score else [],
+        human=human,
+        review=review,
+        effective_total=total,
+        can_review=user.role in ("qa", "admin") and score is not None,
+        can_dispute=user.role == "agent" and score is not None,
+        disputed={d.item: f"disputed ({d.state})" for d in disputes},
+        disputes=disputes,
+    )
+
+
+async def review_form(request: Request) -> FormData:
+    """The review form, whose field names (`verdict__<item>`) depend on the scorecard, parsed up front so
+    the route itself can be a plain function run off the event loop."""
+    return await request.form()
+
+
+@router.post("/calls/{call_id}/review")
+def review_call(
+    call_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffPageUser,
+    card: ScorecardDep,
+    form: Annotated[FormData, Depends(review_form)],
+) -> Response:
+    check_csrf(settings, user, str(form.get("csrf", "")))
+    call = visible_call(session, user, call_id)
+    if call.score is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "call not scored yet")
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    if review is None:
+        review = Review(call_id=call.id, reasons=["opened by reviewer"], machine_total=call.score.total)
+        session.add(review)
+        session.flush()
+    choice = {"pass": True, "fail": False, "na": None}
+    decisions = {v.item: Decision(v.human_passed, v.comment) for v in review.verdicts}
+    machine = effective_verdicts(call.score, None)
+    for item in machine:
+        picked = str(form.get(f"verdict__{item}", "keep"))
+        comment = str(form.get(f"comment__{item}", "")).strip()
+        if picked in choice:
+            decisions[item] = Decision(choice[picked], comment)
+        elif item not in decisions:
+            decisions[item] = Decision(machine[item], comment or "confirmed")
+    final = submit_review(session, review, reviewer_id=user.id, decisions=decisions, scorecard=card)
+    return RedirectResponse(
+        f"/calls/{call.id}?msg=Review saved, final score {final:.0f}", status.HTTP_303_SEE_OTHER
+    )
+
+
+@router.post("/calls/{call_id}/dispute")
+def dispute_call(
+    call_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: PageUser,
+    csrf: Annotated[str, Form()],
+    item: Annotated[str, Form()],
+    comment: Annotated[str, Form()],
+) -> Response:
+    check_csrf(settings, user, csrf)
+    call = visible_call(session, user, call_id)
+    if user.role != "agent":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only the agent who handled the call can dispute it")
+    open_dispute(session, call=call, item=item, author_id=user.id, comment=comment)
+    return RedirectResponse(f"/calls/{call.id}?msg=Dispute filed for {item}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/disputes/{dispute_id}/resolve")
+def resolve_page(
+    dispute_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: StaffPageUser,
+    card: ScorecardDep,
+    csrf: Annotated[str, Form()],
+    upheld: Annotated[str, Form()],
+    resolution: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(settings, user, csrf)
+    dispute = session.get(Dispute, dispute_id)
+    if dispute is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "dispute not found")
+    resolve_dispute(
+        session, dispute, resolver_id=user.id, upheld=upheld == "1", resolution=resolution, scorecard=card
+    )
+    return RedirectResponse(
+        f"/calls/{dispute.call_id}?msg=Dispute {dispute.state}", status.HTTP_303_SEE_OTHER
+    )

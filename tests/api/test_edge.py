@@ -1,0 +1,104 @@
+"""One API edge: every error in one JSON shape, domain errors mapped by type, a response model on every
+JSON route, no blocking database work on the event loop."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, get_args, get_origin
+
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+
+from api.errors import STATUS_BY_TYPE, status_for
+from callqa.hotline import HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError
+from scoring.exceptions import ReviewError, ReviewStateError
+from tests.api.conftest import ApiEnv
+from tests.api.test_reviews import calls, scored  # noqa: F401  (fixture)
+
+
+def _shape(body: dict[str, object]) -> set[str]:
+    return set(body) - {"fields"}
+
+
+def test_every_error_has_one_shape(api: ApiEnv, calls: dict[str, int]) -> None:  # noqa: F811
+    qa, tom = api.token("qa"), api.token("tom")
+    answers = {
+        "http 404": api.client.get("/api/reviews/999999", headers=qa),
+        "http 401": api.client.get("/api/reviews"),
+        "validation": api.client.get("/api/reviews?mine=maybe", headers=qa),
+        "domain 404": api.client.get("/api/hotline/calls/999999", headers=api.token("admin")),
+    }
+    dispute = {"item": "courtesy", "comment": "the caller was quoting"}
+    url = f"/api/calls/{calls['tom_call']}/disputes"
+    assert api.client.post(url, json=dispute, headers=tom).status_code == 201
+    answers["domain 409"] = api.client.post(url, json=dispute, headers=tom)
+    expected = {"http 404": 404, "http 401": 401, "validation": 422, "domain 404": 404, "domain 409": 409}
+    for name, resp in answers.items():
+        assert resp.status_code == expected[name], (name, resp.text)
+        body = resp.json()
+        assert _shape(body) == {"error", "detail"}, (name, body)
+        assert isinstance(body["detail"], str) and body["detail"], (name, body)
+    assert answers["domain 409"].json()["error"] == "ReviewStateError"
+    assert "already disputed" in answers["domain 409"].json()["detail"]
+    assert answers["validation"].json()["fields"][0]["loc"] == ["query", "mine"]
+    assert answers["http 401"].headers["www-authenticate"] == "Bearer"
+
+
+def test_domain_errors_carry_no_http_codes_and_map_by_most_specific_type() -> None:
+    for exc_type in (HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError, ReviewError):
+        assert not hasattr(exc_type("x"), "status")
+    assert status_for(HotlineNotFoundError("x")) == 404
+    assert status_for(HotlineInputError("x")) == 422
+    assert status_for(HotlineStateError("x")) == 409
+    assert status_for(ReviewError("x")) == 422
+    assert status_for(ReviewStateError("x")) == 409
+    assert status_for(KeyError("x")) is None
+    assert all(not t.__module__.startswith(("api", "fastapi")) for t in STATUS_BY_TYPE)
+
+
+def _routes(api: ApiEnv) -> list[APIRoute]:
+    return [r for r in api.client.app.routes if isinstance(r, APIRoute)]  # type: ignore[attr-defined]
+
+
+# Routes that answer bytes or an event stream, not JSON.
+NOT_JSON = {"/api/calls/{call_id}/audio", "/api/hotline/stats/stream"}
+
+
+def test_every_json_route_declares_its_response_model(api: ApiEnv) -> None:
+    untyped = [
+        f"{sorted(r.methods)} {r.path}"
+        for r in _routes(api)
+        if r.include_in_schema and r.path not in NOT_JSON and r.response_model is None
+    ]
+    assert untyped == []
+    spec = api.client.get("/openapi.json").json()
+    review = spec["paths"]["/api/reviews/{review_id}"]["get"]["responses"]
+    assert review["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ReviewRead")
+    assert review["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorRead")
+
+
+def _needs_session(call: object, seen: set[object] | None = None) -> bool:
+    """Whether `call` or any dependency it declares takes a database `Session`."""
+    seen = seen if seen is not None else set()
+    if call in seen:
+        return False
+    seen.add(call)
+    for param in inspect.signature(call, eval_str=True).parameters.values():  # type: ignore[arg-type]
+        annotation = param.annotation
+        if get_origin(annotation) is Annotated:
+            base, *metadata = get_args(annotation)
+            if base is Session:
+                return True
+            deps = [getattr(m, "dependency", None) for m in metadata]
+            if any(d is not None and _needs_session(d, seen) for d in deps):
+                return True
+        elif annotation is Session:
+            return True
+    return False
+
+
+def test_no_async_route_does_blocking_database_work(api: ApiEnv) -> None:
+    blocking = [
+        r.path for r in _routes(api) if inspect.iscoroutinefunction(r.endpoint) and _needs_session(r.endpoint)
+    ]
+    assert blocking == []
