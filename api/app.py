@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api import pages
 from api.deps import LoginRequired
 from api.errors import install_error_handlers
-from api.routes import agents, auth, calls, hotline, reviews
+from api.routes import agents, auth, calls, hotline, ops, reviews
 from callqa.hotline import Hotline
 from callqa.runtime import open_database
 from callqa.settings import Settings, get_settings
@@ -35,6 +36,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking routes run on this many threads; the database pool holds one connection per thread.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server_threads
         stop = threading.Event()
         ticker = threading.Thread(target=_tick_forever, args=(app.state.hotline, stop), daemon=True)
         ticker.start()
@@ -48,6 +51,7 @@ def create_app(
                 target=worker.run_forever, args=(stop,), name="callqa-worker", daemon=True
             )
             thread.start()
+            app.state.worker_thread = thread
         yield
         stop.set()
         ticker.join(timeout=5)
@@ -65,16 +69,13 @@ def create_app(
     app.include_router(agents.router)
     app.include_router(hotline.router)
     app.include_router(reviews.router)
+    app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, exc: LoginRequired) -> RedirectResponse:
         return RedirectResponse("/login", status_code=303)
-
-    @app.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app
 

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
-import multiprocessing
 import os
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +15,7 @@ from rich.table import Table
 from callqa.cli_listen import listen
 from callqa.cli_models import eval_sentiment, models_app, train_app
 from callqa.cli_routing import simulate
+from callqa.cli_worker import worker
 from callqa.console import err, out
 from callqa.console import progress as _progress
 from callqa.settings import Settings, get_settings
@@ -33,6 +30,7 @@ app.add_typer(models_app, name="models")
 app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)
 app.command("listen")(listen)
+app.command("worker")(worker)
 
 
 def _settings_with(**overrides: object) -> Settings:
@@ -287,47 +285,6 @@ def ingest(
         raise typer.Exit(code=1)
 
 
-def _run_worker(settings: Settings, once: bool) -> int:
-    """One worker loop (in this process); returns the jobs processed when `once`."""
-    from callqa.processing import make_worker
-    from callqa.runtime import open_database
-
-    w = make_worker(settings, open_database(settings))
-    if once:
-        w.recover()
-        count = 0
-        while w.run_once():
-            count += 1
-        return count
-    stop = threading.Event()
-    try:
-        w.run_forever(stop)
-    except KeyboardInterrupt:
-        stop.set()
-    return 0
-
-
-@app.command()
-def worker(
-    once: Annotated[bool, typer.Option(help="Process the queue until empty, then exit.")] = False,
-    processes: Annotated[int, typer.Option(min=0, help="Worker processes; 0 = one per core.")] = 1,
-) -> None:
-    """Run background workers that transcribe, check and score queued calls (jobs are claimed
-    atomically, so any number of workers on any number of machines can share the queue)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    settings = get_settings()
-    count = processes or os.cpu_count() or 1
-    if count == 1:
-        done = _run_worker(settings, once)
-    else:
-        # One decoder thread per process; spawn, because the engines' thread pools do not survive a fork.
-        settings = settings.model_copy(update={"asr_threads": settings.asr_threads or 1})
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
-            done = sum(pool.map(_run_worker, [settings] * count, [once] * count))
-    if once:
-        out.print(f"processed {done} job(s)")
-
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
@@ -335,7 +292,6 @@ def serve(
     worker_: Annotated[bool, typer.Option("--worker/--no-worker", help="Run the embedded worker.")] = True,
 ) -> None:
     """Serve the API and pages (with an embedded background worker unless --no-worker)."""
-    import os
 
     import uvicorn
 

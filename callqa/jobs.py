@@ -1,28 +1,21 @@
-"""A database-backed job queue and the worker that drains it.
+"""A database-backed job queue (the loop that drains it is `callqa.worker`).
 
 Job state lives in the application database (SQLite or PostgreSQL) beside the calls it concerns, so an
 ingested call is never lost: a job claimed by a worker that then dies keeps status `running` with a
-heartbeat that stops advancing, and the next worker to start (or any worker, periodically) puts it back
-in the queue. Claiming is a conditional UPDATE, so two workers never run the same job.
+heartbeat that stops advancing, and any live worker's recovery timer puts it back in the queue.
+Claiming is a conditional UPDATE, so two workers never run the same job.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-import threading
-import traceback
-from collections.abc import Callable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from models import Agent, Call, Job, session_scope, utcnow
-
-log = logging.getLogger("callqa.worker")
+from models import Agent, Call, Job, utcnow
 
 MAX_ATTEMPTS = 3
 
@@ -38,6 +31,49 @@ def enqueue(session: Session, *, kind: str, call_id: int | None) -> Job:
 def queued_count(session: Session) -> int:
     """Jobs waiting for a worker."""
     return session.scalar(select(func.count()).select_from(Job).where(Job.status == "queued")) or 0
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """Job counts by status and the age of the oldest queued job (seconds; None when none waits)."""
+
+    counts: dict[str, int]
+    oldest_queued_age_s: float | None
+
+
+def queue_state(session: Session, *, now: datetime | None = None) -> QueueState:
+    """How many jobs are in each status, and how long the head of the queue has waited."""
+    counts = {status: 0 for status in ("queued", "running", "done", "failed")}
+    for status, count in session.execute(select(Job.status, func.count()).group_by(Job.status)):
+        counts[status] = count
+    oldest = session.scalar(select(func.min(Job.created_at)).where(Job.status == "queued"))
+    age = None if oldest is None else max(0.0, ((now or utcnow()) - oldest).total_seconds())
+    return QueueState(counts, age)
+
+
+def hand_back(session: Session, job_id: int, *, worker_id: str) -> bool:
+    """Return a job this worker claimed but will not finish (shutdown, lost database) to the queue, without
+    counting the attempt. Returns False when the job was no longer this worker's. Flushes only."""
+    back = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "running", Job.locked_by == worker_id)
+        .values(status="queued", locked_by=None, heartbeat_at=None, attempts=Job.attempts - 1)
+    )
+    if back.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    call_id = session.scalar(select(Job.call_id).where(Job.id == job_id))
+    _mark_call(session, call_id, "queued", None)
+    session.flush()
+    return True
+
+
+def finish_job(session: Session, job: Job, *, error: str | None = None, reason: str | None = None) -> None:
+    """Mark `job` (and its call) done, or failed with `error` (the call shows the short `reason`)."""
+    job.status = "failed" if error else "done"
+    job.error = error
+    job.finished_at = utcnow()
+    _mark_call(session, job.call_id, job.status, reason if error else None)
+    session.flush()
 
 
 def requeue_stale(session: Session, *, stale_after_s: float) -> int:
@@ -100,98 +136,6 @@ def _mark_call(session: Session, call_id: int | None, status: str, error: str | 
     if call is not None:
         call.status = status
         call.error = error
-
-
-JobHandler = Callable[[Session, Job], None]
-
-
-class Worker:
-    """Drains the job queue with `handlers[job.kind]`, one job at a time, committing after each step."""
-
-    def __init__(
-        self,
-        session_factory: sessionmaker[Session],
-        handlers: dict[str, JobHandler],
-        *,
-        poll_s: float = 1.0,
-        stale_after_s: float = 120.0,
-        worker_id: str | None = None,
-    ) -> None:
-        self._sessions = session_factory
-        self._handlers = handlers
-        self._poll_s = poll_s
-        self._stale_after_s = stale_after_s
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-
-    def recover(self) -> int:
-        """Requeue jobs orphaned by dead workers; returns how many."""
-        with session_scope(self._sessions) as session:
-            count = requeue_stale(session, stale_after_s=self._stale_after_s)
-        if count:
-            log.info("requeued %d job(s) left by a dead worker", count)
-        return count
-
-    def run_once(self) -> bool:
-        """Run one queued job if there is one; returns whether a job was run."""
-        with session_scope(self._sessions) as session:
-            job = claim_next(session, worker_id=self.worker_id)
-            job_id = job.id if job else None
-        if job_id is None:
-            return False
-        stop_beat = threading.Event()
-        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop_beat), daemon=True)
-        beat.start()
-        try:
-            self._execute(job_id)
-        finally:
-            stop_beat.set()
-            beat.join()
-        return True
-
-    def run_forever(self, stop: threading.Event) -> None:
-        """Process jobs until `stop` is set, checking for orphaned jobs now and then."""
-        self.recover()
-        idle_rounds = 0
-        while not stop.is_set():
-            if self.run_once():
-                idle_rounds = 0
-                continue
-            idle_rounds += 1
-            if idle_rounds % 30 == 0:
-                self.recover()
-            stop.wait(self._poll_s)
-
-    def _execute(self, job_id: int) -> None:
-        try:
-            with session_scope(self._sessions) as session:
-                job = session.get(Job, job_id)
-                assert job is not None
-                handler = self._handlers.get(job.kind)
-                if handler is None:
-                    raise LookupError(f"no handler for job kind {job.kind!r}")
-                handler(session, job)
-                job.status = "done"
-                job.error = None
-                job.finished_at = utcnow()
-                _mark_call(session, job.call_id, "done", None)
-        except Exception as exc:
-            log.warning("job %s failed: %s", job_id, exc)
-            message = f"{type(exc).__name__}: {exc}"
-            with session_scope(self._sessions) as session:
-                job = session.get(Job, job_id)
-                assert job is not None
-                job.status = "failed"
-                job.error = message + "\n" + traceback.format_exc(limit=5)
-                job.finished_at = utcnow()
-                _mark_call(session, job.call_id, "failed", message)
-
-    def _heartbeat(self, job_id: int, stop: threading.Event) -> None:
-        interval = max(0.5, self._stale_after_s / 4)
-        while not stop.wait(interval):
-            with session_scope(self._sessions) as session:
-                session.execute(
-                    update(Job).where(Job.id == job_id, Job.status == "running").values(heartbeat_at=utcnow())
-                )
 
 
 def agent_first_name(session: Session, agent_id: int | None) -> str | None:

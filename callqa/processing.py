@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.ingest import PROCESS_CALL
-from callqa.jobs import Worker, agent_first_name, recording_path
+from callqa.jobs import agent_first_name, recording_path
 from callqa.pipeline import CallAnalyzer
 from callqa.settings import Settings
+from callqa.worker import Worker
 from models import Call, Job
 from qa.analysis import CallAnalysis
 from qa.script import Script
@@ -73,4 +74,6 @@ def make_worker(
         {PROCESS_CALL: handle_process_call},
         poll_s=settings.worker_poll_s,
         stale_after_s=settings.worker_stale_after_s,
+        recover_every_s=settings.worker_recover_every_s,
+        max_backoff_s=settings.worker_max_backoff_s,
     )

@@ -13,12 +13,12 @@ from models.migrate import upgrade_database
 
 
 @lru_cache(maxsize=4)
-def _engine(url: str) -> Engine:
-    return make_engine(url)
+def _engine(url: str, pool_size: int, busy_timeout_s: float) -> Engine:
+    return make_engine(url, pool_size=pool_size, busy_timeout_s=busy_timeout_s)
 
 
 def open_database(settings: Settings) -> sessionmaker[Session]:
     """Migrate the configured database to the latest schema and return a session factory for it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.db_url)
-    return make_session_factory(_engine(settings.db_url))
+    return make_session_factory(_engine(settings.db_url, settings.db_pool_size, settings.db_busy_timeout_s))

@@ -68,9 +68,33 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="change-me-in-production", description="Signs login cookies and tokens.")
     token_ttl_s: int = 12 * 3600
 
-    worker_poll_s: float = 1.0
-    worker_stale_after_s: float = 120.0
+    worker_poll_s: float = Field(default=1.0, gt=0, description="Seconds between queue polls when idle.")
+    worker_stale_after_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds without a heartbeat after which a job's or a worker's process counts as dead.",
+    )
+    worker_recover_every_s: float = Field(
+        default=30.0, gt=0, description="Seconds between searches for jobs orphaned by a dead worker."
+    )
+    worker_max_backoff_s: float = Field(
+        default=30.0, gt=0, description="Longest pause (s) between retries while the database fails."
+    )
+    worker_shutdown_grace_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a stopping worker (SIGTERM) may finish its job before handing it back.",
+    )
     embedded_worker: bool = True
+
+    server_threads: int = Field(
+        default=40,
+        ge=1,
+        description="Threads serving blocking requests (the database pool is sized to them).",
+    )
+    db_busy_timeout_s: float = Field(
+        default=30.0, ge=0, description="SQLite: how long (s) a write waits for another writer's lock."
+    )
 
     @property
     def db_url(self) -> str:
@@ -78,6 +102,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'callqa.db').resolve()}"
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections kept: one per request thread plus the background threads (worker, its heartbeat,
+        the hotline ticker and leader lease, metrics), so a burst of requests never starves the worker."""
+        return self.server_threads + 8
 
     @property
     def sentiment_artifact(self) -> Path:

@@ -3,6 +3,7 @@
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
+from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult, QAViolation
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
@@ -26,6 +27,7 @@ __all__ = [
     "HotlineCall",
     "ItemVerdict",
     "Job",
+    "Lease",
     "ManualScore",
     "QAResult",
     "QAViolation",
@@ -35,6 +37,7 @@ __all__ = [
     "Skill",
     "TranscriptSegment",
     "User",
+    "WorkerBeat",
     "make_engine",
     "make_session_factory",
     "session_scope",

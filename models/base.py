@@ -51,11 +51,25 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine for `url`; SQLite gets foreign keys on and a busy timeout for the worker."""
+def make_engine(
+    url: str, *, echo: bool = False, pool_size: int | None = None, busy_timeout_s: float = 30.0
+) -> Engine:
+    """Create an engine for `url`.
+
+    `pool_size`: connections kept open (default: SQLAlchemy's 5 + 10 overflow); a server passes one per
+    thread that may hold a session. SQLite gets foreign keys on, WAL (readers never wait for the writer)
+    and `busy_timeout_s`, how long a write waits for another writer's lock before "database is locked".
+    """
     is_sqlite = url.startswith("sqlite")
-    connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": 30} if is_sqlite else {}
-    engine = create_engine(url, echo=echo, connect_args=connect_args, pool_pre_ping=not is_sqlite)
+    connect_args: dict[str, Any] = (
+        {"check_same_thread": False, "timeout": busy_timeout_s} if is_sqlite else {}
+    )
+    pool_args: dict[str, Any] = (
+        {"pool_size": pool_size, "max_overflow": max(10, pool_size // 4)} if pool_size else {}
+    )
+    engine = create_engine(
+        url, echo=echo, connect_args=connect_args, pool_pre_ping=not is_sqlite, **pool_args
+    )
     if is_sqlite:
 
         @event.listens_for(engine, "connect")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -62,7 +62,19 @@ class Dispute(Base):
     """An agent contesting one item of their call's evaluation; a QA reviewer upholds or rejects it."""
 
     __tablename__ = "disputes"
-    __table_args__ = (CheckConstraint("state IN ('open', 'upheld', 'rejected')", name="state_valid"),)
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'upheld', 'rejected')", name="state_valid"),
+        # One open dispute per item of a call, enforced by the database so concurrent filings cannot
+        # both pass the service's check (a partial index: resolved disputes may repeat).
+        Index(
+            "uq_disputes_open_item",
+            "call_id",
+            "item",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,257 @@
+"""The worker loop that drains the job queue, supervised so that it outlives database trouble.
+
+- A database error in the loop (a locked SQLite file, a lost PostgreSQL connection, an exhausted pool)
+  is logged and retried with exponential backoff; the loop never dies of it.
+- Each worker keeps a `worker_beats` row fresh (what `/health` reads) and, on a timer, requeues jobs
+  whose worker died, also while it is busy with a long job of its own.
+- `run_until_signalled`: SIGTERM/SIGINT let the job in hand finish; if it has not finished within the
+  grace period (or a second signal comes) the job is handed back to the queue and the process exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from types import FrameType
+
+from sqlalchemy import delete, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm import Session, sessionmaker
+
+from callqa.jobs import claim_next, finish_job, hand_back, requeue_stale
+from models import Job, WorkerBeat, session_scope, utcnow
+
+log = logging.getLogger("callqa.worker")
+
+JobHandler = Callable[[Session, Job], None]
+
+# Failures of the database rather than of the job: the job goes back to the queue, the loop backs off.
+TRANSIENT_DB_ERRORS = (OperationalError, PoolTimeoutError)
+
+
+class Worker:
+    """Drains the job queue with `handlers[job.kind]`, one job at a time, committing after each job.
+
+    `stale_after_s`: a running job (or worker) whose heartbeat is older is taken for dead; heartbeats are
+    written every quarter of it. `recover_every_s`: how often orphaned jobs are looked for.
+    `max_backoff_s`: the longest pause between retries while the database fails.
+    """
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        handlers: dict[str, JobHandler],
+        *,
+        poll_s: float = 1.0,
+        stale_after_s: float = 120.0,
+        recover_every_s: float = 30.0,
+        max_backoff_s: float = 30.0,
+        worker_id: str | None = None,
+    ) -> None:
+        self._sessions = session_factory
+        self._handlers = handlers
+        self._poll_s = poll_s
+        self._stale_after_s = stale_after_s
+        self._beat_s = max(0.1, stale_after_s / 4)
+        self._recover_every_s = recover_every_s
+        self._max_backoff_s = max_backoff_s
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.job_id: int | None = None  # the job in hand
+        self._house_lock = threading.Lock()
+        self._next_beat = 0.0
+        self._next_recovery = 0.0
+        # Held while a job's results commit, and while an abandoned job is handed back: never both.
+        self._commit_lock = threading.Lock()
+        self._abandoned = False
+
+    # ----- the loop ------------------------------------------------------------------------------------
+    def run_forever(self, stop: threading.Event) -> None:
+        """Process jobs until `stop` is set; database errors are logged and retried with backoff."""
+        backoff = self._poll_s
+        try:
+            while not stop.is_set():
+                try:
+                    self.housekeeping()
+                    ran = self.run_once()
+                except Exception as exc:
+                    log.error(
+                        "worker %s: %s: %s; retrying in %.1f s",
+                        self.worker_id,
+                        type(exc).__name__,
+                        exc,
+                        backoff,
+                    )
+                    stop.wait(backoff)
+                    backoff = min(backoff * 2, self._max_backoff_s)
+                    continue
+                backoff = self._poll_s
+                if not ran:
+                    stop.wait(self._poll_s)
+        finally:
+            self._retire()
+
+    def run_once(self) -> bool:
+        """Run one queued job if there is one; returns whether a job was run."""
+        with session_scope(self._sessions) as session:
+            job = claim_next(session, worker_id=self.worker_id)
+            job_id = job.id if job else None
+        if job_id is None:
+            return False
+        self.job_id = job_id
+        stop_beat = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job_id, stop_beat), daemon=True)
+        beat.start()
+        try:
+            self._execute(job_id)
+        finally:
+            stop_beat.set()
+            beat.join()
+            self.job_id = None
+        return True
+
+    def recover(self) -> int:
+        """Requeue jobs orphaned by dead workers; returns how many."""
+        with session_scope(self._sessions) as session:
+            count = requeue_stale(session, stale_after_s=self._stale_after_s)
+        if count:
+            log.info("requeued %d job(s) left by a dead worker", count)
+        return count
+
+    def housekeeping(self) -> None:
+        """Refresh this worker's heartbeat row and, when due, requeue orphaned jobs (timer-driven, so a
+        busy queue does not postpone it). Called by the loop and by a running job's heartbeat thread."""
+        with self._house_lock:
+            now = time.monotonic()
+            if now >= self._next_beat:
+                with session_scope(self._sessions) as session:
+                    session.merge(
+                        WorkerBeat(worker_id=self.worker_id, heartbeat_at=utcnow(), job_id=self.job_id)
+                    )
+                self._next_beat = now + self._beat_s
+            if now >= self._next_recovery:
+                self._next_recovery = now + self._recover_every_s
+                self.recover()
+
+    def abandon(self) -> bool:
+        """Give the job in hand back to the queue and make sure its results are never committed by this
+        worker (used when shutting down before it finished). Returns whether a job was handed back."""
+        with self._commit_lock:
+            self._abandoned = True
+            job_id = self.job_id
+            if job_id is None:
+                return False
+            with session_scope(self._sessions) as session:
+                returned = hand_back(session, job_id, worker_id=self.worker_id)
+        if returned:
+            log.warning("worker %s: job %s handed back to the queue", self.worker_id, job_id)
+        return returned
+
+    # ----- internals -----------------------------------------------------------------------------------
+    def _execute(self, job_id: int) -> None:
+        session = self._sessions()
+        try:
+            job = session.get(Job, job_id)
+            assert job is not None
+            handler = self._handlers.get(job.kind)
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            handler(session, job)
+            finish_job(session, job)
+            with self._commit_lock:
+                if self._abandoned:
+                    session.rollback()
+                    return
+                session.commit()
+        except TRANSIENT_DB_ERRORS:
+            session.rollback()
+            self._hand_back_quietly(job_id)
+            raise
+        except Exception as exc:
+            session.rollback()
+            log.warning("job %s failed: %s", job_id, exc)
+            message = f"{type(exc).__name__}: {exc}"
+            with session_scope(self._sessions) as failed:
+                row = failed.get(Job, job_id)
+                assert row is not None
+                finish_job(failed, row, error=message + "\n" + traceback.format_exc(limit=5), reason=message)
+        finally:
+            session.close()
+
+    def _hand_back_quietly(self, job_id: int) -> None:
+        """After a database failure: return the job if the database lets us; else its heartbeat stops and
+        recovery requeues it later."""
+        try:
+            with session_scope(self._sessions) as session:
+                hand_back(session, job_id, worker_id=self.worker_id)
+        except Exception as exc:
+            log.warning("job %s not handed back now (%s); recovery will requeue it", job_id, _describe(exc))
+
+    def _heartbeat(self, job_id: int, stop: threading.Event) -> None:
+        while not stop.wait(self._beat_s):
+            try:
+                with session_scope(self._sessions) as session:
+                    session.execute(
+                        update(Job)
+                        .where(Job.id == job_id, Job.status == "running")
+                        .values(heartbeat_at=utcnow())
+                    )
+                self.housekeeping()
+            except Exception as exc:  # a missed beat is retried next interval; the job goes on
+                log.warning("worker %s: heartbeat failed: %s", self.worker_id, _describe(exc))
+
+    def _retire(self) -> None:
+        try:
+            with session_scope(self._sessions) as session:
+                session.execute(delete(WorkerBeat).where(WorkerBeat.worker_id == self.worker_id))
+        except Exception as exc:  # the row then ages out and reads as a dead worker
+            log.warning("worker %s: heartbeat row not removed: %s", self.worker_id, _describe(exc))
+
+
+def _describe(exc: Exception) -> str:
+    """One line: the driver's message for database errors (not the statement and its parameters)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}"
+
+
+def run_until_signalled(worker: Worker, *, grace_s: float) -> None:
+    """Run `worker` in this (main) thread until SIGTERM or SIGINT.
+
+    The first signal stops the loop after the job in hand; if that job is still running `grace_s` seconds
+    later, or a second signal arrives, it is handed back to the queue and the process exits at once.
+    """
+    stop = threading.Event()
+
+    def give_up() -> None:
+        worker.abandon()
+        worker._retire()
+        logging.shutdown()
+        os._exit(0)  # the job's decode cannot be interrupted; its results will not be committed
+
+    timer = threading.Timer(grace_s, give_up)
+    timer.daemon = True
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            threading.Thread(target=give_up, daemon=True).start()
+            return
+        log.info(
+            "worker %s: %s received, stopping after the job in hand",
+            worker.worker_id,
+            signal.Signals(signum).name,
+        )
+        stop.set()
+        timer.start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        worker.run_forever(stop)
+    finally:
+        timer.cancel()
