@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Call, CallScore, Dispute, ItemVerdict, QAResult, Review
@@ -149,7 +150,10 @@ def submit_review(
     decisions: dict[str, Decision],
     scorecard: Scorecard,
 ) -> float:
-    """Record the reviewer's verdicts (items not decided keep the machine's) and the final score."""
+    """Record the reviewer's verdicts (items not decided keep the machine's) and the final score.
+
+    Raises ReviewStateError when a concurrent submission stored the same verdicts first (one verdict per
+    item, a unique constraint); the session must then be rolled back."""
     score = session.scalar(select(CallScore).where(CallScore.call_id == review.call_id))
     if score is None:
         raise ReviewStateError(f"call {review.call_id} has no score")
@@ -167,7 +171,11 @@ def submit_review(
     review.state = "done"
     review.reviewed_at = datetime.now(UTC)
     review.final_total = score_verdicts(effective_verdicts(score, review), scorecard).total
-    session.flush()
+    review_id = review.id  # read now: after a failed flush the session can load nothing more
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent submission saved this review first (roll back, reload)
+        raise ReviewStateError(f"review {review_id} was just saved by another submission") from exc
     return review.final_total
 
 
@@ -179,7 +187,8 @@ def _check_items(decisions: dict[str, Any], scorecard: Scorecard) -> None:
 
 
 def open_dispute(session: Session, *, call: Call, item: str, author_id: int, comment: str) -> Dispute:
-    """An agent contests `item` of their call's evaluation (one open dispute per item)."""
+    """An agent contests `item` of their call's evaluation. One open dispute per item, held by a unique
+    index: a concurrent duplicate raises ReviewStateError like a sequential one (roll the session back)."""
     score = session.scalar(select(CallScore).where(CallScore.call_id == call.id))
     if score is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
@@ -194,7 +203,10 @@ def open_dispute(session: Session, *, call: Call, item: str, author_id: int, com
         raise ReviewStateError(f"item {item!r} of this call is already disputed")
     dispute = Dispute(call_id=call.id, item=item, author_id=author_id, comment=comment.strip())
     session.add(dispute)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a concurrent filing won the unique index (the session must roll back)
+        raise ReviewStateError(f"item {item!r} of this call is already disputed") from exc
     return dispute
 
 
