@@ -7,7 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import Review
+from models import QAResult, Review
+from qa.service import read_analysis
+from scoring.effective import EffectiveScore
 
 DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 """A row id as a client may send it: positive and within a 64-bit integer column."""
@@ -73,9 +75,10 @@ class SegmentRead(ORMModel):
     text: str
     confidence: float
     words: list[WordRead]
+    alternatives: list[str]
 
 
-class ViolationRead(ORMModel):
+class ViolationRead(BaseModel):
     category: str
     start_s: float
     end_s: float
@@ -85,25 +88,77 @@ class ViolationRead(ORMModel):
     state: str
 
 
-class QAResultRead(ORMModel):
+class CheckRead(BaseModel):
+    passed: bool
+    state: str
+
+
+class QAResultRead(BaseModel):
+    """A call's stored QA record: a summary (checks by the script's own names, violations, empathy,
+    caller's closing sentiment) and the whole `analysis` record as stored (`CallAnalysis.to_json`)."""
+
     script_id: str
     script_version: str
     engine: str
-    greeting_passed: bool
-    closing_passed: bool
+    checks: dict[str, CheckRead]
     empathy: bool
     caller_sentiment_end: str | None
     violations: list[ViolationRead]
-    details: dict[str, Any]
+    analysis: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: QAResult) -> QAResultRead:
+        analysis = read_analysis(row)
+        caller = analysis.sentiment.get("caller")
+        return cls(
+            script_id=row.script_id,
+            script_version=row.script_version,
+            engine=row.engine,
+            checks={n: CheckRead(passed=c.passed, state=c.state) for n, c in analysis.checks.items()},
+            empathy=analysis.has_empathy,
+            caller_sentiment_end=caller.end if caller is not None else None,
+            violations=[
+                ViolationRead(
+                    category=v.category,
+                    start_s=v.start,
+                    end_s=v.end,
+                    text=v.text,
+                    score=v.score,
+                    source=v.source,
+                    state=v.state,
+                )
+                for v in analysis.violations
+            ],
+            analysis=row.analysis,
+        )
 
 
-class ScoreRead(ORMModel):
+class ScoreRead(BaseModel):
+    """A call's score: `total` (0–100) as it counts (the reviewer's once `reviewed`, the same figure the
+    pages and aggregates show), the machine's `machine_total` and its per-item outcome."""
+
     call_id: int
     total: float
+    machine_total: float
+    reviewed: bool
     scorecard_id: str
     scorecard_version: str
     items: list[dict[str, Any]]
     created_at: datetime
+
+    @classmethod
+    def of(cls, effective: EffectiveScore) -> ScoreRead:
+        score = effective.score
+        return cls(
+            call_id=effective.call_id,
+            total=effective.total,
+            machine_total=score.total,
+            reviewed=effective.reviewed,
+            scorecard_id=score.scorecard_id,
+            scorecard_version=score.scorecard_version,
+            items=score.to_json()["items"],
+            created_at=effective.scored_at,
+        )
 
 
 class AgentScoresRead(BaseModel):

@@ -49,7 +49,7 @@ def _init(settings: Settings) -> None:
 
 
 def _transcribe(recording: Path, out_file: Path) -> BatchItem:
-    from callqa.pipeline import transcript_segment_dict
+    from callqa.pipeline import transcript_view
     from transcription.exceptions import AudioError
 
     started = time.perf_counter()
@@ -62,7 +62,7 @@ def _transcribe(recording: Path, out_file: Path) -> BatchItem:
         "file": str(recording),
         "duration_s": round(transcript.duration_s, 3),
         "engine": transcript.engine,
-        "transcript": [transcript_segment_dict(s) for s in transcript.segments],
+        "transcript": transcript_view(transcript),
     }
     tmp = out_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False))

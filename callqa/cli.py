@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -19,6 +19,9 @@ from callqa.cli_worker import worker
 from callqa.console import err, out
 from callqa.console import progress as _progress
 from callqa.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from callqa.pipeline import CallResult
 
 app = typer.Typer(help="callqa: offline call-center routing and quality assurance.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -73,24 +76,26 @@ def analyze(
             if as_json:
                 print(json.dumps(result.to_contract(), ensure_ascii=False), flush=True)
             else:
-                _print_result(result.to_contract())
+                _print_result(result)
             progress.advance(task)
     if failures:
         raise typer.Exit(code=1)
 
 
-def _print_result(res: dict[str, object]) -> None:
-    table = Table(title=f"{res['file']}  ({res['duration_s']} s)  score {res['score']}")
+def _print_result(result: CallResult) -> None:
+    analysis = result.analysis
+    table = Table(
+        title=f"{result.file}  ({result.transcript.duration_s:.3f} s)  score {round(result.score.total, 2)}"
+    )
     table.add_column("check")
     table.add_column("result")
-    checks = res["checks"]
-    assert isinstance(checks, dict)
-    for name, check in checks.items():
-        table.add_row(name, "PASS" if check["passed"] else f"FAIL {check.get('missing', '')}")
-    table.add_row("violations", ", ".join(v["category"] for v in res["violations"]) or "none")  # type: ignore[attr-defined]
-    table.add_row("empathy", str(res["empathy"]))
-    table.add_row("dead air", str(len(res["dead_air"])))  # type: ignore[arg-type]
-    table.add_row("caller sentiment (end)", str(res["sentiment"]["caller"]["end"]))  # type: ignore[index]
+    for name, check in analysis.checks.items():
+        table.add_row(name, "PASS" if check.passed else f"FAIL {check.missing}")
+    table.add_row("violations", ", ".join(v.category for v in analysis.violations) or "none")
+    table.add_row("empathy", str(analysis.has_empathy))
+    table.add_row("dead air", str(len(analysis.dead_air)))
+    caller = analysis.sentiment.get("caller")
+    table.add_row("caller sentiment (end)", str(caller.end if caller else None))
     out.print(table)
 
 

@@ -15,19 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from callqa.settings import Settings
-from qa.acoustic import Agitation, caller_agitation, energy_speech_spans
+from qa.acoustic import Agitation, audio_cues
 from qa.analysis import CallAnalysis, analyze_transcript
 from qa.intents import IntentModel, train_intents
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
-from qa.script import Script, load_script
+from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
 from qa.sentiment_model import load_sentiment, train_sentiment
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
 from transcription.audio import CallAudio, load_call_audio, split_legs
 from transcription.model_store import build_recognizer
-from transcription.pipeline import transcribe_call
-from transcription.recognizer import Recognizer, Segment, Transcript, Word
+from transcription.pipeline import transcribe_legs
+from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class CallResult:
             "file": self.file,
             "duration_s": round(self.transcript.duration_s, 3),
             "engine": self.transcript.engine,
-            "transcript": [transcript_segment_dict(s) for s in self.transcript.segments],
+            "transcript": transcript_view(self.transcript),
         }
         out.update(self.analysis.to_contract_dict())
         out["score"] = round(self.score.total, 2)
@@ -56,32 +56,32 @@ class CallResult:
         return out
 
 
-def transcript_segment_dict(segment: Any) -> dict[str, Any]:
-    """A transcript segment as plain JSON (times in seconds, rounded to ms)."""
-    return {
-        "speaker": segment.speaker,
-        "start": round(segment.start, 3),
-        "end": round(segment.end, 3),
-        "text": segment.text,
-        "confidence": round(segment.confidence, 3),
-        "words": [w.to_dict(3) for w in segment.words],
-    }
+# The contract's transcript: each segment's fields in the order the contract first listed them, times
+# and confidences rounded to ms / 0.001. A view of `Transcript.to_json`, so it is parsed back by the same
+# codec (`transcript_from_contract`).
+_SEGMENT_VIEW = ("speaker", "start", "end", "text", "confidence", "words", "alternatives")
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def transcript_view(transcript: Transcript) -> list[dict[str, Any]]:
+    """The transcript segments of the `callqa analyze --json` contract (n-best alternatives included)."""
+    return [{k: _rounded(seg[k]) for k in _SEGMENT_VIEW} for seg in transcript.to_json()["segments"]]
 
 
 def transcript_from_contract(row: dict[str, Any]) -> Transcript:
     """Rebuild a `Transcript` from a `callqa analyze --json` object (to re-run QA without ASR)."""
-    segments = tuple(
-        Segment(
-            speaker=seg["speaker"],
-            start=float(seg["start"]),
-            end=float(seg["end"]),
-            text=seg["text"],
-            words=tuple(Word.from_dict(w) for w in seg.get("words", [])),
-            confidence=float(seg.get("confidence", 1.0)),
-        )
-        for seg in row["transcript"]
+    return Transcript.from_json(
+        {"segments": row["transcript"], "duration_s": row["duration_s"], "engine": row.get("engine", "")}
     )
-    return Transcript(segments, float(row["duration_s"]), engine=str(row.get("engine", "")))
 
 
 def sentiment_model(settings: Settings) -> SentimentModel:
@@ -138,13 +138,14 @@ class CallAnalyzer:
                 )
             return self._recognizer
 
+    @cached_property
+    def script(self) -> Script:
+        """The call script as parsed, once per process (placeholders intact; see `script_for`)."""
+        return load_script_template(self._settings.script_path, language=self._settings.language)
+
     def script_for(self, company: str | None, agent_name: str | None = None) -> Script:
-        return load_script(
-            self._settings.script_path,
-            company=company or self._settings.company,
-            agent_name=agent_name,
-            language=self._settings.language,
-        )
+        """The script for one call: `company` (default: settings) and `agent_name` filled in."""
+        return self.script.for_call(company or self._settings.company, agent_name)
 
     def transcribe(
         self,
@@ -155,19 +156,28 @@ class CallAnalyzer:
         phrases: Sequence[str] = (),
     ) -> Transcript:
         """Decode `path`; `hints` (company, agent name) and script `phrases` go to engines that use them."""
-        return self._transcribe_audio(self._load(path), agent_channel, hints, phrases)
+        audio = self._load(path)
+        return self._transcribe_legs(self._legs(audio, agent_channel), audio, hints, phrases)
 
     def _load(self, path: Path) -> CallAudio:
         return load_call_audio(path, max_duration_s=self._settings.max_duration_s)
 
-    def _transcribe_audio(
-        self, audio: CallAudio, agent_channel: int | None, hints: Sequence[str], phrases: Sequence[str]
-    ) -> Transcript:
+    def _legs(self, audio: CallAudio, agent_channel: int | None) -> dict[Speaker, FloatArray]:
         channel = self._settings.agent_channel if agent_channel is None else agent_channel
-        return transcribe_call(
-            audio,
+        return split_legs(audio, agent_channel=channel)
+
+    def _transcribe_legs(
+        self,
+        legs: dict[Speaker, FloatArray],
+        audio: CallAudio,
+        hints: Sequence[str],
+        phrases: Sequence[str],
+    ) -> Transcript:
+        return transcribe_legs(
+            legs,
+            audio.sample_rate,
             self.recognizer,
-            agent_channel=channel,
+            duration_s=audio.duration_s,
             language=self._settings.language,
             hints=hints,
             phrases=phrases,
@@ -210,18 +220,10 @@ class CallAnalyzer:
         company = company or self._settings.company
         hints = [h for h in (company, agent_name) if h]
         audio = self._load(path)
+        legs = self._legs(audio, agent_channel)
         phrases = self.script_for(company, agent_name).literal_phrases()
-        transcript = self._transcribe_audio(audio, agent_channel, hints, phrases)
-        channel = self._settings.agent_channel if agent_channel is None else agent_channel
-        legs = split_legs(audio, agent_channel=channel)
-        activity: Activity = {
-            speaker: energy_speech_spans(samples, audio.sample_rate) for speaker, samples in legs.items()
-        }
-        agitation = (
-            caller_agitation(legs["caller"], audio.sample_rate, activity["caller"])
-            if "caller" in legs
-            else None
-        )
+        transcript = self._transcribe_legs(legs, audio, hints, phrases)
+        activity, agitation = audio_cues(legs, audio.sample_rate)
         analysis, score, script = self.analyze_transcript(
             transcript, company=company, agent_name=agent_name, activity=activity, agitation=agitation
         )

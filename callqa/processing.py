@@ -13,7 +13,7 @@ from models import Call, Job
 from qa.analysis import CallAnalysis
 from qa.script import Script
 from qa.service import store_qa_result
-from scoring.review import flag_call
+from scoring.review import FlagSeverity, flag_call
 from scoring.scorecard import CallScore
 from scoring.service import store_call_score
 from transcription.service import load_transcript, store_transcript
@@ -25,7 +25,13 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     store_transcript(session, call_id=call.id, transcript=result.transcript)
     _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
     s = analyzer.settings
-    flag_call(session, call, sample_per_week=s.review_sample_per_week, sample_rate=s.review_sample_rate)
+    flag_call(
+        session,
+        call,
+        weights=flag_severity(s),
+        sample_per_week=s.review_sample_per_week,
+        sample_rate=s.review_sample_rate,
+    )
 
 
 def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
@@ -39,7 +45,8 @@ def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
         transcript, agent_name=agent_first_name(session, call.agent_id)
     )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
-    flag_call(session, call, sample_per_week=0)  # re-scoring may raise new flags; never re-samples
+    # re-scoring may raise new flags; it never re-samples
+    flag_call(session, call, weights=flag_severity(analyzer.settings), sample_per_week=0, sample_rate=0.0)
     return score.total
 
 
@@ -48,13 +55,22 @@ def _store_verdicts(
 ) -> None:
     store_qa_result(
         session,
-        call_id=call_id,
-        verdicts=analysis.to_contract_dict(),
+        call_id,
+        analysis,
         script_id=script.id,
         script_version=script.version,
         engine=engine,
     )
     store_call_score(session, call_id=call_id, score=score)
+
+
+def flag_severity(settings: Settings) -> FlagSeverity:
+    """The review queue's severity weights from settings."""
+    return FlagSeverity(
+        critical_failed=settings.review_severity_critical_failed,
+        uncertain=settings.review_severity_uncertain,
+        caller_negative_end=settings.review_severity_caller_negative_end,
+    )
 
 
 def make_worker(

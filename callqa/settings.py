@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     review_sample_rate: float = Field(
         default=0.25, ge=0.0, le=1.0, description="Chance an unflagged call is sampled (until the quota)."
     )
+    review_severity_critical_failed: int = Field(
+        default=3, ge=0, description="Review-queue severity added per failed critical scorecard item."
+    )
+    review_severity_caller_negative_end: int = Field(
+        default=2, ge=0, description="Review-queue severity added when the caller's sentiment ends negative."
+    )
+    review_severity_uncertain: int = Field(
+        default=1, ge=0, description="Review-queue severity added when any verdict is UNCERTAIN."
+    )
     routing_config_path: Path | None = Field(
         default=None, description="Hotline routing YAML (strategy, IVR map, relaxation); default packaged."
     )

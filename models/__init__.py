@@ -5,7 +5,7 @@ from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
-from models.quality import CallScore, QAResult, QAViolation
+from models.quality import CallScore, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
 
@@ -30,7 +30,6 @@ __all__ = [
     "Lease",
     "ManualScore",
     "QAResult",
-    "QAViolation",
     "Recording",
     "Review",
     "RoutingDecision",

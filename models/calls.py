@@ -65,7 +65,8 @@ class Recording(Base):
 class TranscriptSegment(Base):
     """One utterance: times in seconds from the start of the recording, confidence 0–1.
 
-    `words` holds ``[{"text", "start", "end", "conf"}]`` for evidence highlighting.
+    The columns are one `transcription.recognizer.Segment` in its `Transcript.to_json` form: `words`
+    holds its words (``[{"text", "start", "end", "conf"}]``), `alternatives` its n-best hypotheses.
     """
 
     __tablename__ = "transcript_segments"
@@ -78,6 +79,7 @@ class TranscriptSegment(Base):
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(default=1.0)
     words: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    alternatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     engine: Mapped[str] = mapped_column(String(80), default="")
 
     call: Mapped[Call] = relationship(back_populates="segments")

@@ -7,11 +7,15 @@ energy does not. Dead air and talk-over are therefore computed on word times mer
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import librosa
 import numpy as np
 import numpy.typing as npt
+
+from qa.metrics import Activity
+from transcription.recognizer import Speaker
 
 FloatArray = npt.NDArray[np.float32]
 Span = tuple[float, float]
@@ -103,3 +107,14 @@ def _voice(samples: FloatArray, sample_rate: int, spans: list[Span]) -> tuple[fl
     f0 = librosa.yin(audio.astype(np.float32), fmin=70, fmax=400, sr=sample_rate)
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
     return float(np.median(f0)), 20 * float(np.log10(max(rms, 1e-10)))
+
+
+def audio_cues(legs: Mapping[Speaker, FloatArray], sample_rate: int) -> tuple[Activity, Agitation | None]:
+    """QA's acoustic evidence from a call's legs (samples at `sample_rate` Hz): speech-energy spans per
+    leg (for dead air and talk-over) and the caller's agitation (None without a caller leg)."""
+    activity: Activity = {
+        speaker: energy_speech_spans(samples, sample_rate) for speaker, samples in legs.items()
+    }
+    caller = legs.get("caller")
+    agitation = caller_agitation(caller, sample_rate, activity["caller"]) if caller is not None else None
+    return activity, agitation

@@ -1,9 +1,13 @@
-"""Everything QA says about one call, and its plain-dict form for the `analyze --json` contract."""
+"""Everything QA says about one call: the `CallAnalysis` record, its codec (`to_json`/`from_json`, the
+stored form) and its view for the `analyze --json` contract (`to_contract_dict`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
@@ -22,6 +26,8 @@ VETO_PROB = 0.9
 
 @dataclass(frozen=True)
 class CallAnalysis:
+    """The QA stage's record of one call. Checks are keyed by the script's check names (any names)."""
+
     checks: dict[str, CheckResult]
     violations: list[Violation]
     empathy: list[Match]
@@ -37,8 +43,21 @@ class CallAnalysis:
     def has_empathy(self) -> bool:
         return bool(self.empathy)
 
+    def to_json(self) -> dict[str, Any]:
+        """Every field, nested records included, as JSON-ready data; `from_json` reads it back equal.
+        Derived from the dataclass fields, so a field added to a record (a check's reason code, a
+        violation's …) is stored without touching this codec."""
+        data: dict[str, Any] = _analysis_codec().dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CallAnalysis:
+        """Parse `to_json` output; pydantic.ValidationError names the first field that does not fit."""
+        return _analysis_codec().validate_python(data)
+
     def to_contract_dict(self) -> dict[str, Any]:
-        """checks, violations, empathy, dead_air, sentiment (+ evidence and metrics) as JSON-ready data."""
+        """The `analyze --json` view (never stored, never parsed back): checks, violations, empathy,
+        dead_air, sentiment (+ evidence and metrics) as JSON-ready data."""
         return {
             "checks": {name: c.to_dict() for name, c in self.checks.items()},
             "violations": [v.to_dict() for v in self.violations],
@@ -52,6 +71,11 @@ class CallAnalysis:
             "sentiment_model": self.sentiment_model,
             "intent_model": self.intent_model,
         }
+
+
+@cache
+def _analysis_codec() -> TypeAdapter[CallAnalysis]:
+    return TypeAdapter(CallAnalysis)
 
 
 def analyze_transcript(

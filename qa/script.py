@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,24 @@ class Script:
     company: str | None = None
     agent_name: str | None = None
 
+    def for_call(self, company: str | None, agent_name: str | None) -> Script:
+        """This script with `company` and `agent_name` filled into its phrase placeholders. Call it on
+        the script as parsed (placeholders intact): a process parses its script once and fills it per
+        call; a phrase naming the company is dropped while no company is known."""
+        checks = {
+            name: replace(
+                check,
+                elements=tuple(
+                    replace(
+                        el, phrases=tuple(f for f in (_fill(p, company, agent_name) for p in el.phrases) if f)
+                    )
+                    for el in check.elements
+                ),
+            )
+            for name, check in self.checks.items()
+        }
+        return replace(self, checks=checks, company=company, agent_name=agent_name)
+
     def literal_phrases(self) -> tuple[str, ...]:
         """Every element phrase without a slot: what a recogniser can listen for word by word."""
         found = (p for c in self.checks.values() for e in c.elements for p in e.phrases if "<" not in p)
@@ -69,8 +87,9 @@ def _fill(phrase: str, company: str | None, agent_name: str | None) -> str | Non
     return phrase
 
 
-def parse_script(data: Any, *, source: str, company: str | None, agent_name: str | None) -> Script:
-    """Validate parsed YAML into a Script; raises ScriptError naming `source` and the problem."""
+def parse_script(data: Any, *, source: str) -> Script:
+    """Validate parsed YAML into a Script with its placeholders intact (fill them with `Script.for_call`);
+    raises ScriptError naming `source` and the problem."""
     if not isinstance(data, dict):
         raise ScriptError(f"{source}: a script must be a mapping")
     try:
@@ -78,7 +97,7 @@ def parse_script(data: Any, *, source: str, company: str | None, agent_name: str
         for check_name, check in (data.get("checks") or {}).items():
             elements = []
             for el_name, el in (check.get("elements") or {}).items():
-                phrases = [p for p in (_fill(str(x), company, agent_name) for x in el["phrases"]) if p]
+                phrases = [str(x) for x in el["phrases"]]
                 elements.append(
                     ElementDef(
                         name=el_name,
@@ -105,8 +124,6 @@ def parse_script(data: Any, *, source: str, company: str | None, agent_name: str
             language=str(data.get("language", "en")),
             threshold=float(data.get("threshold", 80)),
             checks=checks,
-            company=company,
-            agent_name=agent_name,
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, ScriptError):
@@ -149,5 +166,10 @@ def load_script(
 ) -> Script:
     """Load a call script (default: the packaged one for `language`, English when there is none) with
     `company`/`agent_name` filled in."""
+    return load_script_template(path, language=language).for_call(company, agent_name)
+
+
+def load_script_template(path: Path | None, *, language: str = "en") -> Script:
+    """Load a call script with its placeholders intact, to be filled per call with `Script.for_call`."""
     data, source = read_yaml(path, packaged_name("", language))
-    return parse_script(data, source=source, company=company, agent_name=agent_name)
+    return parse_script(data, source=source)

@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import QAResult, QAViolation
+from models import QAResult
+from qa.analysis import CallAnalysis
 
 
 def store_qa_result(
     session: Session,
-    *,
     call_id: int,
-    verdicts: dict[str, Any],
+    analysis: CallAnalysis,
+    *,
     script_id: str,
     script_version: str,
     engine: str,
 ) -> QAResult:
-    """Store (or replace) the verdicts of `call_id`.
-
-    `verdicts` is the analysis in its contract form (`CallAnalysis.to_contract_dict()`): checks,
-    violations, empathy, dead_air, sentiment. It is kept whole in `details` for the evidence views.
-    """
-    existing = session.scalar(select(QAResult).where(QAResult.call_id == call_id))
-    if existing is not None:
-        session.delete(existing)
-        session.flush()
-    caller = verdicts.get("sentiment", {}).get("caller", {})
-    result = QAResult(
-        call_id=call_id,
-        script_id=script_id,
-        script_version=script_version,
-        engine=engine,
-        greeting_passed=bool(verdicts["checks"]["greeting"]["passed"]),
-        closing_passed=bool(verdicts["checks"]["closing"]["passed"]),
-        empathy=bool(verdicts.get("empathy", False)),
-        caller_sentiment_end=caller.get("end"),
-        details=verdicts,
-        violations=[
-            QAViolation(
-                category=v["category"],
-                start_s=float(v["start"]),
-                end_s=float(v.get("end", v["start"])),
-                text=v["text"],
-                score=float(v.get("score", 100.0)),
-                source=v.get("source", "phrase"),
-                state=v.get("state", "fail"),
-            )
-            for v in verdicts.get("violations", [])
-        ],
-    )
-    session.add(result)
+    """Store (or replace) the analysis of `call_id`, judged by script `script_id`/`script_version` on a
+    transcript from `engine`. The record is stored once, whole, in its `to_json` form."""
+    row = session.scalar(select(QAResult).where(QAResult.call_id == call_id))
+    if row is None:
+        row = QAResult(call_id=call_id)
+        session.add(row)
+    row.script_id, row.script_version, row.engine = script_id, script_version, engine
+    row.analysis = analysis.to_json()
     session.flush()
-    return result
+    return row
+
+
+def read_analysis(row: QAResult) -> CallAnalysis:
+    """The typed record of a stored QA result."""
+    return CallAnalysis.from_json(row.analysis)
+
+
+def load_analysis(session: Session, call_id: int) -> CallAnalysis | None:
+    """The stored analysis of `call_id`, or None before QA ran."""
+    row = session.scalar(select(QAResult).where(QAResult.call_id == call_id))
+    return None if row is None else read_analysis(row)

@@ -12,7 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Agent, Call, CallScore, Dispute, ManualScore, QAResult, Review
-from scoring.review import effective_verdicts, list_queue
+from qa.service import read_analysis
+from scoring.effective import effective_total, effective_verdicts, is_reviewed
+from scoring.review import list_queue
+from scoring.service import read_score
 
 WINDOWS_DAYS = (7, 30, 90)
 # The seeds' monthly composite: knowledge 20 % + skills 30 % + attitude 20 % + performance 30 %.
@@ -78,19 +81,20 @@ def scored_calls(session: Session, *, since: datetime, agent_id: int | None = No
     if agent_id is not None:
         stmt = stmt.where(Call.agent_id == agent_id)
     out: list[ScoredCall] = []
-    for call, score, review, qa in session.execute(stmt):
-        final = review.final_total if review is not None and review.state == "done" else None
-        done = final is not None
+    for call, row, review, qa in session.execute(stmt):
+        score = read_score(row)
+        done = is_reviewed(review)
+        caller = read_analysis(qa).sentiment.get("caller") if qa is not None else None
         out.append(
             ScoredCall(
                 call_id=call.id,
                 agent_id=call.agent_id or 0,
                 at=call.started_at,
-                total=final if final is not None else score.total,
+                total=effective_total(score, review),
                 reviewed=done,
                 verdicts=effective_verdicts(score, review if done else None),
                 duration_s=call.recording.duration_s if call.recording else 0.0,
-                caller_end=qa.caller_sentiment_end if qa else None,
+                caller_end=caller.end if caller is not None else None,
             )
         )
     return out

@@ -17,30 +17,47 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Call, CallScore, Dispute, ItemVerdict, QAResult, Review
+from models import Call, Dispute, ItemVerdict, Review
+from models import CallScore as CallScoreRow
+from qa.analysis import CallAnalysis
+from qa.service import load_analysis
+from scoring.effective import effective_verdicts
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
-from scoring.scorecard import Scorecard, score_verdicts
+from scoring.scorecard import CallScore, Scorecard, score_verdicts
+from scoring.service import read_score
 
 SAMPLE_REASON = "random sample"
 
 
-def flag_reasons(items: list[dict[str, Any]], details: dict[str, Any]) -> tuple[list[str], int]:
-    """Why a scored call needs a human (and how urgently: severity, higher first)."""
+@dataclass(frozen=True)
+class FlagSeverity:
+    """How much each reason adds to a flagged call's severity (the review queue's order, higher first)."""
+
+    critical_failed: int
+    """Per failed critical scorecard item."""
+    uncertain: int
+    """Once, when any check or violation is UNCERTAIN."""
+    caller_negative_end: int
+    """When the caller's sentiment ended negative."""
+
+
+def flag_reasons(score: CallScore, analysis: CallAnalysis, weights: FlagSeverity) -> tuple[list[str], int]:
+    """Why a scored call needs a human, and how urgently (severity from `weights`)."""
     reasons: list[str] = []
     severity = 0
-    for item in items:
-        if item.get("critical") and item.get("passed") is False:
-            reasons.append(f"critical item failed: {item['item']}")
-            severity += 3
-    uncertain = sorted(n for n, c in (details.get("checks") or {}).items() if c.get("state") == "uncertain")
-    violations = details.get("violations") or []
-    uncertain += sorted({v["category"] for v in violations if v.get("state") == "uncertain"})
+    for item in score.items:
+        if item.critical and item.passed is False:
+            reasons.append(f"critical item failed: {item.item}")
+            severity += weights.critical_failed
+    uncertain = sorted(n for n, c in analysis.checks.items() if c.state == "uncertain")
+    uncertain += sorted({v.category for v in analysis.violations if v.state == "uncertain"})
     if uncertain:
         reasons.append("uncertain verdict: " + ", ".join(uncertain))
-        severity += 1
-    if ((details.get("sentiment") or {}).get("caller") or {}).get("end") == "neg":
+        severity += weights.uncertain
+    caller = analysis.sentiment.get("caller")
+    if caller is not None and caller.end == "neg":
         reasons.append("caller sentiment ended negative")
-        severity += 2
+        severity += weights.caller_negative_end
     return reasons, severity
 
 
@@ -48,16 +65,20 @@ def flag_call(
     session: Session,
     call: Call,
     *,
-    sample_per_week: int = 2,
-    sample_rate: float = 0.25,
+    weights: FlagSeverity,
+    sample_per_week: int,
+    sample_rate: float,
+    now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> Review | None:
-    """Put a freshly scored call in the queue if it needs review (or is sampled); returns the review."""
-    score = session.scalar(select(CallScore).where(CallScore.call_id == call.id))
-    qa = session.scalar(select(QAResult).where(QAResult.call_id == call.id))
-    if score is None or qa is None:
+    """Put a freshly scored call in the queue if it needs review, or sample it: `sample_per_week`
+    unflagged calls per agent per ISO week at most, each with chance `sample_rate` (0–1); `now` stands
+    in for a call without a start time (default: the wall clock). Returns the review."""
+    score = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == call.id))
+    analysis = load_analysis(session, call.id)
+    if score is None or analysis is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
-    reasons, severity = flag_reasons(score.items, qa.details)
+    reasons, severity = flag_reasons(read_score(score), analysis, weights)
     existing = session.scalar(select(Review).where(Review.call_id == call.id))
     if existing is not None:
         if existing.state == "open":  # a re-score updates why it is flagged, never reopens a done review
@@ -66,7 +87,9 @@ def flag_call(
             existing.machine_total = score.total
         session.flush()
         return existing
-    sampled = not reasons and _sample(session, call, sample_per_week, sample_rate, rng or random.Random())
+    sampled = not reasons and _sample(
+        session, call, sample_per_week, sample_rate, now or datetime.now(UTC), rng or random.Random()
+    )
     if sampled:
         reasons = [SAMPLE_REASON]
     if not reasons:
@@ -79,10 +102,10 @@ def flag_call(
     return review
 
 
-def _sample(session: Session, call: Call, quota: int, rate: float, rng: random.Random) -> bool:
+def _sample(session: Session, call: Call, quota: int, rate: float, now: datetime, rng: random.Random) -> bool:
     if quota <= 0 or call.agent_id is None or rng.random() >= rate:
         return False
-    moment = call.started_at or datetime.now(UTC)
+    moment = call.started_at or now
     week_start = (moment - timedelta(days=moment.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
@@ -129,19 +152,6 @@ class Decision:
     comment: str = ""
 
 
-def machine_verdicts(score: CallScore) -> dict[str, bool | None]:
-    return {str(i["item"]): i.get("passed") for i in score.items}
-
-
-def effective_verdicts(score: CallScore, review: Review | None) -> dict[str, bool | None]:
-    """The machine's verdicts with every human verdict of `review` applied."""
-    verdicts = machine_verdicts(score)
-    if review is not None:
-        for v in review.verdicts:
-            verdicts[v.item] = v.human_passed
-    return verdicts
-
-
 def submit_review(
     session: Session,
     review: Review,
@@ -149,27 +159,31 @@ def submit_review(
     reviewer_id: int,
     decisions: dict[str, Decision],
     scorecard: Scorecard,
+    now: datetime | None = None,
 ) -> float:
-    """Record the reviewer's verdicts (items not decided keep the machine's) and the final score.
+    """Record the reviewer's verdicts (items not decided keep the machine's) and the final score;
+    `now` (default: the wall clock) stamps them.
 
     Raises ReviewStateError when a concurrent submission stored the same verdicts first (one verdict per
     item, a unique constraint); the session must then be rolled back."""
-    score = session.scalar(select(CallScore).where(CallScore.call_id == review.call_id))
-    if score is None:
+    now = now or datetime.now(UTC)
+    row = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == review.call_id))
+    if row is None:
         raise ReviewStateError(f"call {review.call_id} has no score")
     _check_items(decisions, scorecard)
-    machine = machine_verdicts(score)
+    score = read_score(row)
+    machine = score.verdicts()
     existing = {v.item: v for v in review.verdicts}
     for item, decision in decisions.items():
-        row = existing.get(item) or ItemVerdict(item=item, machine_passed=machine.get(item))
-        if row.id is None:
-            review.verdicts.append(row)
-        row.human_passed = decision.passed
-        row.comment = decision.comment
-        row.reviewer_id = reviewer_id
-        row.at = datetime.now(UTC)
+        verdict = existing.get(item) or ItemVerdict(item=item, machine_passed=machine.get(item))
+        if verdict.id is None:
+            review.verdicts.append(verdict)
+        verdict.human_passed = decision.passed
+        verdict.comment = decision.comment
+        verdict.reviewer_id = reviewer_id
+        verdict.at = now
     review.state = "done"
-    review.reviewed_at = datetime.now(UTC)
+    review.reviewed_at = now
     review.final_total = score_verdicts(effective_verdicts(score, review), scorecard).total
     review_id = review.id  # read now: after a failed flush the session can load nothing more
     try:
@@ -189,10 +203,10 @@ def _check_items(decisions: dict[str, Any], scorecard: Scorecard) -> None:
 def open_dispute(session: Session, *, call: Call, item: str, author_id: int, comment: str) -> Dispute:
     """An agent contests `item` of their call's evaluation. One open dispute per item, held by a unique
     index: a concurrent duplicate raises ReviewStateError like a sequential one (roll the session back)."""
-    score = session.scalar(select(CallScore).where(CallScore.call_id == call.id))
+    score = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == call.id))
     if score is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
-    if item not in machine_verdicts(score):
+    if item not in read_score(score).verdicts():
         raise ReviewError(f"{item!r} is not an item of this call's evaluation")
     if not comment.strip():
         raise ReviewError("say why the item is wrong")
@@ -218,18 +232,22 @@ def resolve_dispute(
     upheld: bool,
     resolution: str,
     scorecard: Scorecard,
+    now: datetime | None = None,
 ) -> Dispute:
-    """Uphold (the item's verdict is reversed and the call re-scored) or reject the dispute."""
+    """Uphold (the item's verdict is reversed and the call re-scored) or reject the dispute; `now`
+    (default: the wall clock) stamps the resolution."""
+    now = now or datetime.now(UTC)
     if dispute.state != "open":
         raise ReviewStateError(f"dispute {dispute.id} is already {dispute.state}")
     dispute.state = "upheld" if upheld else "rejected"
     dispute.resolution = resolution
     dispute.resolver_id = resolver_id
-    dispute.resolved_at = datetime.now(UTC)
+    dispute.resolved_at = now
     if upheld:
-        score = session.scalar(select(CallScore).where(CallScore.call_id == dispute.call_id))
-        if score is None:
+        row = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == dispute.call_id))
+        if row is None:
             raise ScorecardError(f"call {dispute.call_id} lost its score")
+        score = read_score(row)
         review = session.scalar(select(Review).where(Review.call_id == dispute.call_id))
         if review is None:
             review = Review(call_id=dispute.call_id, reasons=["dispute"], machine_total=score.total)
@@ -238,7 +256,9 @@ def resolve_dispute(
         current = effective_verdicts(score, review).get(dispute.item)
         decisions = {v.item: Decision(v.human_passed, v.comment) for v in review.verdicts}
         decisions[dispute.item] = Decision(not current, f"dispute upheld: {resolution}")
-        submit_review(session, review, reviewer_id=resolver_id, decisions=decisions, scorecard=scorecard)
+        submit_review(
+            session, review, reviewer_id=resolver_id, decisions=decisions, scorecard=scorecard, now=now
+        )
     session.flush()
     return dispute
 

@@ -7,11 +7,13 @@ machine's verdict per item, `score_verdicts` turns any verdicts (machine or huma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter
 
 from qa.analysis import CallAnalysis
 from scoring.exceptions import ScorecardError
@@ -59,10 +61,31 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class CallScore:
+    """The scoring stage's record of one call: the machine's 0–100 `total` and each item's outcome."""
+
     total: float
     items: tuple[ItemScore, ...]
     scorecard_id: str
     scorecard_version: str
+
+    def verdicts(self) -> dict[str, bool | None]:
+        """Item id → the machine's pass/fail (None = not applicable)."""
+        return {i.item: i.passed for i in self.items}
+
+    def to_json(self) -> dict[str, Any]:
+        """Every field as JSON-ready data (derived from the dataclass fields); `from_json` reads it back."""
+        data: dict[str, Any] = _score_codec().dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CallScore:
+        """Parse `to_json` output; pydantic.ValidationError names the first field that does not fit."""
+        return _score_codec().validate_python(data)
+
+
+@cache
+def _score_codec() -> TypeAdapter[CallScore]:
+    return TypeAdapter(CallScore)
 
 
 def parse_scorecard(data: Any, *, source: str) -> Scorecard:

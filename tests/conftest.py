@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -17,9 +17,16 @@ import soundfile as sf
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from models import Agent, AgentSkill, Call, CallScore, QAResult, Skill, make_engine
+from models import Agent, AgentSkill, Call, Skill, make_engine
 from models.migrate import upgrade_database
+from qa.analysis import CallAnalysis
+from qa.checks import CheckResult, State
+from qa.metrics import TalkStats
+from qa.phrases import Violation
+from qa.sentiment import Label, SpeakerSentiment, UtteranceSentiment
+from qa.service import store_qa_result
 from scoring.scorecard import load_scorecard, score_verdicts
+from scoring.service import store_call_score
 
 POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
 # CI and developers have shared/ beside the checkout.
@@ -104,46 +111,62 @@ def create_agent(session: Session, name: str = "Tom Baker", *, skills: dict[str,
     return agent
 
 
+def make_analysis(
+    checks: dict[str, State] | None = None,
+    *,
+    violations: Sequence[tuple[str, Literal["fail", "uncertain"]]] = (),
+    caller_end: Label | None = "neu",
+) -> CallAnalysis:
+    """A QA record with `checks` (name → state; passed unless "fail"), `violations` ((category, state),
+    one a second from 3 s) and the caller's sentiment ending `caller_end` (one utterance at 1–2 s)."""
+    caller = SpeakerSentiment(
+        caller_end, caller_end, 0, (UtteranceSentiment(1.0, 2.0, "words", caller_end),) if caller_end else ()
+    )
+    return CallAnalysis(
+        checks={n: CheckResult(n, state != "fail", state) for n, state in (checks or {}).items()},
+        violations=[
+            Violation(
+                category,
+                3.0 + i,
+                4.0 + i,
+                "calm down",
+                "calm down",
+                88.0,
+                conf=0.4,
+                state=state,
+                note="weak evidence (88, conf 0.40)" if state == "uncertain" else "",
+            )
+            for i, (category, state) in enumerate(violations)
+        ],
+        empathy=[],
+        dead_air=[],
+        holds=[],
+        talk=TalkStats(10.0, 10.0, 0.0),
+        sentiment={"caller": caller},
+        sentiment_model="test",
+    )
+
+
 def create_scored_call(
     session: Session,
     agent_id: int,
     verdicts: dict[str, bool | None],
     *,
     at: datetime | None = None,
-    caller_end: str = "neu",
-    details: dict[str, Any] | None = None,
+    analysis: CallAnalysis | None = None,
 ) -> Call:
-    """A call scored on the default scorecard with `verdicts` per item, and its QA result (`details` is
-    the stored contract form; by default just the caller's end sentiment); flushed."""
+    """A call scored on the default scorecard with `verdicts` per item, and its QA record (default: the
+    greeting and closing checks as the verdicts say), stored through the real store functions; flushed."""
     card = load_scorecard(None)
     call = Call(agent_id=agent_id, status="done", **({"started_at": at} if at else {}))
     session.add(call)
     session.flush()
-    score = score_verdicts(verdicts, card)
-    items = [i.to_dict() for i in score.items]
-    session.add(
-        CallScore(
-            call_id=call.id,
-            total=score.total,
-            scorecard_id=card.id,
-            scorecard_version=card.version,
-            items=items,
+    if analysis is None:
+        analysis = make_analysis(
+            {n: "pass" if verdicts.get(n) else "fail" for n in ("greeting", "closing") if n in verdicts}
         )
-    )
-    session.add(
-        QAResult(
-            call_id=call.id,
-            script_id="en-default",
-            script_version="1",
-            engine="test",
-            greeting_passed=bool(verdicts.get("greeting")),
-            closing_passed=bool(verdicts.get("closing")),
-            empathy=False,
-            caller_sentiment_end=caller_end,
-            details=details or {"checks": {}, "sentiment": {"caller": {"end": caller_end}}},
-        )
-    )
-    session.flush()
+    store_qa_result(session, call.id, analysis, script_id="en-default", script_version="1", engine="test")
+    store_call_score(session, call_id=call.id, score=score_verdicts(verdicts, card))
     return call
 
 

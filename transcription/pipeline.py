@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from transcription.audio import CallAudio, is_silent, split_legs
 from transcription.exceptions import SilentAudioError
-from transcription.recognizer import Recognizer, Segment, Speaker, Transcript, Utterance
+from transcription.recognizer import FloatArray, Recognizer, Segment, Speaker, Transcript, Utterance
 
 PAUSE_SPLIT_S = 1.0
 
@@ -50,13 +50,35 @@ def transcribe_call(
     hints: Sequence[str] = (),
     phrases: Sequence[str] = (),
 ) -> Transcript:
-    """Run `recognizer` over each leg of `audio` and merge the results into one time-ordered transcript.
+    """Split `audio` into its legs and transcribe them (see `transcribe_legs`)."""
+    return transcribe_legs(
+        split_legs(audio, agent_channel=agent_channel),
+        audio.sample_rate,
+        recognizer,
+        duration_s=audio.duration_s,
+        language=language,
+        hints=hints,
+        phrases=phrases,
+    )
+
+
+def transcribe_legs(
+    legs: Mapping[Speaker, FloatArray],
+    sample_rate: int,
+    recognizer: Recognizer,
+    *,
+    duration_s: float,
+    language: str = "en",
+    hints: Sequence[str] = (),
+    phrases: Sequence[str] = (),
+) -> Transcript:
+    """Run `recognizer` over each leg (samples at `sample_rate` Hz) and merge the results into one
+    time-ordered transcript of a recording `duration_s` seconds long.
 
     A silent leg is skipped (one-sided recordings happen); all legs silent raises SilentAudioError.
     `hints` (company and agent names) and script `phrases` go to the agent leg only: biasing the caller's
     leg towards them makes small models hear the company name in the caller's unrelated words.
     """
-    legs = split_legs(audio, agent_channel=agent_channel)
     segments: list[Segment] = []
     heard: list[Speaker] = []
     for speaker, samples in legs.items():
@@ -65,7 +87,7 @@ def transcribe_call(
         heard.append(speaker)
         agent = speaker == "agent"
         for utterance in recognizer.transcribe(
-            samples, audio.sample_rate, hints=hints if agent else (), phrases=phrases if agent else ()
+            samples, sample_rate, hints=hints if agent else (), phrases=phrases if agent else ()
         ):
             for part in split_at_pauses(utterance):
                 segments.append(
@@ -83,5 +105,5 @@ def transcribe_call(
         raise SilentAudioError("the recording is silent on every channel")
     segments.sort(key=lambda s: (s.start, s.end))
     return Transcript(
-        segments=tuple(segments), duration_s=audio.duration_s, engine=recognizer.name, language=language
+        segments=tuple(segments), duration_s=duration_s, engine=recognizer.name, language=language
     )

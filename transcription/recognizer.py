@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import TypeAdapter
 
 Speaker = Literal["agent", "caller"]
 FloatArray = npt.NDArray[np.float32]
@@ -26,18 +28,6 @@ class Word:
     start: float
     end: float
     conf: float = 1.0
-
-    def to_dict(self, ndigits: int | None = None) -> dict[str, Any]:
-        """Plain JSON form (stored transcripts, the analyze contract); times/conf rounded if asked."""
-
-        def r(x: float) -> float:
-            return x if ndigits is None else round(x, ndigits)
-
-        return {"text": self.text, "start": r(self.start), "end": r(self.end), "conf": r(self.conf)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Word:
-        return cls(str(data["text"]), float(data["start"]), float(data["end"]), float(data.get("conf", 1.0)))
 
 
 @dataclass(frozen=True)
@@ -80,6 +70,24 @@ class Transcript:
     def by_speaker(self, speaker: Speaker) -> list[Segment]:
         """Segments of one speaker, in time order."""
         return [s for s in self.segments if s.speaker == speaker]
+
+    def to_json(self) -> dict[str, Any]:
+        """The transcript as JSON-ready data, every field of every segment and word (n-best included);
+        `from_json` reads it back equal. Derived from the dataclass fields, so a field added to
+        `Segment` or `Word` round-trips without touching this codec."""
+        data: dict[str, Any] = _transcript_codec().dump_python(self, mode="json")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Transcript:
+        """Parse `to_json` output (fields with defaults may be missing); pydantic.ValidationError names
+        the first bad field."""
+        return _transcript_codec().validate_python(data)
+
+
+@cache
+def _transcript_codec() -> TypeAdapter[Transcript]:
+    return TypeAdapter(Transcript)
 
 
 class Recognizer(Protocol):

@@ -14,18 +14,22 @@ from api.deps import PageUser, ScorecardDep, SessionDep, SettingsDep, StaffPageU
 from api.pages.charts import sentiment_svg
 from api.pages.rendering import check_csrf, render
 from models import Dispute, Review
-from scoring.review import Decision, effective_verdicts, open_dispute, resolve_dispute, submit_review
+from qa.analysis import CallAnalysis
+from qa.service import read_analysis
+from scoring.effective import effective_score
+from scoring.review import Decision, open_dispute, resolve_dispute, submit_review
+from scoring.service import read_score
 
 router = APIRouter()
 
 
-def _flagged_words(segments: list[Any], details: dict[str, Any]) -> list[dict[str, Any]]:
+def _flagged_words(segments: list[Any], analysis: CallAnalysis | None) -> list[dict[str, Any]]:
     """Transcript segments for the page, each word marked when a violation or evidence covers it."""
-    spans = [("viol", v["start"], v["end"]) for v in details.get("violations", [])]
-    for check in (details.get("checks") or {}).values():
-        for el in check.get("elements", []):
-            if el.get("evidence"):
-                spans.append(("evidence", el["evidence"]["start"], el["evidence"]["end"]))
+    spans = [("viol", v.start, v.end) for v in analysis.violations] if analysis else []
+    for check in analysis.checks.values() if analysis else []:
+        for el in check.elements:
+            if el.evidence is not None:
+                spans.append(("evidence", el.evidence.start, el.evidence.end))
     out = []
     for seg in segments:
         words = seg.words or [{"text": t, "start": seg.start_s, "end": seg.end_s} for t in seg.text.split()]
@@ -41,33 +45,27 @@ def _flagged_words(segments: list[Any], details: dict[str, Any]) -> list[dict[st
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
 def call_page(call_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
     call = visible_call(session, user, call_id)
-    details = call.qa_result.details if call.qa_result else {}
+    analysis = read_analysis(call.qa_result) if call.qa_result else None
     review = session.scalar(select(Review).where(Review.call_id == call.id))
     disputes = session.scalars(select(Dispute).where(Dispute.call_id == call.id).order_by(Dispute.id)).all()
-    score = call.score
-    done = review is not None and review.state == "done" and review.final_total is not None
-    total = (
-        review.final_total
-        if done and review and review.final_total is not None
-        else (score.total if score else 0)
-    )
+    score = effective_score(call.score, review) if call.score else None
     human = {v.item: v.human_passed for v in review.verdicts} if review else {}
     duration = call.recording.duration_s if call.recording else 0.0
-    caller = (details.get("sentiment") or {}).get("caller") or {}
+    caller = analysis.sentiment.get("caller") if analysis else None
     return render(
         request,
         "call.html",
         user,
         call=call,
         agent_name=call.agent.name if call.agent else "",
-        segments=_flagged_words(list(call.segments), details),
-        checks=details.get("checks", {}),
-        violations=details.get("violations", []),
-        sentiment_svg=sentiment_svg(caller.get("utterances", []), duration),
-        items=score.items if score else [],
+        segments=_flagged_words(list(call.segments), analysis),
+        checks=analysis.checks if analysis else {},
+        violations=analysis.violations if analysis else [],
+        sentiment_svg=sentiment_svg(caller.utterances if caller else (), duration),
+        items=score.score.items if score else [],
         human=human,
         review=review,
-        effective_total=total,
+        effective_total=score.total if score else 0,
         can_review=user.role in ("qa", "admin") and score is not None,
         can_dispute=user.role == "agent" and score is not None,
         disputed={d.item: f"disputed ({d.state})" for d in disputes},
@@ -101,7 +99,7 @@ def review_call(
         session.flush()
     choice = {"pass": True, "fail": False, "na": None}
     decisions = {v.item: Decision(v.human_passed, v.comment) for v in review.verdicts}
-    machine = effective_verdicts(call.score, None)
+    machine = read_score(call.score).verdicts()
     for item in machine:
         picked = str(form.get(f"verdict__{item}", "keep"))
         comment = str(form.get(f"comment__{item}", "")).strip()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+
+from qa.sentiment import UtteranceSentiment
 
 
-def sentiment_svg(utterances: Sequence[dict[str, Any]], duration: float) -> str:
+def sentiment_svg(utterances: Sequence[UtteranceSentiment], duration: float) -> str:
     """The caller's sentiment over the call: one point per utterance (neg −1, neu 0, pos +1).
 
     `utterances` carry `start` (seconds from the call start) and `label`; `duration` is in seconds.
@@ -16,9 +17,9 @@ def sentiment_svg(utterances: Sequence[dict[str, Any]], duration: float) -> str:
     value = {"neg": -1, "neu": 0, "pos": 1}
     points = [
         (
-            pad + (u["start"] / max(duration, 1e-6)) * (width - 2 * pad),
-            height / 2 - value.get(u["label"], 0) * (height / 2 - pad),
-            u["label"],
+            pad + (u.start / max(duration, 1e-6)) * (width - 2 * pad),
+            height / 2 - value.get(u.label, 0) * (height / 2 - pad),
+            u.label,
         )
         for u in utterances
     ]

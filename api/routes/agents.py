@@ -24,7 +24,7 @@ from api.schemas import (
 from models import Agent
 from routing.service import set_skills
 from scoring.aggregates import agent_summaries, set_manual_scores
-from scoring.service import list_agent_scores
+from scoring.effective import list_agent_scores
 
 router = APIRouter(prefix="/api/agents", tags=["agents"], responses=ERROR_RESPONSES)
 
@@ -64,7 +64,7 @@ def set_agent_skills(
 def agent_scores(agent_id: ScopedAgentId, session: SessionDep, limit: int = 200) -> AgentScoresRead:
     _agent(session, agent_id)
     rows = list_agent_scores(session, agent_id=agent_id, limit=min(limit, 1000))
-    scores = [ScoreRead.model_validate(score) for _call, score in rows]
+    scores = [ScoreRead.of(score) for score in rows]
     average = sum(s.total for s in scores) / len(scores) if scores else None
     return AgentScoresRead(agent_id=agent_id, average=average, count=len(scores), scores=scores)
 

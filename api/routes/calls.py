@@ -12,20 +12,23 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
 from fastapi.responses import FileResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.deps import CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
 from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
 from callqa.ingest import ingest_recording
 from models import Call
+from scoring.effective import load_effective_score
 
 router = APIRouter(prefix="/api/calls", tags=["calls"])
 
 _CHUNK = 1 << 20
 
 
-def call_read(call: Call) -> CallRead:
+def call_read(session: Session, call: Call) -> CallRead:
     read = CallRead.model_validate(call)
-    read.total_score = call.score.total if call.score else None
+    effective = load_effective_score(session, call.id)
+    read.total_score = effective.total if effective is not None else None
     return read
 
 
@@ -70,7 +73,7 @@ def upload_call(
         )
     session.flush()
     session.refresh(call)
-    return call_read(call)
+    return call_read(session, call)
 
 
 @router.get("", response_model=list[CallRead])
@@ -78,12 +81,12 @@ def list_calls(session: SessionDep, user: CurrentUser, limit: int = 100) -> list
     stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(min(limit, 500))
     if user.role == "agent":
         stmt = stmt.where(Call.agent_id == user.agent_id)
-    return [call_read(c) for c in session.scalars(stmt)]
+    return [call_read(session, c) for c in session.scalars(stmt)]
 
 
 @router.get("/{call_id}", response_model=CallRead)
-def get_call(call: VisibleCall) -> CallRead:
-    return call_read(call)
+def get_call(call: VisibleCall, session: SessionDep) -> CallRead:
+    return call_read(session, call)
 
 
 @router.get("/{call_id}/transcript", response_model=list[SegmentRead])
@@ -95,14 +98,15 @@ def get_transcript(call: VisibleCall) -> list[SegmentRead]:
 def get_qa(call: VisibleCall) -> QAResultRead:
     if call.qa_result is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no QA result yet (call status: {call.status})")
-    return QAResultRead.model_validate(call.qa_result)
+    return QAResultRead.of(call.qa_result)
 
 
 @router.get("/{call_id}/score", response_model=ScoreRead)
-def get_score(call: VisibleCall) -> ScoreRead:
-    if call.score is None:
+def get_score(call: VisibleCall, session: SessionDep) -> ScoreRead:
+    effective = load_effective_score(session, call.id)
+    if effective is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no score yet (call status: {call.status})")
-    return ScoreRead.model_validate(call.score)
+    return ScoreRead.of(effective)
 
 
 @router.get("/{call_id}/audio")

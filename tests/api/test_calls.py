@@ -48,7 +48,9 @@ def test_upload_round_trips_to_a_stored_score(api: ApiEnv, speech_call: Path) ->
     assert "northwind" in agent_text or "north wind" in agent_text
     assert all(s["words"] for s in transcript)
     verdicts = api.client.get(f"/api/calls/{call['id']}/qa", headers=qa).json()
-    assert verdicts["greeting_passed"] is True and verdicts["closing_passed"] is True
+    assert (
+        verdicts["checks"]["greeting"]["passed"] is True and verdicts["checks"]["closing"]["passed"] is True
+    )
     score = api.client.get(f"/api/calls/{call['id']}/score", headers=qa).json()
     assert 0 <= score["total"] <= 100 and score["items"]
     mine = api.client.get(f"/api/agents/{api.agent_id}/scores", headers=api.token("tom")).json()

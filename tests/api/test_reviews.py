@@ -7,11 +7,12 @@ import re
 
 import pytest
 
+from callqa.processing import flag_severity
 from models import Recording
 from scoring.review import flag_call
 from scoring.scorecard import load_scorecard
 from tests.api.conftest import ApiEnv
-from tests.conftest import create_scored_call
+from tests.conftest import create_scored_call, make_analysis
 
 CARD = load_scorecard(None)
 RUDE = {"greeting": True, "closing": True, "courtesy": False, "empathy": None, "no_dead_air": True}
@@ -20,25 +21,8 @@ RUDE = {"greeting": True, "closing": True, "courtesy": False, "empathy": None, "
 def scored(api: ApiEnv, agent_id: int, verdicts: dict[str, bool | None]) -> tuple[int, int]:
     """A scored, flagged call for `agent_id`: (call id, review id)."""
     with api.factory() as s:
-        details = {
-            "checks": {},
-            "violations": [
-                {
-                    "category": "rude",
-                    "start": 3.0,
-                    "end": 4.0,
-                    "text": "calm down",
-                    "score": 88,
-                    "source": "phrase",
-                    "state": "uncertain",
-                    "note": "weak evidence (88, conf 0.40)",
-                }
-            ],
-            "sentiment": {
-                "caller": {"end": "neg", "utterances": [{"start": 1.0, "end": 2.0, "label": "neg"}]}
-            },
-        }
-        call = create_scored_call(s, agent_id, verdicts, caller_end="neg", details=details)
+        analysis = make_analysis(violations=[("rude", "uncertain")], caller_end="neg")
+        call = create_scored_call(s, agent_id, verdicts, analysis=analysis)
         s.add(
             Recording(
                 call_id=call.id,
@@ -53,7 +37,7 @@ def scored(api: ApiEnv, agent_id: int, verdicts: dict[str, bool | None]) -> tupl
             )
         )
         s.flush()
-        review = flag_call(s, call, sample_rate=0.0)
+        review = flag_call(s, call, weights=flag_severity(api.settings), sample_per_week=0, sample_rate=0.0)
         assert review is not None
         s.commit()
         return call.id, review.id

@@ -145,6 +145,7 @@ def _database_with_one_agent(env: dict[str, str], data_dir: Path) -> sessionmake
 @pytest.mark.slow
 def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path) -> None:
     from models import Call
+    from qa.service import load_analysis
 
     env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data"), "CALLQA_COMPANY": "Bluebird Bank"}
     factory = _database_with_one_agent(env, tmp_path / "data")
@@ -161,7 +162,7 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
     assert "re-scored 1 calls" in done.stdout and "1 changed score" in done.stdout
     with factory() as s:
         row = s.get(Call, 1).score  # type: ignore[union-attr]
-        greeted = s.get(Call, 1).qa_result.greeting_passed  # type: ignore[union-attr]
+        greeted = load_analysis(s, 1).checks["greeting"].passed  # type: ignore[union-attr]
         assert (row.scorecard_id, row.scorecard_version) == ("greeting-only", "2")
         assert row.total == (100.0 if greeted else 0.0)
         assert row.total != before

@@ -9,7 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
+from callqa.processing import flag_severity
+from callqa.settings import Settings
 from models import Call, User
+from qa.analysis import CallAnalysis
+from qa.checks import State
+from qa.service import load_analysis
 from scoring.aggregates import agent_summaries
 from scoring.review import (
     SAMPLE_REASON,
@@ -23,10 +28,11 @@ from scoring.review import (
     resolve_dispute,
     submit_review,
 )
-from scoring.scorecard import load_scorecard
-from tests.conftest import create_agent, create_scored_call
+from scoring.scorecard import load_scorecard, score_verdicts
+from tests.conftest import create_agent, create_scored_call, make_analysis
 
 CARD = load_scorecard(None)
+WEIGHTS = flag_severity(Settings())
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
@@ -39,11 +45,9 @@ def scored_call(
     uncertain: bool = False,
     caller_end: str = "neu",
 ) -> Call:
-    checks = {
-        "greeting": {"passed": bool(verdicts.get("greeting")), "state": "uncertain" if uncertain else "pass"}
-    }
-    details = {"checks": checks, "sentiment": {"caller": {"end": caller_end}}}
-    return create_scored_call(session, agent_id, verdicts, at=at, caller_end=caller_end, details=details)
+    greeting: State = "uncertain" if uncertain else ("pass" if verdicts.get("greeting") else "fail")
+    analysis = make_analysis({"greeting": greeting}, caller_end=caller_end)
+    return create_scored_call(session, agent_id, verdicts, at=at, analysis=analysis)
 
 
 def user(session: Session, name: str, role: str = "qa") -> int:
@@ -57,31 +61,48 @@ GOOD = {"greeting": True, "closing": True, "courtesy": True, "empathy": None, "n
 
 
 def test_flag_reasons_and_severity() -> None:
-    items = [
-        {"item": "courtesy", "critical": True, "passed": False},
-        {"item": "greeting", "critical": False, "passed": False},
-    ]
-    reasons, severity = flag_reasons(
-        items, {"checks": {"closing": {"state": "uncertain"}}, "sentiment": {"caller": {"end": "neg"}}}
-    )
+    score = score_verdicts({**GOOD, "courtesy": False, "greeting": False}, CARD)
+    analysis = make_analysis({"greeting": "fail", "closing": "uncertain"}, caller_end="neg")
+    reasons, severity = flag_reasons(score, analysis, WEIGHTS)
     assert reasons == [
         "critical item failed: courtesy",
         "uncertain verdict: closing",
         "caller sentiment ended negative",
     ]
     assert severity == 6
-    assert flag_reasons([], {}) == ([], 0)
+    assert flag_reasons(score_verdicts(GOOD, CARD), make_analysis(), WEIGHTS) == ([], 0)
 
 
 def test_uncertain_violation_is_a_flag_reason() -> None:
-    details = {
-        "checks": {"greeting": {"state": "pass"}},
-        "violations": [
-            {"category": "rude", "state": "uncertain"},
-            {"category": "blame_customer", "state": "fail"},
-        ],
-    }
-    assert flag_reasons([], details) == (["uncertain verdict: rude"], 1)
+    analysis = make_analysis(
+        {"greeting": "pass"}, violations=[("rude", "uncertain"), ("blame_customer", "fail")]
+    )
+    assert flag_reasons(score_verdicts(GOOD, CARD), analysis, WEIGHTS) == (["uncertain verdict: rude"], 1)
+
+
+@pytest.mark.parametrize(
+    ("analysis", "reason"),
+    [
+        (make_analysis({"greeting": "uncertain"}), "uncertain verdict: greeting"),
+        (make_analysis(violations=[("rude", "uncertain")]), "uncertain verdict: rude"),
+        (make_analysis(caller_end="neg"), "caller sentiment ended negative"),
+    ],
+)
+def test_a_stored_analysis_flags_the_call_it_belongs_to(
+    session: Session, analysis: CallAnalysis, reason: str
+) -> None:
+    """Flagging reads the record as stored: a drifting stored key or shape loses the flag and fails here."""
+    call = create_scored_call(session, create_agent(session).id, GOOD, at=NOW, analysis=analysis)
+    review = flag_call(session, call, weights=WEIGHTS, sample_per_week=0, sample_rate=0.0)
+    assert review is not None and review.reasons == [reason]
+
+
+def test_a_script_without_greeting_or_closing_checks_is_stored_and_flagged(session: Session) -> None:
+    analysis = make_analysis({"opening": "pass", "farewell": "uncertain"})
+    call = create_scored_call(session, create_agent(session).id, GOOD, at=NOW, analysis=analysis)
+    assert load_analysis(session, call.id) == analysis
+    review = flag_call(session, call, weights=WEIGHTS, sample_per_week=0, sample_rate=0.0)
+    assert review is not None and review.reasons == ["uncertain verdict: farewell"]
 
 
 def test_queue_orders_by_severity_then_age_and_sampling_keeps_a_weekly_quota(session: Session) -> None:
@@ -90,22 +111,29 @@ def test_queue_orders_by_severity_then_age_and_sampling_keeps_a_weekly_quota(ses
     unsure = scored_call(session, agent.id, GOOD, at=NOW - timedelta(hours=2), uncertain=True)
     angry = scored_call(session, agent.id, GOOD, at=NOW - timedelta(hours=1), caller_end="neg")
     for call in (unsure, angry, rude):
-        assert flag_call(session, call, sample_rate=0.0) is not None
+        assert flag_call(session, call, weights=WEIGHTS, sample_per_week=2, sample_rate=0.0) is not None
     queue = [c.id for _, c in list_queue(session)]
     assert queue == [rude.id, angry.id, unsure.id]
 
     always = random.Random(0)
     clean = [scored_call(session, agent.id, GOOD) for _ in range(4)]
-    sampled = [flag_call(session, c, sample_per_week=2, sample_rate=1.0, rng=always) for c in clean]
+    sampled = [
+        flag_call(session, c, weights=WEIGHTS, sample_per_week=2, sample_rate=1.0, rng=always) for c in clean
+    ]
     assert [r is not None for r in sampled] == [True, True, False, False]
     assert sampled[0] is not None and sampled[0].reasons == [SAMPLE_REASON] and sampled[0].sampled
-    assert flag_call(session, scored_call(session, agent.id, GOOD), sample_rate=0.0) is None
+    assert (
+        flag_call(
+            session, scored_call(session, agent.id, GOOD), weights=WEIGHTS, sample_per_week=2, sample_rate=0.0
+        )
+        is None
+    )
 
 
 def test_reviewer_overrides_replace_machine_verdicts_in_the_final_score(session: Session) -> None:
     agent = create_agent(session, "Sam Ode")
     call = scored_call(session, agent.id, {**GOOD, "courtesy": False})
-    review = flag_call(session, call, sample_rate=0.0)
+    review = flag_call(session, call, weights=WEIGHTS, sample_per_week=2, sample_rate=0.0)
     assert review is not None and review.machine_total == 40.0  # critical cap
     reviewer = user(session, "rev")
     final = submit_review(

@@ -59,12 +59,12 @@ class _Recording:
     name = "recording"
 
     def __init__(self) -> None:
-        self.calls: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self.calls: list[tuple[FloatArray, tuple[str, ...], tuple[str, ...]]] = []
 
     def transcribe(
         self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
     ) -> list[Utterance]:
-        self.calls.append((tuple(hints), tuple(phrases)))
+        self.calls.append((samples, tuple(hints), tuple(phrases)))
         return [Utterance(0.5, 1.0, "x")]
 
 
@@ -75,4 +75,8 @@ def test_script_phrases_go_to_the_agent_leg_only(agent_channel: int) -> None:
     audio = CallAudio(channels=channels, sample_rate=8000, source_format="test")
     recording = _Recording()
     transcribe_call(audio, recording, agent_channel=agent_channel, hints=["Acme"], phrases=["goodbye"])
-    assert sorted(recording.calls) == sorted([(("Acme",), ("goodbye",)), ((), ())])
+    [(to_agent, hints, phrases)] = [c for c in recording.calls if c[1] or c[2]]
+    assert (hints, phrases) == (("Acme",), ("goodbye",))
+    assert np.array_equal(to_agent, channels[agent_channel])  # the agent's leg, not the caller's
+    [(to_caller, *_)] = [c for c in recording.calls if not (c[1] or c[2])]
+    assert np.array_equal(to_caller, channels[1 - agent_channel])
