@@ -47,6 +47,10 @@ def analyze(
     files: Annotated[list[Path], typer.Argument(help="Recordings (WAV/FLAC/MP3/OGG).", exists=False)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     company: Annotated[str | None, typer.Option(help="Company name filled into the script.")] = None,
+    agent_name: Annotated[
+        str | None,
+        typer.Option(help="The agent's name: a recogniser hint and what the self-introduction must name."),
+    ] = None,
     agent_channel: Annotated[
         int | None, typer.Option(min=0, max=1, help="Stereo channel of the agent.")
     ] = None,
@@ -64,7 +68,9 @@ def analyze(
         for path in files:
             progress.update(task, status=path.name)
             try:
-                result = analyzer.analyze_file(path, company=company, agent_channel=agent_channel)
+                result = analyzer.analyze_file(
+                    path, company=company, agent_name=agent_name, agent_channel=agent_channel
+                )
             except (AudioError, OSError) as exc:
                 failures += 1
                 if as_json:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from callqa.second_opinion import reconsider_checks
 from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues
 from qa.analysis import CallAnalysis, analyze_transcript
@@ -25,7 +26,7 @@ from qa.sentiment import SentimentModel
 from qa.sentiment_model import load_sentiment, train_sentiment
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
 from transcription.audio import CallAudio, load_call_audio, split_legs
-from transcription.model_store import build_recognizer
+from transcription.model_store import build_recognizer, build_second_opinion
 from transcription.pipeline import transcribe_legs
 from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
 
@@ -114,6 +115,21 @@ class CallAnalyzer:
     def intents(self) -> IntentModel | None:
         """Trained on English; other languages rely on their phrase lists."""
         return train_intents(None) if self._settings.language == "en" else None
+
+    @cached_property
+    def second_recognizer(self) -> Recognizer | None:
+        """Another model for second readings of doubtful windows (None when off or not installed)."""
+        s = self._settings
+        if not s.second_opinion:
+            return None
+        return build_second_opinion(
+            self.recognizer,
+            language=s.language,
+            model_path=s.second_opinion_model_path,
+            cache_dir=s.models_dir,
+            threads=s.asr_threads,
+            whisper_beam_size=s.whisper_beam_size,
+        )
 
     @property
     def settings(self) -> Settings:
@@ -227,6 +243,18 @@ class CallAnalyzer:
         analysis, score, script = self.analyze_transcript(
             transcript, company=company, agent_name=agent_name, activity=activity, agitation=agitation
         )
+        if self.second_recognizer is not None:
+            analysis = reconsider_checks(
+                analysis,
+                transcript,
+                legs,
+                audio.sample_rate,
+                script,
+                self.second_recognizer,
+                hints=hints,
+                activity=activity,
+            )
+            score = score_call(analysis, self.scorecard)
         return CallResult(
             file=str(path), transcript=transcript, analysis=analysis, score=score, script=script
         )

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         description="Vosk n-best hypotheses kept per utterance (QA falls back to them).",
     )
     asr_threads: int = Field(default=0, description="CPU threads per decoder; 0 lets the engine decide.")
+    second_opinion: bool = Field(
+        default=True,
+        description="Decode the window of a failed or UNCERTAIN greeting/closing again with a second model.",
+    )
+    second_opinion_model_path: Path | None = Field(
+        default=None,
+        description="faster-whisper model dir for second readings; default: the multilingual whisper base.",
+    )
 
     sentiment_model_path: Path | None = Field(
         default=None, description="Trained sentiment artifact; default data_dir/models/sentiment.joblib."

@@ -3,9 +3,9 @@ stored form) and its view for the `analyze --json` contract (`to_contract_dict`)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import TypeAdapter
 
@@ -19,6 +19,7 @@ from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
 from transcription.recognizer import Transcript
 
+NO_SPEECH_REASON = "no speech from the agent: nothing to judge"
 VETO_PROB = 0.9
 """Probability (0–1) with which the sentence model must call a sentence harmless to overrule a loose
 (score < 100) forbidden-phrase match inside it."""
@@ -38,6 +39,9 @@ class CallAnalysis:
     sentiment_model: str
     intent_model: str = ""
     agitation: Agitation | None = None
+    status: Literal["ok", "no_speech"] = "ok"
+    """"no_speech" when the agent said nothing the recogniser could write: nothing to judge, so every
+    check is UNCERTAIN (a person listens) and the call counts in no agent's average."""
 
     @property
     def has_empathy(self) -> bool:
@@ -59,6 +63,7 @@ class CallAnalysis:
         """The `analyze --json` view (never stored, never parsed back): checks, violations, empathy,
         dead_air, sentiment (+ evidence and metrics) as JSON-ready data."""
         return {
+            "status": self.status,
             "checks": {name: c.to_dict() for name, c in self.checks.items()},
             "violations": [v.to_dict() for v in self.violations],
             "empathy": self.has_empathy,
@@ -99,7 +104,10 @@ def analyze_transcript(
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
     air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
     """
-    checks = run_checks(transcript, script)
+    checks = run_checks(transcript, script, speech=activity)
+    heard = any(s.speaker == "agent" and (s.words or s.text.strip()) for s in transcript.segments)
+    if not heard:
+        checks = {name: replace(c, state="uncertain", reason=NO_SPEECH_REASON) for name, c in checks.items()}
     closing = checks.get("closing")
     offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
     content_end = offer.start if offer is not None else None
@@ -125,4 +133,5 @@ def analyze_transcript(
         sentiment_model=sentiment_model.name,
         intent_model=intent_model.name if intent_model is not None else "",
         agitation=agitation,
+        status="ok" if heard else "no_speech",
     )

@@ -7,10 +7,14 @@ words the recognizer was unsure of, or a missing element that nearly matched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from qa.absence import Span, absence_doubts, window_span
 from qa.matching import Match, Token, best_match, tokenize_segments
+from qa.metrics import Activity
+from qa.names import find_name, name_match
 from qa.script import CheckDef, ElementDef, Script, Window
 from transcription.recognizer import Transcript
 
@@ -18,7 +22,13 @@ State = Literal["pass", "fail", "uncertain"]
 ALTERNATIVE_NOTE = "heard in an n-best alternative, not the best hypothesis"
 COMPANY_BY_STRUCTURE = "company name not configured: judged by structure"
 COMPANY_HEARD_CLOSE = "a close reading of the company name, where the greeting names a company"
+OTHER_NAME = "an introduction, but not of the agent's name"
+NAME_ONLY = "the agent's name heard without an introduction around it"
 NEAR_MISS = 12.0
+UNCERTAIN_CONFIDENCE = 0.6
+"""Stated confidence (0–1) is capped here for an UNCERTAIN verdict: a coin a person should look at."""
+CONFIRMED_CONFIDENCE = 0.9
+"""Stated confidence (0–1), at least, of a verdict two decodings agree on."""
 
 # Words that can sit between a salutation and a self-introduction without naming anything.
 _FILLER = frozenset(
@@ -55,6 +65,9 @@ class CheckResult:
     state: State
     elements: list[ElementResult] = field(default_factory=list)
     reason: str = ""
+    confidence: float = 1.0
+    """How sure the verdict is (0–1): the weakest required element's evidence, or how clearly the place
+    of a missing element was heard; at most UNCERTAIN_CONFIDENCE when the state is uncertain."""
 
     @property
     def missing(self) -> list[str]:
@@ -64,6 +77,7 @@ class CheckResult:
         return {
             "passed": self.passed,
             "state": self.state,
+            "confidence": self.confidence,
             "missing": self.missing,
             "reason": self.reason,
             "elements": [e.to_dict() for e in self.elements],
@@ -171,72 +185,189 @@ def _in_alternatives(
     return None
 
 
-def run_check(transcript: Transcript, check: CheckDef, script: Script) -> CheckResult:
-    """Evaluate one script check on `transcript`."""
+def _agent_element(
+    element: ElementDef, tokens: list[Token], threshold: float, agent_name: str
+) -> ElementResult:
+    """An element that names the agent (`needs: agent`) when the agent's name is known: the name must be
+    heard, by spelling or by sound; an introduction frame around another word is doubtful, and the name
+    heard without a frame still identifies the agent."""
+    frame = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
+    name = find_name(tokens, agent_name)
+    if frame is not None:
+        inside = find_name(tokens[frame.first_token : frame.last_token + 1], agent_name)
+        if inside is not None or name is not None:
+            return ElementResult(element.name, True, frame)
+        return ElementResult(element.name, True, frame, note=OTHER_NAME)
+    if name is not None:
+        return ElementResult(element.name, True, name_match(tokens, name), note=NAME_ONLY)
+    return ElementResult(element.name, False)
+
+
+def run_check(
+    transcript: Transcript, check: CheckDef, script: Script, *, speech: Sequence[Span] | None = None
+) -> CheckResult:
+    """Evaluate one script check on `transcript`. `speech` (speech-energy spans of the check's speaker,
+    s) lets a missing element be doubted where the recogniser left speech without words."""
     tokens = window_tokens(transcript, check.speaker, check.window)
     results: dict[str, ElementResult] = {}
     deferred: list[ElementDef] = []
     for element in check.elements:
         if element.needs == "company":
             deferred.append(element)
-            continue
-        results[element.name] = _element(
-            element, tokens, script.threshold, transcript, check.speaker, check.window
-        )
-    for element in deferred:
-        structure = company_said(
-            tokens,
-            results["salutation"].evidence if "salutation" in results else None,
-            results["self_id"].evidence if "self_id" in results else None,
-        )
-        if not element.phrases:
-            results[element.name] = ElementResult(
-                element.name, structure is not None, structure, note=COMPANY_BY_STRUCTURE
+        elif element.needs == "agent" and script.agent_name:
+            results[element.name] = _agent_element(element, tokens, script.threshold, script.agent_name)
+        else:
+            results[element.name] = _element(
+                element, tokens, script.threshold, transcript, check.speaker, check.window
             )
-            continue
-        result = _element(element, tokens, script.threshold, transcript, check.speaker, check.window)
-        if not result.found and structure is not None:
-            # Names are what recognisers garble most ("Harbor Mountain" for "Harbor Bank"): a close
-            # reading where the greeting names a company counts, and the check says it is uncertain.
-            near = best_match(element.phrases, tokens, threshold=script.threshold - NEAR_MISS)
-            if near is not None and _overlap(near, structure):
-                result = ElementResult(element.name, True, near, note=COMPANY_HEARD_CLOSE)
-        results[element.name] = result
+    for element in deferred:
+        results[element.name] = _company_element(element, tokens, results, script, transcript, check)
     ordered = [results[e.name] for e in check.elements]
     required = {e.name for e in check.elements if e.required}
     passed = all(r.found for r in ordered if r.name in required)
-    uncertain_reasons = []
+    presence: list[str] = []
+    absence: dict[str, list[str]] = {}
+    strength: dict[str, float] = {}
     for element, result in zip(check.elements, ordered, strict=True):
-        ev = result.evidence
-        if result.note == ALTERNATIVE_NOTE:
-            uncertain_reasons.append(f"{element.name} only in a next-best hypothesis")
+        if element.name not in required:
             continue
-        if result.note == COMPANY_HEARD_CLOSE:
-            uncertain_reasons.append(f"{element.name} heard as “{ev.text if ev else ''}”")
+        if result.found:
+            doubt, strength[element.name] = _presence_doubt(element, result, script.threshold)
+            if doubt:
+                presence.append(doubt)
             continue
-        # Names given to the recogniser as hints (the company) come back with near-zero word probability
-        # however clearly they were said, so their confidence says nothing; judge them by the text.
-        weakness = ev.weakness(script.threshold, conf_matters=element.needs is None) if ev else None
-        if weakness:
-            uncertain_reasons.append(f"{element.name} heard with {weakness}")
-        if (
-            not result.found
-            and element.phrases
-            and best_match(element.phrases, tokens, threshold=script.threshold - NEAR_MISS)
+        element_tokens = (
+            window_tokens(transcript, check.speaker, element.window) if element.window else tokens
+        )
+        window = element.window or check.window
+        reasons = absence_doubts(
+            element_tokens,
+            element.phrases,
+            span=window_span(transcript, element_tokens, window.first_s),
+            speech=speech,
+            agent_name=script.agent_name if element.needs == "agent" else None,
+        )
+        if element.phrases and best_match(
+            element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS
         ):
-            uncertain_reasons.append(f"{element.name} nearly matched")
-    missing = [r.name for r in ordered if not r.found and r.name in required]
-    reason = "all elements present" if passed else "missing: " + ", ".join(missing)
-    if uncertain_reasons:
-        reason += "; uncertain: " + "; ".join(uncertain_reasons)
-    state: State = "uncertain" if uncertain_reasons else ("pass" if passed else "fail")
-    return CheckResult(check.name, passed, state, ordered, reason)
+            reasons.append("nearly matched")
+        absence[element.name] = reasons
+        strength[element.name] = _clarity(element_tokens)
+    # A FAIL needs one element missing beyond doubt; a PASS needs every element heard beyond doubt.
+    if passed:
+        doubts = presence
+        confidence = min(strength.values(), default=1.0)
+    else:
+        sure = [name for name, reasons in absence.items() if not reasons]
+        doubts = [] if sure else [f"{name}: {r}" for name, rs in absence.items() for r in rs]
+        confidence = max((strength[name] for name in sure), default=min(strength.values()))
+    reason = "all elements present" if passed else "missing: " + ", ".join(absence)
+    if doubts:
+        reason += "; uncertain: " + "; ".join(doubts)
+        confidence = min(confidence, UNCERTAIN_CONFIDENCE)
+    state: State = "uncertain" if doubts else ("pass" if passed else "fail")
+    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3))
+
+
+def _company_element(
+    element: ElementDef,
+    tokens: list[Token],
+    results: dict[str, ElementResult],
+    script: Script,
+    transcript: Transcript,
+    check: CheckDef,
+) -> ElementResult:
+    structure = company_said(
+        tokens,
+        results["salutation"].evidence if "salutation" in results else None,
+        results["self_id"].evidence if "self_id" in results else None,
+    )
+    if not element.phrases:
+        return ElementResult(element.name, structure is not None, structure, note=COMPANY_BY_STRUCTURE)
+    result = _element(element, tokens, script.threshold, transcript, check.speaker, check.window)
+    if not result.found and structure is not None:
+        # Names are what recognisers garble most ("Harbor Mountain" for "Harbor Bank"): a close
+        # reading where the greeting names a company counts, and the check says it is uncertain.
+        near = best_match(element.phrases, tokens, threshold=script.threshold - NEAR_MISS)
+        if near is not None and _overlap(near, structure):
+            result = ElementResult(element.name, True, near, note=COMPANY_HEARD_CLOSE)
+    return result
+
+
+def _presence_doubt(element: ElementDef, result: ElementResult, threshold: float) -> tuple[str | None, float]:
+    """(why the found element is doubtful or None, its strength 0–1)."""
+    ev = result.evidence
+    if result.note == ALTERNATIVE_NOTE:
+        return f"{element.name} only in a next-best hypothesis", UNCERTAIN_CONFIDENCE
+    if result.note == COMPANY_HEARD_CLOSE:
+        return f"{element.name} heard as “{ev.text if ev else ''}”", UNCERTAIN_CONFIDENCE
+    if result.note == OTHER_NAME:
+        return f"{element.name}: introduced as “{ev.text if ev else ''}”, not the agent's name", 0.5
+    if ev is None:
+        return None, 1.0
+    # Names given to the recogniser as hints (company, agent) come back with near-zero word probability
+    # however clearly they were said, so their confidence says nothing; judge them by the text.
+    names = element.needs is not None
+    weakness = ev.weakness(threshold, conf_matters=not names)
+    margin = min(1.0, max(0.0, (ev.score - threshold) / max(1.0, 100.0 - threshold)))
+    conf = 1.0 if names else min(1.0, ev.mean_conf / 0.8)
+    strength = 0.6 + 0.4 * margin * conf
+    return (f"{element.name} heard with {weakness}" if weakness else None), strength
+
+
+def _clarity(tokens: Sequence[Token]) -> float:
+    """0–1: how clearly the window where an element is missing was heard (mean word confidence)."""
+    if not tokens:
+        return 1.0
+    return min(1.0, 0.6 + 0.4 * sum(t.conf for t in tokens) / len(tokens))
 
 
 def _overlap(a: Match, b: Match) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def run_checks(transcript: Transcript, script: Script) -> dict[str, CheckResult]:
-    """Every check the script defines, by name."""
-    return {name: run_check(transcript, check, script) for name, check in script.checks.items()}
+def run_checks(
+    transcript: Transcript, script: Script, *, speech: Activity | None = None
+) -> dict[str, CheckResult]:
+    """Every check the script defines, by name; `speech` holds speech-energy spans (s) per speaker."""
+    spans = {str(speaker): found for speaker, found in (speech or {}).items()}
+    return {
+        name: run_check(transcript, check, script, speech=spans.get(check.speaker) if speech else None)
+        for name, check in script.checks.items()
+    }
+
+
+def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] | None:
+    """The stretch of the call (s) where `check` looks: what a second decoding must cover (None when the
+    speaker said nothing there)."""
+    tokens = window_tokens(transcript, check.speaker, check.window)
+    return window_span(transcript, tokens, check.window.first_s)
+
+
+def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
+    """Combine a check's verdict with the same check run on a second decoding of its window.
+
+    Agreement, with the second decoding heard clearly (its own state not uncertain), makes the verdict
+    certain. Disagreement makes it UNCERTAIN, leaning to the reading that found the elements: a recogniser
+    drops words far more often than it invents a whole phrase of the script."""
+    if first.passed == second.passed:
+        if second.state == "uncertain":
+            return replace(first, reason=first.reason + "; a second decoding is unsure too")
+        state: State = "pass" if first.passed else "fail"
+        return replace(
+            first,
+            state=state,
+            reason=first.reason.split("; uncertain:")[0] + "; confirmed by a second decoding",
+            confidence=round(max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE), 3),
+        )
+    found = first if first.passed else second
+    missing = second.missing if first.passed else first.missing
+    return replace(
+        found,
+        state="uncertain",
+        reason=(
+            f"{'first' if first.passed else 'second'} decoding found every element, the other missed "
+            + ", ".join(missing)
+        ),
+        confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
+    )

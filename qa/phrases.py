@@ -13,6 +13,8 @@ from qa.script import packaged_name, read_yaml
 from transcription.recognizer import Transcript
 
 CATEGORIES = ("blame_customer", "blame_shifting", "rude")
+UNCERTAIN_CONFIDENCE = 0.6
+"""Stated confidence (0–1) is capped here for an UNCERTAIN finding (as for checks)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ class Violation:
     state: Literal["fail", "uncertain"] = "fail"
     note: str = ""
 
+    @property
+    def confidence(self) -> float:
+        """How sure the finding is (0–1): the match score or class probability, at most
+        UNCERTAIN_CONFIDENCE when the state is uncertain."""
+        sure = min(1.0, self.score / 100)
+        return round(min(sure, UNCERTAIN_CONFIDENCE) if self.state == "uncertain" else sure, 3)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "category": self.category,
@@ -55,6 +64,7 @@ class Violation:
             "source": self.source,
             "conf": round(self.conf, 2),
             "state": self.state,
+            "confidence": self.confidence,
             "note": self.note,
         }
 

@@ -93,3 +93,31 @@ def build_recognizer(
         beam_size=whisper_beam_size,
         vad_filter=whisper_vad,
     )
+
+
+def build_second_opinion(
+    primary: Recognizer,
+    *,
+    language: str,
+    model_path: Path | None = None,
+    cache_dir: Path | None = None,
+    threads: int = 0,
+    whisper_beam_size: int = 5,
+) -> Recognizer | None:
+    """A recognizer with another model than `primary` for second readings of doubtful regions: `model_path`
+    (a faster-whisper model dir) or the multilingual whisper base from its packages; None when neither is
+    there or it is the model `primary` already uses (the same model would only repeat itself)."""
+    if model_path is None:
+        if whisper_base_parts() is None or cache_dir is None:
+            return None
+        model_path = join_whisper_base(cache_dir)
+    from transcription.whisper_engine import WhisperRecognizer
+
+    if f"faster-whisper:{model_label(model_path)}" == primary.name:
+        return None
+    return WhisperRecognizer(
+        model_path,
+        language=language if language != "auto" else None,
+        cpu_threads=threads,
+        beam_size=whisper_beam_size,
+    )

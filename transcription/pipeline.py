@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from itertools import pairwise
 
 from transcription.audio import CallAudio, is_silent, split_legs
 from transcription.exceptions import SilentAudioError
-from transcription.recognizer import FloatArray, Recognizer, Segment, Speaker, Transcript, Utterance
+from transcription.recognizer import FloatArray, Recognizer, Segment, Speaker, Transcript, Utterance, Word
 
 PAUSE_SPLIT_S = 1.0
 
@@ -39,6 +41,39 @@ def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -
         )
         for g in groups
     ]
+
+
+def interleave(segments: Sequence[Segment]) -> list[Segment]:
+    """Segments in time order, each cut where the other speaker starts talking between two of its words.
+
+    A leg's utterance can run over the other speaker's turn (an agent sentence, a caller "okay", the
+    agent again under one VAD chunk); ordered by start time alone, the agent's later sentence would be
+    shown before the caller's earlier one."""
+    starts = sorted((s.start, s.speaker) for s in segments)
+    out: list[Segment] = []
+    for seg in segments:
+        cuts = [t for t, speaker in starts if speaker != seg.speaker and seg.start < t < seg.end]
+        if not cuts or len(seg.words) < 2:
+            out.append(seg)
+            continue
+        groups: list[list[Word]] = [[seg.words[0]]]
+        for prev, word in pairwise(seg.words):
+            if any(prev.start < t <= word.start for t in cuts):
+                groups.append([word])
+            else:
+                groups[-1].append(word)
+        out.extend(
+            replace(
+                seg,
+                start=g[0].start,
+                end=g[-1].end,
+                text=" ".join(w.text for w in g),
+                words=tuple(g),
+                confidence=sum(w.conf for w in g) / len(g) if len(groups) > 1 else seg.confidence,
+            )
+            for g in groups
+        )
+    return sorted(out, key=lambda s: (s.start, s.end))
 
 
 def transcribe_call(
@@ -103,7 +138,39 @@ def transcribe_legs(
                 )
     if not heard:
         raise SilentAudioError("the recording is silent on every channel")
-    segments.sort(key=lambda s: (s.start, s.end))
+    segments = interleave(segments)
     return Transcript(
         segments=tuple(segments), duration_s=duration_s, engine=recognizer.name, language=language
     )
+
+
+def redecode_span(
+    transcript: Transcript,
+    samples: FloatArray,
+    sample_rate: int,
+    recognizer: Recognizer,
+    *,
+    speaker: Speaker,
+    span: tuple[float, float],
+    hints: Sequence[str] = (),
+) -> Transcript:
+    """`transcript` with `speaker`'s segments inside `span` (s) replaced by `recognizer`'s reading of that
+    stretch of the speaker's leg (`samples`, mono at `sample_rate` Hz): a second opinion on one region, at
+    the cost of decoding only that region."""
+    start, end = max(0.0, span[0]), min(len(samples) / sample_rate, span[1])
+    piece = samples[int(start * sample_rate) : int(end * sample_rate)]
+    fresh = [
+        Segment(
+            speaker=speaker,
+            start=start + part.start,
+            end=start + part.end,
+            text=part.text,
+            words=tuple(replace(w, start=start + w.start, end=start + w.end) for w in part.words),
+            confidence=part.confidence,
+        )
+        for utterance in (recognizer.transcribe(piece, sample_rate, hints=hints) if piece.size else [])
+        for part in split_at_pauses(utterance)
+    ]
+    kept = [s for s in transcript.segments if s.speaker != speaker or not start <= s.start < end]
+    segments = sorted([*kept, *fresh], key=lambda s: (s.start, s.end))
+    return replace(transcript, segments=tuple(segments), engine=f"{transcript.engine}+{recognizer.name}")

@@ -90,9 +90,7 @@ class WhisperRecognizer:
             reached = max((u.end for u in found), default=None)
             i, resume_at = _resume_point(regions, i, j, begin, end, reached)
         utterances = self._fill_thin_regions(audio, regions, utterances, hints)
-        # Text placed entirely outside detected speech was invented from the padding (a lone "Hi.").
-        heard = [u for u in utterances if any(u.start < e and u.end > s for s, e in regions)]
-        return _drop_repeats(heard)
+        return _drop_repeats(only_where_speech(utterances, regions))
 
     def _fill_thin_regions(
         self,
@@ -249,6 +247,25 @@ def collapse_loops(words: tuple[Word, ...], *, max_n: int = 3, min_repeats: int 
             out.append(words[i])
             i += 1
     return tuple(out)
+
+
+def only_where_speech(utterances: list[Utterance], regions: list[tuple[float, float]]) -> list[Utterance]:
+    """Words with speech under them (their middle inside a VAD region, ± EDGE_S): whisper invents words
+    in the padding around speech and in silence (a lone "Okay." where nobody spoke). An utterance without
+    word times is kept when it overlaps speech at all."""
+    kept: list[Utterance] = []
+    for u in utterances:
+        if not u.words:
+            if any(u.start < e and u.end > s for s, e in regions):
+                kept.append(u)
+            continue
+        words = tuple(w for w in u.words if any(_within(w, s, e) for s, e in regions))
+        if len(words) == len(u.words):
+            kept.append(u)
+        elif words:
+            text = " ".join(w.text for w in words)
+            kept.append(replace(u, start=words[0].start, end=words[-1].end, text=text, words=words))
+    return kept
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.checks import run_checks
+from qa.checks import CheckResult, check_span, run_checks, second_opinion
 from qa.script import load_script
 from tests.qa.helpers import make_transcript
 
@@ -172,3 +172,83 @@ def test_literal_phrases_are_what_an_engine_can_listen_for() -> None:
     assert "goodbye" in phrases and "anything else" in phrases
     assert not any("<" in p for p in phrases)  # "my name is <name>" cannot be decoded word by word
     assert len(phrases) == len(set(phrases))
+
+
+def _greeting_for(text: str, agent: str) -> CheckResult:
+    transcript = make_transcript([("agent", 0.5, 4.5, text), *CLOSING])
+    script = load_script(None, company="Northwind Energy", agent_name=agent)
+    return run_checks(transcript, script)["greeting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "passed", "state"),
+    [
+        ("Good morning, Northwind Energy, Luis speaking.", True, "pass"),
+        # the recogniser wrote the name as it sounds: still the agent's name
+        ("Good morning, Northwind Energy, Louise speaking.", True, "pass"),
+        # the name without a frame around it still identifies the agent
+        ("Good morning, Northwind Energy, Luis, how can I help?", True, "pass"),
+        # a frame around another word ("this american") is no evidence of the agent's name
+        ("Good morning, Northwind Energy, this is American, how can I help?", True, "uncertain"),
+        ("Good morning, Northwind Energy, how can I help you today?", False, "fail"),
+    ],
+)
+def test_the_known_agent_name_decides_the_self_introduction(text: str, passed: bool, state: str) -> None:
+    result = _greeting_for(text, "Luis")
+    assert (result.passed, result.state) == (passed, state), result.reason
+
+
+def test_a_missing_goodbye_heard_as_a_sound_alike_is_uncertain_not_a_certain_fail() -> None:
+    script = load_script(None, company="Northwind Energy")
+    opening = ("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking.")
+    misheard = [
+        ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
+        ("agent", 33.0, 36.0, "Thank you for calling Northwind Energy, could buy."),
+    ]
+    clear = [*misheard[:1], ("agent", 33.0, 36.0, "Thank you for calling Northwind Energy.")]
+    doubtful = run_checks(make_transcript([opening, *misheard]), script)["closing"]
+    assert not doubtful.passed and doubtful.state == "uncertain" and "sounds like" in doubtful.reason
+    certain = run_checks(make_transcript([opening, *clear]), script)["closing"]
+    assert not certain.passed and certain.state == "fail" and certain.confidence > 0.6
+
+
+def test_one_element_missing_beyond_doubt_makes_the_fail_certain() -> None:
+    script = load_script(None, company="Northwind Energy")
+    closing = [("agent", 30.0, 33.0, "Thanks for calling Northwind Energy, could buy.")]  # no offer at all
+    result = run_checks(
+        make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking."), *closing]), script
+    )["closing"]
+    assert set(result.missing) == {"offer_help", "goodbye"} and result.state == "fail"
+
+
+def test_speech_the_recogniser_left_without_words_makes_an_absence_uncertain() -> None:
+    script = load_script(None, company="Northwind Energy")
+    # The agent spoke from 0.5 s to 4 s; the recogniser only wrote the last words.
+    transcript = make_transcript([("agent", 3.0, 4.0, "Speaking, how can I help?"), *CLOSING])
+    speech = {"agent": [(0.5, 4.0), (30.0, 37.0)], "caller": [(32.5, 33.5)]}
+    heard = run_checks(transcript, script, speech=speech)["greeting"]
+    assert not heard.passed and heard.state == "uncertain" and "without words at 0.5" in heard.reason
+    silent = run_checks(transcript, script, speech={"agent": [(3.0, 4.0)], "caller": []})["greeting"]
+    assert silent.state == "fail"
+
+
+def test_a_second_decoding_confirms_or_doubts_a_verdict() -> None:
+    script = load_script(None, company="Northwind Energy", agent_name="Dana")
+    missed = make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, how can I help?"), *CLOSING])
+    heard = make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking."), *CLOSING])
+    first = run_checks(missed, script)["greeting"]
+    assert first.state == "fail"
+    agreed = second_opinion(first, run_checks(missed, script)["greeting"])
+    assert agreed.state == "fail" and "confirmed" in agreed.reason
+    disagreed = second_opinion(first, run_checks(heard, script)["greeting"])
+    assert disagreed.passed and disagreed.state == "uncertain" and disagreed.confidence <= 0.6
+    assert "self_id" in disagreed.reason
+
+
+def test_check_span_covers_the_window() -> None:
+    script = load_script(None, company="Northwind Energy")
+    middle = [("agent", 5.0, 6.0, "Let me look."), ("agent", 8.0, 9.0, "One moment.")]
+    transcript = make_transcript([("agent", 0.5, 4.0, "Hello."), *middle, *CLOSING], duration_s=40.0)
+    assert check_span(transcript, script.checks["greeting"]) == (0.0, 20.0)
+    # the closing looks at the agent's last three turns (and their last 30 s), to the end of the recording
+    assert check_span(transcript, script.checks["closing"]) == (8.0, 40.0)

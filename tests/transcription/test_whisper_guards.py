@@ -58,3 +58,13 @@ def test_a_region_whisper_dropped_words_from_is_decoded_again_alone() -> None:
     text = " ".join(u.text for u in recognizer.transcribe(audio, sr)).lower()
     assert windows[0] > len(audio) / sr - 3.0  # the first window did span both sentences
     assert "account" in text and "goodbye" in text.replace(" ", "")
+
+
+def test_words_with_no_speech_under_them_are_dropped() -> None:
+    from transcription.whisper_engine import only_where_speech
+
+    spoken = Utterance(0.0, 3.5, "one two three four", words("one two three four"), 0.9)
+    invented = Utterance(10.0, 10.5, "Okay.", (Word("Okay.", 10.0, 10.5),), 0.9)
+    kept = only_where_speech([spoken, invented], [(0.0, 2.2)])
+    assert [w.text for u in kept for w in u.words] == ["one", "two", "three"]
+    assert kept[0].end == 2.5 and kept[0].text == "one two three"

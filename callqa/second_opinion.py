@@ -1,0 +1,56 @@
+"""A second decoding where a verdict is in doubt: the composition of transcription and QA for it.
+
+A greeting or closing that failed or is UNCERTAIN is checked again on the same window decoded by another
+model (the multilingual whisper base beside tiny.en): agreement makes the verdict certain, disagreement
+makes it UNCERTAIN (see `qa.checks.second_opinion`). Only the window is decoded, so the cost is a few
+seconds of audio per doubtful check, not the call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import cast
+
+from qa.analysis import CallAnalysis
+from qa.checks import check_span, run_check, second_opinion
+from qa.metrics import Activity
+from qa.script import Script
+from transcription.pipeline import redecode_span
+from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
+
+
+def reconsider_checks(
+    analysis: CallAnalysis,
+    transcript: Transcript,
+    legs: Mapping[Speaker, FloatArray],
+    sample_rate: int,
+    script: Script,
+    recognizer: Recognizer,
+    *,
+    hints: Sequence[str] = (),
+    activity: Activity | None = None,
+) -> CallAnalysis:
+    """`analysis` with every check that did not pass with certainty run again on a second decoding of its
+    window by `recognizer`, and the two verdicts combined."""
+    checks = dict(analysis.checks)
+    for name, result in analysis.checks.items():
+        check = script.checks.get(name)
+        if result.state == "pass" or check is None:
+            continue
+        span = check_span(transcript, check)
+        speaker = cast(Speaker, check.speaker)
+        if span is None or speaker not in legs:
+            continue
+        redone = redecode_span(
+            transcript,
+            legs[speaker],
+            sample_rate,
+            recognizer,
+            speaker=speaker,
+            span=span,
+            hints=hints if speaker == "agent" else (),
+        )
+        speech = activity.get(speaker) if activity is not None else None
+        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech))
+    return replace(analysis, checks=checks)

@@ -1,0 +1,104 @@
+"""Evidence of absence: may a check say an element is missing, or could the recogniser have lost it?
+
+An element not found in a transcript is missing *with certainty* only where the recogniser heard the place
+it belongs clearly. Each function here returns the reasons to doubt an absence (empty when the absence is
+clear); any reason makes the check UNCERTAIN, with the reason shown to the reviewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.matching import Token, normalize
+from qa.names import NAME_CLOSE, find_name, name_similarity
+from transcription.recognizer import Transcript
+
+Span = tuple[float, float]
+
+SOUND_CLOSE = 75.0
+"""Similarity (0–100, spelling lifted by sound: `qa.names.name_similarity`) from which heard words may be a
+misheard script phrase."""
+UNHEARD_MIN_S = 0.6
+"""Seconds of speech energy without any word on them from which the recogniser is taken to have lost words."""
+WORD_REACH_S = 0.25
+"""Seconds around a word's own times that still count as covered by it (word times are approximate)."""
+
+
+def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float | None) -> Span | None:
+    """The stretch of the call (s) a check's window covers: the first `first_s` seconds, or from the first
+    token in the window to the end of the recording (the speaker's last turns); None when nothing can be
+    placed (a last-turns window with no words)."""
+    if first_s is not None:
+        return (0.0, min(first_s, transcript.duration_s))
+    if not tokens:
+        return None
+    return (tokens[0].start, transcript.duration_s)
+
+
+def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, str] | None:
+    """(heard words, phrase) where a stretch of `tokens` sounds close to one of `phrases` (slots and
+    placeholders skipped), e.g. "could buy" for "goodbye": the phrase may have been said and misheard."""
+    best: tuple[float, str, str] | None = None
+    for phrase in phrases:
+        words = normalize(phrase)
+        if not words or any(w.startswith("<") for w in words):
+            continue
+        for i in range(len(tokens)):
+            for width in {max(1, len(words) - 1), len(words), len(words) + 1}:
+                window = tokens[i : i + width]
+                if len(window) < width or window[-1].segment != window[0].segment:
+                    continue
+                heard = " ".join(t.text for t in window)
+                score = name_similarity(heard, " ".join(words))
+                if score >= SOUND_CLOSE and (best is None or score > best[0]):
+                    best = (score, heard, phrase)
+    return (best[1], best[2]) if best else None
+
+
+def unheard_speech(speech: Sequence[Span], tokens: Sequence[Token], span: Span) -> list[Span]:
+    """Stretches (s) inside `span` where the leg has speech energy (`speech`) but no word was written,
+    each at least UNHEARD_MIN_S long."""
+    covered = sorted((t.start - WORD_REACH_S, t.end + WORD_REACH_S) for t in tokens)
+    lost: list[Span] = []
+    for s0, e0 in speech:
+        start, end = max(s0, span[0]), min(e0, span[1])
+        if end - start < UNHEARD_MIN_S:
+            continue
+        cursor = start
+        for c0, c1 in covered:
+            if c1 <= cursor or c0 >= end:
+                continue
+            if c0 - cursor >= UNHEARD_MIN_S:
+                lost.append((cursor, c0))
+            cursor = max(cursor, c1)
+        if end - cursor >= UNHEARD_MIN_S:
+            lost.append((cursor, end))
+    return lost
+
+
+def absence_doubts(
+    tokens: Sequence[Token],
+    phrases: Sequence[str],
+    *,
+    span: Span | None,
+    speech: Sequence[Span] | None,
+    agent_name: str | None = None,
+) -> list[str]:
+    """Reasons an element with these `phrases` might have been said although the transcript lacks it:
+    words that sound close to a phrase, speech the recogniser left without words, and (for an element
+    naming the agent) a word that sounds close to the agent's name."""
+    doubts: list[str] = []
+    close = sounds_close(tokens, phrases)
+    if close is not None:
+        doubts.append(f"heard “{close[0]}”, which sounds like “{close[1]}”")
+    if speech is not None and span is not None:
+        lost = unheard_speech(speech, tokens, span)
+        if lost:
+            where = ", ".join(f"{s:.1f}–{e:.1f} s" for s, e in lost[:3])
+            doubts.append(f"speech the recogniser left without words at {where}")
+    if agent_name:
+        near = find_name(tokens, agent_name, threshold=NAME_CLOSE)
+        if near is not None:
+            heard = " ".join(t.text for t in tokens[near.first : near.last + 1])
+            doubts.append(f"“{heard}” may be the agent's name {agent_name}")
+    return doubts
