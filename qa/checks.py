@@ -366,8 +366,10 @@ def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
         found,
         state="uncertain",
         reason=(
-            f"{'first' if first.passed else 'second'} decoding found every element, the other missed "
-            + ", ".join(missing)
-        ),
+            "the first decoding found every element, a second decoding missed "
+            if first.passed
+            else "a second decoding found every element, the first missed "
+        )
+        + ", ".join(missing),
         confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
     )
