@@ -10,7 +10,7 @@ from pathlib import Path
 
 from transcription.exceptions import ModelNotFoundError
 from transcription.model_cache import cached_vosk_model, join_whisper_base, whisper_base_parts
-from transcription.model_packages import VOSK_PACKAGES, WHISPER_PACKAGES, package_model_dir
+from transcription.model_packages import VOSK_PACKAGES, WHISPER_PACKAGES, model_label, package_model_dir
 from transcription.recognizer import Recognizer
 
 

@@ -43,25 +43,28 @@ def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -
     ]
 
 
-def interleave(segments: Sequence[Segment]) -> list[Segment]:
-    """Segments in time order, each cut where the other speaker starts talking between two of its words.
+def interleave(segments: Sequence[Segment], *, slack_s: float = 0.25) -> list[Segment]:
+    """Segments in time order, each cut where a turn of the other speaker fits between two of its words.
 
-    A leg's utterance can run over the other speaker's turn (an agent sentence, a caller "okay", the
-    agent again under one VAD chunk); ordered by start time alone, the agent's later sentence would be
-    shown before the caller's earlier one."""
-    starts = sorted((s.start, s.speaker) for s in segments)
+    A leg's utterance can run over the other speaker's whole turn (an agent sentence, a caller's "okay"
+    in the pause, the agent again, all under one VAD chunk); ordered by start time alone, the agent's later
+    sentence would be shown before the caller's earlier one. Only a turn that lies inside a pause (±
+    `slack_s` s, word times are approximate) cuts: talking over someone's last word does not."""
     out: list[Segment] = []
     for seg in segments:
-        cuts = [t for t, speaker in starts if speaker != seg.speaker and seg.start < t < seg.end]
-        if not cuts or len(seg.words) < 2:
-            out.append(seg)
-            continue
-        groups: list[list[Word]] = [[seg.words[0]]]
+        others = [
+            (o.start, o.end) for o in segments if o.speaker != seg.speaker and seg.start < o.start < seg.end
+        ]
+        groups: list[list[Word]] = [[seg.words[0]]] if seg.words else []
         for prev, word in pairwise(seg.words):
-            if any(prev.start < t <= word.start for t in cuts):
+            fits = any(prev.end - slack_s <= s and e <= word.start + slack_s for s, e in others)
+            if fits:
                 groups.append([word])
             else:
                 groups[-1].append(word)
+        if len(groups) < 2:
+            out.append(seg)
+            continue
         out.extend(
             replace(
                 seg,
@@ -69,7 +72,7 @@ def interleave(segments: Sequence[Segment]) -> list[Segment]:
                 end=g[-1].end,
                 text=" ".join(w.text for w in g),
                 words=tuple(g),
-                confidence=sum(w.conf for w in g) / len(g) if len(groups) > 1 else seg.confidence,
+                confidence=sum(w.conf for w in g) / len(g),
             )
             for g in groups
         )
