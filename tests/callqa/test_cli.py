@@ -54,11 +54,14 @@ def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
         assert isinstance(row["checks"]["closing"]["passed"], bool)
         assert row["sentiment"]["caller"]["end"] in {"pos", "neu", "neg"}
         assert 0 <= row["score"] <= 100
-        assert row["checks"]["greeting"]["passed"] == labels["greeting"], (
-            wav.name,
-            row["checks"]["greeting"],
-        )
-        assert row["checks"]["closing"]["passed"] == labels["closing"], (wav.name, row["checks"]["closing"])
+        # The promise is state-aware: a verdict stated as certain is right; a doubtful one says so.
+        for name in ("greeting", "closing"):
+            check = row["checks"][name]
+            assert check["state"] in {"pass", "fail", "uncertain"} and 0 <= check["confidence"] <= 1
+            if check["state"] != "uncertain":
+                assert check["passed"] == labels[name], (wav.name, check)
+    uncertain = sum(row["checks"][n]["state"] == "uncertain" for row in rows for n in ("greeting", "closing"))
+    assert uncertain <= 2, [(row["file"], row["checks"]) for row in rows]
 
 
 def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
