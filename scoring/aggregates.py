@@ -68,7 +68,8 @@ class AgentSummary:
 
 
 def scored_calls(session: Session, *, since: datetime, agent_id: int | None = None) -> list[ScoredCall]:
-    """Every scored call since `since` with its effective score and verdicts, oldest first."""
+    """Every scored call since `since` with its effective score and verdicts, oldest first; a call with no
+    speech from the agent counts only once a reviewer has scored it."""
     stmt = (
         select(Call, CallScore, Review, QAResult)
         .join(CallScore, CallScore.call_id == Call.id)
@@ -84,7 +85,10 @@ def scored_calls(session: Session, *, since: datetime, agent_id: int | None = No
     for call, row, review, qa in session.execute(stmt):
         score = read_score(row)
         done = is_reviewed(review)
-        caller = read_analysis(qa).sentiment.get("caller") if qa is not None else None
+        analysis = read_analysis(qa) if qa is not None else None
+        if analysis is not None and analysis.status == "no_speech" and not done:
+            continue  # no speech, no score: a machine total of nothing heard is not the agent's
+        caller = analysis.sentiment.get("caller") if analysis is not None else None
         out.append(
             ScoredCall(
                 call_id=call.id,

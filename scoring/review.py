@@ -45,6 +45,11 @@ def flag_reasons(score: CallScore, analysis: CallAnalysis, weights: FlagSeverity
     """Why a scored call needs a human, and how urgently (severity from `weights`)."""
     reasons: list[str] = []
     severity = 0
+    if analysis.status == "no_speech":
+        # Nothing the agent said was heard: every verdict is a guess, and the call counts in no average
+        # until a person has listened (scoring.aggregates).
+        reasons.append("no speech from the agent: listen before it counts")
+        severity += weights.critical_failed
     for item in score.items:
         if item.critical and item.passed is False:
             reasons.append(f"critical item failed: {item.item}")

@@ -219,3 +219,18 @@ def test_monthly_composite_needs_the_manual_parts_and_weights_them(session: Sess
     session.flush()
     full = agent_summaries(session, now=NOW)[eve.id].composite
     assert full["composite"] == pytest.approx(0.2 * 80 + 0.3 * 70 + 0.2 * 50 + 0.3 * 90)
+
+
+def test_a_call_with_no_agent_speech_is_flagged_and_counts_in_no_average(session: Session) -> None:
+    from dataclasses import replace
+
+    agent = create_agent(session, "Noor")
+    scored_call(session, agent.id, GOOD)
+    silent = replace(make_analysis({"greeting": "uncertain"}), status="no_speech")
+    reasons, severity = flag_reasons(score_verdicts({**GOOD, "greeting": False}, CARD), silent, WEIGHTS)
+    assert reasons[0].startswith("no speech") and severity >= WEIGHTS.critical_failed
+    create_scored_call(
+        session, agent.id, {**GOOD, "greeting": False, "closing": False}, at=NOW, analysis=silent
+    )
+    summary = agent_summaries(session, now=NOW + timedelta(hours=1))[agent.id]
+    assert summary.counts[7] == 1 and summary.averages[7] == 100.0
