@@ -64,6 +64,7 @@ bench: install
 	$(PY) bench/asr_accuracy.py
 	$(PY) bench/long_recording.py
 	$(PY) bench/vosk_phrases.py
+	$(PY) bench/decode_memory.py
 
 # The same report on four sets: the dev set (tuned on), held-out A and B (never tuned on; independent
 # wording, names and voices) and calls whose agent leg is real recorded speech (Asterisk prompts).

@@ -16,7 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from callqa.hotline import HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError
@@ -62,6 +62,8 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
     IntegrityError: 409,
+    # The database is locked or unreachable (nothing was written): the client may retry shortly.
+    OperationalError: 503,
 }
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
@@ -118,6 +120,15 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
         # Only the constraint's name-level summary; `exc.params` may hold secrets.
         logger.warning("write refused by a database constraint: %s", type(exc.orig).__name__)
         return error_response(status, "conflict", "conflicts with existing data; reload and try again")
+    if isinstance(exc, OperationalError):
+        # The driver's message only: the statement's parameters may hold secrets.
+        logger.error("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else "")
+        return error_response(
+            status,
+            "database_unavailable",
+            "the database is busy; try again shortly",
+            headers={"Retry-After": "5"},
+        )
     if status >= 500:
         logger.error("%s: %s", type(exc).__name__, exc)
     return error_response(status, type(exc).__name__, str(exc))

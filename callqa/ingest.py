@@ -10,13 +10,16 @@ import shutil
 import uuid
 from pathlib import Path
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from callqa.jobs import enqueue
 from models import Agent, Call, Recording
-from transcription.audio import load_call_audio
+from transcription.audio import probe_call_audio
 from transcription.exceptions import AudioError
 
+# Files this session stored for rows it has not committed yet (see _forget_files / _discard_files).
+_NEW_FILES = "callqa.ingest.new_files"
 SUPPORTED_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga"})
 PROCESS_CALL = "process_call"
 
@@ -60,7 +63,9 @@ def ingest_recording(
     """Validate `source`, copy it under `recordings_dir` and create a queued call with its job.
 
     Raises IngestError (unknown agent, unsupported type) or transcription's AudioError subclasses
-    (unreadable, empty, silent, too long). Flushes; the caller commits.
+    (unreadable, empty, silent, too long: the length is read from the header, never by decoding all of it).
+    Flushes; the caller commits. The stored copy lives and dies with the transaction: if it rolls back (a
+    failed flush or commit, a locked database), the copy is deleted, so no file is left without its row.
     """
     suffix = Path(original_filename or source.name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -71,13 +76,14 @@ def ingest_recording(
         raise AgentNotFoundError(f"agent {agent_id} does not exist")
     display = safe_display_name(original_filename or source.name) or "recording"
     try:
-        audio = load_call_audio(source, max_duration_s=max_duration_s)
+        audio = probe_call_audio(source, max_duration_s=max_duration_s)
     except AudioError as exc:
         # Uploads are decoded from a temporary file: report the name the user knows.
         raise type(exc)(str(exc).replace(source.name, display)) from exc
 
     recordings_dir.mkdir(parents=True, exist_ok=True)
     stored = recordings_dir / f"{uuid.uuid4().hex}{suffix}"
+    session.info.setdefault(_NEW_FILES, []).append(stored)
     shutil.copyfile(source, stored)
     call = Call(agent_id=agent_id, caller_number=caller_number, language=language, status="queued")
     call.recording = Recording(
@@ -85,7 +91,7 @@ def ingest_recording(
         original_filename=display,
         format=audio.source_format,
         sample_rate=audio.sample_rate,
-        channels=int(audio.channels.shape[0]),
+        channels=audio.channels,
         duration_s=audio.duration_s,
         size_bytes=stored.stat().st_size,
         sha256=sha256_of(stored),
@@ -94,3 +100,16 @@ def ingest_recording(
     session.flush()
     enqueue(session, kind=PROCESS_CALL, call_id=call.id)
     return call
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_files(session: Session) -> None:
+    """Committed: the stored copies now belong to their rows."""
+    session.info.pop(_NEW_FILES, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard_files(session: Session) -> None:
+    """Rolled back: the rows are gone, so are their stored copies."""
+    for path in session.info.pop(_NEW_FILES, []):
+        path.unlink(missing_ok=True)

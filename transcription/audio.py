@@ -6,6 +6,7 @@ for; engines resample only when their model needs it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,28 +54,106 @@ def pcm16(samples: FloatArray) -> npt.NDArray[np.int16]:
     return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
 
 
+FRAME_SAMPLES = 400  # the loudness frame of the silence test (50 ms at 8 kHz)
+BLOCK_S = 10.0  # decoding reads this many seconds at a time
+
+
+def _frame_peak_power(samples: FloatArray) -> npt.NDArray[np.float64]:
+    """Per channel of a (n_samples, n_channels) block: the highest mean square over its whole
+    FRAME_SAMPLES-long frames (over all samples when the block is shorter than one frame)."""
+    usable = samples[: samples.shape[0] - samples.shape[0] % FRAME_SAMPLES]
+    if usable.shape[0] == 0:
+        return np.mean(np.square(samples, dtype=np.float64), axis=0)  # type: ignore[no-any-return]
+    framed = usable.reshape(-1, FRAME_SAMPLES, samples.shape[1])
+    return np.max(np.mean(np.square(framed, dtype=np.float64), axis=1), axis=0)  # type: ignore[no-any-return]
+
+
+def _is_quiet(peak_power: float, threshold_dbfs: float) -> bool:
+    return peak_power <= 0 or 10.0 * np.log10(peak_power) < threshold_dbfs
+
+
 def is_silent(samples: FloatArray, threshold_dbfs: float = SILENCE_DBFS) -> bool:
     """True when the signal's loudest 50 ms frame stays below `threshold_dbfs` (no speech to find)."""
     if samples.size == 0:
         return True
-    frame = max(1, min(samples.size, 400))
-    usable = samples[: samples.size - samples.size % frame].reshape(-1, frame)
-    if usable.size == 0:
-        return rms_dbfs(samples) < threshold_dbfs
-    loudest = float(np.sqrt(np.max(np.mean(np.square(usable, dtype=np.float64), axis=1))))
-    return loudest <= 0 or 20.0 * np.log10(loudest) < threshold_dbfs
+    return _is_quiet(float(_frame_peak_power(samples.reshape(-1, 1))[0]), threshold_dbfs)
 
 
-def _decode(path: Path) -> tuple[FloatArray, int, str]:
-    """Decode with libsndfile (WAV PCM/mu-law/A-law, FLAC, OGG/Vorbis, MP3 since libsndfile 1.1)."""
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a recording's header says, read without decoding: rate (Hz), channels, length in frames."""
+
+    sample_rate: int
+    channels: int
+    frames: int
+    source_format: str
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+
+def _unreadable(path: Path, exc: Exception) -> UnreadableAudioError:
+    # libsndfile's message embeds the full path; keep only the reason (paths are not for clients).
+    reason = str(exc).rsplit(": ", 1)[-1].strip(" .")
+    return UnreadableAudioError(f"{path.name}: not a readable audio file ({reason})")
+
+
+def read_audio_info(path: Path, *, max_duration_s: float | None = None) -> AudioInfo:
+    """The header of a WAV (PCM, mu-law, A-law), FLAC, OGG or MP3 file, checked before any decoding.
+
+    Raises UnreadableAudioError, EmptyAudioError, UnsupportedAudioError (> 2 channels) or
+    TooLongAudioError (longer than `max_duration_s` seconds).
+    """
+    if not path.is_file():
+        raise UnreadableAudioError(f"{path.name}: no such file")
+    if path.stat().st_size == 0:
+        raise EmptyAudioError(f"{path.name}: the file is empty")
     try:
-        with sf.SoundFile(str(path)) as fh:
-            data = fh.read(dtype="float32", always_2d=True)
-            return np.ascontiguousarray(data.T), int(fh.samplerate), str(fh.format).lower()
+        header = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        # libsndfile's message embeds the full path; keep only the reason (paths are not for clients).
-        reason = str(exc).rsplit(": ", 1)[-1].strip(" .")
-        raise UnreadableAudioError(f"{path.name}: not a readable audio file ({reason})") from exc
+        raise _unreadable(path, exc) from exc
+    info = AudioInfo(
+        int(header.samplerate), int(header.channels), int(header.frames), str(header.format).lower()
+    )
+    if info.channels > 2:
+        raise UnsupportedAudioError(
+            f"{path.name}: {info.channels} channels; expected mono or stereo (agent/caller legs)"
+        )
+    if info.frames < MIN_DURATION_S * info.sample_rate:
+        raise EmptyAudioError(f"{path.name}: the recording holds no audio ({info.frames} samples)")
+    if max_duration_s is not None and info.duration_s > max_duration_s:
+        raise TooLongAudioError(
+            f"{path.name}: {info.duration_s:.0f} s is longer than the {max_duration_s:.0f} s limit"
+        )
+    return info
+
+
+def audio_blocks(path: Path, info: AudioInfo, *, block_s: float = BLOCK_S) -> Iterator[FloatArray]:
+    """The recording as float32 (n_samples, n_channels) blocks of about `block_s` seconds (a whole number
+    of silence-test frames), decoded one at a time: memory holds one block, whatever the length."""
+    frames = max(FRAME_SAMPLES, int(block_s * info.sample_rate) // FRAME_SAMPLES * FRAME_SAMPLES)
+    try:
+        yield from sf.blocks(str(path), blocksize=frames, dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def probe_call_audio(path: Path, *, max_duration_s: float | None = None) -> AudioInfo:
+    """Everything `load_call_audio` checks, in one block of memory: the header (refusing a too long file
+    before decoding), then a block-wise scan that the recording is not silent on every channel."""
+    info = read_audio_info(path, max_duration_s=max_duration_s)
+    loudest = np.zeros(info.channels, dtype=np.float64)
+    for block in audio_blocks(path, info):
+        loudest = np.maximum(loudest, _frame_peak_power(block))
+    _check_not_silent(path, loudest)
+    return info
+
+
+def _check_not_silent(path: Path, loudest: npt.NDArray[np.float64]) -> None:
+    """`loudest`: each channel's highest frame power, from `_frame_peak_power` over all blocks."""
+    if all(_is_quiet(float(p), SILENCE_DBFS) for p in loudest):
+        raise SilentAudioError(f"{path.name}: the recording is silent on every channel")
 
 
 def load_call_audio(
@@ -82,30 +161,32 @@ def load_call_audio(
 ) -> CallAudio:
     """Decode a WAV (PCM, mu-law, A-law), FLAC, OGG or MP3 file.
 
-    Keeps the native rate unless `target_sr` (Hz) is given. Raises UnreadableAudioError, EmptyAudioError,
-    SilentAudioError (every channel silent), UnsupportedAudioError (> 2 channels) or TooLongAudioError.
+    The header is checked first (see `read_audio_info`), so a too long recording is refused before any
+    decoding; then blocks are decoded straight into one (channels, samples) array: the peak is that array
+    (4 bytes per sample per channel) plus one block. Keeps the native rate unless `target_sr` (Hz) is given.
+    Raises what `read_audio_info` raises, and SilentAudioError (every channel silent).
     """
-    if not path.is_file():
-        raise UnreadableAudioError(f"{path.name}: no such file")
-    if path.stat().st_size == 0:
-        raise EmptyAudioError(f"{path.name}: the file is empty")
-    channels, sr, fmt = _decode(path)
-    if channels.shape[0] > 2:
-        raise UnsupportedAudioError(
-            f"{path.name}: {channels.shape[0]} channels; expected mono or stereo (agent/caller legs)"
-        )
-    if channels.shape[1] < MIN_DURATION_S * sr:
+    info = read_audio_info(path, max_duration_s=max_duration_s)
+    channels = np.empty((info.channels, info.frames), dtype=np.float32)
+    filled = 0
+    extra: list[FloatArray] = []  # compressed formats may decode a little past the header's estimate
+    loudest = np.zeros(info.channels, dtype=np.float64)  # judged per block: no whole-length temporaries
+    for block in audio_blocks(path, info):
+        loudest = np.maximum(loudest, _frame_peak_power(block))
+        take = min(block.shape[0], info.frames - filled)
+        channels[:, filled : filled + take] = block[:take].T
+        filled += take
+        if take < block.shape[0]:
+            extra.append(np.ascontiguousarray(block[take:].T))
+    channels = np.concatenate([channels, *extra], axis=1) if extra else channels[:, :filled]
+    if channels.shape[1] < MIN_DURATION_S * info.sample_rate:
         raise EmptyAudioError(f"{path.name}: the recording holds no audio ({channels.shape[1]} samples)")
-    if max_duration_s is not None and channels.shape[1] / sr > max_duration_s:
-        raise TooLongAudioError(
-            f"{path.name}: {channels.shape[1] / sr:.0f} s is longer than the {max_duration_s:.0f} s limit"
-        )
-    if all(is_silent(ch) for ch in channels):
-        raise SilentAudioError(f"{path.name}: the recording is silent on every channel")
+    _check_not_silent(path, loudest)
+    sr = info.sample_rate
     if target_sr is not None and target_sr != sr:
         channels = librosa.resample(channels, orig_sr=sr, target_sr=target_sr).astype(np.float32)
         sr = target_sr
-    return CallAudio(channels=channels, sample_rate=sr, source_format=fmt)
+    return CallAudio(channels=channels, sample_rate=sr, source_format=info.source_format)
 
 
 def split_legs(audio: CallAudio, *, agent_channel: int = 0) -> dict[Speaker, FloatArray]:

@@ -9,32 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import soundfile as sf
-
-from transcription.exceptions import UnreadableAudioError, UnsupportedAudioError
+from transcription.audio import BLOCK_S, audio_blocks, read_audio_info
 from transcription.recognizer import Segment, Speaker, Transcript, Word
 from transcription.streaming import StreamEvent, VoskStream
 from transcription.vosk_engine import VoskRecognizer
-
-BLOCK_S = 10.0
 
 
 def transcribe_long_recording(
     path: Path, recognizer: VoskRecognizer, *, agent_channel: int = 0, block_s: float = BLOCK_S
 ) -> Transcript:
     """Transcribe a stereo (or mono = agent) recording of any length, block by block."""
-    try:
-        info = sf.info(str(path))
-    except (sf.LibsndfileError, RuntimeError) as exc:
-        raise UnreadableAudioError(f"{path.name}: not a readable audio file") from exc
-    if info.channels > 2:
-        raise UnsupportedAudioError(f"{path.name}: {info.channels} channels; expected mono or stereo")
+    info = read_audio_info(path)
     speakers: list[Speaker] = (
         ["agent"]
         if info.channels == 1
         else (["agent", "caller"] if agent_channel == 0 else ["caller", "agent"])
     )
-    streams = {s: VoskStream(recognizer.model, info.samplerate) for s in speakers}
+    streams = {s: VoskStream(recognizer.model, info.sample_rate) for s in speakers}
     segments: list[Segment] = []
 
     def keep(speaker: Speaker, events: list[StreamEvent]) -> None:
@@ -42,14 +33,13 @@ def transcribe_long_recording(
             if e.kind == "final":
                 segments.append(Segment(speaker, e.start, e.end, e.text, e.words, _conf(e.words)))
 
-    block = max(1, int(block_s * info.samplerate))
-    for data in sf.blocks(str(path), blocksize=block, dtype="float32", always_2d=True):
+    for data in audio_blocks(path, info, block_s=block_s):
         for index, speaker in enumerate(speakers):
             keep(speaker, streams[speaker].accept(data[:, index]))
     for speaker, stream in streams.items():
         keep(speaker, stream.finish())
     segments.sort(key=lambda s: (s.start, s.end))
-    return Transcript(tuple(segments), info.frames / info.samplerate, engine=recognizer.name)
+    return Transcript(tuple(segments), info.duration_s, engine=recognizer.name)
 
 
 def _conf(words: tuple[Word, ...]) -> float:

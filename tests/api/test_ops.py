@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
 
 from callqa.ingest import ingest_recording
-from models import make_engine, make_session_factory
+from models import Call, make_engine, make_session_factory
 from tests.conftest import write_tone_call
 from tests.live import live_server, seed_database, server_env, wait_for
 
@@ -61,3 +63,38 @@ def test_health_reports_the_queue_and_answers_503_without_a_live_worker(tmp_path
     # With the embedded worker the same deployment is healthy (the worker beats within a second).
     with live_server(env, tmp_path / "server2.log") as server:
         assert wait_for(lambda: httpx.get(f"{server.url}/health", timeout=30).status_code == 200, 30)
+
+
+def test_an_upload_during_a_database_lock_leaves_no_file_without_a_row(tmp_path: Path) -> None:
+    """Another writer holds SQLite's lock past the busy timeout: the upload answers 503 (retry), and neither
+    a row nor a stored recording remains; once the lock is gone the same upload is accepted."""
+    data = tmp_path / "data"
+    data.mkdir()
+    url = f"sqlite:///{data / 'callqa.db'}"
+    agent_id = seed_database(url)
+    tone = write_tone_call(tmp_path / "tone.wav").read_bytes()
+    env = server_env(data, db_busy_timeout_s="0.5")
+    with live_server(env, tmp_path / "server.log", worker=False) as server:
+        headers = server.token("qa")
+
+        def upload() -> httpx.Response:
+            files = {"file": ("call.wav", tone, "audio/wav")}
+            form = {"agent_id": str(agent_id)}
+            return httpx.post(f"{server.url}/api/calls", headers=headers, files=files, data=form, timeout=60)
+
+        holder = sqlite3.connect(data / "callqa.db", isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            locked = upload()
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        assert locked.status_code == 503, locked.text
+        assert locked.headers.get("retry-after")
+        recordings = data / "recordings"
+        assert not recordings.exists() or list(recordings.iterdir()) == []
+        with make_session_factory(make_engine(url))() as s:
+            assert s.scalar(select(func.count()).select_from(Call)) == 0
+        accepted = upload()
+        assert accepted.status_code == 202, accepted.text
+        assert len(list(recordings.iterdir())) == 1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from transcription.audio import is_silent, load_call_audio, split_legs
+from transcription.audio import is_silent, load_call_audio, probe_call_audio, split_legs
 from transcription.exceptions import (
     EmptyAudioError,
     SilentAudioError,
@@ -133,3 +133,33 @@ def test_is_silent_sees_low_noise_as_silence_and_speech_level_as_signal() -> Non
     rng = np.random.default_rng(0)
     assert is_silent(rng.normal(0, 0.0005, 8000).astype(np.float32))
     assert not is_silent(_signal(8000, 1)[:, 0])
+
+
+@pytest.mark.parametrize(
+    ("samples", "max_s", "error"),
+    [
+        (np.zeros((8000, 2), dtype=np.float32), None, SilentAudioError),
+        (_signal(8000, 1, 3.0), 2.0, TooLongAudioError),
+        (_signal(8000, 3), None, UnsupportedAudioError),
+        (_signal(8000, 2, 0.05), None, EmptyAudioError),
+        (np.concatenate([np.zeros((8000 * 25, 2)), _signal(8000, 2, 0.1)]).astype(np.float32), None, None),
+    ],
+)
+def test_probe_accepts_and_refuses_what_decoding_would(
+    tmp_path: Path, samples: np.ndarray, max_s: float | None, error: type[Exception] | None
+) -> None:
+    """The block-wise probe (ingest) and the full decode (worker) agree, including a signal that starts only
+    in the third 10 s block."""
+    path = tmp_path / "a.flac"
+    sf.write(path, samples, 8000, subtype="PCM_16")
+    if error is None:
+        info = probe_call_audio(path, max_duration_s=max_s)
+        audio = load_call_audio(path, max_duration_s=max_s)
+        assert (info.sample_rate, info.channels) == (audio.sample_rate, audio.channels.shape[0])
+        assert info.duration_s == pytest.approx(audio.duration_s)
+        assert np.array_equal(audio.channels, sf.read(path, dtype="float32", always_2d=True)[0].T)
+        return
+    with pytest.raises(error):
+        probe_call_audio(path, max_duration_s=max_s)
+    with pytest.raises(error):
+        load_call_audio(path, max_duration_s=max_s)
