@@ -99,6 +99,47 @@ def train_sentiment_cmd(
     )
 
 
+@train_app.command("intents")
+def train_intents_cmd(
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/intents.joblib.")
+    ] = None,
+) -> None:
+    """Train the agent-sentence intent model on the packaged sentences and print its cross-validated
+    precision/recall and certainty point per category (reproducible: same data, embedding model and
+    scikit-learn version, same model)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from callqa.pipeline import shared_embedder
+    from qa.intent_model import read_intents, train_intents
+
+    model = train_intents(None, embedder=shared_embedder())
+    target = output or get_settings().intent_artifact
+    model.save(target)
+    _, labels, _ = read_intents(None)
+    classifier = model.classifier
+    precision, recall, _, support = precision_recall_fscore_support(
+        labels, classifier.cv_predicted_, labels=model.labels, zero_division=0
+    )
+    table = Table(title="cross-validated (5 folds)")
+    for column in ("label", "precision", "recall", "n", "certain from p"):
+        table.add_column(column)
+    for i, label in enumerate(model.labels):
+        point = classifier.certain_at_.get(label)
+        table.add_row(
+            label,
+            f"{precision[i]:.3f}",
+            f"{recall[i]:.3f}",
+            str(support[i]),
+            "never" if point is None or point > 1 else f"{point:.3f}",
+        )
+    out.print(table)
+    out.print(
+        f"trained on {model.n_samples} sentences (data sha256 {model.data_sha256[:12]}, "
+        f"{model.embedding_model}, scikit-learn {model.sklearn_version}) -> {target}"
+    )
+
+
 @train_app.command("asr-readings")
 def train_asr_readings_cmd(
     data: Annotated[Path, typer.Option(help="label<TAB>text sentences to read aloud.")] = Path(

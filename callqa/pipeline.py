@@ -7,10 +7,11 @@ worker reuses the same code before persisting.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from callqa.second_opinion import reconsider_checks
 from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues
 from qa.analysis import CallAnalysis, analyze_transcript
-from qa.intents import IntentModel, train_intents
+from qa.embeddings import SentenceEmbedder
+from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script_template
@@ -29,6 +31,8 @@ from transcription.audio import CallAudio, load_call_audio, split_legs
 from transcription.model_store import build_recognizer, build_second_opinion
 from transcription.pipeline import transcribe_legs
 from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,37 @@ def sentiment_model(settings: Settings) -> SentimentModel:
     return train_sentiment(None)
 
 
+@lru_cache(maxsize=1)
+def shared_embedder() -> SentenceEmbedder:
+    return SentenceEmbedder()
+
+
+@lru_cache(maxsize=1)
+def _packaged_intents() -> IntentModel:
+    """Fitted once per process at most (about 10 s), only when no current artifact exists."""
+    return train_intents(None, embedder=shared_embedder())
+
+
+def intent_model(settings: Settings) -> IntentModel | None:
+    """The intent artifact (`callqa train intents`); when it is missing or stale (trained on other data,
+    embedding model or scikit-learn), a model fitted now from the packaged data, saved there for the next
+    start. English only: other languages rely on their phrase lists."""
+    if settings.language != "en":
+        return None
+    artifact = settings.intent_artifact
+    if artifact.is_file():
+        try:
+            return load_intents(artifact, embedder=shared_embedder())
+        except StaleModelError as exc:
+            logger.warning("%s; refitting from the packaged data", exc)
+    model = _packaged_intents()
+    try:
+        model.save(artifact)
+    except OSError as exc:  # a read-only data dir still analyzes, it just refits next start
+        logger.warning("could not save the intent model to %s: %s", artifact, exc)
+    return model
+
+
 class CallAnalyzer:
     """Runs the whole pipeline for recordings, configured from `Settings` (plus per-call overrides)."""
 
@@ -113,8 +148,7 @@ class CallAnalyzer:
 
     @cached_property
     def intents(self) -> IntentModel | None:
-        """Trained on English; other languages rely on their phrase lists."""
-        return train_intents(None) if self._settings.language == "en" else None
+        return intent_model(self._settings)
 
     @cached_property
     def second_recognizer(self) -> Recognizer | None:

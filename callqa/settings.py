@@ -50,8 +50,15 @@ class Settings(BaseSettings):
     sentiment_model_path: Path | None = Field(
         default=None, description="Trained sentiment artifact; default data_dir/models/sentiment.joblib."
     )
+    intent_model_path: Path | None = Field(
+        default=None, description="Trained intent artifact; default data_dir/models/intents.joblib."
+    )
     intent_threshold: float = Field(
-        default=0.7, ge=0.0, le=1.0, description="Sentence-classifier probability that counts as a hit."
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Intent-model probability that counts as a hit (stated uncertain below the category's "
+        "certainty point, which training measures).",
     )
     script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")
     scorecard_path: Path | None = None
@@ -129,6 +136,10 @@ class Settings(BaseSettings):
     @property
     def sentiment_artifact(self) -> Path:
         return self.sentiment_model_path or self.data_dir / "models" / "sentiment.joblib"
+
+    @property
+    def intent_artifact(self) -> Path:
+        return self.intent_model_path or self.data_dir / "models" / "intents.joblib"
 
     @property
     def models_dir(self) -> Path:

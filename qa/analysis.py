@@ -11,7 +11,7 @@ from pydantic import TypeAdapter
 
 from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
-from qa.intents import IntentModel, classify_sentences, find_intents
+from qa.intents import SentenceClassifier, classify_sentences, find_intents
 from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
@@ -91,7 +91,7 @@ def analyze_transcript(
     *,
     sentiment_model: SentimentModel,
     dead_air_min_s: float = 10.0,
-    intent_model: IntentModel | None = None,
+    intent_model: SentenceClassifier | None = None,
     intent_threshold: float = 0.7,
     activity: Activity | None = None,
     agitation: Agitation | None = None,
@@ -99,8 +99,9 @@ def analyze_transcript(
     """Run every check on a call transcript. Pure: no I/O.
 
     With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
-    probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed),
-    and a loose forbidden-phrase match in a sentence it is sure is harmless (VETO_PROB) is dropped.
+    probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed);
+    a model-only violation below its category's certainty point is stated "uncertain". A loose
+    forbidden-phrase match in a sentence the model is sure is harmless (VETO_PROB) is dropped.
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
     air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
     """
@@ -115,7 +116,11 @@ def analyze_transcript(
     learned = find_intents(classified, (*CATEGORIES, "empathy"), threshold=intent_threshold)
     # Sentences the model is sure are harmless ("sorry you had to deal with this"): a loose phrase match
     # inside one ("deal with it") is a coincidence of words, not a remark.
-    harmless = [(s.start, s.end) for s, label, p in classified if label not in CATEGORIES and p >= VETO_PROB]
+    harmless = [
+        (s.start, s.end)
+        for s, hit in classified
+        if hit.label not in CATEGORIES and hit.probability >= VETO_PROB
+    ]
     empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])
     return CallAnalysis(
         checks=checks,

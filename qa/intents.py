@@ -1,39 +1,139 @@
-"""A learned layer over the phrase lists: a scikit-learn classifier of agent sentences.
+"""A learned layer over the phrase lists: a calibrated classifier of agent sentences over sentence embeddings.
 
 Phrase lists catch the wording they list (and its ASR-garbled forms, via fuzzy matching); they miss
-paraphrases nobody wrote down ("that's billing's problem, not mine"). This classifier, trained on
-`qa/data/agent_intents_en.tsv` (sentences written for this project) and `agent_intents_en_asr.tsv` (the
-same sentences as the recogniser heard them over a simulated phone line, made by `callqa train
-asr-readings`), labels each agent sentence as one of the forbidden categories, `empathy`, or `none`.
-Word n-grams carry meaning; character n-grams keep it robust to misrecognised words. Hits above a
-probability threshold become evidence like phrase matches.
+paraphrases nobody wrote down ("that's billing's problem, not mine"). This classifier labels each agent
+sentence as one of the forbidden categories, `empathy`, or `none` (ordinary agent speech: script phrases,
+offers of help, holds, transfers that keep ownership, account talk, explanations). It reads meaning, not
+words: sentences are embedded by all-MiniLM-L6-v2 (`qa.embeddings`) and a logistic regression on the
+vectors is calibrated on held-out folds. Each category has a certainty point: the lowest probability at
+which the category's cross-validated precision stays ≥ CERTAIN_PRECISION. A hit above the reporting
+threshold but below that point is evidence, stated as uncertain (a person looks).
+
+Training data: `qa/data/agent_intents_en.tsv`, sentences written for this project.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any, Protocol
 
-from sklearn.feature_extraction.text import TfidfVectorizer
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from threadpoolctl import threadpool_limits
 
-from qa.exceptions import ScriptError
-from qa.labelled import read_tsv
 from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
 
-DEFAULT_DATA = "agent_intents_en.tsv"
-ASR_DATA = "agent_intents_en_asr.tsv"
-READING_WEIGHT = 0.3
-"""Weight of an ASR reading against a written sentence: readings teach the garbled forms ("come down"),
-but some keep little of the meaning ("just do what i can do") and must not outvote the written data."""
 NONE = "none"
+CERTAIN_PRECISION = 0.95
+"""Held-out precision (0–1) a category's hits must reach for the model alone to state a violation."""
+MIN_CERTAIN_HITS = 10
+"""Held-out hits needed above a certainty point for its precision to mean anything; fewer: never certain."""
+NEVER = 1.01
+"""Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 _SENTENCE_END = re.compile(r"[.?!]$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The model's verdict on one sentence: best label, its calibrated probability (0–1) and the label's
+    certainty point (0–1; NEVER when the label is never certain)."""
+
+    label: str
+    probability: float
+    certain_at: float = NEVER
+
+    @property
+    def certain(self) -> bool:
+        """The model alone may state this label (held-out precision ≥ CERTAIN_PRECISION from here)."""
+        return self.probability >= self.certain_at
+
+
+def certainty_points(
+    labels: Sequence[str] | np.ndarray,
+    predicted: Sequence[str] | np.ndarray,
+    probability: Sequence[float] | np.ndarray,
+    *,
+    precision: float = CERTAIN_PRECISION,
+    min_hits: int = MIN_CERTAIN_HITS,
+) -> dict[str, float]:
+    """Per predicted class, the lowest probability t at which the precision of {predicted == class,
+    probability ≥ t} is ≥ `precision` over at least `min_hits` hits (NEVER when there is none). Inputs
+    are held-out (cross-validated) predictions."""
+    truth, pred, prob = np.asarray(labels), np.asarray(predicted), np.asarray(probability, dtype=float)
+    points: dict[str, float] = {}
+    for cls in sorted(set(pred.tolist())):
+        mine = pred == cls
+        order = np.argsort(-prob[mine], kind="stable")
+        probs = prob[mine][order]
+        precision_at = np.cumsum(truth[mine][order] == cls) / np.arange(1, len(probs) + 1)
+        # k = number of hits kept by a threshold at probs[k-1]; a cut inside a run of equal
+        # probabilities cannot be applied, so only run ends count.
+        ends = [k for k in range(min_hits, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]]
+        good = [k for k in ends if precision_at[k - 1] >= precision]
+        points[cls] = float(probs[max(good) - 1]) if good else NEVER
+    return points
+
+
+class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Calibrated logistic regression over sentence embeddings (X: (n, dim) unit vectors).
+
+    scikit-learn estimator contract. `fit` also learns `certain_at_` (class → certainty point) from
+    `folds`-fold cross-validated probabilities of the same calibrated model; `cv_predicted_` and
+    `cv_probability_` keep those held-out predictions for reports.
+    """
+
+    def __init__(
+        self, C: float = 4.0, method: str = "sigmoid", folds: int = 5, random_state: int = 0
+    ) -> None:
+        self.C = C
+        self.method = method
+        self.folds = folds
+        self.random_state = random_state
+
+    def _calibrated(self) -> CalibratedClassifierCV:
+        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        return CalibratedClassifierCV(base, method=self.method, cv=self.folds)
+
+    def fit(
+        self, X: np.ndarray, y: Sequence[str] | np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> IntentClassifier:
+        X, labels = np.asarray(X), np.asarray(y)
+        params: dict[str, Any] = {}
+        if sample_weight is not None:
+            params["sample_weight"] = np.asarray(sample_weight)
+        split = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
+        # One BLAS thread: these small dense fits run ~15x slower when threads contend for 2 busy cores.
+        with threadpool_limits(1):
+            held_out = cross_val_predict(
+                self._calibrated(), X, labels, cv=split, method="predict_proba", params=params
+            )
+            self.model_ = self._calibrated().fit(X, labels, **params)
+        self.classes_ = self.model_.classes_
+        self.cv_predicted_ = self.classes_[held_out.argmax(axis=1)]
+        self.cv_probability_ = held_out.max(axis=1)
+        self.certain_at_ = certainty_points(labels, self.cv_predicted_, self.cv_probability_)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.model_.predict_proba(np.asarray(X)))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+
+    def intents(self, X: np.ndarray) -> list[Intent]:
+        """Best label, its probability and whether it is certain, per row of X."""
+        out = []
+        for row in self.predict_proba(X):
+            label = str(self.classes_[int(row.argmax())])
+            out.append(Intent(label, float(row.max()), self.certain_at_.get(label, NEVER)))
+        return out
 
 
 @dataclass(frozen=True)
@@ -47,65 +147,18 @@ class Sentence:
     segment: int
 
 
-@dataclass
-class IntentModel:
-    """The fitted pipeline and the hash of the data it was fitted on (its version)."""
+@dataclass(frozen=True)
+class ModelMatch(Match):
+    """A classifier hit as evidence; `score` is the probability × 100. It is weak (stated uncertain) below
+    its category's certainty point `certain_at` (0–1) or when the recogniser was unsure of the words."""
 
-    pipeline: Pipeline
-    data_sha256: str
+    certain_at: float = NEVER
 
-    @property
-    def name(self) -> str:
-        return f"intent-logreg:{self.data_sha256[:12]}"
-
-    @property
-    def labels(self) -> list[str]:
-        return [str(c) for c in self.pipeline.classes_]
-
-    def classify(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        """(best label, its probability 0–1) per text."""
-        if not texts:
-            return []
-        probs = self.pipeline.predict_proba([" ".join(normalize(t)) for t in texts])
-        classes = self.labels
-        return [(classes[int(row.argmax())], float(row.max())) for row in probs]
-
-
-def read_intents(paths: Sequence[Path] | None) -> tuple[list[str], list[str], list[float], str]:
-    """(texts, labels, sample weights, sha256 over all files) from `label<TAB>text` files (default: the
-    packaged sentences, weight 1, and their ASR readings, weight READING_WEIGHT)."""
-    sources: list[tuple[Path | None, str, float]] = (
-        [(None, DEFAULT_DATA, 1.0), (None, ASR_DATA, READING_WEIGHT)]
-        if paths is None
-        else [(p, "", 1.0) for p in paths]
-    )
-    texts, labels, weights, digests = [], [], [], []
-    for path, packaged, weight in sources:
-        rows, digest, source = read_tsv(path, packaged)
-        digests.append(digest)
-        for lineno, row in rows:
-            if len(row) != 2 or not row[0] or not row[1].strip():
-                raise ScriptError(f"{source}:{lineno}: expected label<TAB>text")
-            labels.append(row[0])
-            texts.append(" ".join(normalize(row[1])))
-            weights.append(weight)
-    return texts, labels, weights, hashlib.sha256("".join(digests).encode()).hexdigest()
-
-
-def train_intents(paths: Sequence[Path] | None = None, *, C: float = 10.0) -> IntentModel:
-    """Fit the sentence classifier (deterministic: same data, same model; about a second)."""
-    texts, labels, weights, digest = read_intents(paths)
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ]
-    )
-    pipeline = Pipeline(
-        [("features", features), ("clf", LogisticRegression(C=C, class_weight="balanced", max_iter=5000))]
-    )
-    pipeline.fit(texts, labels, clf__sample_weight=weights)
-    return IntentModel(pipeline, digest)
+    def weakness(self, threshold: float, *, conf_matters: bool = True) -> str | None:
+        if self.score / 100 < self.certain_at:
+            point = "never certain" if self.certain_at >= NEVER else f"certain from {self.certain_at:.2f}"
+            return f"model only, probability {self.score / 100:.2f} ({point})"
+        return super().weakness(0.0, conf_matters=conf_matters)
 
 
 def agent_sentences(transcript: Transcript) -> list[Sentence]:
@@ -143,36 +196,50 @@ def _sentence(words: list[Word], index: int) -> Sentence:
     return Sentence(text, words[0].start, words[-1].end, sum(w.conf for w in words) / len(words), index)
 
 
-def classify_sentences(transcript: Transcript, model: IntentModel) -> list[tuple[Sentence, str, float]]:
-    """Every agent sentence with the model's best label and its probability (0–1)."""
+def normalized(text: str) -> str:
+    """The form the classifier reads (training data and calls alike): lower case, no punctuation."""
+    return " ".join(normalize(text))
+
+
+class SentenceClassifier(Protocol):
+    """What QA needs of an intent model (`qa.intent_model.IntentModel`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def classify(self, texts: Sequence[str]) -> list[Intent]: ...
+
+
+def classify_sentences(transcript: Transcript, model: SentenceClassifier) -> list[tuple[Sentence, Intent]]:
+    """Every agent sentence with the model's verdict on it."""
     sentences = agent_sentences(transcript)
-    return [
-        (sentence, label, prob)
-        for sentence, (label, prob) in zip(
-            sentences, model.classify([s.text for s in sentences]), strict=True
-        )
-    ]
+    return list(zip(sentences, model.classify([s.text for s in sentences]), strict=True))
 
 
 def find_intents(
-    classified: Sequence[tuple[Sentence, str, float]], labels: Sequence[str], *, threshold: float
+    classified: Sequence[tuple[Sentence, Intent]],
+    labels: Sequence[str],
+    *,
+    threshold: float,
 ) -> dict[str, list[Match]]:
-    """Classified sentences (`classify_sentences`) put in one of `labels` with probability ≥ `threshold`."""
+    """Classified sentences (`classify_sentences`) put in one of `labels` with probability ≥ `threshold`
+    (0–1), as `ModelMatch` evidence carrying their category's certainty point."""
     found: dict[str, list[Match]] = {}
-    for sentence, label, prob in classified:
-        if label == NONE or label not in labels or prob < threshold:
+    for sentence, intent in classified:
+        if intent.label == NONE or intent.label not in labels or intent.probability < threshold:
             continue
-        found.setdefault(label, []).append(
-            Match(
-                phrase=f"model:{label}",
+        found.setdefault(intent.label, []).append(
+            ModelMatch(
+                phrase=f"model:{intent.label}",
                 text=sentence.text,
                 start=sentence.start,
                 end=sentence.end,
-                score=round(prob * 100, 1),
+                score=round(intent.probability * 100, 1),
                 segment=sentence.segment,
                 mean_conf=sentence.conf,
                 first_token=-1,
                 last_token=-1,
+                certain_at=intent.certain_at,
             )
         )
     return found

@@ -75,6 +75,18 @@ def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
     assert all(r["error"] for r in rows)
 
 
+def test_train_intents_writes_a_versioned_artifact_with_its_held_out_figures(tmp_path: Path) -> None:
+    from qa.intent_model import load_intents
+
+    artifact = tmp_path / "intents.joblib"
+    trained = run_callqa("train", "intents", "--out", str(artifact), timeout=600)
+    assert trained.returncode == 0, trained.stderr
+    for label in ("blame_customer", "blame_shifting", "rude", "empathy", "none"):
+        assert re.search(rf"{label}\s.*\d\.\d{{3}}", trained.stdout), trained.stdout
+    assert "all-MiniLM-L6-v2" in trained.stdout and "scikit-learn" in trained.stdout
+    assert load_intents(artifact).name.startswith("intent-minilm:")
+
+
 def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(tmp_path: Path) -> None:
     artifact = tmp_path / "sentiment.joblib"
     trained = run_callqa("train", "sentiment", "--out", str(artifact), timeout=300)

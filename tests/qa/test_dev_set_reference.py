@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.analysis import analyze_transcript
-from qa.intents import train_intents
+from qa.intent_model import IntentModel
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
@@ -20,15 +20,17 @@ CALLS = sorted((DEV_SET / "calls").glob("*.json"))
 @pytest.mark.skipif(not CALLS, reason="shared/dev-set not present")
 @pytest.mark.parametrize("with_intents", [True, False], ids=["phrases+model", "phrases-only"])
 @pytest.mark.parametrize("with_company", [True, False], ids=["company-known", "company-unknown"])
-def test_reference_turns_get_the_labelled_verdicts(with_company: bool, with_intents: bool) -> None:
+def test_reference_turns_get_the_labelled_verdicts(
+    with_company: bool, with_intents: bool, intents: IntentModel
+) -> None:
     forbidden, empathy, sentiment = load_forbidden_phrases(None), load_empathy_phrases(None), VaderSentiment()
-    intents = train_intents(None) if with_intents else None
+    model = intents if with_intents else None
     disagreements = []
     for label_file in CALLS:
         transcript, labels = reference_transcript(Path(label_file))
         script = load_script(None, company=str(labels["company"]) if with_company else None)
         a = analyze_transcript(
-            transcript, script, forbidden, empathy, sentiment_model=sentiment, intent_model=intents
+            transcript, script, forbidden, empathy, sentiment_model=sentiment, intent_model=model
         )
         got = {
             "greeting": a.checks["greeting"].passed,

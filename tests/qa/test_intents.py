@@ -1,26 +1,36 @@
-"""The learned sentence layer: paraphrases nobody listed are caught with evidence; no false alarms."""
+"""The learned sentence layer: paraphrases nobody listed are caught; ordinary agent speech is never a
+certain violation; certainty is measured on held-out folds; the artifact is versioned."""
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+import joblib
+import numpy as np
 import pytest
+from sklearn.base import clone
 
+from callqa.pipeline import intent_model, shared_embedder
 from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError
-from qa.intents import DEFAULT_DATA, IntentModel, agent_sentences, read_intents, train_intents
-from qa.phrases import load_empathy_phrases, load_forbidden_phrases
+from qa.intent_model import IntentModel, StaleModelError, load_intents, read_intents
+from qa.intents import (
+    CERTAIN_PRECISION,
+    NEVER,
+    IntentClassifier,
+    ModelMatch,
+    agent_sentences,
+    certainty_points,
+    normalized,
+)
+from qa.phrases import find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
 from tests.qa.helpers import make_transcript
 from transcription.recognizer import Segment, Transcript, Word
 
-
-@pytest.fixture(scope="module")
-def intents() -> IntentModel:
-    return train_intents(None)
+THRESHOLD = Settings().intent_threshold
 
 
 def _analyze(transcript: Transcript, intents: IntentModel | None):  # type: ignore[no-untyped-def]
@@ -31,22 +41,49 @@ def _analyze(transcript: Transcript, intents: IntentModel | None):  # type: igno
         load_empathy_phrases(None),
         sentiment_model=VaderSentiment(),
         intent_model=intents,
-        intent_threshold=0.6,
+        intent_threshold=THRESHOLD,
     )
+
+
+def _unseen(sentence: str) -> str:
+    assert normalized(sentence) not in read_intents(None)[0], "a paraphrase test must use unseen wording"
+    return sentence
 
 
 @pytest.mark.parametrize(
     ("sentence", "label"),
     [
         ("Honestly, the warehouse messed this up, not me.", "blame_shifting"),
+        ("Frankly that's the shipping firm's headache, not ours, so ring them.", "blame_shifting"),
         ("Well, you ought to have read the small print.", "blame_customer"),
+        ("Oh for heaven's sake, will you stop talking over me.", "rude"),
         ("I'm sorry, I can hear this has been really hard for you.", "empathy"),
         ("Could you confirm the postcode on the account?", "none"),
+        ("Let me put you through to our loans team, they'll be able to sort that out.", "none"),
     ],
 )
-def test_classifies_sentences_it_was_not_trained_on(intents: IntentModel, sentence: str, label: str) -> None:
-    assert sentence.lower().strip(".?") not in read_intents(None)[0]
-    assert intents.classify([sentence])[0][0] == label
+def test_classifies_paraphrases_it_was_not_trained_on(
+    intents: IntentModel, sentence: str, label: str
+) -> None:
+    [hit] = intents.classify([_unseen(sentence)])
+    assert hit.label == label
+    assert hit.probability >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Can I be of any further assistance today?",
+        "Anything at all I can still help you with?",
+        "Is there something more I could do for you this afternoon?",
+        "Was there anything else I could assist you with?",
+    ],
+)
+def test_an_offer_of_help_is_never_a_certain_violation(intents: IntentModel, offer: str) -> None:
+    transcript = make_transcript([("agent", 1.0, 4.0, _unseen(offer))])
+    assert [v for v in _analyze(transcript, intents).violations if v.state == "fail"] == []
+    [hit] = intents.classify([offer])
+    assert hit.label == "none" and hit.certain
 
 
 def test_paraphrased_violation_is_caught_with_model_evidence(intents: IntentModel) -> None:
@@ -57,15 +94,27 @@ def test_paraphrased_violation_is_caught_with_model_evidence(intents: IntentMode
             ("agent", 8.0, 11.0, "Honestly, the warehouse messed this up, not me."),
         ]
     )
-    without = _analyze(transcript, None)
-    with_model = _analyze(transcript, intents)
-    assert [v.category for v in without.violations] == []
-    [violation] = with_model.violations
-    assert violation.category == "blame_shifting"
-    assert violation.source == "model"
+    assert _analyze(transcript, None).violations == []
+    [violation] = _analyze(transcript, intents).violations
+    assert (violation.category, violation.source) == ("blame_shifting", "model")
     assert (violation.start, violation.end) == pytest.approx((8.0, 11.0))
-    assert violation.to_dict()["source"] == "model"
-    assert with_model.intent_model.startswith("intent-logreg:")
+    [hit] = intents.classify([violation.text])
+    assert violation.state == ("fail" if hit.certain else "uncertain")
+    assert _analyze(transcript, intents).intent_model.startswith("intent-minilm:")
+
+
+def test_a_model_hit_below_its_certainty_point_is_uncertain_with_the_reason() -> None:
+    def hit(probability: float, certain_at: float) -> ModelMatch:
+        return ModelMatch("model:rude", "pipe down", 1.0, 2.0, probability * 100, 0, 0.9, -1, -1, certain_at)
+
+    transcript = make_transcript([("agent", 1.0, 2.0, "pipe down")])
+    forbidden = load_forbidden_phrases(None)
+    [below] = find_violations(transcript, forbidden, {"rude": [hit(0.6, 0.8)]})
+    [above] = find_violations(transcript, forbidden, {"rude": [hit(0.85, 0.8)]})
+    [never] = find_violations(transcript, forbidden, {"rude": [hit(0.99, NEVER)]})
+    assert (below.state, above.state, never.state) == ("uncertain", "fail", "uncertain")
+    assert "0.60" in below.note and "0.80" in below.note
+    assert "never certain" in never.note
 
 
 def test_a_listed_phrase_is_reported_once_not_again_by_the_model(intents: IntentModel) -> None:
@@ -74,18 +123,90 @@ def test_a_listed_phrase_is_reported_once_not_again_by_the_model(intents: Intent
     assert [(v.category, v.source) for v in violations] == [("blame_shifting", "phrase")]
 
 
-def test_polite_transfers_and_routine_talk_raise_nothing(intents: IntentModel) -> None:
+def test_polite_transfers_holds_and_routine_talk_raise_nothing(intents: IntentModel) -> None:
     transcript = make_transcript(
         [
             ("agent", 0.5, 4.0, "Thank you for calling Blue Harbor Bank, this is Dana."),
-            ("agent", 5.0, 9.0, "I'll put you through to our mortgages team, they can help with that."),
-            ("agent", 10.0, 13.0, "Could you read me the reference on the letter?"),
-            ("agent", 14.0, 17.0, "Is there anything else I can do for you today?"),
+            ("agent", 5.0, 9.0, "I'll transfer you to billing, who can fix that."),
+            ("agent", 10.0, 13.0, "Please hold for a moment while I check your balance."),
+            ("agent", 14.0, 17.0, "I'll stay on the line until my colleague picks up."),
+            ("agent", 18.0, 21.0, "Is there anything else I can do for you today?"),
         ]
     )
     analysis = _analyze(transcript, intents)
     assert analysis.violations == []
     assert analysis.empathy == []
+
+
+def test_certainty_points_are_the_lowest_probability_with_enough_held_out_precision() -> None:
+    # 20 held-out "rude" hits, most confident first; the two wrong ones sit at 0.75 and 0.55.
+    probs = np.linspace(0.95, 0.5, 20)
+    truth = ["rude"] * 20
+    truth[8] = truth[17] = "none"
+    points = certainty_points(truth, ["rude"] * 20, probs, precision=0.9, min_hits=5)
+    kept = probs >= points["rude"]
+    assert sum(t == "rude" for t, k in zip(truth, kept, strict=True) if k) / kept.sum() >= 0.9
+    assert points["rude"] == pytest.approx(probs[19])  # all 20 hits: 18/20 = 0.9 (19 hits: 17/19 < 0.9)
+    assert certainty_points(truth, ["rude"] * 20, probs, precision=0.99, min_hits=5)["rude"] == pytest.approx(
+        probs[7]
+    )
+    assert certainty_points(truth[:4], ["rude"] * 4, probs[:4], min_hits=5)["rude"] == NEVER
+
+
+def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:
+    clf = intents.classifier
+    _, labels, _ = read_intents(None)
+    truth = np.asarray(labels)
+    for label in ("blame_customer", "blame_shifting", "rude"):
+        point = clf.certain_at_[label]
+        assert point > THRESHOLD  # a reported hit is not automatically certain
+        kept = (clf.cv_predicted_ == label) & (clf.cv_probability_ >= point)
+        if point < NEVER:
+            assert (truth[kept] == label).mean() >= CERTAIN_PRECISION
+
+
+def test_the_estimator_follows_the_scikit_learn_contract(intents: IntentModel) -> None:
+    fresh = clone(intents.classifier)
+    assert fresh.get_params() == {"C": 4.0, "method": "sigmoid", "folds": 5, "random_state": 0}
+    assert not hasattr(fresh, "model_")
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (30, 4)), rng.normal(3, 1, (30, 4))])
+    y = np.array(["none"] * 30 + ["rude"] * 30)
+    fitted = IntentClassifier(folds=3).fit(X, y)
+    assert set(fitted.predict(X[:5])) == {"none"} and fitted.predict_proba(X).shape == (60, 2)
+
+
+def test_artifact_round_trip_classifies_the_same(intents: IntentModel, tmp_path: Path) -> None:
+    path = tmp_path / "models" / "intents.joblib"
+    intents.save(path)
+    loaded = load_intents(path, embedder=intents.embedder)
+    texts = ["Pipe down and let me finish.", "Your refund has gone through."]
+    assert loaded.classify(texts) == intents.classify(texts)
+    assert (loaded.name, loaded.certain_at) == (intents.name, intents.certain_at)
+    assert loaded.embedding_model == intents.embedder.model_id
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("data_sha256", "0" * 64, "data"),
+        ("sklearn_version", "0.1", "scikit-learn"),
+        ("embedding_model", "other-model:123", "embedding model"),
+    ],
+)
+def test_a_stale_artifact_is_refused_and_the_pipeline_refits_it(
+    intents: IntentModel, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    path = tmp_path / "intents.joblib"
+    intents.save(path)
+    state = joblib.load(path)
+    state[field] = value
+    joblib.dump(state, path)
+    with pytest.raises(StaleModelError, match=rf"{message}.*callqa train intents"):
+        load_intents(path, embedder=intents.embedder)
+    refitted = intent_model(Settings(intent_model_path=path))
+    assert refitted is not None and refitted.data_sha256 == intents.data_sha256
+    assert load_intents(path, embedder=shared_embedder()).name == intents.name  # saved for the next start
 
 
 def test_sentences_split_at_engine_punctuation_keep_word_times() -> None:
@@ -112,17 +233,6 @@ def test_malformed_intent_file_names_the_line(tmp_path: Path) -> None:
     bad.write_text("label\ttext\nrude\tcalm down\nrude\n")
     with pytest.raises(ScriptError, match=r"intents\.tsv:3"):
         read_intents([bad])
-
-
-def test_asr_readings_teach_the_garbled_forms_and_version_the_model(intents: IntentModel) -> None:
-    written = Path(str(resources.files("qa").joinpath("data", DEFAULT_DATA)))
-    written_only = train_intents([written])
-    # tiny.en hears "calm down" as "come down" over a phone line: the readings make that a confident hit
-    threshold = Settings().intent_threshold
-    assert written_only.classify(["come down"])[0][1] < threshold
-    [(label, probability)] = intents.classify(["come down"])
-    assert label == "rude" and probability >= threshold
-    assert intents.name != written_only.name  # the readings are part of the model's version
 
 
 def test_a_loose_phrase_match_in_a_sentence_the_model_calls_harmless_is_dropped(intents: IntentModel) -> None:
