@@ -19,6 +19,7 @@ from api.deps import LoginRequired
 from api.errors import install_error_handlers
 from api.routes import agents, auth, calls, hotline, ops, reviews
 from callqa.hotline import Hotline
+from callqa.leader import LeaderLease
 from callqa.runtime import open_database
 from callqa.settings import Settings, get_settings
 from routing.config import load_routing_config
@@ -55,13 +56,17 @@ def create_app(
         yield
         stop.set()
         ticker.join(timeout=5)
+        if lease.held:
+            lease.release()  # a standby server takes the hotline over at once
         if thread is not None:
             thread.join(timeout=30)
 
     app = FastAPI(title="callqa", version="0.1.0", lifespan=lifespan, description=__doc__)
     app.state.settings = settings
     app.state.session_factory = factory
-    app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path))
+    # One router per database: servers sharing it elect the hotline's owner through a lease row.
+    lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
+    app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path)
     install_error_handlers(app)
     app.include_router(auth.router)
@@ -84,6 +89,7 @@ def _tick_forever(hotline: Hotline, stop: threading.Event) -> None:
     """Relaxation steps and wrap-up ends happen with time, not only on requests: apply them each second."""
     while not stop.wait(1.0):
         try:
+            hotline.keep_lease()
             hotline.tick()
         except Exception:  # a failed tick is retried next second; the hotline rebuilt itself from the DB
             logger.exception("hotline tick failed")

@@ -19,7 +19,13 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from callqa.hotline import HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError
+from callqa.hotline import (
+    HotlineError,
+    HotlineInputError,
+    HotlineNotFoundError,
+    HotlineNotLeaderError,
+    HotlineStateError,
+)
 from callqa.ingest import AgentNotFoundError, IngestError
 from callqa.users import UserError
 from routing.engine import RoutingError
@@ -58,6 +64,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     HotlineStateError: 409,
     HotlineNotFoundError: 404,
     HotlineInputError: 422,
+    HotlineNotLeaderError: 503,
     RoutingError: 422,
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.

@@ -9,6 +9,7 @@ against a double assignment. One process owns the hotline (the server); the cloc
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.leader import LeaderLease
 from models import HotlineCall
 from routing import service
 from routing.config import RoutingConfig
@@ -23,11 +25,14 @@ from routing.engine import Router, RoutingError
 from routing.model import AgentStatus, Assignment
 from routing.service import AgentView, CallView, DecisionView, QueueStats, utc
 
+log = logging.getLogger("callqa.hotline")
+
 __all__ = [
     "Hotline",
     "HotlineError",
     "HotlineInputError",
     "HotlineNotFoundError",
+    "HotlineNotLeaderError",
     "HotlineStateError",
     "RoutingError",
 ]
@@ -49,6 +54,10 @@ class HotlineStateError(HotlineError):
     """An event that does not fit the call's or agent's current state (answer an ended call …)."""
 
 
+class HotlineNotLeaderError(HotlineError):
+    """Another server owns the hotline on this database (see `callqa.leader`); the message names it."""
+
+
 class Hotline:
     """Routes hotline calls to agents; see the module docstring for the consistency rules."""
 
@@ -58,13 +67,40 @@ class Hotline:
         config: RoutingConfig,
         *,
         clock: Callable[[], float] = time.time,
+        lease: LeaderLease | None = None,
     ) -> None:
+        """`lease`: when given, this hotline routes only while it holds the lease (one router per database);
+        otherwise every event raises HotlineNotLeaderError naming the owner."""
         self._factory = factory
         self.config = config
         self._clock = clock
         self._lock = threading.RLock()
+        self._lease = lease
         self.router = Router(config.strategy, wrap_up_s=config.wrap_up_s)
-        self.restore()
+        if lease is None or lease.keep():
+            self.restore()
+
+    def keep_lease(self) -> bool:
+        """Renew (or take over) the lease, called periodically; returns whether this hotline leads. On
+        taking over, the router is first rebuilt from the database the previous owner kept."""
+        if self._lease is None:
+            return True
+        with self._lock:
+            was_leader = self._lease.held
+            leads = self._lease.keep()
+            if leads and not was_leader:
+                log.info("this server now runs the hotline (%s)", self._lease.holder)
+                self.restore()
+            elif was_leader and not leads:
+                log.warning("this server lost the hotline lease; hotline requests now go to its new owner")
+            return leads
+
+    def _require_leader(self) -> None:
+        if self._lease is not None and not self._lease.held:
+            owner = self._lease.owner() or "no server at the moment (the lease is free; retry shortly)"
+            raise HotlineNotLeaderError(
+                f"the hotline on this database is run by {owner}; send hotline traffic there"
+            )
 
     # ----- lifecycle -------------------------------------------------------------------------------
     def restore(self) -> None:
@@ -77,6 +113,7 @@ class Hotline:
     @contextmanager
     def _transaction(self) -> Iterator[Session]:
         with self._lock:
+            self._require_leader()
             session = self._factory()
             try:
                 yield session
@@ -203,6 +240,8 @@ class Hotline:
 
     def tick(self) -> int:
         """Apply due wrap-up ends and relaxation steps (called periodically); returns assignments made."""
+        if self._lease is not None and not self._lease.held:
+            return 0  # the owner ticks
         with self._transaction() as session:
             decisions = self.router.tick(self._clock())
             self._store(session, decisions)
@@ -210,6 +249,7 @@ class Hotline:
 
     # ----- reads -------------------------------------------------------------------------------------
     def call_view(self, call_id: int) -> CallView:
+        self._require_leader()
         with self._lock, self._factory() as session:
             row = session.get(HotlineCall, call_id)
             if row is None:
@@ -217,6 +257,7 @@ class Hotline:
             return self._view(session, row)
 
     def agent_view(self, agent_id: int) -> AgentView:
+        self._require_leader()
         view = service.agent_view(self.router, agent_id)
         if view is None:
             raise HotlineNotFoundError(f"agent {agent_id} not found (or inactive)")
@@ -228,6 +269,7 @@ class Hotline:
 
     def stats(self) -> QueueStats:
         """Real-time queue figures (see `routing.service.queue_stats`)."""
+        self._require_leader()
         with self._lock, self._factory() as session:
             return service.queue_stats(session, self.router, self.config, now=self._clock())
 

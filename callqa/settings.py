@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     routing_config_path: Path | None = Field(
         default=None, description="Hotline routing YAML (strategy, IVR map, relaxation); default packaged."
     )
+    hotline_lease_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Hotline owner's lease (s) among servers on one DB; a standby takes over when it lapses.",
+    )
     hotline_key: str | None = Field(
         default=None, description="Shared secret the PBX/IVR sends as X-Hotline-Key to drive the hotline API."
     )

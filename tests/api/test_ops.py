@@ -98,3 +98,41 @@ def test_an_upload_during_a_database_lock_leaves_no_file_without_a_row(tmp_path:
         accepted = upload()
         assert accepted.status_code == 202, accepted.text
         assert len(list(recordings.iterdir())) == 1
+
+
+def test_a_second_server_on_the_same_database_does_not_run_its_own_router(tmp_path: Path) -> None:
+    """Two `callqa serve` on one database: the first owns the hotline; the second serves the API but answers
+    hotline routes 503 naming the owner, and takes the hotline over (router rebuilt from the database)
+    once the owner is killed and its lease lapses."""
+    data = tmp_path / "data"
+    data.mkdir()
+    url = f"sqlite:///{data / 'callqa.db'}"
+    seed_database(url)
+    env = server_env(data, hotline_lease_s="2")
+    key = {"X-Hotline-Key": env["CALLQA_HOTLINE_KEY"]}
+    arrival = {"caller_number": "+1 555 0100", "ivr_choice": "1"}
+    with (
+        live_server(env, tmp_path / "first.log", worker=False) as first,
+        live_server(env, tmp_path / "second.log", worker=False) as second,
+    ):
+        owned = httpx.post(f"{first.url}/api/hotline/calls", json=arrival, headers=key, timeout=30)
+        assert owned.status_code == 201, owned.text
+        refused = httpx.post(f"{second.url}/api/hotline/calls", json=arrival, headers=key, timeout=30)
+        assert refused.status_code == 503, refused.text
+        assert f"pid {first.process.pid}" in refused.json()["detail"]
+        stats = httpx.get(f"{second.url}/api/hotline/stats", headers=key, timeout=30)
+        assert stats.status_code == 503
+        assert (
+            httpx.get(f"{second.url}/api/reviews", headers=second.token("qa"), timeout=30).status_code == 200
+        )
+
+        first.process.kill()  # no clean release: the standby waits for the lease to lapse
+        first.process.wait(timeout=10)
+
+        def taken_over() -> bool:
+            resp = httpx.get(f"{second.url}/api/hotline/stats", headers=key, timeout=30)
+            return resp.status_code == 200 and resp.json()["waiting"] == 1
+
+        assert wait_for(taken_over, 20), second.log_text()[-2000:]
+        again = httpx.post(f"{second.url}/api/hotline/calls", json=arrival, headers=key, timeout=30)
+        assert again.status_code == 201 and again.json()["position"] == 2, again.text
