@@ -2,10 +2,11 @@
 
 The dev set is what the verdicts were tuned on; this measures how they hold up on other companies, agent
 names, voices and wording. Calls are assembled from the wording pools below (written for this check
-alone: none of it is in the scripts, phrase lists or classifier data), spoken by espeak-ng voices that
-neither the dev set's readings nor the demo use, and sent through the same simulated phone line (8 kHz,
-mu-law, 18–30 dB noise). Labels follow the dev-set README, so the output is directly comparable.
-`bench/heldout_calls_b.py` is a second, independent generator (its own wording, names and voices).
+alone: none of it is in the scripts, phrase lists or classifier data), spoken by espeak-ng voices the
+demo does not use (en-gb+f3, en-us+m5 and en-us+m7 also read dev-set calls; set B's voices are all new),
+and sent through the same simulated phone line (8 kHz, mu-law, 18–30 dB noise). Labels follow the dev-set
+README, so the output is directly comparable. `bench/heldout_calls_b.py` is a second, independent
+generator (its own wording, names and voices).
 Usage (from the repository root; `make eval` runs both and the report):
     python -m bench.heldout_calls [--n 40] [--seed 1] [--out data/heldout-a]
     callqa eval data/heldout-a

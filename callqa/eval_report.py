@@ -64,6 +64,8 @@ def report_figures(report: EvalReport) -> dict[str, Any]:
         "dead_air": _binary_figures(report.binary["dead_air"]),
         "end_sentiment": _tally(report.sentiment),
         "wer": {leg: None if v is None else round(v, 4) for leg, v in report.wer.items()},
+        "wer_by_voice": {k: None if v is None else round(v, 4) for k, v in report.wer_by_voice.items()},
+        "names_inserted": report.names_inserted,
         "reliability": {
             name: {bucket: _tally(t) for bucket, t in buckets.items()}
             for name, buckets in report.reliability.items()
@@ -116,6 +118,17 @@ def format_report(report: EvalReport) -> str:
         "word error rate: "
         + ", ".join(f"{leg} {'n/a' if v is None else f'{v:.3f}'}" for leg, v in report.wer.items())
         + ("" if any(v is not None for v in report.wer.values()) else " (no reference turns, or no jiwer)"),
+        *(
+            [
+                "word error rate by voice: "
+                + ", ".join(f"{k} {v:.3f}" for k, v in report.wer_by_voice.items() if v is not None)
+            ]
+            if any(v is not None for v in report.wer_by_voice.values())
+            else []
+        ),
+        f"calls with the agent's name or company heard more often than said (invented by the recogniser): "
+        f"{len(report.names_inserted)}/{n}"
+        + (f" ({', '.join(report.names_inserted)})" if report.names_inserted else ""),
         "",
         "reliability (stated confidence, or state without one -> observed accuracy (n)):",
     ]

@@ -12,6 +12,7 @@ number, the state) to the observed accuracy. Formatting lives in `callqa.eval_re
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,11 @@ class EvalReport:
     """verdict type -> stated confidence bucket (or state) -> observed accuracy."""
     wer: dict[str, float | None] = field(default_factory=dict)
     """Word error rate per leg ("agent", "caller") over all calls with a reference; None without any."""
+    wer_by_voice: dict[str, float | None] = field(default_factory=dict)
+    """Word error rate per "leg:voice" where the reference names its voices."""
+    names_inserted: list[str] = field(default_factory=list)
+    """Calls whose transcript has the agent's name or the company's first word more often than the
+    reference turns: words the recogniser invented (its name hints bleed into silence or garble)."""
 
     @property
     def coverage(self) -> float:
@@ -184,6 +190,8 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
     sentiment, sentiment_misses = Tally(), []
     n_calls = calls_without_uncertain = 0
     wer_pairs: dict[str, tuple[list[str], list[str]]] = {"agent": ([], []), "caller": ([], [])}
+    voice_pairs: dict[str, tuple[list[str], list[str]]] = {}
+    names_inserted: list[str] = []
     for call_id, result in sorted(analyses.items()):
         label_file = directory / f"{call_id}.json"
         if not label_file.is_file() or "checks" not in result:
@@ -219,8 +227,16 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
         for leg, (refs, hyps) in wer_pairs.items():
             ref = _leg_text(reference.get("turns", []), leg)
             if any(c.isalnum() for c in ref):
+                hyp = _leg_text(result.get("transcript", []), leg)
                 refs.append(ref)
-                hyps.append(_leg_text(result.get("transcript", []), leg))
+                hyps.append(hyp)
+                voice = _voice(reference, leg)
+                if voice:
+                    voice_refs, voice_hyps = voice_pairs.setdefault(f"{leg}:{voice}", ([], []))
+                    voice_refs.append(ref)
+                    voice_hyps.append(hyp)
+        if "turns" in reference and _names_inserted(reference, result.get("transcript", []), labels):
+            names_inserted.append(call_id)
     return EvalReport(
         n_calls=n_calls,
         checks=checks,
@@ -231,7 +247,27 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
         calls_without_uncertain=calls_without_uncertain,
         reliability={name: dict(sorted(rows.items())) for name, rows in reliability.items()},
         wer={leg: word_error_rate(refs, hyps) for leg, (refs, hyps) in wer_pairs.items()},
+        wer_by_voice={key: word_error_rate(*pairs) for key, pairs in sorted(voice_pairs.items())},
+        names_inserted=names_inserted,
     )
+
+
+def _voice(reference: dict[str, Any], leg: str) -> str | None:
+    """The voice a generated call names for `leg` (bench generators: `voices`; dev set: `render`)."""
+    named = reference.get("voices", {}).get(leg) or reference.get("render", {}).get(f"{leg}_voice")
+    return str(named) if named else None
+
+
+def _names_inserted(
+    reference: dict[str, Any], transcript: list[dict[str, Any]], labels: dict[str, Any]
+) -> bool:
+    names = [str(labels.get("agent_name") or ""), str(labels.get("company") or "").split(" ")[0]]
+
+    def count(turns: list[dict[str, Any]], name: str) -> int:
+        text = " ".join(t["text"] for t in turns).lower()
+        return len(re.findall(rf"\b{re.escape(name.lower())}\b", text))
+
+    return any(name and count(transcript, name) > count(reference["turns"], name) for name in names)
 
 
 def _leg_text(turns: list[dict[str, Any]], speaker: str) -> str:

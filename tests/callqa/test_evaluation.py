@@ -127,7 +127,8 @@ def test_certain_accuracy_uncertain_share_lean_and_coverage(tmp_path: Path) -> N
 
 def test_reliability_by_stated_confidence_and_word_error_rate_per_leg(tmp_path: Path) -> None:
     reference = {
-        **_labels(forbidden=["rude"]),
+        **_labels(forbidden=["rude"], agent_name="Priya", company="Acme Telecom"),
+        "voices": {"agent": "en-029+max"},
         "turns": [
             {"speaker": "caller", "start": 2.0, "end": 3.0, "text": "My bill is wrong!"},
             {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "Hello, Acme, Priya here."},
@@ -146,6 +147,7 @@ def test_reliability_by_stated_confidence_and_word_error_rate_per_leg(tmp_path: 
     result["transcript"] = [
         {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "hello acme pria here"},
         {"speaker": "caller", "start": 2.0, "end": 3.0, "text": "my bill is wrong"},
+        {"speaker": "agent", "start": 4.0, "end": 4.5, "text": "Acme."},  # invented in a silence
     ]
     report = evaluate_calls(tmp_path, {"a": result})
     rows = report_figures(report)["reliability"]
@@ -158,8 +160,14 @@ def test_reliability_by_stated_confidence_and_word_error_rate_per_leg(tmp_path: 
     assert rows["greeting"] == {"state:pass": {"accuracy": 1.0, "right": 1, "n": 1}}
     assert confidence_bucket({"confidence": 0.9}) == "0.90-0.95"
     assert confidence_bucket({"state": "fail"}) == "state:fail"
-    assert report.wer == {"agent": 0.25, "caller": 0.0}  # "pria" for "priya": 1 of 4 words
-    assert "word error rate: agent 0.250, caller 0.000" in format_report(report)
+    # "pria" for "priya" and the invented "acme": 2 errors in 4 words
+    assert report.wer == {"agent": 0.5, "caller": 0.0}
+    assert report.wer_by_voice == {"agent:en-029+max": 0.5}  # the caller's voice is not named
+    assert report.names_inserted == ["a"]
+    text = format_report(report)
+    assert "word error rate: agent 0.500, caller 0.000" in text
+    assert "word error rate by voice: agent:en-029+max 0.500" in text
+    assert "heard more often than said (invented by the recogniser): 1/1 (a)" in text
 
 
 def test_eval_json_figures_from_saved_results(tmp_path: Path) -> None:
