@@ -2,7 +2,8 @@
 
 The dev set is what the verdicts were tuned on; this measures how they hold up on other companies, agent
 names, voices and wording. Calls are assembled from the wording pools below (written for this check
-alone: none of it is in the scripts, phrase lists or classifier data), spoken by espeak-ng voices the
+alone; since then several of its sentences, its forbidden remarks among them, have been added to the
+classifier data in qa/data, so set B is the cleaner held-out set), spoken by espeak-ng voices the
 demo does not use (en-gb+f3, en-us+m5 and en-us+m7 also read dev-set calls; set B's voices are all new),
 and sent through the same simulated phone line (8 kHz, mu-law, 18–30 dB noise). Labels follow the dev-set
 README, so the output is directly comparable. `bench/heldout_calls_b.py` is a second, independent

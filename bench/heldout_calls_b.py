@@ -56,7 +56,7 @@ GREETINGS = {
     ),
     "absent": ("Yep, go on.", "Right, what's this about?"),
 }
-LATE_OPENER = ("Bear with me a second.", "Hang on, I'm just finishing a note.")
+LATE_OPENER = ("Give me two ticks.", "Hang on, I'm just finishing a note.")
 PROBLEMS = (
     "I was meant to get a refund for a cancelled trip and it never arrived.",
     "My meter reading looks way too high this quarter.",
@@ -117,7 +117,7 @@ CALLER_MOOD = {
 # Offers of further help worded away from the usual "anything else".
 OFFERS = (
     "Before I let you go, what else can I look at for you?",
-    "Anything further I can untangle for you today?",
+    "Got any other knots I can untangle for you?",
     "Is that everything sorted, or is there more I can do?",
 )
 # The label is how the caller sounds in their LAST turn, so the caller's replies in the closing carry
@@ -128,7 +128,7 @@ CALLER_DONE = {
     "pos": ("No, that's brilliant, thanks again.", "Nothing else, you've been wonderful."),
 }
 THANKS = ("Many thanks for giving {company} a ring today.", "We appreciate you choosing {company}.")
-GOODBYES = ("All the best, bye for now.", "Enjoy the rest of your day, bye.", "Cheerio now.")
+GOODBYES = ("All the best, bye for now.", "Mind how you go, bye.", "Cheerio now.")
 CALLER_BYE = {
     "neg": ("Still annoyed, bye.",),
     "neu": ("Okay, bye.", "Right, bye."),
