@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import pages
+from api.admission import AdmissionLimit
 from api.deps import LoginRequired
 from api.errors import install_error_handlers
 from api.routes import agents, auth, calls, hotline, ops, reviews
@@ -42,6 +43,9 @@ def create_app(
         stop = threading.Event()
         ticker = threading.Thread(target=_tick_forever, args=(app.state.hotline, stop), daemon=True)
         ticker.start()
+        # Its own thread: renewing must not wait behind hotline requests holding the router's lock.
+        leaser = threading.Thread(target=_keep_lease_forever, args=(app.state.hotline, stop), daemon=True)
+        leaser.start()
         thread = None
         if settings.embedded_worker:
             # Imported here so the API can be served without loading the ASR stack when no worker runs.
@@ -56,6 +60,7 @@ def create_app(
         yield
         stop.set()
         ticker.join(timeout=5)
+        leaser.join(timeout=5)
         if lease.held:
             lease.release()  # a standby server takes the hotline over at once
         if thread is not None:
@@ -69,6 +74,11 @@ def create_app(
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path)
     install_error_handlers(app)
+    app.add_middleware(
+        AdmissionLimit,
+        limit=settings.server_threads,
+        exempt=("/health", "/static/", "/api/hotline/stats/stream"),
+    )
     app.include_router(auth.router)
     app.include_router(calls.router)
     app.include_router(agents.router)
@@ -89,7 +99,12 @@ def _tick_forever(hotline: Hotline, stop: threading.Event) -> None:
     """Relaxation steps and wrap-up ends happen with time, not only on requests: apply them each second."""
     while not stop.wait(1.0):
         try:
-            hotline.keep_lease()
             hotline.tick()
         except Exception:  # a failed tick is retried next second; the hotline rebuilt itself from the DB
             logger.exception("hotline tick failed")
+
+
+def _keep_lease_forever(hotline: Hotline, stop: threading.Event) -> None:
+    """Renew (or take over) the hotline lease; the lease itself decides when a database write is due."""
+    while not stop.wait(0.5):
+        hotline.keep_lease()

@@ -1,10 +1,11 @@
 """Load: N concurrent users against a running callqa server on this machine, then one more call.
 
-Each user logs in and makes `--requests` requests drawn from a fixed mix: pages (/queue, /overview, a call
-page), API reads (review queue, overview, call list, one call), uploads (a short stereo tone recording) and
-hotline traffic (a call arrives on the PBX key, then is abandoned). After the burst one call is uploaded and
-followed until the worker has processed it. Prints the request count, 5xx count, p50/p95 per route and
-whether the post-burst call was processed.
+The users are logged in already (one login's token and page cookie are shared: a login is a deliberately
+slow password hash, a different load). Each makes `--requests` requests drawn from a fixed mix: pages
+(/queue, /overview, a call page), API reads (review queue, overview, call list, one call), uploads (a
+short stereo tone recording) and hotline traffic (a call arrives on the PBX key, then is abandoned).
+After the burst one call is uploaded and followed until the worker has processed it. Prints the request
+count, 5xx count, p50/p95 per route and whether the post-burst call was processed.
 
     CALLQA_DATA_DIR=/tmp/wo-data CALLQA_SECRET_KEY=... CALLQA_HOTLINE_KEY=k callqa serve &
     python bench/load.py --users 200 --hotline-key k
@@ -56,9 +57,15 @@ class Tally:
 class User:
     """One simulated user: a QA login (pages + API), sharing the PBX key for hotline traffic."""
 
-    def __init__(self, client: httpx.AsyncClient, tally: Tally, args: argparse.Namespace, rng: random.Random):
-        self.client, self.tally, self.args, self.rng = client, tally, args, rng
-        self.token: dict[str, str] = {}
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        tally: Tally,
+        args: argparse.Namespace,
+        rng: random.Random,
+        token: dict[str, str],
+    ):
+        self.client, self.tally, self.args, self.rng, self.token = client, tally, args, rng, token
 
     async def request(self, route: str, method: str, url: str, **kw: object) -> httpx.Response | None:
         start = time.perf_counter()
@@ -69,13 +76,6 @@ class User:
             return None
         self.tally.record(route, resp.status_code, time.perf_counter() - start)
         return resp
-
-    async def login(self) -> None:
-        form = {"username": self.args.user, "password": self.args.password}
-        resp = await self.request("POST /api/auth/token", "POST", "/api/auth/token", data=form)
-        if resp is not None and resp.status_code == 200:
-            self.token = {"Authorization": f"Bearer {resp.json()['access_token']}"}
-        await self.request("POST /login", "POST", "/login", data=form)
 
     async def one(self, call_ids: list[int], wav: bytes) -> None:
         pick = self.rng.random()
@@ -117,16 +117,18 @@ async def run(args: argparse.Namespace) -> int:
     limits = httpx.Limits(max_connections=args.users + 10, max_keepalive_connections=args.users + 10)
     timeout = httpx.Timeout(args.timeout)
     async with httpx.AsyncClient(base_url=args.url, timeout=timeout, limits=limits) as admin:
-        resp = await admin.post("/api/auth/token", data={"username": args.user, "password": args.password})
+        form = {"username": args.user, "password": args.password}
+        resp = await admin.post("/api/auth/token", data=form)
         resp.raise_for_status()
         token = {"Authorization": f"Bearer {resp.json()['access_token']}"}
+        await admin.post("/login", data=form)
+        cookies = dict(admin.cookies)
         listed = await admin.get("/api/calls?limit=20", headers=token)
         call_ids = [c["id"] for c in listed.json()] if listed.status_code == 200 else []
 
     async def user(index: int) -> None:
-        async with httpx.AsyncClient(base_url=args.url, timeout=timeout) as client:
-            u = User(client, tally, args, random.Random(index))
-            await u.login()
+        async with httpx.AsyncClient(base_url=args.url, timeout=timeout, cookies=cookies) as client:
+            u = User(client, tally, args, random.Random(index), token)
             for _ in range(args.requests):
                 await u.one(call_ids, wav)
 

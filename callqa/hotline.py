@@ -77,26 +77,31 @@ class Hotline:
         self._lock = threading.RLock()
         self._lease = lease
         self.router = Router(config.strategy, wrap_up_s=config.wrap_up_s)
+        self._restored = False  # whether the router was rebuilt since this hotline last took the lease
         if lease is None or lease.keep():
             self.restore()
 
     def keep_lease(self) -> bool:
-        """Renew (or take over) the lease, called periodically; returns whether this hotline leads. On
-        taking over, the router is first rebuilt from the database the previous owner kept."""
+        """Renew (or take over) the lease, called periodically without the router's lock; returns whether
+        this hotline leads. After a takeover the next event first rebuilds the router from the database."""
         if self._lease is None:
             return True
-        with self._lock:
-            was_leader = self._lease.held
-            leads = self._lease.keep()
-            if leads and not was_leader:
-                log.info("this server now runs the hotline (%s)", self._lease.holder)
-                self.restore()
-            elif was_leader and not leads:
-                log.warning("this server lost the hotline lease; hotline requests now go to its new owner")
-            return leads
+        was_leader = self._lease.held
+        leads = self._lease.keep()
+        if leads and not was_leader:
+            log.info("this server now runs the hotline (%s)", self._lease.holder)
+        elif was_leader and not leads:
+            self._restored = False
+            log.warning("this server lost the hotline lease; hotline requests now go to its new owner")
+        return leads
 
     def _require_leader(self) -> None:
-        if self._lease is not None and not self._lease.held:
+        """Raise unless this hotline leads; on the first event after taking over, rebuild the router."""
+        if self._lease is None:
+            return
+        if self._lease.held and not self._restored:
+            self.restore()
+        if not self._lease.held:
             owner = self._lease.owner() or "no server at the moment (the lease is free; retry shortly)"
             raise HotlineNotLeaderError(
                 f"the hotline on this database is run by {owner}; send hotline traffic there"
@@ -104,11 +109,12 @@ class Hotline:
 
     # ----- lifecycle -------------------------------------------------------------------------------
     def restore(self) -> None:
-        """Rebuild the router from the database (start-up, or after a failed write)."""
+        """Rebuild the router from the database (start-up, takeover, or after a failed write)."""
         with self._lock, self._factory() as session:
             self.router, decisions = service.load_router(session, self.config, now=self._clock())
             service.store_assignments(session, self.router, decisions)
             session.commit()
+            self._restored = True
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:

@@ -70,11 +70,13 @@ class Worker:
         # Held while a job's results commit, and while an abandoned job is handed back: never both.
         self._commit_lock = threading.Lock()
         self._abandoned = False
+        self._looping = False  # heartbeat rows only for workers in `run_forever` (they remove them on exit)
 
     # ----- the loop ------------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:
         """Process jobs until `stop` is set; database errors are logged and retried with backoff."""
         backoff = self._poll_s
+        self._looping = True
         try:
             while not stop.is_set():
                 try:
@@ -95,6 +97,7 @@ class Worker:
                 if not ran:
                     stop.wait(self._poll_s)
         finally:
+            self._looping = False
             self._retire()
 
     def run_once(self) -> bool:
@@ -202,7 +205,8 @@ class Worker:
                         .where(Job.id == job_id, Job.status == "running")
                         .values(heartbeat_at=utcnow())
                     )
-                self.housekeeping()
+                if self._looping:
+                    self.housekeeping()
             except Exception as exc:  # a missed beat is retried next interval; the job goes on
                 log.warning("worker %s: heartbeat failed: %s", self.worker_id, _describe(exc))
 
