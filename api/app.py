@@ -18,6 +18,7 @@ from api import pages
 from api.admission import AdmissionLimit
 from api.deps import LoginRequired
 from api.errors import install_error_handlers
+from api.metrics import install_metrics
 from api.routes import agents, auth, calls, hotline, ops, reviews
 from callqa.hotline import Hotline
 from callqa.leader import LeaderLease
@@ -77,8 +78,9 @@ def create_app(
     app.add_middleware(
         AdmissionLimit,
         limit=settings.server_threads,
-        exempt=("/health", "/static/", "/api/hotline/stats/stream"),
+        exempt=("/health", "/metrics", "/static/", "/api/hotline/stats/stream"),
     )
+    install_metrics(app, app.state.hotline)  # added last: the outermost layer, so latency includes admission
     app.include_router(auth.router)
     app.include_router(calls.router)
     app.include_router(agents.router)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.ingest import PROCESS_CALL
 from callqa.jobs import agent_first_name, recording_path
+from callqa.metrics import DECODE_RTF
 from callqa.pipeline import CallAnalyzer
 from callqa.settings import Settings
 from callqa.worker import Worker
@@ -21,7 +24,10 @@ from transcription.service import load_transcript, store_transcript
 
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     """Transcribe, check and score `call`, replacing any earlier results. Flushes only."""
+    started = time.perf_counter()
     result = analyzer.analyze_file(recording_path(call), agent_name=agent_first_name(session, call.agent_id))
+    if result.transcript.duration_s > 0:
+        DECODE_RTF.observe((time.perf_counter() - started) / result.transcript.duration_s)
     store_transcript(session, call_id=call.id, transcript=result.transcript)
     _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
     s = analyzer.settings
