@@ -65,7 +65,9 @@ def create_app(
         if lease.held:
             lease.release()  # a standby server takes the hotline over at once
         if thread is not None:
-            thread.join(timeout=30)
+            thread.join(timeout=settings.worker_shutdown_grace_s)
+            if thread.is_alive():  # the job in hand did not finish in time: back to the queue, not lost
+                worker.abandon()
 
     app = FastAPI(title="callqa", version="0.1.0", lifespan=lifespan, description=__doc__)
     app.state.settings = settings
