@@ -79,14 +79,14 @@ def test_a_standalone_worker_survives_a_held_database_lock(tmp_path: Path) -> No
         worker_shutdown_grace_s="0.2",
     )
     try:
-        assert wait_for(lambda: "database is locked" in log.read_text() or proc.poll() is not None, 20)
-        time.sleep(2)  # 10 more busy timeouts
-        assert proc.poll() is None, f"worker exited under the lock:\n{log.read_text()}"
-        assert set(_job_statuses(factory).values()) == {"queued"}
-    finally:
-        holder.execute("COMMIT")
-        holder.close()
-    try:
+        try:
+            assert wait_for(lambda: "database is locked" in log.read_text() or proc.poll() is not None, 20)
+            time.sleep(2)  # 10 more busy timeouts
+            assert proc.poll() is None, f"worker exited under the lock:\n{log.read_text()}"
+            assert set(_job_statuses(factory).values()) == {"queued"}
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
         assert wait_for(lambda: "queued" not in _job_statuses(factory).values(), 30), log.read_text()
         assert proc.poll() is None
     finally:
