@@ -111,17 +111,16 @@ def train_intents_cmd(
     from sklearn.metrics import precision_recall_fscore_support
 
     from callqa.pipeline import shared_embedder
-    from qa.intent_model import read_intents, train_intents
+    from qa.intent_model import train_intents
 
     model = train_intents(None, embedder=shared_embedder())
     target = output or get_settings().intent_artifact
     model.save(target)
-    _, labels, _ = read_intents(None)
     classifier = model.classifier
     precision, recall, _, support = precision_recall_fscore_support(
-        labels, classifier.cv_predicted_, labels=model.labels, zero_division=0
+        classifier.cv_truth_, classifier.cv_predicted_, labels=model.labels, zero_division=0
     )
-    table = Table(title="cross-validated (5 folds)")
+    table = Table(title="cross-validated (5 folds; a sentence and its ASR readings in one fold)")
     for column in ("label", "precision", "recall", "n", "certain from p"):
         table.add_column(column)
     for i, label in enumerate(model.labels):
