@@ -6,35 +6,42 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import pages
 from api.admission import AdmissionLimit
-from api.deps import LoginRequired
+from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
+from api.middleware import BodyLimits, SecurityHeaders, UploadRule
 from api.routes import agents, auth, calls, hotline, ops, reviews
+from api.security import LoginGuard
 from callqa.hotline import Hotline
 from callqa.leader import LeaderLease
 from callqa.runtime import open_database
-from callqa.settings import Settings, get_settings
+from callqa.settings import Settings, get_settings, with_secret_key
 from routing.config import load_routing_config
 from scoring.scorecard import load_scorecard
 
 logger = logging.getLogger(__name__)
+
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+"""Room for the form's boundaries and small fields beside the recording itself."""
 
 
 def create_app(
     settings: Settings | None = None, *, session_factory: sessionmaker[Session] | None = None
 ) -> FastAPI:
     """Build the app. Without a `session_factory` the configured database is migrated and opened."""
-    settings = settings or get_settings()
+    settings = with_secret_key(settings or get_settings())
     factory = session_factory or open_database(settings)
 
     @asynccontextmanager
@@ -69,19 +76,42 @@ def create_app(
             if thread.is_alive():  # the job in hand did not finish in time: back to the queue, not lost
                 worker.abandon()
 
-    app = FastAPI(title="callqa", version="0.1.0", lifespan=lifespan, description=__doc__)
+    # Swagger UI and ReDoc from the files of the installed fastapi-offline package: /docs works offline.
+    app = FastAPIOffline(
+        title="callqa",
+        version="0.1.0",
+        lifespan=lifespan,
+        description=__doc__,
+        static_url="/static/docs",
+        favicon_url="/static/docs/favicon.png",
+    )
     app.state.settings = settings
     app.state.session_factory = factory
     # One router per database: servers sharing it elect the hotline's owner through a lease row.
     lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path)
+    app.state.login_guard = LoginGuard(
+        per_username_per_minute=settings.login_failures_per_minute,
+        per_client_per_minute=settings.login_failures_per_minute_per_client,
+        max_concurrent_checks=settings.login_hash_concurrency,
+    )
     install_error_handlers(app)
     app.add_middleware(
         AdmissionLimit,
         limit=settings.server_threads,
         exempt=("/health", "/metrics", "/static/", "/api/hotline/stats/stream"),
     )
+    # Limits and headers sit outside admission: a refused body never waits for a slot, and every
+    # answer (refusals too) carries the security headers.
+    upload = UploadRule(
+        max_bytes=settings.max_upload_mb * 1024 * 1024 + MULTIPART_OVERHEAD_BYTES,
+        authorize=partial(staff_refusal, factory, settings),
+    )
+    app.add_middleware(
+        BodyLimits, max_body_bytes=settings.max_body_kb * 1024, uploads={("POST", "/api/calls"): upload}
+    )
+    app.add_middleware(SecurityHeaders)
     install_metrics(app, app.state.hotline)  # added last: the outermost layer, so latency includes admission
     app.include_router(auth.router)
     app.include_router(calls.router)

@@ -8,21 +8,36 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Cookie, Depends, Header, HTTPException, Request, status
-from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.orm import Session
+from fastapi import Cookie, Depends, Header, HTTPException, Path, Request, status
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
-from api.security import read_token
+from api.security import LoginGuard, LoginThrottled, find_session
 from callqa.hotline import Hotline
 from callqa.settings import Settings
-from models import Call, User
+from callqa.users import authenticate
+from models import Call, LoginSession, User
 from scoring.scorecard import Scorecard
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 SESSION_COOKIE = "callqa_session"
+
+MAX_ID = 2**63 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id (1 … 2^63−1).")]
+"""A row id in a URL: anything outside a 64-bit id column answers 422, never a database overflow."""
+
+
+def parse_id(text: str) -> int | None:
+    """A row id typed into a form field, or None if it is empty or cannot be one."""
+    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_ID else None
+
+
 STAFF_ROLES = ("qa", "admin")
 
 
@@ -52,28 +67,60 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def authenticate_token(session: Session, settings: Settings, token: str | None) -> User:
-    """The active user a bearer token or session cookie belongs to; 401 otherwise."""
-    user_id = read_token(settings.secret_key, token, max_age_s=settings.token_ttl_s) if token else None
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active:
+def authenticate_token(session: Session, settings: Settings, token: str | None) -> LoginSession:
+    """The live login session a bearer token or session cookie stands for, its user active; 401 otherwise."""
+    login = find_session(session, secret_key=settings.signing_key, token=token) if token else None
+    user = session.get(User, login.user_id) if login is not None else None
+    if login is None or user is None or not user.active:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "not authenticated", headers={"WWW-Authenticate": "Bearer"}
         )
+    return login
+
+
+def _login_user(request: Request, session: Session, settings: Settings, token: str | None) -> User:
+    login = authenticate_token(session, settings, token)
+    request.state.login = login  # the form token (CSRF) and logout read it
+    user = session.get(User, login.user_id)
+    assert user is not None  # checked by authenticate_token
     return user
 
 
 def get_current_user(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     cookie: Annotated[str | None, Cookie(alias=SESSION_COOKIE)] = None,
 ) -> User:
     """The user of a bearer token (JSON API) or of the session cookie (pages, the audio player)."""
-    return authenticate_token(session, settings, token or cookie)
+    return _login_user(request, session, settings, token or cookie)
+
+
+def current_login(request: Request) -> LoginSession:
+    """The login session of this request, once a user dependency has authenticated it."""
+    login: LoginSession = request.state.login
+    return login
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def staff_refusal(factory: sessionmaker[Session], settings: Settings, headers: Headers) -> int | None:
+    """None if the request's bearer token or session cookie is a QA/admin login, else 401 or 403.
+
+    For the upload middleware, which must decide from the headers before the body is read.
+    """
+    scheme, _, bearer = headers.get("authorization", "").partition(" ")
+    token = bearer if scheme.lower() == "bearer" and bearer else None
+    token = token or cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    with factory() as session:
+        try:
+            login = authenticate_token(session, settings, token)
+        except HTTPException as exc:
+            return exc.status_code
+        user = session.get(User, login.user_id)
+        return None if user is not None and user.role in STAFF_ROLES else status.HTTP_403_FORBIDDEN
 
 
 def require_roles(*roles: str):  # type: ignore[no-untyped-def]
@@ -100,7 +147,7 @@ class LoginRequired(Exception):
 
 def page_user(request: Request, session: SessionDep, settings: SettingsDep) -> User:
     try:
-        return authenticate_token(session, settings, request.cookies.get(SESSION_COOKIE))
+        return _login_user(request, session, settings, request.cookies.get(SESSION_COOKIE))
     except HTTPException as exc:
         raise LoginRequired from exc
 
@@ -136,7 +183,7 @@ def visible_call(session: Session, user: User, call_id: int) -> Call:
     return call
 
 
-def get_visible_call(call_id: int, session: SessionDep, user: CurrentUser) -> Call:
+def get_visible_call(call_id: IdPath, session: SessionDep, user: CurrentUser) -> Call:
     return visible_call(session, user, call_id)
 
 
@@ -149,7 +196,7 @@ def check_agent_scope(user: User, agent_id: int) -> None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
 
 
-def get_scoped_agent_id(agent_id: int, user: CurrentUser) -> int:
+def get_scoped_agent_id(agent_id: IdPath, user: CurrentUser) -> int:
     check_agent_scope(user, agent_id)
     return agent_id
 
@@ -192,9 +239,48 @@ def hotline_client(
             return None
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid hotline key")
     with request.app.state.session_factory() as session:
-        user = authenticate_token(session, settings, token or request.cookies.get(SESSION_COOKIE))
+        user = _login_user(request, session, settings, token or request.cookies.get(SESSION_COOKIE))
         session.expunge(user)
         return user
 
 
 HotlineClient = Annotated[User | None, Depends(hotline_client)]
+
+
+def get_login_guard(request: Request) -> LoginGuard:
+    guard: LoginGuard = request.app.state.login_guard
+    return guard
+
+
+LoginGuardDep = Annotated[LoginGuard, Depends(get_login_guard)]
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of a login form: the user if the password was right, or why it was not checked."""
+
+    username: str
+    user: User | None
+    throttled: LoginThrottled | None = None
+
+
+async def attempt_login(
+    request: Request,
+    session: SessionDep,
+    guard: LoginGuardDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> LoginAttempt:
+    """Check a username/password form through the login guard (the check itself runs in a thread)."""
+    client = request.client.host if request.client else "unknown"
+    try:
+        user = await guard.check(
+            form.username,
+            client,
+            lambda: authenticate(session, username=form.username, password=form.password),
+        )
+    except LoginThrottled as exc:
+        return LoginAttempt(form.username, None, exc)
+    return LoginAttempt(form.username, user)
+
+
+LoginAttemptDep = Annotated[LoginAttempt, Depends(attempt_login)]

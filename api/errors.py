@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.security import LoginThrottled
 from callqa.hotline import (
     HotlineError,
     HotlineInputError,
@@ -66,6 +67,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     HotlineInputError: 422,
     HotlineNotLeaderError: 503,
     RoutingError: 422,
+    LoginThrottled: 429,
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
     IntegrityError: 409,
@@ -138,4 +140,5 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
         )
     if status >= 500:
         logger.error("%s: %s", type(exc).__name__, exc)
-    return error_response(status, type(exc).__name__, str(exc))
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
+    return error_response(status, type(exc).__name__, str(exc), headers=headers)

@@ -5,6 +5,8 @@ Domain packages never read these; the composition root (CLI, API factory, worker
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -94,8 +96,32 @@ class Settings(BaseSettings):
         default=None, description="Shared secret the PBX/IVR sends as X-Hotline-Key to drive the hotline API."
     )
     max_duration_s: float = 4 * 3600.0
-    secret_key: str = Field(default="change-me-in-production", description="Signs login cookies and tokens.")
-    token_ttl_s: int = 12 * 3600
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session tokens. Unset: a random one is generated on first start and kept in "
+        "data_dir/secret_key (0600). Rotate by replacing it and restarting; every session then ends.",
+    )
+    dev_mode: bool = Field(
+        default=False, description="Development only: allows a weak or default secret_key and http cookies."
+    )
+    token_ttl_s: int = Field(default=12 * 3600, ge=60, description="Session lifetime in seconds.")
+    cookie_secure: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only (set when served behind TLS)."
+    )
+    max_body_kb: int = Field(
+        default=256, ge=1, description="Largest request body other than a recording upload (forms, JSON)."
+    )
+    login_failures_per_minute: int = Field(
+        default=10, ge=1, description="Failed logins allowed per username per minute (then 429)."
+    )
+    login_failures_per_minute_per_client: int = Field(
+        default=60,
+        ge=1,
+        description="Failed logins allowed per client address per minute (a floor shares one).",
+    )
+    login_hash_concurrency: int = Field(
+        default=4, ge=1, description="Password checks run at once (each Argon2 check holds ~64 MB)."
+    )
 
     worker_poll_s: float = Field(default=1.0, gt=0, description="Seconds between queue polls when idle.")
     worker_stale_after_s: float = Field(
@@ -126,6 +152,13 @@ class Settings(BaseSettings):
     )
 
     @property
+    def signing_key(self) -> str:
+        """The secret that signs session tokens; set at start-up by `with_secret_key`."""
+        if self.secret_key is None:
+            raise SecretKeyError("no secret key yet: start through with_secret_key(settings)")
+        return self.secret_key
+
+    @property
     def db_url(self) -> str:
         """The effective SQLAlchemy URL."""
         if self.database_url:
@@ -154,6 +187,48 @@ class Settings(BaseSettings):
     @property
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
+
+
+WEAK_SECRETS = frozenset({"", "change-me-in-production", "secret", "changeme"})
+MIN_SECRET_CHARS = 32
+SECRET_FILE = "secret_key"
+
+
+class SecretKeyError(RuntimeError):
+    """The configured secret cannot be used; the message says how to fix it."""
+
+
+def with_secret_key(settings: Settings) -> Settings:
+    """`settings` with a usable `secret_key`: the configured one if strong, else the one kept in
+    `data_dir/secret_key`, created (random, mode 0600) on first start.
+
+    Outside `dev_mode` a weak or default configured secret, or a key file others can read, is refused:
+    anyone who knows the secret can forge sessions.
+    """
+    configured = settings.secret_key
+    if configured is not None:
+        weak = configured.strip() in WEAK_SECRETS or len(configured) < MIN_SECRET_CHARS
+        if weak and not settings.dev_mode:
+            raise SecretKeyError(
+                f"CALLQA_SECRET_KEY is empty, a default or shorter than {MIN_SECRET_CHARS} characters; unset "
+                f"it to have a random one kept in {settings.data_dir / SECRET_FILE}, or set a strong one"
+            )
+        return settings
+    path = settings.data_dir / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and not settings.dev_mode:
+            raise SecretKeyError(f"{path} is readable by others; chmod 600 it") from None
+        secret = path.read_text().strip()
+        if len(secret) < MIN_SECRET_CHARS:
+            raise SecretKeyError(f"{path} holds no usable secret; delete it to have a new one made") from None
+    else:
+        secret = secrets.token_urlsafe(48)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secret + "\n")
+    return settings.model_copy(update={"secret_key": secret})
 
 
 @lru_cache(maxsize=1)

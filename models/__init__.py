@@ -8,6 +8,7 @@ from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
+from models.sessions import LoginSession
 
 __all__ = [
     "AGENT_PRESENCE",
@@ -28,6 +29,7 @@ __all__ = [
     "ItemVerdict",
     "Job",
     "Lease",
+    "LoginSession",
     "ManualScore",
     "QAResult",
     "Recording",

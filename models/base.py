@@ -67,8 +67,15 @@ def make_engine(
     pool_args: dict[str, Any] = (
         {"pool_size": pool_size, "max_overflow": max(10, pool_size // 4)} if pool_size else {}
     )
+    # hide_parameters: statement errors (e.g. an IntegrityError on users) must not carry password hashes
+    # or tokens into logs and tracebacks.
     engine = create_engine(
-        url, echo=echo, connect_args=connect_args, pool_pre_ping=not is_sqlite, **pool_args
+        url,
+        echo=echo,
+        connect_args=connect_args,
+        pool_pre_ping=not is_sqlite,
+        hide_parameters=True,
+        **pool_args,
     )
     if is_sqlite:
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from api.deps import AdminPageUser, SessionDep, SettingsDep
+from api.deps import AdminPageUser, SessionDep, parse_id
 from api.pages.rendering import check_csrf, render
 from callqa.users import UserError, create_user
 from models import Agent, User
@@ -33,7 +33,7 @@ def users_page(request: Request, session: SessionDep, user: AdminPageUser, error
 @router.post("/admin/users")
 def add_user(
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: AdminPageUser,
     csrf: Annotated[str, Form()],
     username: Annotated[str, Form()],
@@ -41,14 +41,14 @@ def add_user(
     role: Annotated[str, Form()],
     agent_id: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(settings, user, csrf)
+    check_csrf(request, csrf)
     try:
         create_user(
             session,
             username=username,
             password=password,
             role=role,
-            agent_id=int(agent_id) if agent_id else None,
+            agent_id=parse_id(agent_id),
         )
     except UserError as exc:  # shown beside the form it came from, not as an error document
         return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.deps import PageUser, SessionDep, SettingsDep, StaffPageUser, check_agent_scope
+from api.deps import IdPath, PageUser, SessionDep, StaffPageUser, check_agent_scope
 from api.pages.charts import trend_svg
 from api.pages.rendering import check_csrf, render
 from models import Agent, User
@@ -34,22 +34,22 @@ def my_scores(request: Request, session: SessionDep, user: PageUser) -> HTMLResp
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
-def agent_page(agent_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def agent_page(agent_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
     check_agent_scope(user, agent_id)
     return _agent_page(request, session, user, agent_id, own=user.agent_id == agent_id)
 
 
 @router.post("/agents/{agent_id}/manual")
 def manual_scores_form(
-    agent_id: int,
+    agent_id: IdPath,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: StaffPageUser,
     csrf: Annotated[str, Form()],
     knowledge: Annotated[str, Form()] = "",
     performance: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(settings, user, csrf)
+    check_csrf(request, csrf)
     if session.get(Agent, agent_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     try:

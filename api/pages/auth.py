@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, PageUser, SessionDep, SettingsDep
+from api.deps import SESSION_COOKIE, LoginAttemptDep, PageUser, SessionDep, SettingsDep
 from api.pages.rendering import render
-from api.security import issue_token
-from callqa.users import authenticate
+from api.security import find_session, open_session, revoke_session
 
 router = APIRouter()
 
@@ -26,29 +23,34 @@ def login_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/login")
-def login(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
-) -> Response:
-    user = authenticate(session, username=username, password=password)
+def login(request: Request, attempt: LoginAttemptDep, session: SessionDep, settings: SettingsDep) -> Response:
+    if attempt.throttled is not None:  # shown on the form it came from
+        page = render(request, "login.html", None, error=str(attempt.throttled))
+        page.status_code = status.HTTP_429_TOO_MANY_REQUESTS
+        page.headers["Retry-After"] = str(attempt.throttled.retry_after_s)
+        return page
+    user = attempt.user
     if user is None:
         return render(request, "login.html", None, error="Wrong username or password.")
     response = RedirectResponse("/me" if user.role == "agent" else "/queue", status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
-        issue_token(settings.secret_key, user.id),
+        open_session(session, secret_key=settings.signing_key, user=user, ttl_s=settings.token_ttl_s),
         max_age=settings.token_ttl_s,
         httponly=True,
         samesite="strict",
+        secure=settings.cookie_secure,
     )
     return response
 
 
 @router.get("/logout")
-def logout() -> Response:
+def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """End the session (server-side, so a copied cookie stops working too) and forget the cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    login = find_session(session, secret_key=settings.signing_key, token=token) if token else None
+    if login is not None:
+        revoke_session(session, login)
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=settings.cookie_secure)
     return response

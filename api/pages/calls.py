@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from api.deps import PageUser, ScorecardDep, SessionDep, SettingsDep, StaffPageUser, visible_call
+from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, visible_call
 from api.pages.charts import sentiment_svg
 from api.pages.rendering import check_csrf, render
 from models import Dispute, Review
@@ -43,7 +43,7 @@ def _flagged_words(segments: list[Any], analysis: CallAnalysis | None) -> list[d
 
 
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
-def call_page(call_id: int, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def call_page(call_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
     call = visible_call(session, user, call_id)
     analysis = read_analysis(call.qa_result) if call.qa_result else None
     review = session.scalar(select(Review).where(Review.call_id == call.id))
@@ -81,14 +81,14 @@ async def review_form(request: Request) -> FormData:
 
 @router.post("/calls/{call_id}/review")
 def review_call(
-    call_id: int,
+    call_id: IdPath,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: StaffPageUser,
     card: ScorecardDep,
     form: Annotated[FormData, Depends(review_form)],
 ) -> Response:
-    check_csrf(settings, user, str(form.get("csrf", "")))
+    check_csrf(request, str(form.get("csrf", "")))
     call = visible_call(session, user, call_id)
     if call.score is None:
         raise HTTPException(status.HTTP_409_CONFLICT, "call not scored yet")
@@ -115,15 +115,15 @@ def review_call(
 
 @router.post("/calls/{call_id}/dispute")
 def dispute_call(
-    call_id: int,
+    call_id: IdPath,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: PageUser,
     csrf: Annotated[str, Form()],
     item: Annotated[str, Form()],
     comment: Annotated[str, Form()],
 ) -> Response:
-    check_csrf(settings, user, csrf)
+    check_csrf(request, csrf)
     call = visible_call(session, user, call_id)
     if user.role != "agent":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the agent who handled the call can dispute it")
@@ -133,16 +133,16 @@ def dispute_call(
 
 @router.post("/disputes/{dispute_id}/resolve")
 def resolve_page(
-    dispute_id: int,
+    dispute_id: IdPath,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: StaffPageUser,
     card: ScorecardDep,
     csrf: Annotated[str, Form()],
     upheld: Annotated[str, Form()],
     resolution: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(settings, user, csrf)
+    check_csrf(request, csrf)
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "dispute not found")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from api.deps import SessionDep, SettingsDep, StaffPageUser
+from api.deps import IdPath, SessionDep, StaffPageUser, parse_id
 from api.pages.rendering import check_csrf, render
 from models import Agent, Review, User
 from scoring.review import assign, list_queue
@@ -25,7 +25,7 @@ def queue_page(
     agent_id: str = "",
     mine: bool = False,
 ) -> HTMLResponse:
-    agent = int(agent_id) if agent_id.isdigit() else None
+    agent = parse_id(agent_id)
     rows = list_queue(session, state=state, assignee_id=user.id if mine else None, agent_id=agent)
     agents = session.scalars(select(Agent).order_by(Agent.name)).all()
     users = {u.id: u.username for u in session.scalars(select(User))}
@@ -45,13 +45,13 @@ def queue_page(
 
 @router.post("/queue/{review_id}/take")
 def take_review(
-    review_id: int,
+    review_id: IdPath,
     session: SessionDep,
-    settings: SettingsDep,
+    request: Request,
     user: StaffPageUser,
     csrf: Annotated[str, Form()],
 ) -> Response:
-    check_csrf(settings, user, csrf)
+    check_csrf(request, csrf)
     review = session.get(Review, review_id)
     if review is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "review not found")

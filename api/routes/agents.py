@@ -5,10 +5,12 @@ An agent user may read only their own scores and summary; any other agent answer
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
 
-from api.deps import AdminUser, ScopedAgentId, SessionDep, StaffUser
+from api.deps import AdminUser, IdPath, ScopedAgentId, SessionDep, StaffUser
 from api.errors import ERROR_RESPONSES
 from api.schemas import (
     AgentIn,
@@ -52,7 +54,7 @@ def create_agent(body: AgentIn, session: SessionDep, _user: AdminUser) -> AgentS
 
 @router.put("/{agent_id}/skills", response_model=AgentSkillsRead)
 def set_agent_skills(
-    agent_id: int, skills: dict[str, Proficiency], session: SessionDep, _user: AdminUser
+    agent_id: IdPath, skills: dict[str, Proficiency], session: SessionDep, _user: AdminUser
 ) -> AgentSkillsRead:
     """Replace an agent's skills (admin)."""
     agent = _agent(session, agent_id)
@@ -61,9 +63,11 @@ def set_agent_skills(
 
 
 @router.get("/{agent_id}/scores", response_model=AgentScoresRead)
-def agent_scores(agent_id: ScopedAgentId, session: SessionDep, limit: int = 200) -> AgentScoresRead:
+def agent_scores(
+    agent_id: ScopedAgentId, session: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> AgentScoresRead:
     _agent(session, agent_id)
-    rows = list_agent_scores(session, agent_id=agent_id, limit=min(limit, 1000))
+    rows = list_agent_scores(session, agent_id=agent_id, limit=limit)
     scores = [ScoreRead.of(score) for score in rows]
     average = sum(s.total for s in scores) / len(scores) if scores else None
     return AgentScoresRead(agent_id=agent_id, average=average, count=len(scores), scores=scores)
@@ -80,7 +84,7 @@ def agent_summary(agent_id: ScopedAgentId, session: SessionDep) -> AgentSummaryR
 
 @router.put("/{agent_id}/manual-scores/{month}", response_model=ManualScoresRead)
 def put_manual_scores(
-    agent_id: int, month: str, body: ManualIn, session: SessionDep, user: StaffUser
+    agent_id: IdPath, month: str, body: ManualIn, session: SessionDep, user: StaffUser
 ) -> ManualScoresRead:
     """Knowledge and performance (0–100) for the monthly composite; month is YYYY-MM."""
     _agent(session, agent_id)

@@ -9,18 +9,19 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
+from api.deps import MAX_ID, CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
+from api.errors import ERROR_RESPONSES
 from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
 from callqa.ingest import ingest_recording
 from models import Call
 from scoring.effective import load_effective_score
 
-router = APIRouter(prefix="/api/calls", tags=["calls"])
+router = APIRouter(prefix="/api/calls", tags=["calls"], responses=ERROR_RESPONSES)
 
 _CHUNK = 1 << 20
 
@@ -34,19 +35,16 @@ def call_read(session: Session, call: Call) -> CallRead:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=CallRead)
 def upload_call(
-    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     _user: StaffUser,
     file: Annotated[UploadFile, File(description="WAV, FLAC, MP3 or OGG; stereo = agent/caller legs")],
-    agent_id: Annotated[int, Form()],
+    agent_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     caller_number: Annotated[str | None, Form(max_length=40)] = None,
 ) -> CallRead:
     """Upload a call recording; it is validated, stored and queued for transcription and QA."""
+    # Type, declared size and the caller's login were checked before the body was read (api/middleware.py).
     limit = settings.max_upload_mb * 1024 * 1024
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"upload exceeds {settings.max_upload_mb} MB")
     tmp_dir = settings.data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=tmp_dir, delete=True) as tmp:
@@ -77,8 +75,10 @@ def upload_call(
 
 
 @router.get("", response_model=list[CallRead])
-def list_calls(session: SessionDep, user: CurrentUser, limit: int = 100) -> list[CallRead]:
-    stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(min(limit, 500))
+def list_calls(
+    session: SessionDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[CallRead]:
+    stmt = select(Call).order_by(Call.started_at.desc(), Call.id.desc()).limit(limit)
     if user.role == "agent":
         stmt = stmt.where(Call.agent_id == user.agent_id)
     return [call_read(session, c) for c in session.scalars(stmt)]

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import StreamingResponse
 
-from api.deps import HotlineClient, HotlineDep, check_agent_scope
+from api.deps import HotlineClient, HotlineDep, IdPath, check_agent_scope
 from api.errors import ERROR_RESPONSES
 from api.schemas import AgentStateChange, CallArrival, CallbackRequest
 from models import User
@@ -57,13 +57,13 @@ def call_arrived(body: CallArrival, hotline: HotlineDep, client: HotlineClient) 
 
 
 @router.get("/calls/{call_id}", response_model=CallView)
-def get_call(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def get_call(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.call_view(call_id)
 
 
 @router.get("/calls/{call_id}/decisions", response_model=list[DecisionView])
-def call_decisions(call_id: int, hotline: HotlineDep, client: HotlineClient) -> list[DecisionView]:
+def call_decisions(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> list[DecisionView]:
     """Why the call went where it went: each assignment with the candidates considered."""
     _pbx_or_admin(client)
     hotline.call_view(call_id)  # unknown call → HotlineNotFoundError → 404
@@ -71,45 +71,45 @@ def call_decisions(call_id: int, hotline: HotlineDep, client: HotlineClient) -> 
 
 
 @router.post("/calls/{call_id}/answer", response_model=CallView)
-def answer(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def answer(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.answer(call_id)
 
 
 @router.post("/calls/{call_id}/reject", response_model=CallView)
-def reject(call_id: int, hotline: HotlineDep, client: HotlineClient, pause_agent: bool = True) -> CallView:
+def reject(call_id: IdPath, hotline: HotlineDep, client: HotlineClient, pause_agent: bool = True) -> CallView:
     """The agent rejected or did not answer: re-offered elsewhere, caller keeps their place."""
     _pbx_or_admin(client)
     return hotline.reject(call_id, pause_agent=pause_agent)
 
 
 @router.post("/calls/{call_id}/end", response_model=CallView)
-def end(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def end(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.end(call_id)
 
 
 @router.post("/calls/{call_id}/abandon", response_model=CallView)
-def abandon(call_id: int, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def abandon(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.abandon(call_id)
 
 
 @router.post("/calls/{call_id}/callback", response_model=CallView)
-def callback(call_id: int, body: CallbackRequest, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def callback(call_id: IdPath, body: CallbackRequest, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.request_callback(call_id, body.number)
 
 
 @router.get("/agents/{agent_id}", response_model=AgentView)
-def agent_state(agent_id: int, hotline: HotlineDep, client: HotlineClient) -> AgentView:
+def agent_state(agent_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> AgentView:
     _own_or_pbx(client, agent_id)
     return hotline.agent_view(agent_id)
 
 
 @router.put("/agents/{agent_id}/state", response_model=AgentView)
 def set_agent_state(
-    agent_id: int, body: AgentStateChange, hotline: HotlineDep, client: HotlineClient
+    agent_id: IdPath, body: AgentStateChange, hotline: HotlineDep, client: HotlineClient
 ) -> AgentView:
     _own_or_pbx(client, agent_id)
     return hotline.set_agent_state(agent_id, body.status)

@@ -7,10 +7,12 @@ Another agent's call answers 404. Workflow errors (`ReviewError`, `ReviewStateEr
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
 
-from api.deps import CurrentUser, ScorecardDep, SessionDep, StaffUser, VisibleCall
+from api.deps import MAX_ID, CurrentUser, IdPath, ScorecardDep, SessionDep, StaffUser, VisibleCall
 from api.errors import ERROR_RESPONSES
 from api.schemas import (
     AgentSummaryRead,
@@ -48,7 +50,11 @@ def _review(session: SessionDep, review_id: int) -> Review:
 
 @router.get("/api/reviews", response_model=list[QueueEntryRead])
 def review_queue(
-    session: SessionDep, user: StaffUser, state: str = "open", mine: bool = False, agent_id: int | None = None
+    session: SessionDep,
+    user: StaffUser,
+    state: str = "open",
+    mine: bool = False,
+    agent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[QueueEntryRead]:
     """The queue, most severe first, then oldest."""
     rows = list_queue(session, state=state, assignee_id=user.id if mine else None, agent_id=agent_id)
@@ -62,12 +68,12 @@ def review_agreement(session: SessionDep, _user: StaffUser) -> dict[str, ItemAgr
 
 
 @router.get("/api/reviews/{review_id}", response_model=ReviewRead)
-def get_review(review_id: int, session: SessionDep, _user: StaffUser) -> ReviewRead:
+def get_review(review_id: IdPath, session: SessionDep, _user: StaffUser) -> ReviewRead:
     return ReviewRead.of(_review(session, review_id))
 
 
 @router.post("/api/reviews/{review_id}/assign", response_model=ReviewRead)
-def assign_review(review_id: int, body: AssignIn, session: SessionDep, _user: StaffUser) -> ReviewRead:
+def assign_review(review_id: IdPath, body: AssignIn, session: SessionDep, _user: StaffUser) -> ReviewRead:
     if body.user_id is not None:
         assignee = session.get(User, body.user_id)
         if assignee is None or assignee.role not in ("qa", "admin"):
@@ -77,7 +83,7 @@ def assign_review(review_id: int, body: AssignIn, session: SessionDep, _user: St
 
 @router.post("/api/reviews/{review_id}", response_model=ReviewRead)
 def post_review(
-    review_id: int, body: ReviewIn, session: SessionDep, user: StaffUser, card: ScorecardDep
+    review_id: IdPath, body: ReviewIn, session: SessionDep, user: StaffUser, card: ScorecardDep
 ) -> ReviewRead:
     """Confirm or override verdicts; the final score uses the human ones."""
     review = _review(session, review_id)
@@ -106,7 +112,7 @@ def list_disputes(session: SessionDep, user: CurrentUser, state: str = "open") -
 
 @router.post("/api/disputes/{dispute_id}/resolve", response_model=DisputeRead)
 def resolve(
-    dispute_id: int, body: ResolveIn, session: SessionDep, user: StaffUser, card: ScorecardDep
+    dispute_id: IdPath, body: ResolveIn, session: SessionDep, user: StaffUser, card: ScorecardDep
 ) -> DisputeRead:
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:

@@ -46,7 +46,6 @@ def api(tmp_path: Path) -> Iterator[ApiEnv]:
         data_dir=tmp_path / "data",
         database_url=f"sqlite:///{tmp_path / 'api.db'}",
         embedded_worker=False,
-        secret_key="test-secret",
         max_upload_mb=2,
     )
     upgrade_database(settings.db_url)
@@ -66,6 +65,13 @@ def api(tmp_path: Path) -> Iterator[ApiEnv]:
         yield ApiEnv(client, settings, factory, *ids)
 
 
+HTTP_TIMEOUT_S = 120.0
+"""Generous: the live-server tests hash passwords and share two cores with other work."""
+
+http = httpx.Client(timeout=HTTP_TIMEOUT_S)
+"""The client the live-server tests use for one-off requests."""
+
+
 @dataclass
 class LiveServer:
     """A real uvicorn server on localhost serving the `api` fixture's app and database."""
@@ -74,7 +80,7 @@ class LiveServer:
     env: ApiEnv
 
     def token(self, username: str) -> dict[str, str]:
-        resp = httpx.post(f"{self.url}/api/auth/token", data={"username": username, "password": PASSWORD})
+        resp = http.post(f"{self.url}/api/auth/token", data={"username": username, "password": PASSWORD})
         assert resp.status_code == 200, resp.text
         return {"Authorization": f"Bearer {resp.json()['access_token']}"}
 
@@ -84,7 +90,9 @@ def serve(app: FastAPI) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # log_config=None: uvicorn's loggers propagate to the root logger, so tests can read every log line.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from models import Review, User
-from tests.api.conftest import LiveServer
+from tests.api.conftest import HTTP_TIMEOUT_S, LiveServer, http
 from tests.api.test_reviews import calls, scored  # noqa: F401  (fixture)
 
 
@@ -18,7 +18,7 @@ def test_each_assignment_is_visible_to_the_very_next_read(live: LiveServer, call
         ids = [s.scalars(select(User).where(User.username == n)).one().id for n in ("qa", "admin")]
     url = f"{live.url}/api/reviews/{calls['tom_review']}"
     stale = 0
-    with httpx.Client(headers=qa) as client:
+    with httpx.Client(headers=qa, timeout=HTTP_TIMEOUT_S) as client:
         for i in range(60):
             want = ids[i % 2]
             assert client.post(f"{url}/assign", json={"user_id": want}).status_code == 200
@@ -29,14 +29,14 @@ def test_each_assignment_is_visible_to_the_very_next_read(live: LiveServer, call
 def test_a_commit_that_fails_is_not_reported_as_success(live: LiveServer, calls: dict[str, int]) -> None:  # noqa: F811
     qa = live.token("qa")
     url = f"{live.url}/api/reviews/{calls['tom_review']}/assign"
-    assert httpx.post(url, json={"user_id": 2}, headers=qa).json()["assignee_id"] == 2
+    assert http.post(url, json={"user_id": 2}, headers=qa).json()["assignee_id"] == 2
 
     def refuse(_session: Session) -> None:
         raise RuntimeError("commit refused (simulated disk full)")
 
     event.listen(live.env.factory, "before_commit", refuse)
     try:
-        resp = httpx.post(url, json={"user_id": None}, headers=qa)
+        resp = http.post(url, json={"user_id": None}, headers=qa)
     finally:
         event.remove(live.env.factory, "before_commit", refuse)
     assert resp.status_code == 500

@@ -49,7 +49,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     settings = Settings(
         data_dir=root / "data",
         embedded_worker=False,
-        secret_key="browser-secret",
         company="Acme Telecom",
         review_sample_rate=0.0,
     )
