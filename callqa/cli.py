@@ -113,7 +113,8 @@ def evaluate(
     ] = None,
     save: Annotated[Path | None, typer.Option(help="Write the analyze output (JSONL) here.")] = None,
     requalify: Annotated[
-        bool, typer.Option(help="With --results: re-run QA and scoring on its transcripts (no ASR).")
+        bool,
+        typer.Option(help="With --results: re-run QA, second readings and scoring on its transcripts."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
@@ -156,6 +157,8 @@ def evaluate(
 
 
 def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """QA, second readings and scoring again on the saved transcripts (no first decoding); on the
+    transcript alone (no audio cues, no second reading) where the recording is gone."""
     from callqa.pipeline import CallAnalyzer, CallResult, transcript_from_contract
 
     analyzer = CallAnalyzer(get_settings())
@@ -163,10 +166,14 @@ def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str
     for stem, row in analyses.items():
         labels = json.loads((directory / f"{stem}.json").read_text())["labels"]
         transcript = transcript_from_contract(row)
-        analysis, score, script = analyzer.analyze_transcript(
-            transcript, company=labels.get("company"), agent_name=labels.get("agent_name")
-        )
-        fresh[stem] = CallResult(row["file"], transcript, analysis, score, script).to_contract()
+        who = {"company": labels.get("company"), "agent_name": labels.get("agent_name")}
+        wav = directory / f"{stem}.wav"
+        if wav.is_file():
+            result = analyzer.analyze_file(wav, transcript=transcript, **who)
+        else:
+            analysis, score, script = analyzer.analyze_transcript(transcript, **who)
+            result = CallResult(row["file"], transcript, analysis, score, script)
+        fresh[stem] = result.to_contract()
     return fresh
 
 

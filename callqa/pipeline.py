@@ -266,13 +266,18 @@ class CallAnalyzer:
         company: str | None = None,
         agent_name: str | None = None,
         agent_channel: int | None = None,
+        transcript: Transcript | None = None,
     ) -> CallResult:
+        """The whole pipeline for one recording. With `transcript` (an earlier decoding of this file) the
+        first decoding is skipped and everything after it — audio cues, QA, second readings, score — runs
+        on the audio as usual (re-judging stored calls, evaluation without a full decode)."""
         company = company or self._settings.company
         hints = [h for h in (company, agent_name) if h]
         audio = self._load(path)
         legs = self._legs(audio, agent_channel)
-        phrases = self.script_for(company, agent_name).literal_phrases()
-        transcript = self._transcribe_legs(legs, audio, hints, phrases)
+        if transcript is None:
+            phrases = self.script_for(company, agent_name).literal_phrases()
+            transcript = self._transcribe_legs(legs, audio, hints, phrases)
         activity, agitation = audio_cues(legs, audio.sample_rate)
         analysis, score, script = self.analyze_transcript(
             transcript, company=company, agent_name=agent_name, activity=activity, agitation=agitation

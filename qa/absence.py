@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa.matching import Token, normalize
-from qa.names import NAME_CLOSE, find_name, name_similarity
+from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
 from transcription.recognizer import Transcript
 
 Span = tuple[float, float]
 
+GARBLED_CONF = 0.4
+"""Word confidence (0–1) below which the recogniser was guessing."""
+GARBLED_RUN = 3
+"""Consecutive guessed words that make a garbled stretch a phrase may hide in (one unsure "yes" is none)."""
 SOUND_CLOSE = 75.0
 """Similarity (0–100, spelling lifted by sound: `qa.names.name_similarity`) from which heard words may be a
 misheard script phrase."""
@@ -55,6 +59,20 @@ def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, 
     return (best[1], best[2]) if best else None
 
 
+def garbled_run(tokens: Sequence[Token]) -> list[Token]:
+    """The first GARBLED_RUN or more consecutive tokens (one segment) heard with confidence below
+    GARBLED_CONF, or an empty list."""
+    run: list[Token] = []
+    for token in tokens:
+        if token.conf < GARBLED_CONF and (not run or run[-1].segment == token.segment):
+            run.append(token)
+            continue
+        if len(run) >= GARBLED_RUN:
+            return run
+        run = [token] if token.conf < GARBLED_CONF else []
+    return run if len(run) >= GARBLED_RUN else []
+
+
 def unheard_speech(speech: Sequence[Span], tokens: Sequence[Token], span: Span) -> list[Span]:
     """Stretches (s) inside `span` where the leg has speech energy (`speech`) but no word was written,
     each at least UNHEARD_MIN_S long."""
@@ -91,13 +109,18 @@ def absence_doubts(
     close = sounds_close(tokens, phrases)
     if close is not None:
         doubts.append(f"heard “{close[0]}”, which sounds like “{close[1]}”")
+    run = garbled_run(tokens)
+    if run:
+        doubts.append(f"a garbled stretch (“{' '.join(t.text for t in run)}”)")
     if speech is not None and span is not None:
         lost = unheard_speech(speech, tokens, span)
         if lost:
             where = ", ".join(f"{s:.1f}–{e:.1f} s" for s, e in lost[:3])
             doubts.append(f"speech the recogniser left without words at {where}")
     if agent_name:
-        near = find_name(tokens, agent_name, threshold=NAME_CLOSE)
+        near = find_name(tokens, agent_name, threshold=NAME_CLOSE) or find_name(
+            tokens, agent_name, threshold=SOUND_SAME, by_sound=True
+        )
         if near is not None:
             heard = " ".join(t.text for t in tokens[near.first : near.last + 1])
             doubts.append(f"“{heard}” may be the agent's name {agent_name}")

@@ -347,29 +347,47 @@ def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] |
 def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
     """Combine a check's verdict with the same check run on a second decoding of its window.
 
-    Agreement, with the second decoding heard clearly (its own state not uncertain), makes the verdict
-    certain. Disagreement makes it UNCERTAIN, leaning to the reading that found the elements: a recogniser
-    drops words far more often than it invents a whole phrase of the script."""
-    if first.passed == second.passed:
-        if second.state == "uncertain":
-            return replace(first, reason=first.reason + "; a second decoding is unsure too")
-        state: State = "pass" if first.passed else "fail"
+    Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
+    heard every element clearly (a certain PASS) decides, whatever the other missed; two readings that
+    both find an element missing beyond doubt make a certain FAIL; anything else is UNCERTAIN, leaning to
+    the reading that found the elements."""
+    if first.passed or second.passed:
+        found = first if first.state == "pass" or not second.passed else second
+        other = second if found is first else first
+        if found.state == "pass":
+            note = (
+                "confirmed by a second decoding"
+                if other.passed
+                else f"{'a second' if found is second else 'the first'} decoding heard every element "
+                f"clearly; the other missed {', '.join(other.missing)}"
+            )
+            return replace(
+                found,
+                reason=f"all elements present; {note}",
+                confidence=max(found.confidence, CONFIRMED_CONFIDENCE),
+            )
+        return replace(
+            found,
+            state="uncertain",
+            reason=found.reason
+            + "; a second decoding "
+            + ("is unsure too" if other.passed else f"missed {', '.join(other.missing)}"),
+            confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
+        )
+    if first.state == "fail" and second.state == "fail":
         return replace(
             first,
-            state=state,
-            reason=first.reason.split("; uncertain:")[0] + "; confirmed by a second decoding",
-            confidence=round(max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE), 3),
+            reason=first.reason + "; confirmed by a second decoding",
+            confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
         )
-    found = first if first.passed else second
-    missing = second.missing if first.passed else first.missing
     return replace(
-        found,
+        first,
         state="uncertain",
-        reason=(
-            "the first decoding found every element, a second decoding missed "
-            if first.passed
-            else "a second decoding found every element, the first missed "
+        reason=first.reason.split("; uncertain:")[0]
+        + "; uncertain: "
+        + "; ".join(
+            r.split("; uncertain: ", 1)[1] for r in (first.reason, second.reason) if "; uncertain: " in r
         )
-        + ", ".join(missing),
-        confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
+        + ("" if second.state == "uncertain" else "; a second decoding finds it missing"),
+        confidence=min(first.confidence, UNCERTAIN_CONFIDENCE),
     )

@@ -20,6 +20,8 @@ NAME_SIMILAR = 80.0
 """Similarity (0–100) from which a heard stretch is taken to be the name."""
 NAME_CLOSE = 76.0
 """Similarity (0–100) from which a heard stretch may be the name garbled: enough to doubt an absence."""
+SOUND_SAME = 100.0
+"""Sound-code similarity (0–100) from which a single heard word may be the name said and misspelled."""
 # Short common words sound like many short names ("me" ~ Mei); a name must not be read into them.
 _TOO_COMMON = frozenset(
     {
@@ -56,8 +58,21 @@ def name_similarity(heard: str, name: str) -> float:
     return float(max(spelled, (spelled + sounded) / 2))
 
 
-def find_name(tokens: Sequence[Token], name: str, *, threshold: float = NAME_SIMILAR) -> NameHit | None:
-    """The best stretch of one or two tokens (inside one segment) that sounds like `name`, or None."""
+def sound_similarity(heard: str, name: str) -> float:
+    """0–100: the sound codes alone (Metaphone, NYSIIS). Short codes collide, so this only ever raises a
+    doubt ("I may" for "I'm Mei"), never finds a name."""
+    a, b = "".join(normalize(heard)), "".join(normalize(name))
+    if not a or not b:
+        return 0.0
+    (meta_a, nys_a), (meta_b, nys_b) = _codes(a), _codes(b)
+    return float(max(fuzz.ratio(meta_a, meta_b) if meta_a and meta_b else 0.0, fuzz.ratio(nys_a, nys_b)))
+
+
+def find_name(
+    tokens: Sequence[Token], name: str, *, threshold: float = NAME_SIMILAR, by_sound: bool = False
+) -> NameHit | None:
+    """The best stretch of one or two tokens (inside one segment) that sounds like `name`, or None;
+    `by_sound` compares sound codes alone (`sound_similarity`), for doubts."""
     target = " ".join(normalize(name))
     if not target:
         return None
@@ -69,7 +84,8 @@ def find_name(tokens: Sequence[Token], name: str, *, threshold: float = NAME_SIM
                 continue
             if width == 1 and token.text in _TOO_COMMON and token.text != target:
                 continue
-            score = name_similarity(" ".join(t.text for t in window), target)
+            heard = " ".join(t.text for t in window)
+            score = sound_similarity(heard, target) if by_sound else name_similarity(heard, target)
             if score >= threshold and (best is None or score > best.score):
                 best = NameHit(i, i + width - 1, score)
     return best
