@@ -290,7 +290,6 @@ class CallAnalyzer:
                 audio.sample_rate,
                 script,
                 self.second_recognizer,
-                hints=hints,
                 activity=activity,
             )
             score = score_call(analysis, self.scorecard)

@@ -8,7 +8,7 @@ seconds of audio per doubtful check, not the call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import cast
 
@@ -28,11 +28,12 @@ def reconsider_checks(
     script: Script,
     recognizer: Recognizer,
     *,
-    hints: Sequence[str] = (),
     activity: Activity | None = None,
 ) -> CallAnalysis:
     """`analysis` with every check that did not pass with certainty run again on a second decoding of its
-    window by `recognizer`, and the two verdicts combined."""
+    window by `recognizer`, and the two verdicts combined. The second reading gets no name hints: a
+    hinted recogniser writes the hinted name where it was not said, and a reading that finds every element
+    clearly decides the verdict (`qa.checks.second_opinion`), so it must hear only what was said."""
     checks = dict(analysis.checks)
     for name, result in analysis.checks.items():
         check = script.checks.get(name)
@@ -49,7 +50,6 @@ def reconsider_checks(
             recognizer,
             speaker=speaker,
             span=span,
-            hints=hints if speaker == "agent" else (),
         )
         speech = activity.get(speaker) if activity is not None else None
         checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech))

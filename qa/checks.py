@@ -301,6 +301,10 @@ def _presence_doubt(element: ElementDef, result: ElementResult, threshold: float
         return f"{element.name} only in a next-best hypothesis", UNCERTAIN_CONFIDENCE
     if result.note == COMPANY_HEARD_CLOSE:
         return f"{element.name} heard as “{ev.text if ev else ''}”", UNCERTAIN_CONFIDENCE
+    if result.note == NAME_ONLY:
+        # A hinted recogniser can write the hinted name where it was not said; with no frame around it
+        # nothing else in the sentence vouches for it.
+        return f"{element.name}: the agent's name heard alone (“{ev.text if ev else ''}”)", 0.5
     if result.note == OTHER_NAME:
         return f"{element.name}: introduced as “{ev.text if ev else ''}”, not the agent's name", 0.5
     if ev is None:
