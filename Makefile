@@ -50,7 +50,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy routing transcription qa scoring models callqa api
+	$(VENV)/bin/mypy routing transcription qa scoring models callqa api tests
 
 pytest: install
 	$(PY) -m pytest -q

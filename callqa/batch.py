@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from callqa.settings import Settings
+from transcription.audio import AUDIO_SUFFIXES
 
-AUDIO_SUFFIXES = {".wav", ".flac", ".mp3", ".ogg"}
 _ANALYZER: Any = None
 
 

@@ -187,10 +187,11 @@ def transcribe(
 ) -> None:
     """Transcribe many recordings in parallel (resumable: existing transcripts are skipped)."""
     from callqa.batch import find_recordings, transcribe_all
+    from transcription.audio import AUDIO_SUFFIXES
 
     recordings = find_recordings(path)
     if not recordings:
-        err.print(f"[red]no recordings (.wav .flac .mp3 .ogg) under {path}[/red]")
+        err.print(f"[red]no recordings ({' '.join(sorted(AUDIO_SUFFIXES))}) under {path}[/red]")
         raise typer.Exit(1)
     started = time.perf_counter()
     audio_s = decode_s = 0.0
@@ -269,17 +270,16 @@ def ingest(
     caller: Annotated[str | None, typer.Option(help="Caller number.")] = None,
 ) -> None:
     """Store recordings as calls and queue them for processing (a bad file is reported, others go on)."""
-    from callqa.ingest import SUPPORTED_SUFFIXES, IngestError, ingest_recording
+    from callqa.ingest import IngestError, ingest_recording
     from callqa.runtime import open_database
     from models import session_scope
+    from transcription.audio import AUDIO_SUFFIXES
     from transcription.exceptions import AudioError
 
     settings = get_settings()
     factory = open_database(settings)
     files = (
-        sorted(p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES)
-        if path.is_dir()
-        else [path]
+        sorted(p for p in path.rglob("*") if p.suffix.lower() in AUDIO_SUFFIXES) if path.is_dir() else [path]
     )
     failed = 0
     for file in files:

@@ -15,12 +15,11 @@ from sqlalchemy.orm import Session
 
 from callqa.jobs import enqueue
 from models import Agent, Call, Recording
-from transcription.audio import probe_call_audio
+from transcription.audio import AUDIO_SUFFIXES, probe_call_audio
 from transcription.exceptions import AudioError
 
 # Files this session stored for rows it has not committed yet (see _forget_files / _discard_files).
 _NEW_FILES = "callqa.ingest.new_files"
-SUPPORTED_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga"})
 PROCESS_CALL = "process_call"
 
 
@@ -68,9 +67,9 @@ def ingest_recording(
     failed flush or commit, a locked database), the copy is deleted, so no file is left without its row.
     """
     suffix = Path(original_filename or source.name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in AUDIO_SUFFIXES:
         raise IngestError(
-            f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}"
+            f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(AUDIO_SUFFIXES)}"
         )
     if agent_id is not None and session.get(Agent, agent_id) is None:
         raise AgentNotFoundError(f"agent {agent_id} does not exist")

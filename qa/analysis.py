@@ -90,13 +90,16 @@ def analyze_transcript(
     empathy: PhraseSet,
     *,
     sentiment_model: SentimentModel,
-    dead_air_min_s: float = 10.0,
+    dead_air_min_s: float,
     intent_model: SentenceClassifier | None = None,
-    intent_threshold: float = 0.7,
+    intent_threshold: float,
     activity: Activity | None = None,
     agitation: Agitation | None = None,
 ) -> CallAnalysis:
     """Run every check on a call transcript. Pure: no I/O.
+
+    A silence of at least `dead_air_min_s` seconds is dead air (see `find_dead_air`); the caller passes
+    both numbers from its settings.
 
     With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
     probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed);

@@ -61,9 +61,7 @@ def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return merged
 
 
-def find_dead_air(
-    transcript: Transcript, *, min_gap_s: float = 10.0, activity: Activity | None = None
-) -> list[Gap]:
+def find_dead_air(transcript: Transcript, *, min_gap_s: float, activity: Activity | None = None) -> list[Gap]:
     """Silences of at least `min_gap_s` seconds between the first and the last speech of the call.
 
     With `activity` (speech energy per leg) silence is judged on the audio alone: word times are not

@@ -15,12 +15,10 @@ from models import Agent, Call, CallScore, Dispute, ManualScore, QAResult, Revie
 from qa.service import read_analysis
 from scoring.effective import effective_total, effective_verdicts, is_reviewed
 from scoring.review import list_queue
+from scoring.scorecard import Scorecard
 from scoring.service import read_score
 
 WINDOWS_DAYS = (7, 30, 90)
-# The seeds' monthly composite: knowledge 20 % + skills 30 % + attitude 20 % + performance 30 %.
-COMPOSITE_WEIGHTS = {"knowledge": 0.2, "skills": 0.3, "attitude": 0.2, "performance": 0.3}
-ATTITUDE_ITEMS = ("courtesy", "empathy")
 
 
 @dataclass(frozen=True)
@@ -108,8 +106,11 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def agent_summaries(session: Session, *, now: datetime | None = None) -> dict[int, AgentSummary]:
-    """Summaries of every active agent (computed together: percentiles need the whole team)."""
+def agent_summaries(
+    session: Session, scorecard: Scorecard, *, now: datetime | None = None
+) -> dict[int, AgentSummary]:
+    """Summaries of every active agent (computed together: percentiles need the whole team); the
+    monthly composite as `scorecard` defines it."""
     now = now or datetime.now(UTC)
     calls = scored_calls(session, since=now - timedelta(days=max(WINDOWS_DAYS)))
     agents = session.scalars(select(Agent).where(Agent.active).order_by(Agent.name)).all()
@@ -159,17 +160,22 @@ def agent_summaries(session: Session, *, now: datetime | None = None) -> dict[in
             },
             recent=list(reversed(mine[-10:])),
             series=[(c.at, c.total) for c in windows[90]],
-            composite=monthly_composite(session, agent.id, mine, now.strftime("%Y-%m")),
+            composite=monthly_composite(session, agent.id, mine, now.strftime("%Y-%m"), scorecard),
         )
     return summaries
 
 
-def monthly_composite(session: Session, agent_id: int, calls: list[ScoredCall], month: str) -> dict[str, Any]:
-    """Skills = mean call score of the month; attitude = pass rate of the courtesy and empathy items
-    (×100); knowledge and performance = what QA staff entered. The composite needs all four."""
+def monthly_composite(
+    session: Session, agent_id: int, calls: list[ScoredCall], month: str, scorecard: Scorecard
+) -> dict[str, Any]:
+    """Skills = mean call score of the month; attitude = pass rate (×100) of the scorecard's attitude
+    items; knowledge and performance = what QA staff entered. The composite needs all four (and weights)."""
     in_month = [c for c in calls if c.at.strftime("%Y-%m") == month]
     attitude = [
-        float(bool(c.verdicts[i])) for c in in_month for i in ATTITUDE_ITEMS if c.verdicts.get(i) is not None
+        float(bool(c.verdicts[i]))
+        for c in in_month
+        for i in scorecard.attitude_items
+        if c.verdicts.get(i) is not None
     ]
     manual = _manual(session, agent_id, month)
     parts: dict[str, float | None] = {
@@ -178,12 +184,13 @@ def monthly_composite(session: Session, agent_id: int, calls: list[ScoredCall], 
         "attitude": 100 * a if (a := _mean(attitude)) is not None else None,
         "performance": manual.performance if manual else None,
     }
-    missing = [k for k, v in parts.items() if v is None]
-    total = None if missing else sum(COMPOSITE_WEIGHTS[k] * (v or 0.0) for k, v in parts.items())
+    weights = scorecard.composite_weights
+    missing = [k for k, v in parts.items() if v is None] + ([] if weights else ["weights"])
+    total = None if missing else sum(weights[k] * (v or 0.0) for k, v in parts.items())
     return {
         "month": month,
         "parts": {k: None if v is None else round(v, 1) for k, v in parts.items()},
-        "weights": COMPOSITE_WEIGHTS,
+        "weights": weights,
         "composite": None if total is None else round(total, 1),
         "missing": missing,
     }
@@ -199,9 +206,9 @@ class TeamOverview:
     disputes_open: int
 
 
-def team_overview(session: Session, *, now: datetime | None = None) -> TeamOverview:
+def team_overview(session: Session, scorecard: Scorecard, *, now: datetime | None = None) -> TeamOverview:
     ranked = sorted(
-        agent_summaries(session, now=now).values(),
+        agent_summaries(session, scorecard, now=now).values(),
         key=lambda s: -(s.averages[30] if s.averages[30] is not None else -1),
     )
     items: dict[str, list[float]] = {}

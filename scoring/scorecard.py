@@ -6,7 +6,8 @@ machine's verdict per item, `score_verdicts` turns any verdicts (machine or huma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -30,11 +31,18 @@ class ScoreItemDef:
     cap: float = 0.0
 
 
+COMPOSITE_PARTS = ("knowledge", "skills", "attitude", "performance")
+
+
 @dataclass(frozen=True)
 class Scorecard:
     id: str
     version: str
     items: tuple[ScoreItemDef, ...]
+    composite_weights: dict[str, float] = field(default_factory=dict)
+    """Share (0–1, summing to 1) of each of COMPOSITE_PARTS in the monthly composite; empty: none."""
+    attitude_items: tuple[str, ...] = ()
+    """Item ids whose pass rate (×100) is the composite's attitude part."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,14 @@ def parse_scorecard(data: Any, *, source: str) -> Scorecard:
             )
             for raw in data["items"]
         )
-        card = Scorecard(id=str(data["id"]), version=str(data["version"]), items=items)
+        composite = data.get("composite") or {}
+        card = Scorecard(
+            id=str(data["id"]),
+            version=str(data["version"]),
+            items=items,
+            composite_weights={str(k): float(v) for k, v in (composite.get("weights") or {}).items()},
+            attitude_items=tuple(str(i) for i in composite.get("attitude_items") or ()),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise ScorecardError(f"{source}: invalid scorecard ({exc.__class__.__name__}: {exc})") from exc
     for item in items:
@@ -112,6 +127,14 @@ def parse_scorecard(data: Any, *, source: str) -> Scorecard:
             raise ScorecardError(f"{source}: item {item.id!r} cap must be within 0–100")
     if not items:
         raise ScorecardError(f"{source}: no items")
+    weights = card.composite_weights
+    if weights and (set(weights) != set(COMPOSITE_PARTS) or abs(sum(weights.values()) - 1.0) > 1e-6):
+        raise ScorecardError(
+            f"{source}: composite weights must give {', '.join(COMPOSITE_PARTS)} summing to 1"
+        )
+    unknown = sorted(set(card.attitude_items) - {i.id for i in items})
+    if unknown:
+        raise ScorecardError(f"{source}: composite attitude_items {unknown} are not items of this scorecard")
     return card
 
 
@@ -153,7 +176,7 @@ def verdicts_from_analysis(analysis: CallAnalysis, scorecard: Scorecard) -> dict
     return {item.id: machine_verdict(item, analysis) for item in scorecard.items}
 
 
-def score_verdicts(verdicts: dict[str, bool | None], scorecard: Scorecard) -> CallScore:
+def score_verdicts(verdicts: Mapping[str, bool | None], scorecard: Scorecard) -> CallScore:
     """Points per item and the 0–100 total: weighted share of applicable items passed, then critical caps."""
     applicable = [i for i in scorecard.items if verdicts.get(i.id) is not None]
     denominator = sum(i.weight for i in applicable)

@@ -24,6 +24,8 @@ from transcription.exceptions import (
 )
 from transcription.recognizer import FloatArray, Speaker
 
+AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".mp3", ".ogg", ".oga"})
+"""File name endings of the recordings `load_call_audio` reads (ingest, batch transcription, the CLI)."""
 MIN_DURATION_S = 0.1
 SILENCE_DBFS = -55.0
 

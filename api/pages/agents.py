@@ -9,34 +9,39 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.deps import IdPath, PageUser, SessionDep, StaffPageUser, check_agent_scope
+from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, check_agent_scope
 from api.pages.charts import trend_svg
 from api.pages.rendering import check_csrf, render
 from models import Agent, User
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import agreement
+from scoring.scorecard import Scorecard
 
 router = APIRouter()
 
 
-def _agent_page(request: Request, session: Session, user: User, agent_id: int, own: bool) -> HTMLResponse:
-    summary = agent_summaries(session).get(agent_id)
+def _agent_page(
+    request: Request, session: Session, card: Scorecard, user: User, agent_id: int, own: bool
+) -> HTMLResponse:
+    summary = agent_summaries(session, card).get(agent_id)
     if summary is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     return render(request, "agent.html", user, summary=summary, own=own, trend_svg=trend_svg(summary.series))
 
 
 @router.get("/me", response_class=HTMLResponse)
-def my_scores(request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def my_scores(request: Request, session: SessionDep, user: PageUser, card: ScorecardDep) -> HTMLResponse:
     if user.role != "agent" or user.agent_id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no agent linked to this login")
-    return _agent_page(request, session, user, user.agent_id, own=True)
+    return _agent_page(request, session, card, user, user.agent_id, own=True)
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
-def agent_page(agent_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def agent_page(
+    agent_id: IdPath, request: Request, session: SessionDep, user: PageUser, card: ScorecardDep
+) -> HTMLResponse:
     check_agent_scope(user, agent_id)
-    return _agent_page(request, session, user, agent_id, own=user.agent_id == agent_id)
+    return _agent_page(request, session, card, user, agent_id, own=user.agent_id == agent_id)
 
 
 @router.post("/agents/{agent_id}/manual")
@@ -71,8 +76,10 @@ def manual_scores_form(
 
 
 @router.get("/overview", response_class=HTMLResponse)
-def overview_page(request: Request, session: SessionDep, user: StaffPageUser) -> HTMLResponse:
-    team = team_overview(session)
+def overview_page(
+    request: Request, session: SessionDep, user: StaffPageUser, card: ScorecardDep
+) -> HTMLResponse:
+    team = team_overview(session, card)
     return render(
         request,
         "overview.html",

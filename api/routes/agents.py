@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import select
 
-from api.deps import AdminUser, IdPath, ScopedAgentId, SessionDep, StaffUser
+from api.deps import AdminUser, IdPath, ScopedAgentId, ScorecardDep, SessionDep, StaffUser
 from api.errors import ERROR_RESPONSES
 from api.schemas import (
     AgentIn,
@@ -74,9 +74,9 @@ def agent_scores(
 
 
 @router.get("/{agent_id}/summary", response_model=AgentSummaryRead)
-def agent_summary(agent_id: ScopedAgentId, session: SessionDep) -> AgentSummaryRead:
+def agent_summary(agent_id: ScopedAgentId, session: SessionDep, card: ScorecardDep) -> AgentSummaryRead:
     """Rolling averages, item pass rates, trend, team percentile and KPIs (own, or staff)."""
-    summary = agent_summaries(session).get(agent_id)
+    summary = agent_summaries(session, card).get(agent_id)
     if summary is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     return AgentSummaryRead.model_validate(summary.to_dict())

@@ -124,9 +124,9 @@ def resolve(
 
 
 @router.get("/api/overview", response_model=OverviewRead)
-def overview(session: SessionDep, _user: StaffUser) -> OverviewRead:
+def overview(session: SessionDep, _user: StaffUser, card: ScorecardDep) -> OverviewRead:
     """Supervisor view: agents ranked by 30-day score, team item pass rates, queue counts."""
-    team = team_overview(session)
+    team = team_overview(session, card)
     return OverviewRead(
         agents=[AgentSummaryRead.model_validate(s.to_dict()) for s in team.ranked],
         item_pass_rates={k: round(v, 3) for k, v in team.item_pass_rates.items()},

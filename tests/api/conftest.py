@@ -22,6 +22,7 @@ from callqa.settings import Settings
 from callqa.users import create_user
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
+from tests.conftest import _BACKENDS, fresh_database, reset_postgres
 
 PASSWORD = "correct-horse-battery"
 
@@ -40,16 +41,19 @@ class ApiEnv:
         return {"Authorization": f"Bearer {resp.json()['access_token']}"}
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[ApiEnv]:
+@pytest.fixture(params=_BACKENDS)
+def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiEnv]:
+    """The app on a freshly migrated database: a SQLite file, and PostgreSQL where
+    CALLQA_TEST_POSTGRES_URL is set (left empty and migrated afterwards for the other tests)."""
+    url = fresh_database(request.param, tmp_path)
     settings = Settings(
         data_dir=tmp_path / "data",
-        database_url=f"sqlite:///{tmp_path / 'api.db'}",
+        database_url=url,
         embedded_worker=False,
         max_upload_mb=2,
     )
-    upgrade_database(settings.db_url)
-    factory = make_session_factory(make_engine(settings.db_url))
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
     with factory() as s:
         tom, ann = Agent(name="Tom Baker"), Agent(name="Ann Lee")
         s.add_all([tom, ann])
@@ -63,6 +67,10 @@ def api(tmp_path: Path) -> Iterator[ApiEnv]:
     app = create_app(settings, session_factory=factory)
     with TestClient(app) as client:
         yield ApiEnv(client, settings, factory, *ids)
+    engine.dispose()
+    if url.startswith("postgresql"):
+        reset_postgres(url)
+        upgrade_database(url)
 
 
 HTTP_TIMEOUT_S = 120.0

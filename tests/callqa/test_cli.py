@@ -30,6 +30,7 @@ def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
     return run_callqa("analyze", "--json", *args)
 
 
+@pytest.mark.dev_set
 @pytest.mark.slow
 def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
     # Greeting: full / late / no company / no self-id; closing: absent / no offer / full / no thanks.
@@ -87,6 +88,7 @@ def test_train_intents_writes_a_versioned_artifact_with_its_held_out_figures(tmp
     assert load_intents(artifact).name.startswith("intent-minilm:")
 
 
+@pytest.mark.dev_set
 def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(tmp_path: Path) -> None:
     artifact = tmp_path / "sentiment.joblib"
     trained = run_callqa("train", "sentiment", "--out", str(artifact), timeout=300)
@@ -125,6 +127,7 @@ def test_simulate_replay_without_history_says_so(tmp_path: Path) -> None:
     assert "no ended or abandoned hotline calls in the last 7 days" in done.stderr
 
 
+@pytest.mark.dev_set
 @pytest.mark.slow
 def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_path: Path) -> None:
     folder = tmp_path / "in"
@@ -157,6 +160,7 @@ def _database_with_one_agent(env: dict[str, str], data_dir: Path) -> sessionmake
     return factory
 
 
+@pytest.mark.dev_set
 @pytest.mark.slow
 def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path) -> None:
     from models import Call
@@ -177,7 +181,9 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
     assert "re-scored 1 calls" in done.stdout and "1 changed score" in done.stdout
     with factory() as s:
         row = s.get(Call, 1).score  # type: ignore[union-attr]
-        greeted = load_analysis(s, 1).checks["greeting"].passed  # type: ignore[union-attr]
+        analysis = load_analysis(s, 1)
+        assert row is not None and analysis is not None
+        greeted = analysis.checks["greeting"].passed
         assert (row.scorecard_id, row.scorecard_version) == ("greeting-only", "2")
         assert row.total == (100.0 if greeted else 0.0)
         assert row.total != before
@@ -185,6 +191,7 @@ def test_rescore_recomputes_stored_calls_after_a_scorecard_change(tmp_path: Path
     assert bad.returncode == 2 and "not a date" in bad.stderr
 
 
+@pytest.mark.dev_set
 @pytest.mark.slow
 def test_two_worker_processes_share_the_queue_without_doing_a_job_twice(tmp_path: Path) -> None:
     from sqlalchemy import select

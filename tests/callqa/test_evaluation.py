@@ -186,6 +186,7 @@ def _table(stdout: str) -> dict[str, tuple[int, ...]]:
     return {name: tuple(int(n) for n in counts) for name, *counts in rows}
 
 
+@pytest.mark.dev_set
 @pytest.mark.slow
 def test_eval_command_on_real_calls_and_again_from_its_saved_output(tmp_path: Path) -> None:
     calls = tmp_path / "calls"

@@ -149,6 +149,7 @@ def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(t
     try:
         with factory() as s:
             orphan_job = s.scalar(select(Job.id).where(Job.call_id == orphan))
+        assert orphan_job is not None
         assert wait_for(lambda: _job_statuses(factory)[orphan_job] == "done", 300), log2.read_text()
         statuses = _job_statuses(factory)
         # Found by the timer while the queue was still busy, not once it ran empty.

@@ -16,7 +16,7 @@ from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
 from qa.service import load_analysis
-from tests.qa.helpers import make_transcript
+from tests.qa.helpers import QA_NUMBERS, make_transcript
 
 
 def _table(meta: sa.MetaData, name: str, **columns: Any) -> sa.Table:
@@ -40,6 +40,7 @@ def test_old_results_become_typed_records(tmp_path: Path) -> None:
         load_forbidden_phrases(None),
         load_empathy_phrases(None),
         sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
     )
     url = f"sqlite:///{tmp_path / 'old.db'}"
     upgrade_database(url, "0006")

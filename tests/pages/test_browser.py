@@ -9,7 +9,7 @@ import pytest
 
 from tests.pages.conftest import SCREENSHOTS, Site, login
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.dev_set]
 
 
 def test_qa_works_the_queue_seeks_the_audio_and_overrides_a_verdict(page, site: Site) -> None:  # type: ignore[no-untyped-def]

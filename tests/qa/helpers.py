@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TypedDict
 
+from callqa.settings import Settings
 from transcription.recognizer import Segment, Speaker, Transcript, Word
+
+# The product's configured numbers (the settings defaults, whatever the environment says).
+DEAD_AIR_MIN_S: float = Settings.model_fields["dead_air_min_s"].default
+INTENT_THRESHOLD: float = Settings.model_fields["intent_threshold"].default
+
+
+class QANumbers(TypedDict):
+    dead_air_min_s: float
+    intent_threshold: float
+
+
+QA_NUMBERS: QANumbers = {"dead_air_min_s": DEAD_AIR_MIN_S, "intent_threshold": INTENT_THRESHOLD}
 
 Turn = tuple[Speaker, float, float, str]
 

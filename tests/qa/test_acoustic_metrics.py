@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
 from qa.acoustic import caller_agitation, energy_speech_spans
-from qa.metrics import find_dead_air, find_holds, talk_stats
-from tests.qa.helpers import make_transcript
+from qa.metrics import Activity, find_dead_air, find_holds, talk_stats
+from tests.qa.helpers import DEAD_AIR_MIN_S, make_transcript
 
 SR = 8000
 
 
-def leg(spans: list[tuple[float, float, float, float]], seconds: float, seed: int) -> np.ndarray:
+def leg(spans: Sequence[tuple[float, float, float, float]], seconds: float, seed: int) -> np.ndarray:
     """Line noise at -60 dBFS plus voiced bursts (start, end, pitch Hz, amplitude)."""
     rng = np.random.default_rng(seed)
     audio = (rng.standard_normal(int(seconds * SR)) * 0.001).astype(np.float32)
@@ -37,7 +39,7 @@ def test_energy_spans_find_speech_at_the_right_times_at_any_rate() -> None:
 
 
 def test_dead_air_talk_over_and_interruptions_from_audio_and_words() -> None:
-    activity = {
+    activity: Activity = {
         "agent": energy_speech_spans(leg(AGENT, 20.0, 1), SR),
         "caller": energy_speech_spans(leg(CALLER, 20.0, 2), SR),
     }
@@ -46,9 +48,9 @@ def test_dead_air_talk_over_and_interruptions_from_audio_and_words() -> None:
         [("agent", 0.5, 3.0, "good morning how can i help"), ("agent", 17.0, 19.0, "thanks for waiting")],
         duration_s=20.0,
     )
-    words_only = find_dead_air(transcript)
+    words_only = find_dead_air(transcript, min_gap_s=DEAD_AIR_MIN_S)
     assert [(round(g.start), round(g.end)) for g in words_only] == [(3, 17)]
-    [gap] = find_dead_air(transcript, activity=activity)
+    [gap] = find_dead_air(transcript, activity=activity, min_gap_s=DEAD_AIR_MIN_S)
     assert gap.start == pytest.approx(5.0, abs=0.05) and gap.end == pytest.approx(17.0, abs=0.05)
     assert find_dead_air(transcript, min_gap_s=13.0, activity=activity) == []
 
@@ -57,8 +59,11 @@ def test_dead_air_talk_over_and_interruptions_from_audio_and_words() -> None:
         [("agent", 0.5, 3.0, "good morning how can i help"), ("agent", 3.0, 17.5, "thanks for waiting")],
         duration_s=20.0,
     )
-    assert find_dead_air(stretched) == []
-    assert [(round(g.start), round(g.end)) for g in find_dead_air(stretched, activity=activity)] == [(5, 17)]
+    assert find_dead_air(stretched, min_gap_s=DEAD_AIR_MIN_S) == []
+    assert [
+        (round(g.start), round(g.end))
+        for g in find_dead_air(stretched, activity=activity, min_gap_s=DEAD_AIR_MIN_S)
+    ] == [(5, 17)]
 
     stats = talk_stats(transcript, activity)
     assert stats.overlap_s == pytest.approx(0.5, abs=0.05)
@@ -88,7 +93,9 @@ def test_an_announced_hold_is_a_hold_not_just_silence() -> None:
     )
     [hold] = find_holds(transcript)
     assert (hold.start, hold.end) == (2.0, 40.0)
-    assert len(find_dead_air(transcript)) == 2  # dead air still reports both silences
+    assert (
+        len(find_dead_air(transcript, min_gap_s=DEAD_AIR_MIN_S)) == 2
+    )  # dead air still reports both silences
 
 
 def test_caller_agitation_rises_with_pitch_and_loudness() -> None:

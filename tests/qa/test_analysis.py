@@ -6,7 +6,7 @@ from qa.analysis import NO_SPEECH_REASON, CallAnalysis, analyze_transcript
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
-from tests.qa.helpers import Turn, make_transcript
+from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
 
 
 def _analyze(turns: list[Turn]) -> CallAnalysis:
@@ -16,11 +16,13 @@ def _analyze(turns: list[Turn]) -> CallAnalysis:
         load_forbidden_phrases(None),
         load_empathy_phrases(None),
         sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
     )
 
 
 def test_no_agent_speech_is_status_no_speech_with_every_check_uncertain() -> None:
-    for turns in ([], [("caller", 1.0, 3.0, "Hello? Is anybody there?")]):
+    no_agent: list[list[Turn]] = [[], [("caller", 1.0, 3.0, "Hello? Is anybody there?")]]
+    for turns in no_agent:
         analysis = _analyze(turns)
         assert analysis.status == "no_speech"
         assert all(c.state == "uncertain" and c.reason == NO_SPEECH_REASON for c in analysis.checks.values())

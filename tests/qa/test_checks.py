@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from qa.checks import CheckResult, check_span, run_checks, second_opinion
+from qa.metrics import Activity
 from qa.script import load_script
-from tests.qa.helpers import make_transcript
+from tests.qa.helpers import Turn, make_transcript
 
-CLOSING = [
+CLOSING: list[Turn] = [
     ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
     ("caller", 32.5, 33.5, "No, thanks."),
     ("agent", 34.0, 37.0, "Thank you for calling Northwind Energy, have a nice day, goodbye."),
@@ -125,7 +126,7 @@ def test_company_is_judged_structurally_when_not_configured() -> None:
         ([("agent", 30.0, 31.0, "Okay.")], False, "goodbye"),
     ],
 )
-def test_closing(closing: list, passed: bool, missing: str | None) -> None:
+def test_closing(closing: list[Turn], passed: bool, missing: str | None) -> None:
     transcript = make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking."), *closing])
     result = run_checks(transcript, load_script(None, company="Northwind Energy"))["closing"]
     assert result.passed is passed
@@ -201,12 +202,12 @@ def test_the_known_agent_name_decides_the_self_introduction(text: str, passed: b
 
 def test_a_missing_goodbye_heard_as_a_sound_alike_is_uncertain_not_a_certain_fail() -> None:
     script = load_script(None, company="Northwind Energy")
-    opening = ("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking.")
-    misheard = [
+    opening: Turn = ("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking.")
+    misheard: list[Turn] = [
         ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
         ("agent", 33.0, 36.0, "Thank you for calling Northwind Energy, could buy."),
     ]
-    clear = [*misheard[:1], ("agent", 33.0, 36.0, "Thank you for calling Northwind Energy.")]
+    clear: list[Turn] = [*misheard[:1], ("agent", 33.0, 36.0, "Thank you for calling Northwind Energy.")]
     doubtful = run_checks(make_transcript([opening, *misheard]), script)["closing"]
     assert not doubtful.passed and doubtful.state == "uncertain" and "sounds like" in doubtful.reason
     certain = run_checks(make_transcript([opening, *clear]), script)["closing"]
@@ -215,7 +216,9 @@ def test_a_missing_goodbye_heard_as_a_sound_alike_is_uncertain_not_a_certain_fai
 
 def test_one_element_missing_beyond_doubt_makes_the_fail_certain() -> None:
     script = load_script(None, company="Northwind Energy")
-    closing = [("agent", 30.0, 33.0, "Thanks for calling Northwind Energy, could buy.")]  # no offer at all
+    closing: list[Turn] = [
+        ("agent", 30.0, 33.0, "Thanks for calling Northwind Energy, could buy.")
+    ]  # no offer
     result = run_checks(
         make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking."), *closing]), script
     )["closing"]
@@ -226,7 +229,7 @@ def test_speech_the_recogniser_left_without_words_makes_an_absence_uncertain() -
     script = load_script(None, company="Northwind Energy")
     # The agent spoke from 0.5 s to 4 s; the recogniser only wrote the last words.
     transcript = make_transcript([("agent", 3.0, 4.0, "Speaking, how can I help?"), *CLOSING])
-    speech = {"agent": [(0.5, 4.0), (30.0, 37.0)], "caller": [(32.5, 33.5)]}
+    speech: Activity = {"agent": [(0.5, 4.0), (30.0, 37.0)], "caller": [(32.5, 33.5)]}
     heard = run_checks(transcript, script, speech=speech)["greeting"]
     assert not heard.passed and heard.state == "uncertain" and "without words at 0.5" in heard.reason
     silent = run_checks(transcript, script, speech={"agent": [(3.0, 4.0)], "caller": []})["greeting"]
@@ -260,7 +263,7 @@ def test_a_second_decoding_confirms_or_doubts_a_verdict() -> None:
 
 def test_check_span_covers_the_window() -> None:
     script = load_script(None, company="Northwind Energy")
-    middle = [("agent", 5.0, 6.0, "Let me look."), ("agent", 8.0, 9.0, "One moment.")]
+    middle: list[Turn] = [("agent", 5.0, 6.0, "Let me look."), ("agent", 8.0, 9.0, "One moment.")]
     transcript = make_transcript([("agent", 0.5, 4.0, "Hello."), *middle, *CLOSING], duration_s=40.0)
     assert check_span(transcript, script.checks["greeting"]) == (0.0, 20.0)
     # the closing looks at the agent's last three turns (and their last 30 s), to the end of the recording

@@ -6,7 +6,7 @@ from qa.analysis import analyze_transcript
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
-from tests.qa.helpers import Turn, make_transcript
+from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
 
 COMPANY = "星海电信"
 GREETING: Turn = ("agent", 0.5, 4.0, "您好，星海电信，1024号为您服务。")
@@ -23,6 +23,7 @@ def analyze(turns: list[Turn], company: str | None = COMPANY):  # type: ignore[n
         load_forbidden_phrases(None, "zh"),
         load_empathy_phrases(None, "zh"),
         sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
     )
 
 

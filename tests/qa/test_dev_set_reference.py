@@ -12,7 +12,7 @@ from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
 from tests.conftest import DEV_SET
-from tests.qa.helpers import reference_transcript
+from tests.qa.helpers import QA_NUMBERS, reference_transcript
 
 CALLS = sorted((DEV_SET / "calls").glob("*.json"))
 
@@ -30,7 +30,13 @@ def test_reference_turns_get_the_labelled_verdicts(
         transcript, labels = reference_transcript(Path(label_file))
         script = load_script(None, company=str(labels["company"]) if with_company else None)
         a = analyze_transcript(
-            transcript, script, forbidden, empathy, sentiment_model=sentiment, intent_model=model
+            transcript,
+            script,
+            forbidden,
+            empathy,
+            sentiment_model=sentiment,
+            intent_model=model,
+            **QA_NUMBERS,
         )
         got = {
             "greeting": a.checks["greeting"].passed,

@@ -27,7 +27,7 @@ from qa.intents import (
 from qa.phrases import find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
-from tests.qa.helpers import make_transcript
+from tests.qa.helpers import DEAD_AIR_MIN_S, make_transcript
 from transcription.recognizer import Segment, Transcript, Word
 
 THRESHOLD = Settings().intent_threshold
@@ -42,6 +42,7 @@ def _analyze(transcript: Transcript, intents: IntentModel | None):  # type: igno
         sentiment_model=VaderSentiment(),
         intent_model=intents,
         intent_threshold=THRESHOLD,
+        dead_air_min_s=DEAD_AIR_MIN_S,
     )
 
 

@@ -11,7 +11,7 @@ from qa.metrics import find_dead_air, talk_stats
 from qa.phrases import find_agent_phrases, find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment, speaker_sentiment
-from tests.qa.helpers import make_transcript
+from tests.qa.helpers import DEAD_AIR_MIN_S, Turn, make_transcript
 
 
 @pytest.mark.parametrize(
@@ -74,15 +74,15 @@ def test_empathy() -> None:
 
 
 def test_dead_air_needs_ten_seconds_inside_the_call() -> None:
-    turns = [
+    turns: list[Turn] = [
         ("agent", 0.0, 2.0, "Let me check."),
         ("agent", 14.0, 16.0, "Done."),
         ("caller", 25.0, 26.0, "Ok."),
     ]
-    gaps = find_dead_air(make_transcript(turns, duration_s=60.0))
+    gaps = find_dead_air(make_transcript(turns, duration_s=60.0), min_gap_s=DEAD_AIR_MIN_S)
     assert [(g.start, g.end) for g in gaps] == [(2.0, 14.0)]  # the 34 s of trailing silence is not inside
-    short = [("agent", 0.0, 2.0, "Let me check."), ("agent", 11.0, 12.0, "Done.")]
-    assert find_dead_air(make_transcript(short)) == []
+    short: list[Turn] = [("agent", 0.0, 2.0, "Let me check."), ("agent", 11.0, 12.0, "Done.")]
+    assert find_dead_air(make_transcript(short), min_gap_s=DEAD_AIR_MIN_S) == []
     assert len(find_dead_air(make_transcript(short), min_gap_s=8.0)) == 1
 
 

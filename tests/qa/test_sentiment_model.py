@@ -19,6 +19,7 @@ def model():  # type: ignore[no-untyped-def]
     return train_sentiment(None)
 
 
+@pytest.mark.dev_set
 def test_packaged_training_data_never_contains_the_measurement_file() -> None:
     train, _, _ = read_labelled(None)
     dev, _, _ = read_labelled(DEV_SET / "sentiment-dev.tsv")
@@ -47,6 +48,7 @@ def test_predicts_polarity_of_unseen_call_center_utterances(model) -> None:  # t
     assert model.predict([]) == []
 
 
+@pytest.mark.dev_set
 def test_beats_vader_on_the_dev_file_it_never_saw(model) -> None:  # type: ignore[no-untyped-def]
     texts, labels, _ = read_labelled(DEV_SET / "sentiment-dev.tsv")
     ours = f1_score(labels, model.predict(texts), average="macro")

@@ -12,7 +12,7 @@ from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
 from qa.service import load_analysis, read_analysis, store_qa_result
-from tests.qa.helpers import make_transcript
+from tests.qa.helpers import QA_NUMBERS, make_transcript
 from transcription.recognizer import Transcript
 
 
@@ -33,6 +33,7 @@ def _analysis() -> CallAnalysis:
         load_forbidden_phrases(None),
         load_empathy_phrases(None),
         sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
     )
 
 

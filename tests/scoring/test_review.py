@@ -14,12 +14,13 @@ from callqa.settings import Settings
 from models import Call, User
 from qa.analysis import CallAnalysis
 from qa.checks import State
+from qa.sentiment import Label
 from qa.service import load_analysis
 from scoring.aggregates import agent_summaries
+from scoring.exceptions import ReviewError
 from scoring.review import (
     SAMPLE_REASON,
     Decision,
-    ReviewError,
     agreement,
     flag_call,
     flag_reasons,
@@ -43,7 +44,7 @@ def scored_call(
     *,
     at: datetime = NOW,
     uncertain: bool = False,
-    caller_end: str = "neu",
+    caller_end: Label = "neu",
 ) -> Call:
     greeting: State = "uncertain" if uncertain else ("pass" if verdicts.get("greeting") else "fail")
     analysis = make_analysis({"greeting": greeting}, caller_end=caller_end)
@@ -171,7 +172,7 @@ def test_an_upheld_dispute_reverses_the_item_a_rejected_one_changes_nothing(sess
     resolve_dispute(
         session, dispute, resolver_id=qa, upheld=True, resolution="company heard at 0:02", scorecard=CARD
     )
-    summary = agent_summaries(session, now=NOW + timedelta(hours=1))[agent.id]
+    summary = agent_summaries(session, CARD, now=NOW + timedelta(hours=1))[agent.id]
     assert summary.averages[7] == 100.0 and summary.item_pass_rates["greeting"] == 1.0
     with pytest.raises(ReviewError, match="already upheld"):
         resolve_dispute(session, dispute, resolver_id=qa, upheld=False, resolution="", scorecard=CARD)
@@ -195,7 +196,7 @@ def test_agent_aggregates_windows_trend_and_team_percentile(session: Session) ->
             session, ann.id, verdicts, at=NOW - timedelta(days=days), caller_end="neg" if days == 1 else "neu"
         )
     scored_call(session, bob.id, {**GOOD, "no_dead_air": False}, at=NOW - timedelta(days=2))
-    summaries = agent_summaries(session, now=NOW)
+    summaries = agent_summaries(session, CARD, now=NOW)
     a = summaries[ann.id]
     assert a.counts == {7: 1, 30: 2, 90: 3}
     assert a.averages[7] == 100.0 and a.averages[30] == pytest.approx((100 + 100 * 65 / 85) / 2, abs=0.01)
@@ -212,12 +213,12 @@ def test_monthly_composite_needs_the_manual_parts_and_weights_them(session: Sess
     eve = create_agent(session, "Eve")
     scored_call(session, eve.id, GOOD, at=NOW - timedelta(days=1))  # 100, courtesy pass (empathy n/a)
     scored_call(session, eve.id, {**GOOD, "courtesy": False}, at=NOW - timedelta(days=2))  # 40, courtesy fail
-    partial = agent_summaries(session, now=NOW)[eve.id].composite
+    partial = agent_summaries(session, CARD, now=NOW)[eve.id].composite
     assert partial["composite"] is None and partial["missing"] == ["knowledge", "performance"]
     assert partial["parts"]["skills"] == 70.0 and partial["parts"]["attitude"] == 50.0
     session.add(ManualScore(agent_id=eve.id, month=NOW.strftime("%Y-%m"), knowledge=80, performance=90))
     session.flush()
-    full = agent_summaries(session, now=NOW)[eve.id].composite
+    full = agent_summaries(session, CARD, now=NOW)[eve.id].composite
     assert full["composite"] == pytest.approx(0.2 * 80 + 0.3 * 70 + 0.2 * 50 + 0.3 * 90)
 
 
@@ -232,5 +233,5 @@ def test_a_call_with_no_agent_speech_is_flagged_and_counts_in_no_average(session
     create_scored_call(
         session, agent.id, {**GOOD, "greeting": False, "closing": False}, at=NOW, analysis=silent
     )
-    summary = agent_summaries(session, now=NOW + timedelta(hours=1))[agent.id]
+    summary = agent_summaries(session, CARD, now=NOW + timedelta(hours=1))[agent.id]
     assert summary.counts[7] == 1 and summary.averages[7] == 100.0

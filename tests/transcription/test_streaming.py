@@ -20,7 +20,7 @@ from tests.transcription.conftest import ASTERISK_SOUNDS, espeak
 from transcription.audio import load_call_audio
 from transcription.exceptions import AudioError
 from transcription.model_store import build_recognizer
-from transcription.recognizer import Recognizer
+from transcription.recognizer import FloatArray, Recognizer
 from transcription.sources import MicrophoneError, file_chunks, microphone_chunks
 from transcription.streaming import StreamEvent, open_stream
 
@@ -41,7 +41,8 @@ def _feed(stream: object, audio: np.ndarray, sr: int) -> list[StreamEvent]:
     step = int(0.1 * sr)
     for i in range(0, audio.size, step):
         events += stream.accept(audio[i : i + step])  # type: ignore[attr-defined]
-    return events + stream.finish()  # type: ignore[attr-defined]
+    finished: list[StreamEvent] = stream.finish()  # type: ignore[attr-defined]
+    return events + finished
 
 
 def test_whisper_stream_gives_partials_then_one_final_per_utterance(whisper_en: Recognizer) -> None:
@@ -73,6 +74,7 @@ def test_vosk_stream_partial_and_final_korean() -> None:
     assert finals[0].words and finals[0].words[0].start >= 0.3
 
 
+@pytest.mark.dev_set
 def test_file_source_chunks_cover_the_leg_and_refuse_a_missing_leg(tmp_path: Path) -> None:
     rate, chunks = file_chunks(DEV_SET / "calls" / "public-11-000.wav", speaker="caller", realtime=False)
     total = sum(c.size for c in chunks)
@@ -122,7 +124,7 @@ def test_microphone_source_hears_a_recording_played_into_a_virtual_device(
         )
 
     player = threading.Thread(target=play)
-    chunks = []
+    chunks: list[FloatArray] = []
     for chunk in microphone_chunks(sample_rate=16000, seconds=5.0):
         if not chunks:  # the device is open and delivering: now play into it
             player.start()
@@ -140,6 +142,7 @@ def test_an_unknown_input_device_is_a_clear_error(virtual_mic: str) -> None:
         next(microphone_chunks(device=999))
 
 
+@pytest.mark.dev_set
 def test_listen_command_shows_the_live_checklist_result() -> None:
     done = run_callqa(
         "listen",

@@ -55,7 +55,7 @@ def test_a_region_whisper_dropped_words_from_is_decoded_again_alone() -> None:
         return [replace(kept, end=stretched[-1].end, words=stretched)]
 
     recognizer._decode = drops_the_end  # type: ignore[method-assign]
-    text = " ".join(u.text for u in recognizer.transcribe(audio, sr)).lower()
+    text = " ".join(u.text for u in recognizer.transcribe(audio.astype(np.float32), sr)).lower()
     assert windows[0] > len(audio) / sr - 3.0  # the first window did span both sentences
     assert "account" in text and "goodbye" in text.replace(" ", "")
 
