@@ -28,8 +28,10 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=Fals
 
 SESSION_COOKIE = "callqa_session"
 
-MAX_ID = 2**63 - 1
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id (1 … 2^63−1).")]
+MAX_ID = 2**31 - 1
+"""The largest id a row can have: ids are INTEGER columns (32-bit on PostgreSQL), so a larger number can
+name no row and is refused before it reaches the database (which would fail on it)."""
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id (1 … 2^31−1).")]
 """A row id in a URL: anything outside a 64-bit id column answers 422, never a database overflow."""
 
 

@@ -11,7 +11,7 @@ from models import QAResult, Review
 from qa.service import read_analysis
 from scoring.effective import EffectiveScore
 
-DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # INTEGER ids (see api.deps.MAX_ID)
 """A row id as a client may send it: positive and within a 64-bit integer column."""
 
 

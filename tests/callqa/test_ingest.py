@@ -13,10 +13,12 @@ import soundfile as sf
 
 from tests.live import seed_database, server_env
 
-# Prints the process's own peak RSS (KiB) when `callqa ...` exits.
+# Prints the process's own peak RSS (KiB) when `callqa ...` exits. VmHWM belongs to the process's own memory
+# map, which exec replaces; ru_maxrss is kept across exec, so it would report the (large) test process that
+# forked the child.
 _MEASURED = (
-    "import atexit, resource, runpy, sys\n"
-    "peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "import atexit, runpy, sys\n"
+    "peak = lambda: next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
     "atexit.register(lambda: print('MAXRSS_KB', peak(), file=sys.stderr))\n"
     "sys.argv = ['callqa', *sys.argv[1:]]\n"
     "runpy.run_module('callqa', run_name='__main__')\n"
