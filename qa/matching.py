@@ -172,7 +172,7 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
     matches: list[Match] = []
     if slot is None:
         for first, last, score in _match_words(words, tokens, threshold):
-            matches.append(_make(phrase, tokens, first, last, score))
+            matches.append(match_at(phrase, tokens, first, last, score))
     else:
         before, after = words[:slot], [w for w in words[slot + 1 :] if w not in SLOTS]
         if before:
@@ -186,14 +186,14 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
                     tail = _match_after(after, tokens, slot_end, threshold)
                     if tail is None:
                         continue
-                    matches.append(_make(phrase, tokens, first, tail[0], min(score, tail[1])))
+                    matches.append(match_at(phrase, tokens, first, tail[0], min(score, tail[1])))
                 else:
-                    matches.append(_make(phrase, tokens, first, slot_end, score))
+                    matches.append(match_at(phrase, tokens, first, slot_end, score))
         elif after:
             for first, last, score in _match_words(after, tokens, threshold):
                 if first == 0 or tokens[first - 1].segment != tokens[first].segment or not fits(first - 1):
                     continue
-                matches.append(_make(phrase, tokens, first - 1, last, score))
+                matches.append(match_at(phrase, tokens, first - 1, last, score))
     matches = [
         m for m in matches if not any(t.sentence_start for t in tokens[m.first_token + 1 : m.last_token + 1])
     ]
@@ -216,7 +216,8 @@ def _match_after(
     return None
 
 
-def _make(phrase: str, tokens: list[Token], first: int, last: int, score: float) -> Match:
+def match_at(phrase: str, tokens: Sequence[Token], first: int, last: int, score: float) -> Match:
+    """Evidence for `phrase` on tokens `first`..`last` (inclusive) with similarity `score` (0–100)."""
     window = tokens[first : last + 1]
     return Match(
         phrase=phrase,

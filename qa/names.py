@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import jellyfish
 from rapidfuzz import fuzz
 
-from qa.matching import Match, Token, normalize
+from qa.matching import Match, Token, match_at, normalize
 
 NAME_SIMILAR = 80.0
 """Similarity (0–100) from which a heard stretch is taken to be the name."""
@@ -93,15 +93,4 @@ def find_name(
 
 def name_match(tokens: Sequence[Token], hit: NameHit) -> Match:
     """`hit` as QA evidence (phrase "<agent name>")."""
-    window = tokens[hit.first : hit.last + 1]
-    return Match(
-        phrase="<agent name>",
-        text=" ".join(t.text for t in window),
-        start=window[0].start,
-        end=window[-1].end,
-        score=hit.score,
-        segment=window[0].segment,
-        mean_conf=sum(t.conf for t in window) / len(window),
-        first_token=hit.first,
-        last_token=hit.last,
-    )
+    return match_at("<agent name>", tokens, hit.first, hit.last, hit.score)
