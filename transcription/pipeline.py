@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import pairwise
+from typing import TypeVar
 
 from transcription.audio import CallAudio, is_silent, split_legs
 from transcription.exceptions import SilentAudioError
 from transcription.recognizer import FloatArray, Recognizer, Segment, Speaker, Transcript, Utterance, Word
 
 PAUSE_SPLIT_S = 1.0
+_Spoken = TypeVar("_Spoken", Utterance, Segment)
 
 
 def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -> list[Utterance]:
@@ -29,15 +31,20 @@ def split_at_pauses(utterance: Utterance, *, max_gap_s: float = PAUSE_SPLIT_S) -
             groups[-1].append(word)
     if len(groups) == 1:
         return [utterance]
+    # n-best hypotheses describe the whole utterance; each part keeps them for QA's fallback.
+    return _parts(utterance, groups)
+
+
+def _parts(item: _Spoken, groups: Sequence[Sequence[Word]]) -> list[_Spoken]:
+    """`item` (an utterance or segment) cut into one copy per group of its words; every other field kept."""
     return [
-        Utterance(
+        replace(
+            item,
             start=g[0].start,
             end=g[-1].end,
             text=" ".join(w.text for w in g),
             words=tuple(g),
             confidence=sum(w.conf for w in g) / len(g),
-            # n-best hypotheses describe the whole utterance; each part keeps them for QA's fallback.
-            alternatives=utterance.alternatives,
         )
         for g in groups
     ]
@@ -65,17 +72,7 @@ def interleave(segments: Sequence[Segment], *, slack_s: float = 0.25) -> list[Se
         if len(groups) < 2:
             out.append(seg)
             continue
-        out.extend(
-            replace(
-                seg,
-                start=g[0].start,
-                end=g[-1].end,
-                text=" ".join(w.text for w in g),
-                words=tuple(g),
-                confidence=sum(w.conf for w in g) / len(g),
-            )
-            for g in groups
-        )
+        out.extend(_parts(seg, groups))
     return sorted(out, key=lambda s: (s.start, s.end))
 
 

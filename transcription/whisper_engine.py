@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -176,21 +176,20 @@ def _words_within(utterances: list[Utterance], start: float, end: float) -> int:
 
 def _without_words_within(utterances: list[Utterance], start: float, end: float) -> list[Utterance]:
     """`utterances` with their words inside [`start`, `end`] s removed (emptied utterances dropped)."""
+    return _keep_words(utterances, lambda w: not _within(w, start, end))
+
+
+def _keep_words(utterances: list[Utterance], keep: Callable[[Word], bool]) -> list[Utterance]:
+    """`utterances` with only the words `keep` accepts, times and text following them (an utterance whose
+    words all go is dropped; one without word times is kept as it is)."""
     kept: list[Utterance] = []
     for u in utterances:
-        words = tuple(w for w in u.words if not _within(w, start, end))
+        words = tuple(w for w in u.words if keep(w))
         if len(words) == len(u.words):
             kept.append(u)
         elif words:
-            kept.append(
-                replace(
-                    u,
-                    start=words[0].start,
-                    end=words[-1].end,
-                    text=" ".join(w.text for w in words),
-                    words=words,
-                )
-            )
+            text = " ".join(w.text for w in words)
+            kept.append(replace(u, start=words[0].start, end=words[-1].end, text=text, words=words))
     return kept
 
 
@@ -253,19 +252,11 @@ def only_where_speech(utterances: list[Utterance], regions: list[tuple[float, fl
     """Words with speech under them (their middle inside a VAD region, ± EDGE_S): whisper invents words
     in the padding around speech and in silence (a lone "Okay." where nobody spoke). An utterance without
     word times is kept when it overlaps speech at all."""
-    kept: list[Utterance] = []
-    for u in utterances:
-        if not u.words:
-            if any(u.start < e and u.end > s for s, e in regions):
-                kept.append(u)
-            continue
-        words = tuple(w for w in u.words if any(_within(w, s, e) for s, e in regions))
-        if len(words) == len(u.words):
-            kept.append(u)
-        elif words:
-            text = " ".join(w.text for w in words)
-            kept.append(replace(u, start=words[0].start, end=words[-1].end, text=text, words=words))
-    return kept
+    timed = _keep_words(
+        [u for u in utterances if u.words], lambda w: any(_within(w, s, e) for s, e in regions)
+    )
+    untimed = [u for u in utterances if not u.words and any(u.start < e and u.end > s for s, e in regions)]
+    return sorted([*timed, *untimed], key=lambda u: u.start)
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:
