@@ -43,8 +43,9 @@ agent sentences of the dev set's reference turns, over 3 categories. Training da
 share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
 NEVER = 1.01
 """Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
-_SENTENCE_END = re.compile(r"[.?!]$")
-_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+")
+_SENTENCE_END = re.compile(r"[.?!。？！]$")
+# Chinese writes no space after its sentence punctuation.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])\s*")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from qa.text import canonical
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
@@ -20,6 +21,8 @@ LOW_CONFIDENCE = 0.5
 """Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
 MARGIN = 5.0
 """Similarity points (0–100) above its threshold a match must reach to count as clear evidence."""
+SENTENCE_ENDS = (".", "?", "!", "。", "？", "！")
+"""Sentence punctuation, Western and Chinese (full-width forms are also NFKC-folded to the Western ones)."""
 # A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
 _TOKEN = re.compile(r"<[a-z]+>|[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {
@@ -41,10 +44,11 @@ _CONTRACTIONS = {
 
 
 def normalize(text: str) -> list[str]:
-    """Lower-case word tokens (single characters for Chinese) with punctuation dropped and common English
-    contractions expanded."""
+    """Lower-case word tokens (single characters for Chinese) of `text` in canonical spelling
+    (`qa.text.canonical`: NFKC, simplified Chinese, numbers as digits) with punctuation dropped and common
+    English contractions expanded."""
     tokens: list[str] = []
-    for tok in _TOKEN.findall(text.lower().replace("’", "'")):
+    for tok in _TOKEN.findall(canonical(text).lower().replace("’", "'")):
         tokens.extend(_CONTRACTIONS.get(tok, tok).split())
     return tokens
 
@@ -117,7 +121,7 @@ def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None
                 tokens.append(
                     Token(part, start, end, conf, index, first and _capital(text), first and new_sentence)
                 )
-            new_sentence = text.rstrip("\"')").endswith((".", "?", "!"))
+            new_sentence = text.rstrip("\"')").endswith(SENTENCE_ENDS)
     return tokens
 
 
