@@ -90,7 +90,7 @@ def create_app(
     # One router per database: servers sharing it elect the hotline's owner through a lease row.
     lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
-    app.state.scorecard = load_scorecard(settings.scorecard_path)
+    app.state.scorecard = load_scorecard(settings.scorecard_path, settings.language)
     app.state.login_guard = LoginGuard(
         per_username_per_minute=settings.login_failures_per_minute,
         per_client_per_minute=settings.login_failures_per_minute_per_client,

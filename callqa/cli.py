@@ -51,6 +51,10 @@ def analyze(
         str | None,
         typer.Option(help="The agent's name: a recogniser hint and what the self-introduction must name."),
     ] = None,
+    agent_number: Annotated[
+        str | None,
+        typer.Option(help="The agent's work number (工号): what a Chinese self-introduction must give."),
+    ] = None,
     agent_channel: Annotated[
         int | None, typer.Option(min=0, max=1, help="Stereo channel of the agent.")
     ] = None,
@@ -69,7 +73,11 @@ def analyze(
             progress.update(task, status=path.name)
             try:
                 result = analyzer.analyze_file(
-                    path, company=company, agent_name=agent_name, agent_channel=agent_channel
+                    path,
+                    company=company,
+                    agent_name=agent_name,
+                    agent_number=agent_number,
+                    agent_channel=agent_channel,
                 )
             except (AudioError, OSError) as exc:
                 failures += 1

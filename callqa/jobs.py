@@ -146,6 +146,12 @@ def agent_first_name(session: Session, agent_id: int | None) -> str | None:
     return agent.name.split()[0] if agent and agent.name else None
 
 
+def agent_work_number(session: Session, agent_id: int | None) -> str | None:
+    """The agent's work number (the employee number), which the Chinese script's greeting must give."""
+    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    return agent.employee_no if agent else None
+
+
 def recording_path(call: Call) -> Path:
     if call.recording is None:
         raise LookupError(f"call {call.id} has no recording")

@@ -138,7 +138,7 @@ class CallAnalyzer:
         self._lock = threading.Lock()
         self.forbidden: PhraseSet = load_forbidden_phrases(None, settings.language)
         self.empathy: PhraseSet = load_empathy_phrases(None, settings.language)
-        self.scorecard: Scorecard = load_scorecard(settings.scorecard_path)
+        self.scorecard: Scorecard = load_scorecard(settings.scorecard_path, settings.language)
 
     # The learned models are fitted (or loaded) on first use: processes that only transcribe (batch
     # transcription, `callqa listen`) never pay for them.
@@ -193,9 +193,12 @@ class CallAnalyzer:
         """The call script as parsed, once per process (placeholders intact; see `script_for`)."""
         return load_script_template(self._settings.script_path, language=self._settings.language)
 
-    def script_for(self, company: str | None, agent_name: str | None = None) -> Script:
-        """The script for one call: `company` (default: settings) and `agent_name` filled in."""
-        return self.script.for_call(company or self._settings.company, agent_name)
+    def script_for(
+        self, company: str | None, agent_name: str | None = None, agent_number: str | None = None
+    ) -> Script:
+        """The script for one call: `company` (default: settings), `agent_name` and the agent's work number
+        `agent_number` filled in."""
+        return self.script.for_call(company or self._settings.company, agent_name, agent_number)
 
     def transcribe(
         self,
@@ -239,12 +242,13 @@ class CallAnalyzer:
         *,
         company: str | None = None,
         agent_name: str | None = None,
+        agent_number: str | None = None,
         activity: Activity | None = None,
         agitation: Agitation | None = None,
     ) -> tuple[CallAnalysis, CallScore, Script]:
         """QA and scoring only: used after transcription and for re-scoring stored transcripts (which have
         no audio cues: `activity`/`agitation` are then None)."""
-        script = self.script_for(company, agent_name)
+        script = self.script_for(company, agent_name, agent_number)
         analysis = analyze_transcript(
             transcript,
             script,
@@ -265,6 +269,7 @@ class CallAnalyzer:
         *,
         company: str | None = None,
         agent_name: str | None = None,
+        agent_number: str | None = None,
         agent_channel: int | None = None,
         transcript: Transcript | None = None,
     ) -> CallResult:
@@ -280,7 +285,12 @@ class CallAnalyzer:
             transcript = self._transcribe_legs(legs, audio, hints, phrases)
         activity, agitation = audio_cues(legs, audio.sample_rate)
         analysis, score, script = self.analyze_transcript(
-            transcript, company=company, agent_name=agent_name, activity=activity, agitation=agitation
+            transcript,
+            company=company,
+            agent_name=agent_name,
+            agent_number=agent_number,
+            activity=activity,
+            agitation=agitation,
         )
         if self.second_recognizer is not None:
             analysis = reconsider_checks(

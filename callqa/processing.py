@@ -7,7 +7,7 @@ import time
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.ingest import PROCESS_CALL
-from callqa.jobs import agent_first_name, recording_path
+from callqa.jobs import agent_first_name, agent_work_number, recording_path
 from callqa.metrics import DECODE_RTF
 from callqa.pipeline import CallAnalyzer
 from callqa.settings import Settings
@@ -25,7 +25,11 @@ from transcription.service import load_transcript, store_transcript
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     """Transcribe, check and score `call`, replacing any earlier results. Flushes only."""
     started = time.perf_counter()
-    result = analyzer.analyze_file(recording_path(call), agent_name=agent_first_name(session, call.agent_id))
+    result = analyzer.analyze_file(
+        recording_path(call),
+        agent_name=agent_first_name(session, call.agent_id),
+        agent_number=agent_work_number(session, call.agent_id),
+    )
     if result.transcript.duration_s > 0:
         DECODE_RTF.observe((time.perf_counter() - started) / result.transcript.duration_s)
     store_transcript(session, call_id=call.id, transcript=result.transcript)
@@ -48,7 +52,9 @@ def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
         session, call_id=call.id, duration_s=call.recording.duration_s, language=call.language
     )
     analysis, score, script = analyzer.analyze_transcript(
-        transcript, agent_name=agent_first_name(session, call.agent_id)
+        transcript,
+        agent_name=agent_first_name(session, call.agent_id),
+        agent_number=agent_work_number(session, call.agent_id),
     )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
     # re-scoring may raise new flags; it never re-samples

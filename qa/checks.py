@@ -16,6 +16,7 @@ from qa.matching import Match, Token, best_match, tokenize_segments
 from qa.metrics import Activity
 from qa.names import find_name, name_match
 from qa.script import CheckDef, ElementDef, Script, Window
+from qa.work_number import NUMBER_ONLY, OTHER_NUMBER, find_work_number
 from transcription.recognizer import Transcript
 
 State = Literal["pass", "fail", "uncertain"]
@@ -203,6 +204,13 @@ def _agent_element(
     return ElementResult(element.name, False)
 
 
+def _number_element(
+    element: ElementDef, tokens: list[Token], threshold: float, agent_number: str
+) -> ElementResult:
+    evidence, note = find_work_number(element.phrases, tokens, threshold, agent_number)
+    return ElementResult(element.name, evidence is not None, evidence, note)
+
+
 def run_check(
     transcript: Transcript, check: CheckDef, script: Script, *, speech: Sequence[Span] | None = None
 ) -> CheckResult:
@@ -216,6 +224,8 @@ def run_check(
             deferred.append(element)
         elif element.needs == "agent" and script.agent_name:
             results[element.name] = _agent_element(element, tokens, script.threshold, script.agent_name)
+        elif element.needs == "agent_number" and script.agent_number:
+            results[element.name] = _number_element(element, tokens, script.threshold, script.agent_number)
         else:
             results[element.name] = _element(
                 element, tokens, script.threshold, transcript, check.speaker, check.window
@@ -307,6 +317,8 @@ def _presence_doubt(element: ElementDef, result: ElementResult, threshold: float
         return f"{element.name}: the agent's name heard alone (“{ev.text if ev else ''}”)", 0.5
     if result.note == OTHER_NAME:
         return f"{element.name}: introduced as “{ev.text if ev else ''}”, not the agent's name", 0.5
+    if result.note in (OTHER_NUMBER, NUMBER_ONLY):
+        return f"{element.name}: {result.note} (“{ev.text if ev else ''}”)", 0.5
     if ev is None:
         return None, 1.0
     # Names given to the recogniser as hints (company, agent) come back with near-zero word probability

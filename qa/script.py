@@ -51,11 +51,17 @@ class Script:
     checks: dict[str, CheckDef]
     company: str | None = None
     agent_name: str | None = None
+    agent_number: str | None = None
+    """The agent's work number (工号, the agent record's employee number) when known: a `needs:
+    agent_number` element must say it (qa/checks.py)."""
 
-    def for_call(self, company: str | None, agent_name: str | None) -> Script:
-        """This script with `company` and `agent_name` filled into its phrase placeholders. Call it on
-        the script as parsed (placeholders intact): a process parses its script once and fills it per
-        call; a phrase naming the company is dropped while no company is known."""
+    def for_call(
+        self, company: str | None, agent_name: str | None, agent_number: str | None = None
+    ) -> Script:
+        """This script with `company` and `agent_name` filled into its phrase placeholders and the agent's
+        work number `agent_number` kept for the elements that need it. Call it on the script as parsed
+        (placeholders intact): a process parses its script once and fills it per call; a phrase naming the
+        company is dropped while no company is known."""
         checks = {
             name: replace(
                 check,
@@ -68,7 +74,9 @@ class Script:
             )
             for name, check in self.checks.items()
         }
-        return replace(self, checks=checks, company=company, agent_name=agent_name)
+        return replace(
+            self, checks=checks, company=company, agent_name=agent_name, agent_number=agent_number or None
+        )
 
     def literal_phrases(self) -> tuple[str, ...]:
         """Every element phrase without a slot: what a recogniser can listen for word by word."""
@@ -84,7 +92,9 @@ def _fill(phrase: str, company: str | None, agent_name: str | None) -> str | Non
         phrase = phrase.replace("{company}", company)
     if "{agent}" in phrase:
         phrase = phrase.replace("{agent}", agent_name or "<name>")
-    return phrase
+    # The number's frame is matched with a slot and the number compared exactly (a fuzzy match would take
+    # 1025 for 1024): see qa/checks.py.
+    return phrase.replace("{number}", "<any>")
 
 
 def parse_script(data: Any, *, source: str) -> Script:
@@ -162,11 +172,12 @@ def load_script(
     *,
     company: str | None = None,
     agent_name: str | None = None,
+    agent_number: str | None = None,
     language: str = "en",
 ) -> Script:
     """Load a call script (default: the packaged one for `language`, English when there is none) with
-    `company`/`agent_name` filled in."""
-    return load_script_template(path, language=language).for_call(company, agent_name)
+    `company`/`agent_name`/`agent_number` filled in."""
+    return load_script_template(path, language=language).for_call(company, agent_name, agent_number)
 
 
 def load_script_template(path: Path | None, *, language: str = "en") -> Script:

@@ -138,14 +138,16 @@ def parse_scorecard(data: Any, *, source: str) -> Scorecard:
     return card
 
 
-def load_scorecard(path: Path | None) -> Scorecard:
-    """Load a scorecard YAML (default: the packaged `scoring/scorecards/default.yaml`)."""
+def load_scorecard(path: Path | None, language: str = "en") -> Scorecard:
+    """Load a scorecard YAML (default: the packaged `scoring/scorecards/default_<language>.yaml` when there
+    is one for `language`, else `default.yaml`)."""
+    packaged = resources.files("scoring").joinpath("scorecards")
+    name = f"default_{language}.yaml"
+    if not packaged.joinpath(name).is_file():
+        name = "default.yaml"
     try:
         if path is None:
-            text = (
-                resources.files("scoring").joinpath("scorecards", "default.yaml").read_text(encoding="utf-8")
-            )
-            source = "default.yaml"
+            text, source = packaged.joinpath(name).read_text(encoding="utf-8"), name
         else:
             text, source = path.read_text(encoding="utf-8"), str(path)
         return parse_scorecard(yaml.safe_load(text), source=source)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.analysis import analyze_transcript
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
+from scoring.scorecard import load_scorecard, score_call
 from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
 
 COMPANY = "星海电信"
@@ -81,3 +84,57 @@ def test_three_donts_and_empathy() -> None:
     assert [v.category for v in a.violations] == ["blame_shifting", "blame_customer", "rude"]
     assert a.violations[0].start == 9.0
     assert a.has_empathy
+
+
+def _with_number(turns: list[Turn], number: str | None):  # type: ignore[no-untyped-def]
+    return analyze_transcript(
+        make_transcript(turns),
+        load_script(None, company=COMPANY, agent_number=number, language="zh"),
+        load_forbidden_phrases(None, "zh"),
+        load_empathy_phrases(None, "zh"),
+        sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
+    )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "您好，星海电信，1024号为您服务。",
+        "您好，星海电信，一零二四号为您服务。",
+        "您好，星海电信，幺零二四號為您服務。",
+    ],
+)
+def test_the_agents_work_number_is_heard_however_it_is_spelled(said: str) -> None:
+    greeting = _with_number([("agent", 0.5, 4.0, said), CLOSING, BYE], "1024").checks["greeting"]
+    assert greeting.state == "pass", greeting.reason
+
+
+def test_another_work_number_or_none_is_doubted() -> None:
+    other = _with_number([("agent", 0.5, 4.0, "您好，星海电信，1025号为您服务。"), CLOSING, BYE], "1024")
+    greeting = other.checks["greeting"]
+    assert greeting.state == "uncertain" and "work number" in greeting.reason
+    alone = _with_number([("agent", 0.5, 4.0, "您好，星海电信，1024。"), CLOSING, BYE], "1024")
+    assert alone.checks["greeting"].state == "uncertain"
+    unknown = _with_number([("agent", 0.5, 4.0, "您好，星海电信，1025号为您服务。"), CLOSING, BYE], None)
+    assert unknown.checks["greeting"].state == "pass"
+
+
+def test_the_default_chinese_scorecard_scores_the_three_musts() -> None:
+    card = load_scorecard(None, "zh")
+    assert card.id == "default-zh" and load_scorecard(None, "en").id == "default"
+    polite = analyze([GREETING, CALLER, ASK, CLOSING, BYE])
+    assert score_call(polite, card).total == 100
+    # No 请 and no 您 anywhere: greeting and closing still pass on their other variants.
+    curt = analyze(
+        [
+            ("agent", 0.5, 4.0, "你好，星海电信，1024号为你服务。"),
+            CALLER,
+            ("agent", 9.0, 12.0, "你提供一下手机号码。"),
+            ("agent", 20.0, 24.0, "还有其他问题吗？"),
+            ("agent", 27.0, 30.0, "感谢来电，再见。"),
+        ]
+    )
+    assert curt.checks["greeting"].passed and curt.checks["closing"].passed
+    assert set(curt.checks["three_musts"].missing) == {"please", "respectful_you"}
+    assert score_call(curt, card).total < 100
