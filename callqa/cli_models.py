@@ -9,10 +9,16 @@ import typer
 from rich.table import Table
 
 from callqa.console import err, out, progress
-from callqa.settings import get_settings
+from callqa.settings import Settings, get_settings
 
 models_app = typer.Typer(help="Speech models: list, locate, pull.", no_args_is_help=True)
 train_app = typer.Typer(help="Train the learned models.", no_args_is_help=True)
+
+
+def _for_language(language: str | None) -> Settings:
+    """The settings, with `language` when given."""
+    settings = get_settings()
+    return settings.model_copy(update={"language": language}) if language else settings
 
 
 @models_app.command("list")
@@ -84,14 +90,17 @@ def train_sentiment_cmd(
         Path | None, typer.Option(help="label<TAB>speaker<TAB>text; default: packaged data.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/sentiment.joblib.")
+        Path | None,
+        typer.Option("--out", help="Artifact path; default data_dir/models/sentiment[_<language>].joblib."),
     ] = None,
+    language: Annotated[str | None, typer.Option(help="en | zh; default: CALLQA_LANGUAGE.")] = None,
 ) -> None:
     """Train the sentiment classifier (reproducible: same data and sklearn version, same model)."""
     from qa.sentiment_model import train_sentiment
 
-    model = train_sentiment(data)
-    target = output or get_settings().sentiment_artifact
+    settings = _for_language(language)
+    model = train_sentiment(data, language=settings.language)
+    target = output or settings.sentiment_artifact
     model.save(target)
     out.print(
         f"trained on {model.n_samples} utterances (data sha256 {model.data_sha256[:12]}, "
@@ -102,8 +111,10 @@ def train_sentiment_cmd(
 @train_app.command("intents")
 def train_intents_cmd(
     output: Annotated[
-        Path | None, typer.Option("--out", help="Artifact path; default data_dir/models/intents.joblib.")
+        Path | None,
+        typer.Option("--out", help="Artifact path; default data_dir/models/intents[_<language>].joblib."),
     ] = None,
+    language: Annotated[str | None, typer.Option(help="en | zh; default: CALLQA_LANGUAGE.")] = None,
 ) -> None:
     """Train the agent-sentence intent model on the packaged sentences and print its cross-validated
     precision/recall and certainty point per category (reproducible: same data, embedding model and
@@ -111,10 +122,16 @@ def train_intents_cmd(
     from sklearn.metrics import precision_recall_fscore_support
 
     from callqa.pipeline import shared_embedder
-    from qa.intent_model import train_intents
+    from qa.intent_model import IntentModel, train_intents
+    from qa.intent_zh import ChineseIntentModel, train_chinese_intents
 
-    model = train_intents(None, embedder=shared_embedder())
-    target = output or get_settings().intent_artifact
+    settings = _for_language(language)
+    model: IntentModel | ChineseIntentModel = (
+        train_chinese_intents()
+        if settings.language == "zh"
+        else train_intents(None, embedder=shared_embedder())
+    )
+    target = output or settings.intent_artifact
     model.save(target)
     classifier = model.classifier
     precision, recall, _, support = precision_recall_fscore_support(
@@ -135,7 +152,8 @@ def train_intents_cmd(
     out.print(table)
     out.print(
         f"trained on {model.n_samples} sentences (data sha256 {model.data_sha256[:12]}, "
-        f"{model.embedding_model}, scikit-learn {model.sklearn_version}) -> {target}"
+        f"{getattr(model, 'embedding_model', 'character n-grams')}, scikit-learn {model.sklearn_version})"
+        f" -> {target}"
     )
 
 
@@ -198,17 +216,22 @@ def train_asr_readings_cmd(
 
 def eval_sentiment(
     file: Annotated[Path, typer.Argument(help="label<TAB>speaker<TAB>text, labels pos/neu/neg.")],
+    language: Annotated[str | None, typer.Option(help="en | zh; default: CALLQA_LANGUAGE.")] = None,
 ) -> None:
-    """Macro-F1 of the trained model on a labelled file, beside the VADER baseline."""
+    """Macro-F1 of the trained model on a labelled file, beside the lexicon baseline (VADER; SnowNLP for
+    Chinese)."""
     from sklearn.metrics import classification_report, f1_score
 
     from callqa.pipeline import sentiment_model
-    from qa.sentiment import VaderSentiment
+    from qa.sentiment import SentimentModel, VaderSentiment
     from qa.sentiment_model import read_labelled
+    from qa.sentiment_zh import SnowNLPSentiment
 
+    settings = _for_language(language)
     texts, labels, _ = read_labelled(file)
-    model = sentiment_model(get_settings())
-    for name, predictor in ((model.name, model), ("vader", VaderSentiment())):
+    model = sentiment_model(settings)
+    baseline: SentimentModel = SnowNLPSentiment() if settings.language == "zh" else VaderSentiment()
+    for name, predictor in ((model.name, model), (baseline.name, baseline)):
         predicted = predictor.predict(texts)
         macro = f1_score(labels, predicted, average="macro")
         out.print(f"[bold]{name}[/bold]: macro-F1 {macro:.3f} on {len(texts)} utterances")

@@ -21,11 +21,13 @@ from qa.acoustic import Agitation, audio_cues
 from qa.analysis import CallAnalysis, analyze_transcript
 from qa.embeddings import SentenceEmbedder
 from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
+from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese_intents
+from qa.intents import SentenceClassifier
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
-from qa.sentiment_model import load_sentiment, train_sentiment
+from qa.sentiment_model import PACKAGED_DATA, load_sentiment, train_sentiment
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
 from transcription.audio import CallAudio, load_call_audio, split_legs
 from transcription.model_store import build_recognizer, build_second_opinion
@@ -90,12 +92,17 @@ def transcript_from_contract(row: dict[str, Any]) -> Transcript:
 
 
 def sentiment_model(settings: Settings) -> SentimentModel:
-    """The trained artifact when `callqa train sentiment` has written one, else a model fitted now from
-    the packaged training data (a second or so; same data, same result)."""
+    """The trained artifact when `callqa train sentiment` has written one for the configured language,
+    else a model fitted now from the packaged training data of that language (English for a language
+    without one; a second or so; same data, same result)."""
+    language = settings.language if settings.language in PACKAGED_DATA else "en"
     artifact = settings.sentiment_artifact
     if artifact.is_file():
-        return load_sentiment(artifact)
-    return train_sentiment(None)
+        model = load_sentiment(artifact)
+        if model.language == language:
+            return model
+        logger.warning("%s is a %s model, calls are %s: fitting one now", artifact, model.language, language)
+    return train_sentiment(None, language=language)
 
 
 @lru_cache(maxsize=1)
@@ -109,19 +116,22 @@ def _packaged_intents() -> IntentModel:
     return train_intents(None, embedder=shared_embedder())
 
 
-def intent_model(settings: Settings) -> IntentModel | None:
+def intent_model(settings: Settings) -> SentenceClassifier | None:
     """The intent artifact (`callqa train intents`); when it is missing or stale (trained on other data,
     embedding model or scikit-learn), a model fitted now from the packaged data, saved there for the next
-    start. English only: other languages rely on their phrase lists."""
-    if settings.language != "en":
+    start. English and Chinese; other languages rely on their phrase lists."""
+    if settings.language not in ("en", "zh"):
         return None
     artifact = settings.intent_artifact
+    model: IntentModel | ChineseIntentModel
     if artifact.is_file():
         try:
+            if settings.language == "zh":
+                return load_chinese_intents(artifact)
             return load_intents(artifact, embedder=shared_embedder())
         except StaleModelError as exc:
             logger.warning("%s; refitting from the packaged data", exc)
-    model = _packaged_intents()
+    model = train_chinese_intents() if settings.language == "zh" else _packaged_intents()
     try:
         model.save(artifact)
     except OSError as exc:  # a read-only data dir still analyzes, it just refits next start
@@ -147,7 +157,7 @@ class CallAnalyzer:
         return sentiment_model(self._settings)
 
     @cached_property
-    def intents(self) -> IntentModel | None:
+    def intents(self) -> SentenceClassifier | None:
         return intent_model(self._settings)
 
     @cached_property

@@ -173,11 +173,18 @@ class Settings(BaseSettings):
 
     @property
     def sentiment_artifact(self) -> Path:
-        return self.sentiment_model_path or self.data_dir / "models" / "sentiment.joblib"
+        return (
+            self.sentiment_model_path or self.data_dir / "models" / f"sentiment{self._language_suffix}.joblib"
+        )
 
     @property
     def intent_artifact(self) -> Path:
-        return self.intent_model_path or self.data_dir / "models" / "intents.joblib"
+        return self.intent_model_path or self.data_dir / "models" / f"intents{self._language_suffix}.joblib"
+
+    @property
+    def _language_suffix(self) -> str:
+        """Default artifacts are per language (English keeps its unsuffixed names)."""
+        return "" if self.language == "en" else f"_{self.language}"
 
     @property
     def models_dir(self) -> Path:

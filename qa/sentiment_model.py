@@ -26,8 +26,11 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from qa.exceptions import ScriptError
 from qa.labelled import read_tsv
 from qa.sentiment import Label
+from qa.sentiment_zh import ChineseSentimentClassifier
 
 DEFAULT_DATA = "sentiment_en.tsv"
+PACKAGED_DATA = {"en": DEFAULT_DATA, "zh": "sentiment_zh.tsv"}
+"""The packaged training file per language that has a sentiment model."""
 _NEGATION = re.compile(
     r"\b(not|no|never|nothing|nobody|can't|cannot|won't|don't|didn't|isn't|wasn't)\b|n't\b"
 )
@@ -114,9 +117,10 @@ class CallSentimentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[m
         return np.asarray(self.pipeline_.predict_proba(list(X)))
 
 
-def read_labelled(path: Path | None) -> tuple[list[str], list[str], str]:
-    """(texts, labels, sha256) from a `label<TAB>speaker<TAB>text` file (default: the packaged data)."""
-    rows, digest, source = read_tsv(path, DEFAULT_DATA)
+def read_labelled(path: Path | None, language: str = "en") -> tuple[list[str], list[str], str]:
+    """(texts, labels, sha256) from a `label<TAB>speaker<TAB>text` file (default: the packaged data for
+    `language`)."""
+    rows, digest, source = read_tsv(path, _packaged(language))
     texts, labels = [], []
     for lineno, row in rows:
         if len(row) != 3 or row[0] not in ("pos", "neu", "neg"):
@@ -130,15 +134,17 @@ def read_labelled(path: Path | None) -> tuple[list[str], list[str], str]:
 class SklearnSentiment:
     """A trained classifier with its provenance; fits the `SentimentModel` protocol."""
 
-    model: CallSentimentClassifier
+    model: CallSentimentClassifier | ChineseSentimentClassifier
     data_sha256: str
     sklearn_version: str
     trained_at: str
     n_samples: int
+    language: str = "en"
 
     @property
     def name(self) -> str:
-        return f"sklearn-logreg:{self.data_sha256[:12]}"
+        kind = "sklearn-logreg" if self.language == "en" else f"sklearn-logreg-{self.language}"
+        return f"{kind}:{self.data_sha256[:12]}"
 
     def predict(self, texts: Sequence[str]) -> list[Label]:
         if not texts:
@@ -150,11 +156,20 @@ class SklearnSentiment:
         joblib.dump(self.__dict__, path)
 
 
-def train_sentiment(data: Path | None = None, **params: Any) -> SklearnSentiment:
-    """Fit the classifier on labelled utterances (default: the packaged training file)."""
-    texts, labels, digest = read_labelled(data)
-    model = CallSentimentClassifier(**params).fit(texts, labels)
-    return SklearnSentiment(model, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts))
+def _packaged(language: str) -> str:
+    if language not in PACKAGED_DATA:
+        raise ScriptError(f"no sentiment model for language {language!r}; known: {sorted(PACKAGED_DATA)}")
+    return PACKAGED_DATA[language]
+
+
+def train_sentiment(data: Path | None = None, *, language: str = "en", **params: Any) -> SklearnSentiment:
+    """Fit the classifier for `language` on labelled utterances (default: its packaged training file)."""
+    texts, labels, digest = read_labelled(data, language)
+    estimator = ChineseSentimentClassifier if language == "zh" else CallSentimentClassifier
+    model = estimator(**params).fit(texts, labels)
+    return SklearnSentiment(
+        model, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts), language
+    )
 
 
 def load_sentiment(path: Path) -> SklearnSentiment:

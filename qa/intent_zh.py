@@ -1,0 +1,160 @@
+"""The three don'ts (三不准) and empathy in Chinese agent sentences: a calibrated character n-gram classifier.
+
+The English intent model reads all-MiniLM-L6-v2 embeddings, which know no Chinese. Chinese is read here by
+character 1–3-grams (TF-IDF) of the canonical text (`qa.text`: simplified, digits), which carry Chinese
+words without a segmenter and survive a misheard character; the rest is the English model's machinery
+(`qa.intents.IntentClassifier`): probabilities calibrated on held-out folds and a certainty point per
+category where cross-validated precision, counted at the rate a remark occurs in calls, reaches
+CERTAIN_PRECISION. A hit below its point is evidence, stated uncertain.
+
+Training data: `qa/data/agent_intents_zh.tsv`, sentences written for this project (labels as in English:
+blame_customer 责怪客户, blame_shifting 推诿, rude 粗话/不耐烦, empathy, none).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from qa.exceptions import ScriptError
+from qa.intent_model import StaleModelError
+from qa.intents import CALL_PREVALENCE, Featurized, Intent, IntentClassifier
+from qa.labelled import read_tsv
+from qa.matching import normalize
+from qa.phrases import CATEGORIES
+
+DEFAULT_DATA = "agent_intents_zh.tsv"
+
+
+def chinese_text(text: str) -> str:
+    """What the classifier reads: canonical tokens run together (no punctuation, no spaces)."""
+    return "".join(normalize(text))
+
+
+class _CharIntent(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Logistic regression on character 1–`max_ngram`-gram TF-IDF of `chinese_text` strings."""
+
+    def __init__(self, C: float = 4.0, max_ngram: int = 3) -> None:
+        self.C = C
+        self.max_ngram = max_ngram
+
+    def fit(self, X: Sequence[str], y: Any, sample_weight: np.ndarray | None = None) -> _CharIntent:
+        self.features_ = TfidfVectorizer(analyzer="char", ngram_range=(1, self.max_ngram), sublinear_tf=True)
+        self.clf_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        self.clf_.fit(self.features_.fit_transform(list(X)), y, sample_weight=sample_weight)
+        self.classes_ = self.clf_.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.clf_.predict_proba(self.features_.transform(list(X))))
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.clf_.decision_function(self.features_.transform(list(X))))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.clf_.predict(self.features_.transform(list(X))))
+
+
+class ChineseIntentClassifier(IntentClassifier):
+    """`IntentClassifier` (calibration, certainty points) over `chinese_text` strings instead of
+    (text, embedding) pairs; `tfidf_weight` is unused (there is no embedding to weigh it against)."""
+
+    def _calibrated(self) -> CalibratedClassifierCV:
+        return CalibratedClassifierCV(_CharIntent(C=self.C), method=self.method, cv=self.folds)
+
+
+def _as_input(texts: list[str]) -> Featurized:
+    # IntentClassifier passes its input through untouched to the estimator `_calibrated` builds, which
+    # here reads strings; its annotation names the English model's (text, embedding) pairs.
+    return cast(Featurized, texts)
+
+
+def read_chinese_intents(path: Path | None = None) -> tuple[list[str], list[str], str]:
+    """(classifier texts, labels, sha256) of a `label<TAB>text` file (default: the packaged sentences)."""
+    rows, digest, source = read_tsv(path, DEFAULT_DATA)
+    texts, labels = [], []
+    for lineno, row in rows:
+        if len(row) != 2 or not row[0] or not row[1].strip():
+            raise ScriptError(f"{source}:{lineno}: expected label<TAB>text")
+        texts.append(chinese_text(row[1]))
+        labels.append(row[0])
+    return texts, labels, digest
+
+
+@dataclass
+class ChineseIntentModel:
+    """A fitted Chinese intent classifier with its provenance; fits `qa.intents.SentenceClassifier`."""
+
+    classifier: ChineseIntentClassifier
+    data_sha256: str
+    sklearn_version: str
+    trained_at: str
+    n_samples: int
+
+    @property
+    def name(self) -> str:
+        return f"intent-zh-chars:{self.data_sha256[:12]}"
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.classifier.classes_]
+
+    @property
+    def certain_at(self) -> dict[str, float]:
+        """Per label, the probability (0–1) from which the model alone is certain."""
+        return dict(self.classifier.certain_at_)
+
+    def classify(self, texts: Sequence[str]) -> list[Intent]:
+        if not texts:
+            return []
+        return self.classifier.intents(_as_input([chinese_text(t) for t in texts]))
+
+    def save(self, path: Path) -> None:
+        """Write the artifact atomically (a concurrent reader sees the old file or the new one)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        os.close(fd)
+        joblib.dump(dict(self.__dict__), tmp)
+        os.replace(tmp, path)
+
+
+def train_chinese_intents(path: Path | None = None, **params: Any) -> ChineseIntentModel:
+    """Fit the calibrated classifier on labelled sentences (default: the packaged file; seconds)."""
+    texts, labels, digest = read_chinese_intents(path)
+    params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
+    classifier = ChineseIntentClassifier(**params).fit(_as_input(texts), np.asarray(labels))
+    return ChineseIntentModel(
+        classifier, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts)
+    )
+
+
+def load_chinese_intents(path: Path, *, data: Path | None = None) -> ChineseIntentModel:
+    """Load an artifact trained on `data` (default: the packaged sentences); StaleModelError when it was
+    trained on other data or with another scikit-learn version."""
+    state = joblib.load(path)
+    if "embedding_model" in state:
+        raise StaleModelError(f"{path}: an English intent model; run `callqa train intents --language zh`")
+    expected = {
+        "data": (state.get("data_sha256"), read_chinese_intents(data)[2]),
+        "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
+    }
+    for what, (saved, now) in expected.items():
+        if saved != now:
+            raise StaleModelError(
+                f"{path}: trained with {what} {saved}, running with {now}; "
+                "run `callqa train intents --language zh` again"
+            )
+    return ChineseIntentModel(**state)

@@ -1,0 +1,117 @@
+"""Chinese sentiment and the three don'ts' intent model: trained on the packaged sentences, checked on
+sentences they were not trained on (bench/data/*_zh_heldout.tsv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import f1_score
+
+from qa.analysis import analyze_transcript
+from qa.intent_model import StaleModelError
+from qa.intent_zh import (
+    ChineseIntentModel,
+    chinese_text,
+    load_chinese_intents,
+    read_chinese_intents,
+    train_chinese_intents,
+)
+from qa.phrases import load_empathy_phrases, load_forbidden_phrases
+from qa.script import load_script
+from qa.sentiment_model import SklearnSentiment, load_sentiment, read_labelled, train_sentiment
+from tests.qa.helpers import QA_NUMBERS, make_transcript
+
+HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "data"
+
+
+@pytest.fixture(scope="module")
+def sentiment() -> SklearnSentiment:
+    return train_sentiment(language="zh")
+
+
+@pytest.fixture(scope="module")
+def intents() -> ChineseIntentModel:
+    return train_chinese_intents()
+
+
+def test_an_angry_chinese_caller_is_negative(sentiment: SklearnSentiment) -> None:
+    assert sentiment.name.startswith("sklearn-logreg-zh:")
+    assert sentiment.predict(["什么破服务…我要投诉", "我想查一下这个月的话费", "太好了，谢谢你"]) == [
+        "neg",
+        "neu",
+        "pos",
+    ]
+    # Traditional characters read the same.
+    assert sentiment.predict(["什麼破服務…我要投訴"]) == ["neg"]
+
+
+def test_chinese_sentiment_on_held_out_utterances(sentiment: SklearnSentiment, tmp_path: Path) -> None:
+    texts, labels, _ = read_labelled(HELD_OUT / "sentiment_zh_heldout.tsv", "zh")
+    trained, _, _ = read_labelled(None, "zh")
+    assert not set(texts) & set(trained)
+    assert f1_score(labels, sentiment.predict(texts), average="macro") >= 0.80
+    sentiment.save(tmp_path / "s.joblib")
+    again = load_sentiment(tmp_path / "s.joblib")
+    assert again.name == sentiment.name and again.predict(texts) == sentiment.predict(texts)
+
+
+def test_the_three_donts_are_caught_in_paraphrase(intents: ChineseIntentModel) -> None:
+    found = intents.classify(
+        ["你是不是傻…别浪费我时间", "这不归我们管,你找别人去", "请您稍等，我帮您查询一下"]
+    )
+    assert [i.label for i in found] == ["rude", "blame_shifting", "none"]
+    assert found[0].probability >= QA_NUMBERS["intent_threshold"]
+
+
+def test_model_only_certainty_holds_on_held_out_sentences(intents: ChineseIntentModel) -> None:
+    lines = (HELD_OUT / "agent_intents_zh_heldout.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines[1:]]
+    texts, labels = [r[1] for r in rows], [r[0] for r in rows]
+    assert not set(read_chinese_intents()[0]) & {chinese_text(t) for t in texts}
+    verdicts = intents.classify(texts)
+    donts = ("blame_customer", "blame_shifting", "rude")
+    certain = [
+        (v.label, truth) for v, truth in zip(verdicts, labels, strict=True) if v.label in donts and v.certain
+    ]
+    assert len(certain) >= 5 and all(label == truth for label, truth in certain)
+    flagged = [v.label in donts for v in verdicts]
+    truth = [label in donts for label in labels]
+    hits = sum(f and t for f, t in zip(flagged, truth, strict=True))
+    assert hits / sum(flagged) >= 0.9 and hits / sum(truth) >= 0.9
+
+
+def test_a_stale_chinese_intent_artifact_is_refused(intents: ChineseIntentModel, tmp_path: Path) -> None:
+    artifact = tmp_path / "intents_zh.joblib"
+    intents.save(artifact)
+    assert load_chinese_intents(artifact).name == intents.name
+    other = tmp_path / "other.tsv"
+    other.write_text("label\ttext\nrude\t你烦不烦\nnone\t好的\n", encoding="utf-8")
+    with pytest.raises(StaleModelError, match="train intents --language zh"):
+        load_chinese_intents(artifact, data=other)
+
+
+def test_a_chinese_call_with_a_paraphrased_remark_and_an_angry_caller(
+    sentiment: SklearnSentiment, intents: ChineseIntentModel
+) -> None:
+    analysis = analyze_transcript(
+        make_transcript(
+            [
+                ("agent", 0.5, 4.0, "您好，星海电信，1024号为您服务。"),
+                ("caller", 4.5, 8.0, "什么破服务，宽带又断了，我要投诉！"),
+                ("agent", 9.0, 12.0, "你是不是傻，别浪费我时间。"),
+                ("agent", 20.0, 24.0, "请问还有什么可以帮您？"),
+                ("agent", 27.0, 30.0, "感谢您的来电，再见。"),
+            ]
+        ),
+        load_script(None, company="星海电信", language="zh"),
+        load_forbidden_phrases(None, "zh"),
+        load_empathy_phrases(None, "zh"),
+        sentiment_model=sentiment,
+        intent_model=intents,
+        **QA_NUMBERS,
+    )
+    assert analysis.sentiment["caller"].start == "neg"
+    assert [v.category for v in analysis.violations] == ["rude"]
+    assert analysis.violations[0].source == "model" and analysis.intent_model == intents.name
+    assert not analysis.has_empathy
