@@ -207,3 +207,16 @@ def test_two_worker_processes_share_the_queue_without_doing_a_job_twice(tmp_path
     with factory() as s:
         assert {c.status for c in s.scalars(select(Call))} == {"done"}
         assert [j.attempts for j in s.scalars(select(Job))] == [1, 1, 1]
+
+
+def test_chinese_sentiment_is_trained_and_measured_beside_snownlp(tmp_path: Path) -> None:
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path)}
+    trained = run_callqa("train", "sentiment", "--language", "zh", env=env, timeout=300)
+    assert trained.returncode == 0, trained.stderr
+    assert (tmp_path / "models" / "sentiment_zh.joblib").is_file()
+    held_out = Path(__file__).resolve().parents[2] / "bench" / "data" / "sentiment_zh_heldout.tsv"
+    evaluated = run_callqa("eval-sentiment", str(held_out), "--language", "zh", env=env, timeout=300)
+    assert evaluated.returncode == 0, evaluated.stderr
+    scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
+    model = next(k for k in scores if k.startswith("sklearn-logreg-zh:"))
+    assert float(scores[model]) >= 0.80 and float(scores[model]) >= float(scores["snownlp"]) + 0.10
