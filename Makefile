@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: espeak-ng renders demo calls; asterisk sounds are real recorded test speech;
 # portaudio19-dev builds PyAudio; pulseaudio (+ utils, ALSA plugin) gives the tests a virtual microphone;
-# ffmpeg decodes MP3 in tests; postgresql for the PostgreSQL tests; chromium for the page tests (Playwright
-# drives Debian's browser, so no browser download is needed).
+# ffmpeg decodes MP3 in tests; postgresql and redis-server: the test session starts a throwaway cluster and
+# broker from them (tests/servers.py); chromium for the page tests (Playwright drives Debian's browser, so
+# no browser download is needed).
 APT_PACKAGES := espeak-ng asterisk-core-sounds-en-wav asterisk-core-sounds-en portaudio19-dev ffmpeg \
-	libsndfile1 postgresql pulseaudio pulseaudio-utils libasound2-plugins chromium
+	libsndfile1 postgresql redis-server pulseaudio pulseaudio-utils libasound2-plugins chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help system-deps install demo test lint typecheck pytest bench eval clean
@@ -32,7 +33,7 @@ system-deps:
 $(VENV)/.installed: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[models,postgres,mic,dev]'
+	$(PY) -m pip install -q -e '.[models,postgres,broker,mic,dev]'
 	touch $@
 
 install: system-deps $(VENV)/.installed

@@ -1,5 +1,10 @@
-"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when CALLQA_TEST_POSTGRES_URL is set),
-a per-test transaction rolled back at teardown, and typed helpers for test data."""
+"""Shared fixtures: a migrated database (SQLite and PostgreSQL), a per-test transaction rolled back at
+teardown, a Redis broker, and typed helpers for test data.
+
+PostgreSQL is the server at CALLQA_TEST_POSTGRES_URL when set, else a throwaway cluster this session
+starts on first use (tests/servers.py) and stops at its end; the broker likewise (CALLQA_TEST_BROKER_URL,
+else a throwaway Redis). Where the server's Debian package is missing the tests that need it skip, except
+under CI (CI=true), where that fails the run: CI must test against the real servers."""
 
 from __future__ import annotations
 
@@ -27,8 +32,8 @@ from qa.sentiment import Label, SpeakerSentiment, UtteranceSentiment
 from qa.service import store_qa_result
 from scoring.scorecard import load_scorecard, score_verdicts
 from scoring.service import store_call_score
+from tests.servers import PostgresServer, RedisServer, ServerUnavailable
 
-POSTGRES_URL = os.environ.get("CALLQA_TEST_POSTGRES_URL")
 # CI and developers have shared/ beside the checkout.
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
 
@@ -41,6 +46,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("dev_set") is not None:
             item.add_marker(skip)
+
+
+_servers: dict[str, PostgresServer | RedisServer] = {}
+
+
+def _throwaway(kind: type[PostgresServer] | type[RedisServer]) -> PostgresServer | RedisServer:
+    """The session's server of `kind`, started on first use; skips (fails under CI) where not installed."""
+    name = kind.__name__
+    if name not in _servers:
+        try:
+            _servers[name] = kind()
+        except ServerUnavailable as exc:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI must run the server tests: {exc}")
+            pytest.skip(str(exc))
+    return _servers[name]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the throwaway servers this session started."""
+    for server in _servers.values():
+        server.stop()
+    _servers.clear()
+
+
+def postgres_url() -> str:
+    """The test PostgreSQL's SQLAlchemy URL (see the module docstring)."""
+    return os.environ.get("CALLQA_TEST_POSTGRES_URL") or _throwaway(PostgresServer).url
+
+
+def broker_url() -> str:
+    """The test broker's URL (see the module docstring)."""
+    return os.environ.get("CALLQA_TEST_BROKER_URL") or _throwaway(RedisServer).url
 
 
 _BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -77,14 +115,11 @@ def reset_postgres(url: str) -> None:
 
 
 def fresh_database(backend: str, folder: Path) -> str:
-    """The URL of an empty, migrated database: a SQLite file in `folder`, or the test PostgreSQL
-    (skips the test when none is configured)."""
+    """The URL of an empty, migrated database: a SQLite file in `folder`, or the test PostgreSQL."""
     if backend == "sqlite":
         url = f"sqlite:///{folder / 'test.db'}"
     else:
-        if not POSTGRES_URL:
-            pytest.skip("CALLQA_TEST_POSTGRES_URL not set (CI sets it)")
-        url = POSTGRES_URL
+        url = postgres_url()
         reset_postgres(url)
     upgrade_database(url)
     return url

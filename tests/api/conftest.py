@@ -43,8 +43,8 @@ class ApiEnv:
 
 @pytest.fixture(params=_BACKENDS)
 def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiEnv]:
-    """The app on a freshly migrated database: a SQLite file, and PostgreSQL where
-    CALLQA_TEST_POSTGRES_URL is set (left empty and migrated afterwards for the other tests)."""
+    """The app on a freshly migrated database: a SQLite file, and the test PostgreSQL (left empty and
+    migrated afterwards for the other tests)."""
     url = fresh_database(request.param, tmp_path)
     settings = Settings(
         data_dir=tmp_path / "data",
