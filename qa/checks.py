@@ -15,6 +15,7 @@ from qa.absence import Span, absence_doubts, window_span
 from qa.matching import Match, Token, best_match, tokenize_segments
 from qa.metrics import Activity
 from qa.names import find_name, name_match
+from qa.never import NEVER_HEARD, find_never, never_doubts
 from qa.script import CheckDef, ElementDef, Script, Window
 from qa.work_number import NUMBER_ONLY, OTHER_NUMBER, find_work_number
 from transcription.recognizer import Transcript
@@ -232,6 +233,10 @@ def run_check(
             )
     for element in deferred:
         results[element.name] = _company_element(element, tokens, results, script, transcript, check)
+    for element in check.elements:
+        heard = find_never(_tokens_of(element, tokens, transcript, check), element.never)
+        if heard is not None:
+            results[element.name] = ElementResult(element.name, False, heard, NEVER_HEARD)
     ordered = [results[e.name] for e in check.elements]
     required = {e.name for e in check.elements if e.required}
     passed = all(r.found for r in ordered if r.name in required)
@@ -246,9 +251,13 @@ def run_check(
             if doubt:
                 presence.append(doubt)
             continue
-        element_tokens = (
-            window_tokens(transcript, check.speaker, element.window) if element.window else tokens
-        )
+        element_tokens = _tokens_of(element, tokens, transcript, check)
+        if result.note == NEVER_HEARD and result.evidence is not None:
+            absence[element.name] = never_doubts(result.evidence)
+            strength[element.name] = _clarity(
+                tokens[result.evidence.first_token : result.evidence.last_token + 1]
+            )
+            continue
         window = element.window or check.window
         reasons = absence_doubts(
             element_tokens,
@@ -277,6 +286,13 @@ def run_check(
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
     return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3))
+
+
+def _tokens_of(
+    element: ElementDef, tokens: list[Token], transcript: Transcript, check: CheckDef
+) -> list[Token]:
+    """The tokens of `element`'s own window (`tokens`, the check's, when it has none)."""
+    return window_tokens(transcript, check.speaker, element.window) if element.window else tokens
 
 
 def _company_element(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,9 @@ class ElementDef:
     needs: str | None = None
     window: Window | None = None
     """Overrides the check's window for this element (e.g. "please" early, "goodbye" last)."""
+    never: tuple[str, ...] = ()
+    """Regular expressions over the canonical text of one utterance (qa/never.py): one heard in the
+    element's window makes the element missing (您 required, 你 never: `你(?!们)`)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def parse_script(data: Any, *, source: str) -> Script:
                         weight=float(el.get("weight", 1.0)),
                         needs=el.get("needs"),
                         window=_window(el["window"]) if "window" in el else None,
+                        never=tuple(_pattern(str(p), source) for p in el.get("never") or ()),
                     )
                 )
             if not elements:
@@ -139,6 +144,14 @@ def parse_script(data: Any, *, source: str) -> Script:
         if isinstance(exc, ScriptError):
             raise
         raise ScriptError(f"{source}: invalid script ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _pattern(pattern: str, source: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ScriptError(f"{source}: invalid `never` pattern {pattern!r} ({exc})") from exc
+    return pattern
 
 
 def _window(data: Any) -> Window:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.analysis import analyze_transcript
@@ -58,15 +60,36 @@ def test_closing_without_thanks_and_the_three_musts() -> None:
     a = analyze(
         [
             GREETING,
-            ("agent", 9.0, 12.0, "你提供一下手机号码。"),  # no 请 early on
+            ("agent", 9.0, 12.0, "你提供一下手机号码。"),  # the plain 你 to the caller
             ("agent", 70.0, 72.0, "再见。"),
-            ("agent", 80.0, 84.0, "请问还有什么可以帮您？"),  # 请 only after the first minute; not 再见 last
+            ("agent", 80.0, 84.0, "请问还有什么可以帮您？"),  # not 再见 last
         ]
     )
     assert a.checks["closing"].missing == ["thanks"]
     musts = {e.name: e.found for e in a.checks["three_musts"].elements}
-    assert musts == {"please": False, "respectful_you": True, "goodbye_at_end": False}
-    assert a.checks["three_musts"].missing == ["please", "goodbye_at_end"]
+    assert musts == {"please": True, "respectful_you": False, "goodbye_at_end": False}
+    you = next(e for e in a.checks["three_musts"].elements if e.name == "respectful_you")
+    assert you.evidence is not None and you.evidence.text == "你" and you.evidence.start == 9.0
+    assert a.checks["three_musts"].state == "fail"
+
+
+def test_you_plural_is_not_the_plain_you_and_a_doubtful_you_is_uncertain() -> None:
+    plural = analyze([GREETING, ("agent", 9.0, 12.0, "请问你们家的宽带是什么时候断的？"), CLOSING, BYE])
+    assert plural.checks["three_musts"].state == "pass"
+    heard = make_transcript([GREETING, ASK, ("agent", 15.0, 16.0, "你"), CLOSING, BYE])
+    unsure = tuple(
+        replace(seg, words=tuple(replace(w, conf=0.3) for w in seg.words)) if seg.text == "你" else seg
+        for seg in heard.segments
+    )
+    doubtful = analyze_transcript(
+        replace(heard, segments=unsure),
+        load_script(None, company=COMPANY, language="zh"),
+        load_forbidden_phrases(None, "zh"),
+        load_empathy_phrases(None, "zh"),
+        sentiment_model=VaderSentiment(),
+        **QA_NUMBERS,
+    )
+    assert doubtful.checks["three_musts"].state == "uncertain"
 
 
 def test_three_donts_and_empathy() -> None:
