@@ -44,7 +44,17 @@ def _settings_with(**overrides: object) -> Settings:
 
 @app.command()
 def analyze(
-    files: Annotated[list[Path], typer.Argument(help="Recordings (WAV/FLAC/MP3/OGG).", exists=False)],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Recordings (WAV/FLAC/MP3/OGG).", exists=False)
+    ] = None,
+    transcripts: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--transcript",
+            help="A transcript to analyse instead of audio: dev-set turns JSON ({language, turns}) or WebVTT "
+            "with <v agent>/<v caller> voices. Repeatable.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
     company: Annotated[str | None, typer.Option(help="Company name filled into the script.")] = None,
     agent_name: Annotated[
@@ -60,26 +70,34 @@ def analyze(
     ] = None,
     engine: Annotated[str | None, typer.Option(help="auto | vosk | whisper")] = None,
 ) -> None:
-    """Transcribe, check and score recordings without a database."""
-    from callqa.pipeline import CallAnalyzer
-    from transcription.exceptions import AudioError
+    """Transcribe, check and score recordings (or analyse given transcripts) without a database."""
+    from callqa.transcript_input import TranscriptAnalyzers
+    from transcription.exceptions import AudioError, TranscriptFormatError
 
     settings = _settings_with(engine=engine, company=company)
-    analyzer = CallAnalyzer(settings)
+    analyzers = TranscriptAnalyzers(settings)
+    inputs = [(p, False) for p in files or []] + [(p, True) for p in transcripts or []]
+    if not inputs:
+        raise typer.BadParameter("give recordings, or transcripts with --transcript")
     failures = 0
     with _progress() as progress:
-        task = progress.add_task("analyzing", total=len(files), status="")
-        for path in files:
+        task = progress.add_task("analyzing", total=len(inputs), status="")
+        for path, is_transcript in inputs:
             progress.update(task, status=path.name)
             try:
-                result = analyzer.analyze_file(
-                    path,
-                    company=company,
-                    agent_name=agent_name,
-                    agent_number=agent_number,
-                    agent_channel=agent_channel,
-                )
-            except (AudioError, OSError) as exc:
+                if is_transcript:
+                    result = analyzers.analyze(
+                        path, company=company, agent_name=agent_name, agent_number=agent_number
+                    )
+                else:
+                    result = analyzers.default.analyze_file(
+                        path,
+                        company=company,
+                        agent_name=agent_name,
+                        agent_number=agent_number,
+                        agent_channel=agent_channel,
+                    )
+            except (AudioError, TranscriptFormatError, OSError) as exc:
                 failures += 1
                 if as_json:
                     print(json.dumps({"file": str(path), "error": str(exc)}), flush=True)

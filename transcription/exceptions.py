@@ -29,3 +29,7 @@ class TooLongAudioError(AudioError):
 
 class ModelNotFoundError(RuntimeError):
     """No speech model is available for the requested engine/language; the message names the fix."""
+
+
+class TranscriptFormatError(ValueError):
+    """A transcript file given instead of audio cannot be read; the message names the file and the fault."""
