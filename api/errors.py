@@ -25,6 +25,7 @@ from callqa.hotline import (
     HotlineInputError,
     HotlineNotFoundError,
     HotlineNotLeaderError,
+    HotlineRefusedError,
     HotlineStateError,
 )
 from callqa.ingest import AgentNotFoundError, IngestError
@@ -65,6 +66,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     HotlineStateError: 409,
     HotlineNotFoundError: 404,
     HotlineInputError: 422,
+    HotlineRefusedError: 422,
     HotlineNotLeaderError: 503,
     RoutingError: 422,
     LoginThrottled: 429,

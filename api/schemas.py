@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import QAResult, Review
+from models import Agent, QAResult, Review
 from qa.service import read_analysis
 from scoring.effective import EffectiveScore
 
@@ -32,11 +32,18 @@ class UserRead(ORMModel):
     agent_id: int | None
 
 
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", examples=["en", "zh"])]
+"""A language code as callers and agents carry it (ISO 639, optionally with a region: "zh-CN")."""
+
+
 class AgentRead(ORMModel):
     id: int
     name: str
     employee_no: str | None
     active: bool
+    languages: list[str]
+    extension: str | None
+    tier: int
 
 
 class RecordingRead(ORMModel):
@@ -202,7 +209,17 @@ class ManualIn(BaseModel):
 Proficiency = Annotated[int, Field(ge=1, le=5)]
 
 
-class AgentIn(BaseModel):
+class RoutingProfileIn(BaseModel):
+    """How the hotline routes to an agent."""
+
+    languages: list[LanguageCode] = Field(default=["en"], min_length=1, max_length=20)
+    extension: str | None = Field(
+        default=None, min_length=1, max_length=80, description="PBX endpoint, e.g. PJSIP/1001 or Agent/1001."
+    )
+    tier: int = Field(default=1, ge=1, le=9, description="Tier 1 is offered calls before tier 2, and so on.")
+
+
+class AgentIn(RoutingProfileIn):
     name: str = Field(min_length=1, max_length=120)
     employee_no: str | None = Field(default=None, max_length=40)
     skills: dict[str, Proficiency] = Field(default_factory=dict)
@@ -306,6 +323,20 @@ class AgentSkillsRead(BaseModel):
     id: int
     name: str
     skills: dict[str, int]
+    languages: list[str]
+    extension: str | None
+    tier: int
+
+    @classmethod
+    def of(cls, agent: Agent) -> AgentSkillsRead:
+        return cls(
+            id=agent.id,
+            name=agent.name,
+            skills={s.skill.name: s.proficiency for s in agent.skills},
+            languages=agent.languages,
+            extension=agent.extension,
+            tier=agent.tier,
+        )
 
 
 # The hotline a PBX/IVR drives.
@@ -317,7 +348,7 @@ class CallArrival(BaseModel):
     skills: dict[str, Proficiency] | None = Field(
         default=None, description="Required skills → minimum proficiency; overrides ivr_choice."
     )
-    language: str = Field(default="en", max_length=8)
+    language: LanguageCode = "en"
     priority: int = Field(default=0, ge=0, le=100, description="Higher is served first (VIP).")
 
 

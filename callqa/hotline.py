@@ -1,10 +1,12 @@
 """The hotline coordinator: the in-memory router kept in step with its durable copy in the database.
 
-Every event (a call arrives, an agent answers, a caller hangs up …) runs under one lock: the router
-decides, `routing.service` writes the touched calls/agents/decisions, and the transaction commits before
-the lock is released. If the write fails the router is rebuilt from the database, so memory never runs
-ahead of what is stored. The partial unique index on active calls per agent is the last line of defence
-against a double assignment. One process owns the hotline (the server); the clock is epoch seconds.
+Every event (a call arrives, an agent answers, a caller hangs up …) and every read runs under one lock:
+first the router catches up with routing facts other transactions committed (agents created or edited,
+skills, languages, QA scores: `routing.sync.sync_router`), then it decides, `routing.service` writes
+the touched calls/agents/decisions, and the transaction commits before the lock is released. If the
+write fails the router is rebuilt from the database, so memory never runs ahead of what is stored.
+The partial unique index on active calls per agent is the last line of defence against a double
+assignment. One process owns the hotline (the server); the clock is epoch seconds.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.leader import LeaderLease
 from models import HotlineCall
-from routing import service
+from routing import service, sync
 from routing.config import RoutingConfig
 from routing.engine import Router, RoutingError
 from routing.model import AgentStatus, Assignment
+from routing.model import Call as RoutedCall
 from routing.service import AgentView, CallView, DecisionView, QueueStats, utc
 
 log = logging.getLogger("callqa.hotline")
+
+CHANGE_LOG_KEEP_S = 3600.0
+"""Seconds the routing change log is kept (pruned about as often); the router reads it every second."""
 
 __all__ = [
     "Hotline",
@@ -33,6 +39,7 @@ __all__ = [
     "HotlineInputError",
     "HotlineNotFoundError",
     "HotlineNotLeaderError",
+    "HotlineRefusedError",
     "HotlineStateError",
     "RoutingError",
 ]
@@ -52,6 +59,11 @@ class HotlineInputError(HotlineError):
 
 class HotlineStateError(HotlineError):
     """An event that does not fit the call's or agent's current state (answer an ended call …)."""
+
+
+class HotlineRefusedError(HotlineError):
+    """A call no agent of the hotline could ever take (a skill nobody has, a language nobody speaks);
+    refused at arrival rather than queued for ever. The message gives the reason."""
 
 
 class HotlineNotLeaderError(HotlineError):
@@ -77,6 +89,8 @@ class Hotline:
         self._lock = threading.RLock()
         self._lease = lease
         self.router = Router(config.strategy, wrap_up_s=config.wrap_up_s)
+        self._version = 0  # the routing-facts version the router reflects (see models.routing)
+        self._pruned_at = 0.0  # when the routing change log was last pruned (epoch s)
         self._restored = False  # whether the router was rebuilt since this hotline last took the lease
         if lease is None or lease.keep():
             self.restore()
@@ -111,9 +125,10 @@ class Hotline:
     def restore(self) -> None:
         """Rebuild the router from the database (start-up, takeover, or after a failed write)."""
         with self._lock, self._factory() as session:
-            self.router, decisions = service.load_router(session, self.config, now=self._clock())
+            self.router, version, decisions = sync.load_router(session, self.config, now=self._clock())
             service.store_assignments(session, self.router, decisions)
             session.commit()
+            self._version = version
             self._restored = True
 
     @contextmanager
@@ -122,6 +137,10 @@ class Hotline:
             self._require_leader()
             session = self._factory()
             try:
+                self._version, decisions = sync.sync_router(
+                    session, self.router, self.config, seen=self._version, now=self._clock()
+                )
+                self._store(session, decisions)
                 yield session
                 session.commit()
             except BaseException:
@@ -141,7 +160,8 @@ class Hotline:
         language: str = "en",
         priority: int = 0,
     ) -> CallView:
-        """A caller reached the hotline; returns the call's view (assigned agent or queue place)."""
+        """A caller reached the hotline; returns the call's view (assigned agent or queue place).
+        HotlineRefusedError when no agent could ever take it (nothing is stored then)."""
         if skills is None:
             if ivr_choice is None or ivr_choice not in self.config.ivr:
                 known = ", ".join(sorted(self.config.ivr)) or "none configured"
@@ -149,6 +169,14 @@ class Hotline:
             skills = self.config.ivr[ivr_choice]
         with self._transaction() as session:
             now = self._clock()
+            configured = {s for choice in self.config.ivr.values() for s in choice}
+            unknown = service.unknown_skills(session, [s for s in skills if s not in configured])
+            if unknown:
+                raise HotlineRefusedError("unknown skill " + ", ".join(repr(s) for s in unknown))
+            probe = RoutedCall("new", dict(skills), now, language=language, steps=self.config.steps)
+            reason = self.router.unservable(probe)
+            if reason is not None:
+                raise HotlineRefusedError(f"no agent could ever take this call: {reason}")
             row = HotlineCall(
                 caller_number=caller_number,
                 ivr_choice=ivr_choice,
@@ -160,7 +188,7 @@ class Hotline:
             )
             session.add(row)
             session.flush()
-            decision = self.router.arrive(service.routed_call(row, self.config), now)
+            decision = self.router.arrive(sync.routed_call(row, self.config), now)
             self._store(session, [decision] if decision else [])
             self._store(session, self.router.tick(now))
             return self._view(session, row)
@@ -183,7 +211,6 @@ class Hotline:
             row.state, row.agent_id, row.offered_at = "waiting", None, None
             row.excluded = sorted({*row.excluded, agent_id})
             session.flush()
-            service.store_presence(session, self.router, agent_id)
             self._store(session, decisions)
             return self._view(session, row)
 
@@ -192,12 +219,10 @@ class Hotline:
         with self._transaction() as session:
             row = self._row(session, call_id, "talking")
             now = self._clock()
-            agent_id = str(row.agent_id)
             talk = now - service.epoch_s(row.answered_at)
             decisions = self.router.end_call(str(call_id), now, talk_s=max(0.0, talk))
             row.state, row.ended_at = "ended", utc(now)
             session.flush()
-            service.store_presence(session, self.router, agent_id)
             self._store(session, decisions)
             return self._view(session, row)
 
@@ -208,11 +233,9 @@ class Hotline:
             now = self._clock()
             decisions: list[Assignment] = []
             if row.state == "offered":
-                agent_id = str(row.agent_id)
                 decisions = self.router.withdraw(str(call_id), now)
                 row.agent_id = None
                 session.flush()
-                service.store_presence(session, self.router, agent_id)
             else:
                 self.router.abandon(str(call_id))
             row.state, row.ended_at = "abandoned", utc(now)
@@ -240,34 +263,33 @@ class Hotline:
             if agent.status == AgentStatus.ON_CALL and status != "available":
                 raise HotlineStateError(f"agent {agent_id} is on a call")
             decisions = self.router.set_status(key, AgentStatus(status), self._clock())
-            service.store_presence(session, self.router, key)
             self._store(session, decisions)
-            return self.agent_view(agent_id)
+            return self._agent_view(agent_id)
 
     def tick(self) -> int:
         """Apply due wrap-up ends and relaxation steps (called periodically); returns assignments made."""
         if self._lease is not None and not self._lease.held:
             return 0  # the owner ticks
         with self._transaction() as session:
-            decisions = self.router.tick(self._clock())
+            now = self._clock()
+            decisions = self.router.tick(now)
             self._store(session, decisions)
+            if now - self._pruned_at >= CHANGE_LOG_KEEP_S:
+                sync.forget_changes(session, before=utc(now - CHANGE_LOG_KEEP_S))
+                self._pruned_at = now
             return len(decisions)
 
     # ----- reads -------------------------------------------------------------------------------------
     def call_view(self, call_id: int) -> CallView:
-        self._require_leader()
-        with self._lock, self._factory() as session:
+        with self._transaction() as session:
             row = session.get(HotlineCall, call_id)
             if row is None:
                 raise HotlineNotFoundError(f"hotline call {call_id} not found")
             return self._view(session, row)
 
     def agent_view(self, agent_id: int) -> AgentView:
-        self._require_leader()
-        view = service.agent_view(self.router, agent_id)
-        if view is None:
-            raise HotlineNotFoundError(f"agent {agent_id} not found (or inactive)")
-        return view
+        with self._transaction():
+            return self._agent_view(agent_id)
 
     def decisions(self, call_id: int) -> list[DecisionView]:
         with self._factory() as session:
@@ -275,8 +297,7 @@ class Hotline:
 
     def stats(self) -> QueueStats:
         """Real-time queue figures (see `routing.service.queue_stats`)."""
-        self._require_leader()
-        with self._lock, self._factory() as session:
+        with self._transaction() as session:
             return service.queue_stats(session, self.router, self.config, now=self._clock())
 
     # ----- internals -----------------------------------------------------------------------------
@@ -287,6 +308,12 @@ class Hotline:
         if row.state not in states:
             raise HotlineStateError(f"call {call_id} is {row.state}, expected {' or '.join(states)}")
         return row
+
+    def _agent_view(self, agent_id: int) -> AgentView:
+        view = service.agent_view(self.router, agent_id)
+        if view is None:
+            raise HotlineNotFoundError(f"agent {agent_id} not found (or inactive)")
+        return view
 
     def _store(self, session: Session, decisions: list[Assignment]) -> None:
         service.store_assignments(session, self.router, decisions)

@@ -7,7 +7,15 @@ from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.quality import CallScore, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
-from models.routing import AGENT_PRESENCE, HOTLINE_STATES, AgentPresence, HotlineCall, RoutingDecision
+from models.routing import (
+    AGENT_PRESENCE,
+    HOTLINE_STATES,
+    AgentPresence,
+    HotlineCall,
+    RoutingChange,
+    RoutingDecision,
+    RoutingSync,
+)
 from models.sessions import LoginSession
 
 __all__ = [
@@ -34,7 +42,9 @@ __all__ = [
     "QAResult",
     "Recording",
     "Review",
+    "RoutingChange",
     "RoutingDecision",
+    "RoutingSync",
     "Skill",
     "TranscriptSegment",
     "User",

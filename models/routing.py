@@ -2,17 +2,28 @@
 
 The router itself lives in memory (routing/); these tables are its durable copy, so a restart rebuilds
 the queue exactly, and a partial unique index makes it impossible to store two active calls for one agent.
+
+What the router reads from other tables (agents, their skills and languages, QA scores) is versioned:
+every transaction that changes such a fact — in any process, through any code path that uses the ORM —
+raises `routing_sync.version` as its last write and logs the agents it touched in `routing_changes`
+(the listeners at the end of this module). The hotline reads the version at the start of each event and
+reloads the logged agents before it decides, so it never routes on a stale copy. The version row is
+updated under its row lock, so changes commit in version order.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, insert, select, text, update
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from models.base import Base, utcnow
+from models.calls import Call
+from models.people import Agent, AgentSkill
+from models.quality import CallScore
 
 HOTLINE_STATES = ("waiting", "offered", "talking", "ended", "abandoned")
 AGENT_PRESENCE = ("available", "on_call", "wrap_up", "break", "offline")
@@ -81,3 +92,64 @@ class RoutingDecision(Base):
     relax_level: Mapped[int] = mapped_column(default=0)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class RoutingSync(Base):
+    """A single row (id 1): the version of the routing facts held outside the routing tables."""
+
+    __tablename__ = "routing_sync"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class RoutingChange(Base):
+    """Agent `agent_id` changed (skills, languages, tier, extension, active, a QA score) at `version`;
+    kept for a while (`at`) so that any router behind it can still catch up."""
+
+    __tablename__ = "routing_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(index=True)
+    agent_id: Mapped[int]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+_TOUCHED = "models.routing.touched"  # session.info: (agent ids, call ids of stored scores)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_routing_facts(session: Session, _flush: UOWTransaction) -> None:
+    """Remember the agents whose routing facts this flush wrote (the lists still show what was flushed)."""
+    agents, scored_calls = session.info.setdefault(_TOUCHED, (set(), set()))
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, Agent):
+            agents.add(obj.id)
+        elif isinstance(obj, AgentSkill) and obj.agent_id is not None:
+            agents.add(obj.agent_id)
+        elif isinstance(obj, CallScore):
+            scored_calls.add(obj.call_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _log_routing_changes(session: Session) -> None:
+    """Raise the routing version and log the touched agents, as the transaction's last writes."""
+    session.flush()  # the commit's own flush comes after this hook: include what it would write
+    agents, scored_calls = session.info.pop(_TOUCHED, (set(), set()))
+    if scored_calls:
+        owners = session.execute(select(Call.agent_id).where(Call.id.in_(scored_calls))).scalars()
+        agents |= {a for a in owners if a is not None}
+    if not agents:
+        return
+    conn = session.connection()
+    conn.execute(update(RoutingSync).where(RoutingSync.id == 1).values(version=RoutingSync.version + 1))
+    version = conn.scalar(select(RoutingSync.version).where(RoutingSync.id == 1))
+    if version is not None:
+        now = utcnow()
+        rows = [{"version": version, "agent_id": a, "at": now} for a in sorted(agents)]
+        conn.execute(insert(RoutingChange), rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_routing_facts(session: Session, _previous: object) -> None:
+    session.info.pop(_TOUCHED, None)

@@ -55,6 +55,7 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
                 remove=frozenset(str(s) for s in step.get("remove", [])),
                 add=tuple((str(s), int(v)) for s, v in step.get("add", {}).items()),
                 widen=int(step.get("widen", 0)),
+                languages=frozenset(str(lang) for lang in step.get("languages", [])),
             )
             for step in data.get("relax", [])
         )

@@ -5,7 +5,8 @@ arrived, an agent became free, a call ended, an offer was not answered — and t
 the assignments it made. Each `Assignment` carries the candidates considered and the winner's reason.
 
 Indexes keep decisions O(eligible agents) rather than O(all agents/calls): free agents by skill, and
-waiting calls in one priority queue per (language, requirement) signature.
+waiting calls in one priority queue per (accepted languages, requirement) signature. Agents are ranked
+by tier first (tier 1 before tier 2), then by the strategy.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import math
 from collections.abc import Iterable
 
 from routing.model import Agent, AgentStatus, Assignment, Call, Candidate
-from routing.strategies import get_ranker
+from routing.strategies import explain, get_ranker
 
-Signature = tuple[str, frozenset[tuple[str, int]]]
+Signature = tuple[frozenset[str], frozenset[tuple[str, int]]]
 _Entry = tuple[int, float, int, str]  # (-priority, arrived_at, seq, call id)
 
 
@@ -37,6 +38,8 @@ class Router:
         self.waiting: dict[str, Call] = {}
         self._free_by_skill: dict[str, set[str]] = {}
         self._free: set[str] = set()
+        self._all_by_skill: dict[str, set[str]] = {}  # every routed agent, whatever their state
+        self._all_by_language: dict[str, set[str]] = {}
         self._queues: dict[Signature, list[_Entry]] = {}
         self._sigs_by_skill: dict[str, set[Signature]] = {}
         self._sigs_no_skill: set[Signature] = set()
@@ -46,16 +49,60 @@ class Router:
         self._seq = itertools.count(1)
         self.on_call: dict[str, str] = {}  # call id → agent id while offered/talking
         self._offered: dict[str, Call] = {}  # call id → the call while offered/talking
+        self._changed: set[str] = set()  # agents whose state or counters changed since `drain_changed`
 
     # ----- agents -------------------------------------------------------------------------------
     def add_agent(self, agent: Agent, now: float = 0.0) -> list[Assignment]:
-        """Registers (or replaces) an agent; a free agent is offered a waiting call at once."""
+        """Registers (or replaces) an agent; a free agent is offered a waiting call at once, one in wrap-up
+        becomes available at its `wrap_until` (via `tick`)."""
         if agent.id in self.agents:
             self._unfree(agent.id)
+            self._unindex(self.agents[agent.id])
         self.agents[agent.id] = agent
+        self._index(agent)
         if agent.status == AgentStatus.AVAILABLE:
             agent.idle_since = min(agent.idle_since, now) if agent.idle_since else now
+        if agent.status == AgentStatus.WRAP_UP:
+            heapq.heappush(self._wrap_due, (agent.wrap_until, agent.id))
         return self._refresh(agent, now)
+
+    def update_agent(
+        self,
+        agent_id: str,
+        *,
+        skills: dict[str, int],
+        languages: frozenset[str],
+        tier: int,
+        quality: dict[str, float],
+        now: float,
+    ) -> list[Assignment]:
+        """New skills, languages, tier or QA quality for a routed agent (their state and calls are kept);
+        a free agent may now take a waiting call it could not before."""
+        agent = self._agent(agent_id)
+        self._unfree(agent_id)
+        self._unindex(agent)
+        agent.skills, agent.languages, agent.tier, agent.quality = (
+            dict(skills),
+            languages,
+            tier,
+            dict(quality),
+        )
+        self._index(agent)
+        return self._refresh(agent, now)
+
+    def remove_agent(self, agent_id: str) -> None:
+        """Forget an agent (deactivated). RoutingError while a call is still with them."""
+        agent = self._agent(agent_id)
+        if agent.active_calls:
+            raise RoutingError(f"agent {agent_id} still has a call")
+        self._unfree(agent_id)
+        self._unindex(agent)
+        del self.agents[agent_id]
+
+    def drain_changed(self) -> set[str]:
+        """The agents whose status, calls or counters changed since the last call (to be stored)."""
+        changed, self._changed = self._changed, set()
+        return {a for a in changed if a in self.agents}
 
     def set_status(self, agent_id: str, status: AgentStatus, now: float) -> list[Assignment]:
         """Break/offline/available by the agent or a supervisor; becoming available may bring a call."""
@@ -68,6 +115,7 @@ class Router:
     def end_call(self, call_id: str, now: float, *, talk_s: float = 0.0) -> list[Assignment]:
         """The call's conversation ended: the agent wraps up (if configured) or takes the next call."""
         agent, _ = self._release(call_id, "is not with an agent")
+        self._changed.add(agent.id)
         agent.calls_handled += 1
         agent.talk_time_s += talk_s
         if self.wrap_up_s > 0 and agent.status == AgentStatus.ON_CALL:
@@ -189,11 +237,39 @@ class Router:
         if call is None:
             raise RoutingError(f"call {call_id} is not waiting")
         need = call.requirement().items()
+        languages = call.accepted_languages()
         return sum(
             1
             for a in self.agents.values()
-            if a.status != AgentStatus.OFFLINE and self._eligible(a, call.language, need)
+            if a.status != AgentStatus.OFFLINE and self._eligible(a, languages, need)
         )
+
+    def unservable(self, call: Call) -> str | None:
+        """Why no routed agent (in any state) could take `call` at any relaxation level, or None when
+        some agent could. Costs O(agents with the call's rarest skill) per level."""
+        levels = range(len(call.steps) + 1)
+        for level in levels:
+            need = call.requirement(level)
+            languages = call.accepted_languages(level)
+            pools = [self._all_by_skill.get(s, set()) for s in need] or [
+                set().union(*(self._all_by_language.get(lang, set()) for lang in languages))
+            ]
+            if any(self._eligible(self.agents[a], languages, need.items()) for a in min(pools, key=len)):
+                return None
+        need, languages = call.requirement(levels[-1]), call.accepted_languages(levels[-1])
+        missing = sorted(s for s in need if not self._all_by_skill.get(s))
+        if missing:
+            return "no agent has the skill " + ", ".join(repr(s) for s in missing)
+        short = sorted(
+            s for s, lvl in need.items() if all(self.agents[a].skills[s] < lvl for a in self._all_by_skill[s])
+        )
+        if short:
+            return "no agent has " + ", ".join(f"{s} at level {need[s]} or above" for s in short)
+        spoken = " or ".join(sorted(languages))
+        if not any(self._all_by_language.get(lang) for lang in languages):
+            return f"no agent speaks {spoken}"
+        wanted = ", ".join(f"{s} {lvl}" for s, lvl in sorted(need.items()))
+        return f"no agent who speaks {spoken} has {wanted}"
 
     def estimated_wait_s(self, call_id: str, aht_s: float) -> float:
         """Seconds until waiting call `call_id` is answered: queue position × `aht_s` (average handle
@@ -210,6 +286,7 @@ class Router:
             raise RoutingError(f"call {call_id} {missing}")
         agent = self.agents[agent_id]
         agent.active_calls = max(0, agent.active_calls - 1)
+        self._changed.add(agent_id)
         return agent, call
 
     def _free_again(self, agent: Agent, now: float) -> list[Assignment]:
@@ -227,19 +304,35 @@ class Router:
 
     @staticmethod
     def _signature(call: Call) -> Signature:
-        return (call.language, frozenset(call.requirement().items()))
+        return (call.accepted_languages(), frozenset(call.requirement().items()))
 
-    def _eligible(self, agent: Agent, language: str, need: Iterable[tuple[str, int]]) -> bool:
-        return language in agent.languages and all(agent.skills.get(s, 0) >= lvl for s, lvl in need)
+    @staticmethod
+    def _eligible(agent: Agent, languages: frozenset[str], need: Iterable[tuple[str, int]]) -> bool:
+        return not languages.isdisjoint(agent.languages) and all(
+            agent.skills.get(s, 0) >= lvl for s, lvl in need
+        )
+
+    def _index(self, agent: Agent) -> None:
+        for skill in agent.skills:
+            self._all_by_skill.setdefault(skill, set()).add(agent.id)
+        for language in agent.languages:
+            self._all_by_language.setdefault(language, set()).add(agent.id)
+
+    def _unindex(self, agent: Agent) -> None:
+        for skill in agent.skills:
+            self._all_by_skill.get(skill, set()).discard(agent.id)
+        for language in agent.languages:
+            self._all_by_language.get(language, set()).discard(agent.id)
 
     def _place(self, call: Call, now: float) -> Assignment | None:
         """Offer `call` to the best free eligible agent, or put it in its queue."""
         need = call.requirement()
         pool = self._free if not need else min((self._free_by_skill.get(s, set()) for s in need), key=len)
+        languages = call.accepted_languages()
         candidates = [
             self.agents[a]
             for a in pool
-            if a not in call.excluded and self._eligible(self.agents[a], call.language, need.items())
+            if a not in call.excluded and self._eligible(self.agents[a], languages, need.items())
         ]
         if candidates:
             return self._assign(call, candidates, need, now)
@@ -262,11 +355,15 @@ class Router:
         heapq.heappush(queue, (-call.priority, call.arrived_at, seq, call.id))
 
     def _assign(self, call: Call, candidates: list[Agent], need: dict[str, int], now: float) -> Assignment:
-        ranked = sorted((self._rank(a, call, need), a.id) for a in candidates)
-        key, winner_id = ranked[0]
+        ranked = sorted(((float(a.tier), *self._rank(a, call, need)), a.id) for a in candidates)
+        winner_id = ranked[0][1]
+        shown = [
+            Candidate(a, k, explain(self.strategy, self.agents[a], call, need, now)) for k, a in ranked[:5]
+        ]
         winner = self.agents[winner_id]
         winner.active_calls += 1
         winner.last_offered_seq = next(self._seq)
+        self._changed.add(winner_id)
         if winner.active_calls >= winner.capacity:
             winner.status = AgentStatus.ON_CALL
             self._unfree(winner_id)
@@ -274,7 +371,9 @@ class Router:
         self._entry_seq.pop(call.id, None)
         self.on_call[call.id] = winner_id
         self._offered[call.id] = call
-        runner_up = f"; next {ranked[1][1]} {_fmt(ranked[1][0])}" if len(ranked) > 1 else "; only candidate"
+        runner_up = f"; next {shown[1].why}" if len(shown) > 1 else "; only candidate"
+        relaxed = f" after relaxation step {call.relax_level}" if call.relax_level else ""
+        name = self.strategy.replace("-", " ")
         return Assignment(
             call_id=call.id,
             agent_id=winner_id,
@@ -283,12 +382,13 @@ class Router:
             strategy=self.strategy,
             requirement=need,
             relax_level=call.relax_level,
-            candidates=tuple(Candidate(a, k) for k, a in ranked[:5]),
-            reason=f"{self.strategy}: {winner_id} {_fmt(key)} best of {len(ranked)}{runner_up}",
+            candidates=tuple(shown),
+            reason=f"{name}: {shown[0].why}, best of {len(ranked)}{runner_up}{relaxed}",
         )
 
     def _refresh(self, agent: Agent, now: float) -> list[Assignment]:
         """Re-index `agent` after a state change; a free agent takes the best waiting call it can serve."""
+        self._changed.add(agent.id)
         if not agent.free:
             self._unfree(agent.id)
             return []
@@ -311,8 +411,8 @@ class Router:
             sigs |= self._sigs_by_skill.get(skill, set())
         best: tuple[_Entry, Signature] | None = None
         for sig in sigs:
-            language, need = sig
-            if not self._eligible(agent, language, need):
+            languages, need = sig
+            if not self._eligible(agent, languages, need):
                 continue
             head = self._head(self._queues[sig], agent.id)
             if head is not None and (best is None or head < best[0]):
@@ -339,7 +439,3 @@ class Router:
     def _live(self, entry: _Entry) -> bool:
         # A call re-queued (relaxed, re-offered) gets a new seq; older entries for it are stale.
         return self._entry_seq.get(entry[3]) == entry[2]
-
-
-def _fmt(key: tuple[float, ...]) -> str:
-    return "(" + ", ".join(f"{k:g}" for k in key) + ")"

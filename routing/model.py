@@ -19,11 +19,13 @@ class AgentStatus(StrEnum):
 
 @dataclass
 class Agent:
-    """An agent as the router sees them. `quality` maps skill → QA score 0–100 (from scoring)."""
+    """An agent as the router sees them. `quality` maps skill → QA score 0–100 (from scoring); `tier` 1 is
+    offered calls before tier 2 (and so on) whatever the strategy."""
 
     id: str
     skills: dict[str, int]
     languages: frozenset[str] = frozenset({"en"})
+    tier: int = 1
     status: AgentStatus = AgentStatus.OFFLINE
     capacity: int = 1
     active_calls: int = 0
@@ -42,12 +44,14 @@ class Agent:
 @dataclass(frozen=True)
 class RelaxStep:
     """After `after_s` of waiting: drop `remove` skills, require `add` (skill → min level) as well,
-    and accept `widen` levels less proficiency on every remaining skill (floor 1)."""
+    accept `widen` levels less proficiency on every remaining skill (floor 1), and accept agents who
+    speak one of `languages` besides the caller's own."""
 
     after_s: float
     remove: frozenset[str] = frozenset()
     add: tuple[tuple[str, int], ...] = ()
     widen: int = 0
+    languages: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -65,10 +69,10 @@ class Call:
     excluded: set[str] = field(default_factory=set)  # agents who did not answer this call
     relax_level: int = 0  # how many of `steps` apply now
 
-    def requirement(self) -> dict[str, int]:
-        """Skills and minimum levels after the relaxation steps reached so far."""
+    def requirement(self, level: int | None = None) -> dict[str, int]:
+        """Skills and minimum levels after the relaxation steps reached so far (or the first `level`)."""
         need = dict(self.skills)
-        for step in self.steps[: self.relax_level]:
+        for step in self.steps[: self.relax_level if level is None else level]:
             for skill in step.remove:
                 need.pop(skill, None)
             for skill, level in step.add:
@@ -77,11 +81,22 @@ class Call:
                 need = {s: max(1, lvl - step.widen) for s, lvl in need.items()}
         return need
 
+    def accepted_languages(self, level: int | None = None) -> frozenset[str]:
+        """The caller's language plus those the relaxation steps reached so far (or the first `level`)
+        allow."""
+        langs = {self.language}
+        for step in self.steps[: self.relax_level if level is None else level]:
+            langs |= step.languages
+        return frozenset(langs)
+
 
 @dataclass(frozen=True)
 class Candidate:
+    """An agent considered for a call: its rank key (smallest wins; first the tier) and why, in words."""
+
     agent_id: str
     key: tuple[float, ...]
+    why: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Routing state in the database: loading the router, persisting its decisions and agents' presence,
-queue statistics, skills, and replaying history through the simulator.
+"""Routing state in the database: persisting the router's decisions and agents' presence, agents'
+skills and routing profile, queue statistics, and replaying history through the simulator (loading the
+router and keeping it in step with the database: `routing.sync`).
 
 Functions take a `Session` and flush, never commit: the caller (the hotline coordinator, a CLI command,
 a request) owns the transaction, the lock and the clock. Router times are epoch seconds; stored times are
@@ -13,16 +14,22 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Agent, AgentPresence, AgentSkill, CallScore, HotlineCall, RoutingDecision, Skill
-from models import Call as RecordedCall
+from models import (
+    Agent,
+    AgentPresence,
+    AgentSkill,
+    HotlineCall,
+    RoutingDecision,
+    Skill,
+)
+from routing.announcements import queue_announcement
 from routing.config import RoutingConfig
 from routing.engine import Router
 from routing.model import Agent as RoutedAgent
-from routing.model import AgentStatus, Assignment
-from routing.model import Call as RoutedCall
+from routing.model import Assignment
 from routing.simulator import CallType, ReplayCall, Scenario
 
 OPEN_STATES = ("waiting", "offered", "talking")
@@ -59,6 +66,8 @@ class AgentView:
     agent_id: int
     status: str
     skills: dict[str, int]
+    languages: list[str]
+    tier: int
     calls_handled: int
     talk_time_s: float
 
@@ -92,70 +101,10 @@ class QueueStats:
     agents: dict[str, int] = field(default_factory=dict)
 
 
-# ----- loading ---------------------------------------------------------------------------------------
-def routed_call(row: HotlineCall, config: RoutingConfig) -> RoutedCall:
-    return RoutedCall(
-        id=str(row.id),
-        skills=dict(row.skills),
-        arrived_at=epoch_s(row.arrived_at),
-        language=row.language,
-        priority=row.priority,
-        steps=config.steps,
-        callback=row.callback,
-        excluded=set(row.excluded),
-    )
-
-
-def load_router(session: Session, config: RoutingConfig, *, now: float) -> tuple[Router, list[Assignment]]:
-    """A router rebuilt from the database: active agents with their presence and QA quality, calls with
-    an agent resumed, waiting calls queued again. Returns it with the assignments that rebuilding made
-    (store them with `store_assignments`)."""
-    router = Router(config.strategy, wrap_up_s=config.wrap_up_s)
-    quality = agent_quality(session, since=utc(now) - timedelta(days=config.quality_window_days))
-    presence = {p.agent_id: p for p in session.scalars(select(AgentPresence))}
-    open_calls = session.scalars(
-        select(HotlineCall).where(HotlineCall.state.in_(OPEN_STATES)).order_by(HotlineCall.arrived_at)
-    ).all()
-    decisions: list[Assignment] = []
-    agents = session.scalars(select(Agent).where(Agent.active).options(selectinload(Agent.skills))).all()
-    for agent in agents:
-        p = presence.get(agent.id)
-        status = AgentStatus(p.status) if p else AgentStatus.OFFLINE
-        routed = RoutedAgent(
-            id=str(agent.id),
-            skills={s.skill.name: s.proficiency for s in agent.skills},
-            # on a call when the process stopped: only a call still with them keeps them on one
-            status=AgentStatus.BREAK if status == AgentStatus.ON_CALL else status,
-            idle_since=epoch_s(p.idle_since) if p else 0.0,
-            wrap_until=epoch_s(p.wrap_until) if p else 0.0,
-            calls_handled=p.calls_handled if p else 0,
-            talk_time_s=p.talk_time_s if p else 0.0,
-            quality={s.skill.name: quality[agent.id] for s in agent.skills} if agent.id in quality else {},
-        )
-        held = [routed_call(r, config) for r in open_calls if r.state != "waiting" and r.agent_id == agent.id]
-        decisions += router.restore_agent(routed, held, now)
-    for row in open_calls:
-        if row.state == "waiting":
-            decision = router.arrive(routed_call(row, config), now)
-            decisions += [decision] if decision else []
-    decisions += router.tick(now)
-    return router, decisions
-
-
-def agent_quality(session: Session, *, since: datetime) -> dict[int, float]:
-    """Agent → mean QA call score (0–100) of calls scored since `since`, for quality-weighted routing."""
-    rows = session.execute(
-        select(RecordedCall.agent_id, func.avg(CallScore.total))
-        .join(CallScore, CallScore.call_id == RecordedCall.id)
-        .where(CallScore.created_at >= since)
-        .group_by(RecordedCall.agent_id)
-    ).all()
-    return {int(agent_id): float(avg) for agent_id, avg in rows if agent_id is not None}
-
-
 # ----- writing ---------------------------------------------------------------------------------------
 def store_assignments(session: Session, router: Router, decisions: list[Assignment]) -> None:
-    """Persist assignments: the call offered to its agent, the agent busy, the decision logged."""
+    """Persist assignments: the call offered to its agent, the agent busy, the decision logged; then the
+    presence of every agent whose state the router changed since it was last stored."""
     for d in decisions:
         row = session.get(HotlineCall, int(d.call_id))
         if row is None:
@@ -171,12 +120,14 @@ def store_assignments(session: Session, router: Router, decisions: list[Assignme
                 strategy=d.strategy,
                 requirement=d.requirement,
                 relax_level=d.relax_level,
-                candidates=[{"agent_id": c.agent_id, "key": list(c.key)} for c in d.candidates],
+                candidates=[{"agent_id": c.agent_id, "key": list(c.key), "why": c.why} for c in d.candidates],
                 reason=d.reason,
             )
         )
         session.flush()  # the unique index on active calls per agent is checked here
-        store_presence(session, router, d.agent_id)
+    for agent_id in sorted(router.drain_changed(), key=int):
+        store_presence(session, router, agent_id)
+    session.flush()
 
 
 def store_presence(session: Session, router: Router, agent_id: str) -> None:
@@ -192,7 +143,6 @@ def store_presence(session: Session, router: Router, agent_id: str) -> None:
     row.idle_since = utc(agent.idle_since)
     row.wrap_until = utc(agent.wrap_until) if agent.wrap_until else None
     row.calls_handled, row.talk_time_s = agent.calls_handled, agent.talk_time_s
-    session.flush()
 
 
 def set_skills(session: Session, agent: Agent, skills: dict[str, int]) -> None:
@@ -206,6 +156,26 @@ def set_skills(session: Session, agent: Agent, skills: dict[str, int]) -> None:
             session.add(skill)
         agent.skills.append(AgentSkill(skill=skill, proficiency=level))
     session.flush()
+
+
+def set_routing_profile(
+    session: Session, agent: Agent, *, languages: list[str], extension: str | None, tier: int
+) -> None:
+    """Set the languages `agent` takes calls in (codes such as "en", "zh"), their PBX extension (unique;
+    None for none) and tier (1 is offered calls first). ValueError when another agent has the extension."""
+    if extension is not None:
+        holder = session.scalar(select(Agent.id).where(Agent.extension == extension, Agent.id != agent.id))
+        if holder is not None:
+            raise ValueError(f"extension {extension!r} belongs to agent {holder}")
+    agent.languages = sorted(set(languages))
+    agent.extension, agent.tier = extension, tier
+    session.flush()
+
+
+def unknown_skills(session: Session, names: list[str]) -> list[str]:
+    """The names in `names` that are no skill of this hotline."""
+    known = set(session.scalars(select(Skill.name).where(Skill.name.in_(names))))
+    return sorted(set(names) - known)
 
 
 # ----- reading ---------------------------------------------------------------------------------------
@@ -226,7 +196,7 @@ def call_view(session: Session, router: Router, config: RoutingConfig, row: Hotl
         view,
         position=position,
         estimated_wait_s=None if math.isinf(wait) else round(wait),
-        announcement=announcement(position, wait),
+        announcement=queue_announcement(position, wait, row.language),
     )
 
 
@@ -238,6 +208,8 @@ def agent_view(router: Router, agent_id: int) -> AgentView | None:
         agent_id=agent_id,
         status=agent.status.value,
         skills=agent.skills,
+        languages=sorted(agent.languages),
+        tier=agent.tier,
         calls_handled=agent.calls_handled,
         talk_time_s=round(agent.talk_time_s, 1),
     )
@@ -299,18 +271,6 @@ def queue_stats(session: Session, router: Router, config: RoutingConfig, *, now:
         abandoned_24h=sum(1 for c in recent if c.state == "abandoned"),
         agents=by_state,
     )
-
-
-def announcement(position: int, wait_s: float) -> str:
-    """The IVR prompt for a waiting caller (`wait_s` infinite: nobody could take the call now)."""
-    if math.isinf(wait_s):
-        return (
-            f"You are number {position} in the queue. All our agents for this service are currently "
-            "unavailable; you can ask for a callback and keep your place."
-        )
-    minutes = max(1, round(wait_s / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"You are number {position} in the queue. Your estimated wait is about {minutes} {unit}."
 
 
 # ----- replay ----------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Agents: the list, adding one with skills, their scores, summary and manual monthly scores.
+"""Agents: the list, adding one with skills and routing profile (languages, PBX extension, tier), their
+scores, summary and manual monthly scores. Every change reaches the live router before its next decision
+(the routing-facts version in `models.routing`).
 
 An agent user may read only their own scores and summary; any other agent answers 404.
 """
@@ -21,10 +23,11 @@ from api.schemas import (
     ManualIn,
     ManualScoresRead,
     Proficiency,
+    RoutingProfileIn,
     ScoreRead,
 )
 from models import Agent
-from routing.service import set_skills
+from routing.service import set_routing_profile, set_skills
 from scoring.aggregates import agent_summaries, set_manual_scores
 from scoring.effective import list_agent_scores
 
@@ -45,11 +48,13 @@ def list_agents(session: SessionDep, _user: StaffUser) -> list[AgentRead]:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AgentSkillsRead)
 def create_agent(body: AgentIn, session: SessionDep, _user: AdminUser) -> AgentSkillsRead:
-    """Admins add agents with their skills (proficiency 1–5); skills are created by name as needed."""
+    """Admins add agents with their skills (proficiency 1–5; skills are created by name as needed),
+    languages, PBX extension and tier. 409 when the extension belongs to another agent."""
     agent = Agent(name=body.name, employee_no=body.employee_no)
     session.add(agent)
     set_skills(session, agent, body.skills)
-    return AgentSkillsRead(id=agent.id, name=agent.name, skills=body.skills)
+    _set_profile(session, agent, body)
+    return AgentSkillsRead.of(agent)
 
 
 @router.put("/{agent_id}/skills", response_model=AgentSkillsRead)
@@ -59,7 +64,26 @@ def set_agent_skills(
     """Replace an agent's skills (admin)."""
     agent = _agent(session, agent_id)
     set_skills(session, agent, skills)
-    return AgentSkillsRead(id=agent.id, name=agent.name, skills=skills)
+    return AgentSkillsRead.of(agent)
+
+
+@router.put("/{agent_id}/routing", response_model=AgentSkillsRead)
+def set_agent_routing(
+    agent_id: IdPath, body: RoutingProfileIn, session: SessionDep, _user: AdminUser
+) -> AgentSkillsRead:
+    """Set an agent's languages, PBX extension and tier (admin); 409 when another agent has the extension."""
+    agent = _agent(session, agent_id)
+    _set_profile(session, agent, body)
+    return AgentSkillsRead.of(agent)
+
+
+def _set_profile(session: SessionDep, agent: Agent, body: RoutingProfileIn) -> None:
+    try:
+        set_routing_profile(
+            session, agent, languages=body.languages, extension=body.extension, tier=body.tier
+        )
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
 
 
 @router.get("/{agent_id}/scores", response_model=AgentScoresRead)

@@ -44,13 +44,21 @@ class ApiEnv:
 @pytest.fixture(params=_BACKENDS)
 def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ApiEnv]:
     """The app on a freshly migrated database: a SQLite file, and the test PostgreSQL (left empty and
-    migrated afterwards for the other tests)."""
+    migrated afterwards for the other tests). A test's `api_settings` marker adds settings (one app per
+    database: it owns the hotline router)."""
     url = fresh_database(request.param, tmp_path)
+    marker = request.node.get_closest_marker("api_settings")
+    overrides = dict(marker.kwargs) if marker else {}
+    routing_yaml = overrides.pop("routing_yaml", None)
+    if routing_yaml is not None:
+        overrides["routing_config_path"] = tmp_path / "hotline.yaml"
+        overrides["routing_config_path"].write_text(routing_yaml)
     settings = Settings(
         data_dir=tmp_path / "data",
         database_url=url,
         embedded_worker=False,
         max_upload_mb=2,
+        **overrides,
     )
     engine = make_engine(url)
     factory = make_session_factory(engine)

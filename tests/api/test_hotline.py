@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from models import AgentSkill, Skill
 from tests.api.conftest import ApiEnv
 
@@ -16,9 +14,12 @@ KEY = {"X-Hotline-Key": "pbx-secret"}
 CALLS = "/api/hotline/calls"
 
 
+pytestmark = pytest.mark.api_settings(hotline_key="pbx-secret")
+
+
 @pytest.fixture
-def pbx(api: ApiEnv) -> Iterator[tuple[TestClient, ApiEnv]]:
-    """The app restarted with a hotline key and both demo agents skilled for billing (IVR choice 1)."""
+def pbx(api: ApiEnv) -> tuple[TestClient, ApiEnv]:
+    """The app with a hotline key; both demo agents get billing skills (IVR choice 1) while it runs."""
     with api.factory() as s:
         billing = Skill(name="billing")
         s.add_all(
@@ -28,9 +29,7 @@ def pbx(api: ApiEnv) -> Iterator[tuple[TestClient, ApiEnv]]:
             ]
         )
         s.commit()
-    settings = api.settings.model_copy(update={"hotline_key": "pbx-secret"})
-    with TestClient(create_app(settings, session_factory=api.factory)) as client:
-        yield client, api
+    return api.client, api
 
 
 def test_a_hotline_scenario_through_the_api(pbx: tuple[TestClient, ApiEnv]) -> None:
@@ -63,7 +62,8 @@ def test_a_hotline_scenario_through_the_api(pbx: tuple[TestClient, ApiEnv]) -> N
     assert resp.status_code == 200
     assert client.get(f"/api/hotline/calls/{call2}", headers=KEY).json()["agent_id"] == ann
     decisions = client.get(f"/api/hotline/calls/{call2}/decisions", headers=KEY).json()
-    assert decisions[0]["agent_id"] == ann and "longest-idle" in decisions[0]["reason"]
+    assert decisions[0]["agent_id"] == ann
+    assert decisions[0]["reason"] == f"longest idle: agent {ann} (idle 0 s), best of 1; only candidate"
 
     assert client.post(f"/api/hotline/calls/{call1}/end", headers=KEY).json()["state"] == "ended"
     stats = client.get("/api/hotline/stats", headers=KEY).json()

@@ -15,7 +15,7 @@ from callqa.hotline import Hotline, HotlineError
 from models import Agent, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import RoutingConfigError, load_routing_config
-from routing.service import announcement, set_skills, utc
+from routing.service import set_skills, utc
 from tests.conftest import _BACKENDS, fresh_database, reset_postgres
 
 
@@ -164,12 +164,6 @@ def test_unknown_ivr_choice_and_bad_config_are_clear_errors(
     bad.write_text("strategy: fastest\n")
     with pytest.raises(RoutingConfigError, match=r"routing\.yaml.*unknown strategy"):
         load_routing_config(bad)
-
-
-def test_announcement_wording() -> None:
-    assert announcement(1, 30) == "You are number 1 in the queue. Your estimated wait is about 1 minute."
-    assert "about 4 minutes" in announcement(3, 240)
-    assert "callback" in announcement(2, float("inf"))
 
 
 def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -> None:
