@@ -143,10 +143,19 @@ def evaluate(
         typer.Option(help="With --results: re-run QA, second readings and scoring on its transcripts."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    from_transcripts: Annotated[
+        bool,
+        typer.Option(
+            "--from-transcripts",
+            help="Analyse each call's reference turns instead of its audio: QA measured apart from "
+            "speech recognition (calls need no .wav).",
+        ),
+    ] = False,
 ) -> None:
     """Verdicts against labelled calls: P/R/F1, accuracy of certain verdicts, UNCERTAIN share, coverage,
-    reliability per stated confidence, word error rate per leg, and the misses. The company and the
-    agent's name come from each call's labels, as the worker knows them in production."""
+    reliability per stated confidence, word error rate per leg, and the misses. The company, the
+    agent's name and work number come from each call's labels, as the worker knows them in production;
+    each call is judged by the script of its language."""
     from callqa.eval_report import format_report, report_figures
     from callqa.evaluation import evaluate_calls
 
@@ -158,19 +167,26 @@ def evaluate(
         if requalify:
             analyses = _requalify(directory, analyses)
     else:
-        from callqa.pipeline import CallAnalyzer
+        from callqa.transcript_input import TranscriptAnalyzers
+        from transcription.reference import read_transcript
 
-        analyzer = CallAnalyzer(get_settings())
-        wavs = sorted(directory.glob("*.wav"))
+        analyzers = TranscriptAnalyzers(get_settings())
+        calls = sorted(
+            p for p in directory.glob("*.json") if from_transcripts or p.with_suffix(".wav").is_file()
+        )
         with _progress() as progress:
-            task = progress.add_task("evaluating", total=len(wavs), status="")
-            for wav in wavs:
-                progress.update(task, status=wav.name)
-                labels = json.loads(wav.with_suffix(".json").read_text())["labels"]
-                res = analyzer.analyze_file(
-                    wav, company=labels.get("company"), agent_name=labels.get("agent_name")
-                )
-                analyses[wav.stem] = res.to_contract()
+            task = progress.add_task("evaluating", total=len(calls), status="")
+            for reference in calls:
+                progress.update(task, status=reference.stem)
+                data = json.loads(reference.read_text(encoding="utf-8"))
+                who = _who(data["labels"])
+                if from_transcripts:
+                    transcript = read_transcript(reference, language=get_settings().language)
+                    res = analyzers.analyze_transcript(transcript, str(reference), **who)
+                else:
+                    analyzer = analyzers.for_language(data.get("language") or get_settings().language)
+                    res = analyzer.analyze_file(reference.with_suffix(".wav"), **who)
+                analyses[reference.stem] = res.to_contract()
                 progress.advance(task)
     if save is not None:
         save.parent.mkdir(parents=True, exist_ok=True)
@@ -182,17 +198,28 @@ def evaluate(
         print(format_report(report), flush=True)
 
 
+def _who(labels: dict[str, Any]) -> dict[str, Any]:
+    """Who took a labelled call, as the worker would know it: company, agent's name and work number."""
+    return {
+        "company": labels.get("company"),
+        "agent_name": labels.get("agent_name"),
+        "agent_number": None if labels.get("agent_number") is None else str(labels["agent_number"]),
+    }
+
+
 def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """QA, second readings and scoring again on the saved transcripts (no first decoding); on the
     transcript alone (no audio cues, no second reading) where the recording is gone."""
-    from callqa.pipeline import CallAnalyzer, CallResult, transcript_from_contract
+    from callqa.pipeline import CallResult, transcript_from_contract
+    from callqa.transcript_input import TranscriptAnalyzers
 
-    analyzer = CallAnalyzer(get_settings())
+    analyzers = TranscriptAnalyzers(get_settings())
     fresh = {}
     for stem, row in analyses.items():
-        labels = json.loads((directory / f"{stem}.json").read_text())["labels"]
+        data = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
+        analyzer = analyzers.for_language(data.get("language") or get_settings().language)
         transcript = transcript_from_contract(row)
-        who = {"company": labels.get("company"), "agent_name": labels.get("agent_name")}
+        who = _who(data["labels"])
         wav = directory / f"{stem}.wav"
         if wav.is_file():
             result = analyzer.analyze_file(wav, transcript=transcript, **who)

@@ -17,8 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa.text import canonical
+
 FORBIDDEN_CATEGORIES = ("blame_customer", "blame_shifting", "rude")
 CHECKS = ("greeting", "closing")
+OPTIONAL_CHECKS = {"three_musts": "musts"}
+"""Checks measured where a call's labels have them: check name -> label (the Chinese three musts)."""
 CONFIDENCE_BUCKETS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 """Upper edges (exclusive) of the stated-confidence buckets of the reliability table; the last bucket is
 [0.99, 1.0]. Fine near 1 because that is where a certain verdict has to live."""
@@ -199,15 +203,20 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
         reference = json.loads(label_file.read_text())
         labels = reference["labels"]
         n_calls += 1
-        for name in CHECKS:
-            verdict, truth = result["checks"][name], bool(labels[name])
-            stats, right = checks[name], bool(verdict["passed"]) == truth
+        measured = {name: name for name in CHECKS} | {
+            name: label
+            for name, label in OPTIONAL_CHECKS.items()
+            if label in labels and name in result["checks"]
+        }
+        for name, label in measured.items():
+            verdict, truth = result["checks"][name], bool(labels[label])
+            stats, right = checks.setdefault(name, CheckStats()), bool(verdict["passed"]) == truth
             stats.lean.add(call_id, truth, bool(verdict["passed"]))
             if _is_uncertain(verdict):
                 stats.uncertain += 1
             else:
                 stats.certain.add(right)
-            reliability[name].setdefault(confidence_bucket(verdict), Tally()).add(right)
+            reliability.setdefault(name, {}).setdefault(confidence_bucket(verdict), Tally()).add(right)
         found = _found_categories(result["violations"])
         for category in FORBIDDEN_CATEGORIES:
             key, truth = f"{call_id}/{category}", category in labels["forbidden"]
@@ -224,10 +233,11 @@ def evaluate_calls(directory: Path, analyses: dict[str, dict[str, Any]]) -> Eval
         sentiment.add(predicted == labels["caller_sentiment_end"])
         if predicted != labels["caller_sentiment_end"]:
             sentiment_misses.append(f"{call_id}: {predicted} (label {labels['caller_sentiment_end']})")
+        chinese = reference.get("language") == "zh"
         for leg, (refs, hyps) in wer_pairs.items():
-            ref = _leg_text(reference.get("turns", []), leg)
+            ref = _leg_text(reference.get("turns", []), leg, chinese)
             if any(c.isalnum() for c in ref):
-                hyp = _leg_text(result.get("transcript", []), leg)
+                hyp = _leg_text(result.get("transcript", []), leg, chinese)
                 refs.append(ref)
                 hyps.append(hyp)
                 voice = _voice(reference, leg)
@@ -270,9 +280,12 @@ def _names_inserted(
     return any(name and count(transcript, name) > count(reference["turns"], name) for name in names)
 
 
-def _leg_text(turns: list[dict[str, Any]], speaker: str) -> str:
-    """One leg's text in time order."""
-    return " ".join(t["text"] for t in sorted(turns, key=lambda t: t["start"]) if t["speaker"] == speaker)
+def _leg_text(turns: list[dict[str, Any]], speaker: str, chinese: bool = False) -> str:
+    """One leg's text in time order; for Chinese in canonical spelling (simplified, digits) with a space
+    after every character, so the word error rate is the character error rate and the recogniser's
+    choice of traditional characters is no error."""
+    text = " ".join(t["text"] for t in sorted(turns, key=lambda t: t["start"]) if t["speaker"] == speaker)
+    return re.sub(r"([\u3400-\u9fff])", r" \1 ", canonical(text)) if chinese else text
 
 
 def word_error_rate(references: list[str], hypotheses: list[str]) -> float | None:

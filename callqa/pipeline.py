@@ -22,7 +22,6 @@ from qa.analysis import CallAnalysis, analyze_transcript
 from qa.embeddings import SentenceEmbedder
 from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
 from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese_intents
-from qa.intents import SentenceClassifier
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.script import Script, load_script_template
@@ -116,7 +115,7 @@ def _packaged_intents() -> IntentModel:
     return train_intents(None, embedder=shared_embedder())
 
 
-def intent_model(settings: Settings) -> SentenceClassifier | None:
+def intent_model(settings: Settings) -> IntentModel | ChineseIntentModel | None:
     """The intent artifact (`callqa train intents`); when it is missing or stale (trained on other data,
     embedding model or scikit-learn), a model fitted now from the packaged data, saved there for the next
     start. English and Chinese; other languages rely on their phrase lists."""
@@ -157,7 +156,7 @@ class CallAnalyzer:
         return sentiment_model(self._settings)
 
     @cached_property
-    def intents(self) -> SentenceClassifier | None:
+    def intents(self) -> IntentModel | ChineseIntentModel | None:
         return intent_model(self._settings)
 
     @cached_property

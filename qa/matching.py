@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from qa.text import canonical
+from qa.text import canonical, merge_number_words
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
@@ -115,7 +115,7 @@ def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None
                 for i, t in enumerate(texts)
             ]
         new_sentence = True
-        for text, start, end, conf in raw:
+        for text, start, end, conf in merge_number_words(raw):
             for k, part in enumerate(normalize(text)):
                 first = k == 0
                 tokens.append(

@@ -67,3 +67,18 @@ def test_a_chinese_transcript_is_judged_by_the_chinese_script_in_json_and_webvtt
     assert {n: c["state"] for n, c in same["checks"].items()} == {
         n: c["state"] for n, c in call["checks"].items()
     }
+
+
+def test_eval_from_transcripts_measures_the_chinese_held_out_calls(tmp_path: Path) -> None:
+    from bench.heldout_zh import write_transcripts
+
+    calls = tmp_path / "calls"
+    write_transcripts(calls, 30, seed=7)
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data")}
+    done = run_callqa("eval", str(calls), "--from-transcripts", "--json", env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.splitlines()[-1])
+    assert figures["calls"] == 30
+    for check in ("greeting", "closing", "three_musts"):
+        assert figures["checks"][check]["lean_accuracy"] >= 0.97, (check, figures["misses"][check])
+    assert figures["forbidden"]["f1"] >= 0.85 and figures["forbidden"]["certain_precision"] == 1.0

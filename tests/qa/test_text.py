@@ -22,6 +22,7 @@ from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
         ("十二号为您服务", "12号为您服务"),
         ("幺零二四號", "1024号"),
         ("一千零二十四号", "1024号"),
+        ("工号一二，请讲", "工号12,请讲"),
         ("我的手机号是幺三八零零一三八零零零", "我的手机号是13800138000"),
         # Single numerals are words, not numbers: they stay.
         ("请您稍等一下", "请您稍等一下"),
@@ -76,3 +77,20 @@ def test_traditional_and_simplified_transcripts_get_the_same_verdicts() -> None:
     assert {n: (c.state, c.confidence) for n, c in one.checks.items()} == {
         n: (c.state, c.confidence) for n, c in other.checks.items()
     }
+
+
+def test_a_number_spoken_character_by_character_is_one_number() -> None:
+    from qa.matching import tokenize_segments
+    from transcription.recognizer import Segment, Word
+
+    said = "您好，四零九六號為您服務"
+    words = tuple(Word(c, i * 0.2, (i + 1) * 0.2, 0.9) for i, c in enumerate(said))
+    tokens = tokenize_segments([Segment("agent", 0.0, 2.4, said, words)])
+    number = next(t for t in tokens if t.text == "4096")
+    assert number.start == pytest.approx(0.6) and number.end == pytest.approx(1.4)
+    assert [t.text for t in tokens][-5:] == ["号", "为", "您", "服", "务"]
+    # Numerals that are words stay words, character by character.
+    words = tuple(Word(c, i * 0.2, (i + 1) * 0.2, 0.9) for i, c in enumerate("请您稍等一下"))
+    assert [t.text for t in tokenize_segments([Segment("agent", 0.0, 1.2, "", words)])] == list(
+        "请您稍等一下"
+    )
