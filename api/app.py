@@ -24,9 +24,9 @@ from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
 from api.routes import agents, auth, calls, hotline, ops, reviews
 from api.security import LoginGuard
-from callqa.hotline import Hotline
-from callqa.leader import LeaderLease
 from callqa.runtime import open_database
+from callqa.services.hotline import Hotline
+from callqa.services.leader import LeaderLease
 from callqa.settings import Settings, get_settings, with_secret_key
 from routing.config import load_routing_config
 from scoring.scorecard import load_scorecard
@@ -57,7 +57,7 @@ def create_app(
         thread = None
         if settings.embedded_worker:
             # Imported here so the API can be served without loading the ASR stack when no worker runs.
-            from callqa.processing import make_worker
+            from callqa.services.processing import make_worker
 
             worker = make_worker(settings, factory)
             thread = threading.Thread(

@@ -18,9 +18,9 @@ from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
 from api.security import LoginGuard, LoginThrottled, find_session
-from callqa.hotline import Hotline
+from callqa.services.hotline import Hotline
+from callqa.services.users import authenticate
 from callqa.settings import Settings
-from callqa.users import authenticate
 from models import Call, LoginSession, User
 from scoring.scorecard import Scorecard
 

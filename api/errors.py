@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.security import LoginThrottled
-from callqa.hotline import (
+from callqa.services.hotline import (
     HotlineError,
     HotlineInputError,
     HotlineNotFoundError,
@@ -28,8 +28,8 @@ from callqa.hotline import (
     HotlineRefusedError,
     HotlineStateError,
 )
-from callqa.ingest import AgentNotFoundError, IngestError
-from callqa.users import UserError
+from callqa.services.ingest import AgentNotFoundError, IngestError
+from callqa.services.users import UserError
 from routing.engine import RoutingError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from transcription.exceptions import AudioError, ModelNotFoundError, UnsupportedAudioError

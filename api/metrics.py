@@ -1,5 +1,6 @@
 """`/metrics` in the Prometheus text format: request latency per route (this server), the worker's decode
-real-time factor (this process), and the database-wide gauges of `callqa.metrics.DatabaseCollector`."""
+real-time factor (this process), and the database-wide gauges of
+`callqa.services.metrics.DatabaseCollector`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
 
-from callqa.hotline import Hotline, HotlineNotLeaderError
-from callqa.metrics import DatabaseCollector
+from callqa.services.hotline import Hotline, HotlineNotLeaderError
+from callqa.services.metrics import DatabaseCollector
 from routing.service import QueueStats
 
 

@@ -46,7 +46,7 @@ def _pipeline_rtf(files: list[str], second_opinion: bool) -> tuple[float, int]:
     one process, with or without the second reading of doubtful greeting/closing windows."""
     import json
 
-    from callqa.pipeline import CallAnalyzer
+    from callqa.pipeline.analyzer import CallAnalyzer
     from callqa.settings import Settings
 
     analyzer = CallAnalyzer(Settings(second_opinion=second_opinion))

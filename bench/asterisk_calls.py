@@ -30,7 +30,7 @@ import numpy as np
 import soundfile as sf
 
 from bench.callgen import Labels, Turn, run_generator
-from callqa.augment import PHONE_SR, AugmentError
+from callqa.pipeline.augment import PHONE_SR, AugmentError
 from transcription.recognizer import FloatArray
 
 SOUNDS = Path("/usr/share/asterisk/sounds/en")

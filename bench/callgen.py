@@ -2,7 +2,7 @@
 and the command line (`--n`, `--seed`, `--out`).
 
 A generator supplies `build_call(rng) -> (turns, labels)` and its voices; `run_generator` renders each call
-on the same simulated phone line as the dev set (callqa.augment.phone_line: 8 kHz, mu-law, 18–30 dB
+on the same simulated phone line as the dev set (callqa.pipeline.augment.phone_line: 8 kHz, mu-law, 18–30 dB
 noise), writes `<prefix>-<seed>-<i>.wav` + `.json` (labels and reference turns), and nothing else: the
 report is `callqa eval OUT`. Output is deterministic per seed (the neural voice is run without its
 sampling noise for that reason).
@@ -22,8 +22,8 @@ import librosa
 import numpy as np
 import soundfile as sf
 
-from callqa.augment import PHONE_SR, AugmentError, check_voices, phone_line
-from callqa.demo import Voice, lay_out
+from callqa.pipeline.augment import PHONE_SR, AugmentError, check_voices, phone_line
+from callqa.services.demo import Voice, lay_out
 from transcription.recognizer import FloatArray
 
 Turn = tuple[str, str, float]

@@ -21,7 +21,7 @@ import random
 from pathlib import Path
 
 from bench.callgen import Labels, Turn, piper_voice, run_generator
-from callqa.demo import Voice
+from callqa.services.demo import Voice
 
 AGENT_VOICES: tuple[Voice, ...] = (
     piper_voice(0.95),

@@ -239,7 +239,7 @@ GOOD_CALL_TURNS = [
 @pytest.fixture(scope="session")
 def speech_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real stereo 8 kHz call spoken by espeak-ng (agent ch0, caller ch1), compliant greeting/closing."""
-    from callqa.demo import render_call
+    from callqa.services.demo import render_call
 
     path = tmp_path_factory.mktemp("speech") / "good-call.wav"
     render_call(GOOD_CALL_TURNS, "en-us+f3", "en-gb+m3", path)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from callqa.users import create_user
+from callqa.services.users import create_user
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
 

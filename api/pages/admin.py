@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.deps import AdminPageUser, SessionDep, parse_id
 from api.pages.rendering import check_csrf, render
-from callqa.users import UserError, create_user
+from callqa.services.users import UserError, create_user
 from models import Agent, User
 
 router = APIRouter()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.deps import MAX_ID, CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
 from api.errors import ERROR_RESPONSES
 from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
-from callqa.ingest import ingest_recording
+from callqa.services.ingest import ingest_recording
 from models import Call
 from scoring.effective import load_effective_score
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from callqa.health import check_health
+from callqa.services.health import check_health
 
 router = APIRouter(tags=["meta"])
 

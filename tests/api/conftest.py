@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from callqa.services.users import create_user
 from callqa.settings import Settings
-from callqa.users import create_user
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from tests.conftest import _BACKENDS, fresh_database, reset_postgres

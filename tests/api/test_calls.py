@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from callqa.processing import make_worker
+from callqa.services.processing import make_worker
 from models import Call, Recording
 from tests.api.conftest import ApiEnv
 from tests.conftest import write_tone_call

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from callqa.ingest import ingest_recording
+from callqa.services.ingest import ingest_recording
 from tests.api.conftest import ApiEnv
 from tests.conftest import create_scored_call, write_tone_call
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select
 
-from callqa.ingest import ingest_recording
+from callqa.services.ingest import ingest_recording
 from models import Call, make_engine, make_session_factory
 from tests.conftest import write_tone_call
 from tests.live import live_server, seed_database, server_env, wait_for

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from callqa.processing import flag_severity
+from callqa.services.processing import flag_severity
 from models import Recording
 from scoring.review import flag_call
 from scoring.scorecard import load_scorecard

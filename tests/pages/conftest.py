@@ -15,11 +15,11 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from callqa.ingest import ingest_recording
-from callqa.pipeline import CallAnalyzer
-from callqa.processing import process_call
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.ingest import ingest_recording
+from callqa.services.processing import process_call
+from callqa.services.users import create_user
 from callqa.settings import Settings
-from callqa.users import create_user
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from tests.conftest import DEV_SET

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from callqa.processing import flag_severity
+from callqa.services.processing import flag_severity
 from callqa.settings import Settings
 from models import Call, User
 from qa.analysis import CallAnalysis

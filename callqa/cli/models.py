@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from callqa.console import err, out, progress
+from callqa.cli.console import err, out, progress
 from callqa.settings import Settings, get_settings
 
 models_app = typer.Typer(help="Speech models: list, locate, pull.", no_args_is_help=True)
@@ -121,7 +121,7 @@ def train_intents_cmd(
     scikit-learn version, same model)."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    from callqa.pipeline import shared_embedder
+    from callqa.pipeline.analyzer import shared_embedder
     from qa.intent_model import IntentModel, train_intents
     from qa.intent_zh import ChineseIntentModel, train_chinese_intents
 
@@ -178,7 +178,7 @@ def train_asr_readings_cmd(
     """Speak each training sentence over a simulated phone line and keep what the recogniser hears: the
     intent classifier learns the garbled forms of what it must catch (regenerate after editing DATA or
     the phrase lists)."""
-    from callqa.augment import VOICES, AugmentError, asr_variants
+    from callqa.pipeline.augment import VOICES, AugmentError, asr_variants
     from qa.labelled import read_tsv
     from qa.phrases import load_empathy_phrases, load_forbidden_phrases
     from transcription.exceptions import ModelNotFoundError
@@ -222,7 +222,7 @@ def eval_sentiment(
     Chinese)."""
     from sklearn.metrics import classification_report, f1_score
 
-    from callqa.pipeline import sentiment_model
+    from callqa.pipeline.analyzer import sentiment_model
     from qa.sentiment import SentimentModel, VaderSentiment
     from qa.sentiment_model import read_labelled
     from qa.sentiment_zh import SnowNLPSentiment

@@ -25,10 +25,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.jobs import claim_next, finish_job, hand_back, requeue_stale
+from callqa.services.jobs import claim_next, finish_job, hand_back, requeue_stale
 from models import Job, WorkerBeat, session_scope, utcnow
 
-log = logging.getLogger("callqa.worker")
+log = logging.getLogger("callqa.services.worker")
 
 JobHandler = Callable[[Session, Job], None]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from callqa.jobs import agent_work_number
-from callqa.pipeline import CallAnalyzer
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.jobs import agent_work_number
 from callqa.settings import Settings
 from tests.conftest import create_agent
 from tests.qa.helpers import make_transcript

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.ingest import ingest_recording
+from callqa.services.ingest import ingest_recording
 from models import Call, Job, WorkerBeat, make_engine, make_session_factory
 from tests.conftest import create_agent, write_tone_call
 from tests.live import server_env, stop, wait_for

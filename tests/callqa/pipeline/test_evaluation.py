@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from callqa.eval_report import format_report, report_figures
-from callqa.evaluation import confidence_bucket, evaluate_calls
+from callqa.cli.eval_report import format_report, report_figures
+from callqa.pipeline.evaluation import confidence_bucket, evaluate_calls
 from tests.conftest import DEV_SET, callqa_ok
 
 

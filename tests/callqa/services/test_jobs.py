@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.ingest import ingest_recording
-from callqa.jobs import MAX_ATTEMPTS, claim_next, enqueue, queued_count, requeue_stale
-from callqa.worker import Worker
+from callqa.services.ingest import ingest_recording
+from callqa.services.jobs import MAX_ATTEMPTS, claim_next, enqueue, queued_count, requeue_stale
+from callqa.services.worker import Worker
 from models import Call, Job, make_engine, make_session_factory, utcnow
 from models.migrate import upgrade_database
 from tests.conftest import create_agent

@@ -13,13 +13,13 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from callqa.jobs import enqueue
+from callqa.services.jobs import enqueue
 from models import Agent, Call, Recording
 from transcription.audio import AUDIO_SUFFIXES, probe_call_audio
 from transcription.exceptions import AudioError
 
 # Files this session stored for rows it has not committed yet (see _forget_files / _discard_files).
-_NEW_FILES = "callqa.ingest.new_files"
+_NEW_FILES = "callqa.services.ingest.new_files"
 PROCESS_CALL = "process_call"
 
 

@@ -1,4 +1,4 @@
-"""A database-backed job queue (the loop that drains it is `callqa.worker`).
+"""A database-backed job queue (the loop that drains it is `callqa.services.worker`).
 
 Job state lives in the application database (SQLite or PostgreSQL) beside the calls it concerns, so an
 ingested call is never lost: a job claimed by a worker that then dies keeps status `running` with a

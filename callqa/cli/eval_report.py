@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from callqa.evaluation import BinaryStats, EvalReport, Tally
+from callqa.pipeline.evaluation import BinaryStats, EvalReport, Tally
 
 
 def _binary_figures(s: BinaryStats) -> dict[str, Any]:

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from callqa.cli_listen import listen
-from callqa.cli_models import eval_sentiment, models_app, train_app
-from callqa.cli_routing import simulate
-from callqa.cli_worker import worker
-from callqa.console import err, out
-from callqa.console import progress as _progress
+from callqa.cli.console import err, out
+from callqa.cli.console import progress as _progress
+from callqa.cli.listen import listen
+from callqa.cli.models import eval_sentiment, models_app, train_app
+from callqa.cli.routing import simulate
+from callqa.cli.worker import worker
 from callqa.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from callqa.pipeline import CallResult
+    from callqa.pipeline.analyzer import CallResult
 
 app = typer.Typer(help="callqa: offline call-center routing and quality assurance.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -71,7 +71,7 @@ def analyze(
     engine: Annotated[str | None, typer.Option(help="auto | vosk | whisper")] = None,
 ) -> None:
     """Transcribe, check and score recordings (or analyse given transcripts) without a database."""
-    from callqa.transcript_input import TranscriptAnalyzers
+    from callqa.pipeline.transcript_input import TranscriptAnalyzers
     from transcription.exceptions import AudioError, TranscriptFormatError
 
     settings = _settings_with(engine=engine, company=company)
@@ -156,8 +156,8 @@ def evaluate(
     reliability per stated confidence, word error rate per leg, and the misses. The company, the
     agent's name and work number come from each call's labels, as the worker knows them in production;
     each call is judged by the script of its language."""
-    from callqa.eval_report import format_report, report_figures
-    from callqa.evaluation import evaluate_calls
+    from callqa.cli.eval_report import format_report, report_figures
+    from callqa.pipeline.evaluation import evaluate_calls
 
     analyses: dict[str, dict[str, object]] = {}
     if results is not None:
@@ -167,7 +167,7 @@ def evaluate(
         if requalify:
             analyses = _requalify(directory, analyses)
     else:
-        from callqa.transcript_input import TranscriptAnalyzers
+        from callqa.pipeline.transcript_input import TranscriptAnalyzers
         from transcription.reference import read_transcript
 
         analyzers = TranscriptAnalyzers(get_settings())
@@ -210,8 +210,8 @@ def _who(labels: dict[str, Any]) -> dict[str, Any]:
 def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """QA, second readings and scoring again on the saved transcripts (no first decoding); on the
     transcript alone (no audio cues, no second reading) where the recording is gone."""
-    from callqa.pipeline import CallResult, transcript_from_contract
-    from callqa.transcript_input import TranscriptAnalyzers
+    from callqa.pipeline.analyzer import CallResult, transcript_from_contract
+    from callqa.pipeline.transcript_input import TranscriptAnalyzers
 
     analyzers = TranscriptAnalyzers(get_settings())
     fresh = {}
@@ -239,7 +239,7 @@ def transcribe(
     workers: Annotated[int | None, typer.Option(help="Processes; default: all cores.")] = None,
 ) -> None:
     """Transcribe many recordings in parallel (resumable: existing transcripts are skipped)."""
-    from callqa.batch import find_recordings, transcribe_all
+    from callqa.pipeline.batch import find_recordings, transcribe_all
     from transcription.audio import AUDIO_SUFFIXES
 
     recordings = find_recordings(path)
@@ -284,9 +284,9 @@ def rescore(
 
     from sqlalchemy import select
 
-    from callqa.pipeline import CallAnalyzer
-    from callqa.processing import rescore_call
+    from callqa.pipeline.analyzer import CallAnalyzer
     from callqa.runtime import open_database
+    from callqa.services.processing import rescore_call
     from models import Call, CallScore
 
     try:
@@ -323,8 +323,8 @@ def ingest(
     caller: Annotated[str | None, typer.Option(help="Caller number.")] = None,
 ) -> None:
     """Store recordings as calls and queue them for processing (a bad file is reported, others go on)."""
-    from callqa.ingest import IngestError, ingest_recording
     from callqa.runtime import open_database
+    from callqa.services.ingest import IngestError, ingest_recording
     from models import session_scope
     from transcription.audio import AUDIO_SUFFIXES
     from transcription.exceptions import AudioError
@@ -392,7 +392,7 @@ def users_add(
 ) -> None:
     """Create a login user."""
     from callqa.runtime import open_database
-    from callqa.users import create_user
+    from callqa.services.users import create_user
     from models import session_scope
 
     factory = open_database(get_settings())
@@ -407,10 +407,10 @@ def demo_data(
     process: Annotated[bool, typer.Option(help="Run the pipeline on them now.")] = True,
 ) -> None:
     """Create demo agents, users and calls rendered from text with espeak-ng, then process them."""
-    from callqa.demo import create_demo_data
-    from callqa.jobs import queued_count
-    from callqa.processing import make_worker
     from callqa.runtime import open_database
+    from callqa.services.demo import create_demo_data
+    from callqa.services.jobs import queued_count
+    from callqa.services.processing import make_worker
 
     settings = get_settings()
     factory = open_database(settings)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Lease, utcnow
 
-log = logging.getLogger("callqa.leader")
+log = logging.getLogger("callqa.services.leader")
 
 
 def process_identity() -> str:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.leader import LeaderLease
+from callqa.services.leader import LeaderLease
 from models import HotlineCall
 from routing import service, sync
 from routing.config import RoutingConfig
@@ -28,7 +28,7 @@ from routing.model import AgentStatus, Assignment
 from routing.model import Call as RoutedCall
 from routing.service import AgentView, CallView, DecisionView, QueueStats, utc
 
-log = logging.getLogger("callqa.hotline")
+log = logging.getLogger("callqa.services.hotline")
 
 CHANGE_LOG_KEEP_S = 3600.0
 """Seconds the routing change log is kept (pruned about as often); the router reads it every second."""
@@ -67,7 +67,8 @@ class HotlineRefusedError(HotlineError):
 
 
 class HotlineNotLeaderError(HotlineError):
-    """Another server owns the hotline on this database (see `callqa.leader`); the message names it."""
+    """Another server owns the hotline on this database (see `callqa.services.leader`); the message
+    names it."""
 
 
 class Hotline:

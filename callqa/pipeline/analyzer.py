@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from callqa.second_opinion import reconsider_checks
+from callqa.pipeline.second_opinion import reconsider_checks
 from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues
 from qa.analysis import CallAnalysis, analyze_transcript

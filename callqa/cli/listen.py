@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from callqa.console import err, out
+from callqa.cli.console import err, out
 from callqa.settings import get_settings
 from qa.checks import CheckResult, run_checks
 from qa.script import Script
@@ -55,7 +55,7 @@ def listen(
     ] = False,
 ) -> None:
     """Live transcript of the agent's speech with the greeting/closing checklist filling in."""
-    from callqa.pipeline import CallAnalyzer
+    from callqa.pipeline.analyzer import CallAnalyzer
     from transcription.exceptions import AudioError
     from transcription.sources import file_chunks, input_devices, microphone_chunks
     from transcription.streaming import open_stream

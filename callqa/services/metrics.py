@@ -20,12 +20,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.jobs import queue_state
+from callqa.services.jobs import queue_state
 from models import Call, QAResult, WorkerBeat, utcnow
 from qa.analysis import CallAnalysis
 from routing.service import QueueStats
 
-log = logging.getLogger("callqa.metrics")
+log = logging.getLogger("callqa.services.metrics")
 
 DECODE_RTF = Histogram(
     "callqa_decode_real_time_factor",

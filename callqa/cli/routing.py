@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from callqa.console import err, out
+from callqa.cli.console import err, out
 from callqa.settings import get_settings
 
 

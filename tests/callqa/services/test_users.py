@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from callqa.users import UserError, authenticate, create_user
+from callqa.services.users import UserError, authenticate, create_user
 from tests.conftest import create_agent
 
 

@@ -6,7 +6,7 @@ category present, empathy present, dead air present); the failing class is repor
 false "failed greeting" is what costs an agent. Every check and violation may carry a `state`
 ("pass" | "fail" | "uncertain") and a numeric `confidence` (0–1); certain verdicts (state pass/fail) are
 counted apart from UNCERTAIN ones, and a reliability table relates the stated confidence (or, without a
-number, the state) to the observed accuracy. Formatting lives in `callqa.eval_report`.
+number, the state) to the observed accuracy. Formatting lives in `callqa.cli.eval_report`.
 """
 
 from __future__ import annotations

@@ -42,14 +42,14 @@ def find_recordings(path: Path) -> list[Path]:
 
 def _init(settings: Settings) -> None:
     global _ANALYZER
-    from callqa.pipeline import CallAnalyzer
+    from callqa.pipeline.analyzer import CallAnalyzer
 
     _ANALYZER = CallAnalyzer(settings)
     _ANALYZER.recognizer  # noqa: B018 - load the model once per process, before the first file
 
 
 def _transcribe(recording: Path, out_file: Path) -> BatchItem:
-    from callqa.pipeline import transcript_view
+    from callqa.pipeline.analyzer import transcript_view
     from transcription.exceptions import AudioError
 
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from callqa.augment import PHONE_SR, asr_variants, phone_line, speak
+from callqa.pipeline.augment import PHONE_SR, asr_variants, phone_line, speak
 from tests.conftest import run_callqa
 from transcription.recognizer import FloatArray, Utterance
 

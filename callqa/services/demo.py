@@ -14,10 +14,10 @@ from rich.console import Console
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.augment import PHONE_SR, speak
-from callqa.ingest import ingest_recording, sha256_of
+from callqa.pipeline.augment import PHONE_SR, speak
+from callqa.services.ingest import ingest_recording, sha256_of
+from callqa.services.users import create_user
 from callqa.settings import Settings
-from callqa.users import create_user
 from models import Agent, Recording, User, session_scope
 from routing.service import set_skills
 from transcription.recognizer import FloatArray
@@ -77,7 +77,7 @@ def create_demo_data(
 
     Returns the demo logins as (username, password, role).
     """
-    spec = yaml.safe_load(resources.files("callqa").joinpath("demo_calls.yaml").read_text())
+    spec = yaml.safe_load(resources.files("callqa.services").joinpath("demo_calls.yaml").read_text())
     out_dir = settings.data_dir / "demo"
     out_dir.mkdir(parents=True, exist_ok=True)
     with session_scope(factory) as session:

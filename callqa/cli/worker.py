@@ -12,15 +12,15 @@ from typing import Annotated
 
 import typer
 
-from callqa.console import out
+from callqa.cli.console import out
 from callqa.settings import Settings, get_settings
 
 
 def _run_worker(settings: Settings, once: bool) -> int:
     """One worker loop (in this process); returns the jobs processed when `once`."""
-    from callqa.processing import make_worker
     from callqa.runtime import open_database
-    from callqa.worker import run_until_signalled
+    from callqa.services.processing import make_worker
+    from callqa.services.worker import run_until_signalled
 
     w = make_worker(settings, open_database(settings))
     if once:

@@ -6,12 +6,12 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.ingest import PROCESS_CALL
-from callqa.jobs import agent_first_name, agent_work_number, recording_path
-from callqa.metrics import DECODE_RTF
-from callqa.pipeline import CallAnalyzer
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.ingest import PROCESS_CALL
+from callqa.services.jobs import agent_first_name, agent_work_number, recording_path
+from callqa.services.metrics import DECODE_RTF
+from callqa.services.worker import Worker
 from callqa.settings import Settings
-from callqa.worker import Worker
 from models import Call, Job
 from qa.analysis import CallAnalysis
 from qa.script import Script

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.jobs import QueueState, queue_state
+from callqa.services.jobs import QueueState, queue_state
 from models import WorkerBeat, utcnow
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from callqa.pipeline import CallAnalyzer, CallResult
+from callqa.pipeline.analyzer import CallAnalyzer, CallResult
 from callqa.settings import Settings
 from transcription.recognizer import Transcript
 from transcription.reference import read_transcript
