@@ -208,7 +208,7 @@ def test_a_stale_artifact_is_refused_and_the_pipeline_refits_it(
     with pytest.raises(StaleModelError, match=rf"{message}.*callqa train intents"):
         load_intents(path, embedder=intents.embedder)
     refitted = intent_model(Settings(intent_model_path=path))
-    assert refitted is not None and refitted.data_sha256 == intents.data_sha256
+    assert isinstance(refitted, IntentModel) and refitted.data_sha256 == intents.data_sha256
     assert load_intents(path, embedder=shared_embedder()).name == intents.name  # saved for the next start
 
 
