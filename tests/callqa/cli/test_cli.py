@@ -37,12 +37,12 @@ def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
     names = ["public-11-000", "public-11-003", "public-11-004", "public-11-006", "public-11-008"]
     calls = [DEV_SET / "calls" / f"{name}.wav" for name in names]
     proc = _analyze("--company", "Bluebird Bank", *map(str, calls[:2]))
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # a failed file is a JSON line on stdout
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     for name in names[2:]:
         company = json.loads((DEV_SET / "calls" / f"{name}.json").read_text())["labels"]["company"]
         one = _analyze("--company", company, str(DEV_SET / "calls" / f"{name}.wav"))
-        assert one.returncode == 0, one.stderr
+        assert one.returncode == 0, one.stdout + one.stderr
         rows.append(json.loads(one.stdout))
     assert len(rows) == len(calls)
     for row, wav in zip(rows, calls, strict=True):
