@@ -60,6 +60,7 @@ test: lint typecheck pytest
 
 bench: install
 	$(PY) bench/routing_speed.py
+	$(PY) -m bench.hotline_invariants
 	$(PY) bench/erlang_c.py
 	$(PY) bench/asr_speed.py
 	$(PY) bench/asr_accuracy.py
