@@ -227,12 +227,12 @@ class HotlineMachine(RuleBasedStateMachine):
                 assert routed.status != AgentStatus.WRAP_UP or routed.wrap_until > self.clock.now, (
                     f"agent {row.id} still in wrap-up after its deadline"
                 )
-        for call in router.waiting.values():
-            need = call.requirement().items()
+        for queued in router.waiting.values():
+            need = queued.requirement().items()
             for agent in router.agents.values():
-                if agent.free and agent.id not in call.excluded:
-                    assert not router._eligible(agent, call.accepted_languages(), need), (
-                        f"call {call.id} waits while agent {agent.id} is free and could take it"
+                if agent.free and agent.id not in queued.excluded:
+                    assert not router._eligible(agent, queued.accepted_languages(), need), (
+                        f"call {queued.id} waits while agent {agent.id} is free and could take it"
                     )
 
     def teardown(self) -> None:
