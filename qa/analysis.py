@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 
 from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
+from qa.element_evidence import ElementJudge, ElementReader
 from qa.intents import SentenceClassifier, classify_sentences, find_intents
 from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
@@ -83,6 +84,14 @@ def _analysis_codec() -> TypeAdapter[CallAnalysis]:
     return TypeAdapter(CallAnalysis)
 
 
+def element_judge(model: SentenceClassifier | None, threshold: float) -> ElementJudge | None:
+    """The script-element judge of an intent model that reads elements (`qa.element_evidence`), at the
+    intent threshold (0–1); None without one."""
+    if model is None or not isinstance(model, ElementReader):
+        return None
+    return ElementJudge(model, threshold)
+
+
 def analyze_transcript(
     transcript: Transcript,
     script: Script,
@@ -101,17 +110,23 @@ def analyze_transcript(
     A silence of at least `dead_air_min_s` seconds is dead air (see `find_dead_air`); the caller passes
     both numbers from its settings.
 
-    With `intent_model`, agent sentences it assigns to a forbidden category or to empathy with
+    With `intent_model`, script elements no listed phrase found may be heard by meaning
+    (`qa.element_evidence`), and agent sentences it assigns to a forbidden category or to empathy with
     probability ≥ `intent_threshold` count as well as phrase-list matches (paraphrases nobody listed);
     a model-only violation below its category's certainty point is stated "uncertain". A loose
     forbidden-phrase match in a sentence the model is sure is harmless (VETO_PROB) is dropped.
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
     air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
     """
-    checks = run_checks(transcript, script, speech=activity)
+    checks = run_checks(
+        transcript, script, speech=activity, judge=element_judge(intent_model, intent_threshold)
+    )
     heard = any(s.speaker == "agent" and (s.words or s.text.strip()) for s in transcript.segments)
     if not heard:
-        checks = {name: replace(c, state="uncertain", reason=NO_SPEECH_REASON) for name, c in checks.items()}
+        checks = {
+            name: replace(c, state="uncertain", reason=NO_SPEECH_REASON, doubts=[NO_SPEECH_REASON])
+            for name, c in checks.items()
+        }
     closing = checks.get("closing")
     offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
     content_end = offer.start if offer is not None else None

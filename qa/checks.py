@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from qa.absence import Span, absence_doubts, window_span
+from qa.element_evidence import ElementJudge, WindowReading, window_sentences
 from qa.matching import Match, Token, best_match, tokenize_segments
 from qa.metrics import Activity
 from qa.names import find_name, name_match
@@ -26,6 +27,7 @@ COMPANY_BY_STRUCTURE = "company name not configured: judged by structure"
 COMPANY_HEARD_CLOSE = "a close reading of the company name, where the greeting names a company"
 OTHER_NAME = "an introduction, but not of the agent's name"
 NAME_ONLY = "the agent's name heard without an introduction around it"
+BY_MEANING = "no listed phrase; a sentence the model reads as this element"
 NEAR_MISS = 12.0
 UNCERTAIN_CONFIDENCE = 0.6
 """Stated confidence (0–1) is capped here for an UNCERTAIN verdict: a coin a person should look at."""
@@ -70,6 +72,8 @@ class CheckResult:
     confidence: float = 1.0
     """How sure the verdict is (0–1): the weakest required element's evidence, or how clearly the place
     of a missing element was heard; at most UNCERTAIN_CONFIDENCE when the state is uncertain."""
+    doubts: list[str] = field(default_factory=list)
+    """Why the verdict is uncertain, one reason each (empty when it is certain); also in `reason`."""
 
     @property
     def missing(self) -> list[str]:
@@ -82,6 +86,7 @@ class CheckResult:
             "confidence": self.confidence,
             "missing": self.missing,
             "reason": self.reason,
+            "doubts": list(self.doubts),
             "elements": [e.to_dict() for e in self.elements],
         }
 
@@ -158,11 +163,23 @@ def _element(
     transcript: Transcript,
     speaker: str,
     check_window: Window,
+    reading: WindowReading | None,
 ) -> ElementResult:
     window = element.window or check_window
     if element.window is not None:
         tokens = window_tokens(transcript, speaker, element.window)
+        if reading is not None:
+            reading = WindowReading(
+                reading.judge, window_sentences(transcript, speaker, tokens, element.window.first_s)
+            )
     match = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
+    weak = match is not None and match.weakness(threshold, conf_matters=element.needs is None) is not None
+    if reading is not None and (match is None or weak):
+        meant = reading.evidence(element.name)
+        if meant is not None and (match is None or meant.weakness(threshold) is None):
+            # A loose or unsure phrase match that the sentence model reads as the element beyond doubt
+            # is clear evidence: two independent readings of the same words agree.
+            return ElementResult(element.name, True, meant, note=BY_MEANING)
     if match is None and element.phrases:
         match = _in_alternatives(element, transcript, speaker, window, threshold)
         if match is not None:
@@ -213,11 +230,22 @@ def _number_element(
 
 
 def run_check(
-    transcript: Transcript, check: CheckDef, script: Script, *, speech: Sequence[Span] | None = None
+    transcript: Transcript,
+    check: CheckDef,
+    script: Script,
+    *,
+    speech: Sequence[Span] | None = None,
+    judge: ElementJudge | None = None,
 ) -> CheckResult:
     """Evaluate one script check on `transcript`. `speech` (speech-energy spans of the check's speaker,
-    s) lets a missing element be doubted where the recogniser left speech without words."""
+    s) lets a missing element be doubted where the recogniser left speech without words; `judge` reads
+    the window's sentences for the elements no listed phrase found (`qa.element_evidence`)."""
     tokens = window_tokens(transcript, check.speaker, check.window)
+    reading = (
+        WindowReading(judge, window_sentences(transcript, check.speaker, tokens, check.window.first_s))
+        if judge is not None
+        else None
+    )
     results: dict[str, ElementResult] = {}
     deferred: list[ElementDef] = []
     for element in check.elements:
@@ -229,7 +257,7 @@ def run_check(
             results[element.name] = _number_element(element, tokens, script.threshold, script.agent_number)
         else:
             results[element.name] = _element(
-                element, tokens, script.threshold, transcript, check.speaker, check.window
+                element, tokens, script.threshold, transcript, check.speaker, check.window, reading
             )
     for element in deferred:
         results[element.name] = _company_element(element, tokens, results, script, transcript, check)
@@ -270,6 +298,9 @@ def run_check(
             element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS
         ):
             reasons.append("nearly matched")
+        meant = reading.doubt(element.name) if reading is not None and not element.window else None
+        if meant:
+            reasons.append(meant)
         absence[element.name] = reasons
         strength[element.name] = _clarity(element_tokens)
     # A FAIL needs one element missing beyond doubt; a PASS needs every element heard beyond doubt.
@@ -280,12 +311,21 @@ def run_check(
         sure = [name for name, reasons in absence.items() if not reasons]
         doubts = [] if sure else [f"{name}: {r}" for name, rs in absence.items() for r in rs]
         confidence = max((strength[name] for name in sure), default=min(strength.values()))
-    reason = "all elements present" if passed else "missing: " + ", ".join(absence)
+    reason = reason_for(passed, list(absence), doubts)
     if doubts:
-        reason += "; uncertain: " + "; ".join(doubts)
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
-    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3))
+    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts)
+
+
+def reason_for(passed: bool, missing: Sequence[str], doubts: Sequence[str], note: str = "") -> str:
+    """The verdict in words: what is missing, why it is uncertain, what a second decoding added."""
+    reason = "all elements present" if passed else "missing: " + ", ".join(missing)
+    if note:
+        reason += "; " + note
+    if doubts:
+        reason += "; uncertain: " + "; ".join(doubts)
+    return reason
 
 
 def _tokens_of(
@@ -310,7 +350,7 @@ def _company_element(
     )
     if not element.phrases:
         return ElementResult(element.name, structure is not None, structure, note=COMPANY_BY_STRUCTURE)
-    result = _element(element, tokens, script.threshold, transcript, check.speaker, check.window)
+    result = _element(element, tokens, script.threshold, transcript, check.speaker, check.window, None)
     if not result.found and structure is not None:
         # Names are what recognisers garble most ("Harbor Mountain" for "Harbor Bank"): a close
         # reading where the greeting names a company counts, and the check says it is uncertain.
@@ -359,67 +399,18 @@ def _overlap(a: Match, b: Match) -> bool:
 
 
 def run_checks(
-    transcript: Transcript, script: Script, *, speech: Activity | None = None
+    transcript: Transcript,
+    script: Script,
+    *,
+    speech: Activity | None = None,
+    judge: ElementJudge | None = None,
 ) -> dict[str, CheckResult]:
-    """Every check the script defines, by name; `speech` holds speech-energy spans (s) per speaker."""
+    """Every check the script defines, by name; `speech` holds speech-energy spans (s) per speaker,
+    `judge` reads elements by meaning (see `run_check`)."""
     spans = {str(speaker): found for speaker, found in (speech or {}).items()}
     return {
-        name: run_check(transcript, check, script, speech=spans.get(check.speaker) if speech else None)
+        name: run_check(
+            transcript, check, script, speech=spans.get(check.speaker) if speech else None, judge=judge
+        )
         for name, check in script.checks.items()
     }
-
-
-def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] | None:
-    """The stretch of the call (s) where `check` looks: what a second decoding must cover (None when the
-    speaker said nothing there)."""
-    tokens = window_tokens(transcript, check.speaker, check.window)
-    return window_span(transcript, tokens, check.window.first_s)
-
-
-def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
-    """Combine a check's verdict with the same check run on a second decoding of its window.
-
-    Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
-    heard every element clearly (a certain PASS) decides, whatever the other missed; two readings that
-    both find an element missing beyond doubt make a certain FAIL; anything else is UNCERTAIN, leaning to
-    the reading that found the elements."""
-    if first.passed or second.passed:
-        found = first if first.state == "pass" or not second.passed else second
-        other = second if found is first else first
-        if found.state == "pass":
-            note = (
-                "confirmed by a second decoding"
-                if other.passed
-                else f"{'a second' if found is second else 'the first'} decoding heard every element "
-                f"clearly; the other missed {', '.join(other.missing)}"
-            )
-            return replace(
-                found,
-                reason=f"all elements present; {note}",
-                confidence=max(found.confidence, CONFIRMED_CONFIDENCE),
-            )
-        return replace(
-            found,
-            state="uncertain",
-            reason=found.reason
-            + "; a second decoding "
-            + ("is unsure too" if other.passed else f"missed {', '.join(other.missing)}"),
-            confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
-        )
-    if first.state == "fail" and second.state == "fail":
-        return replace(
-            first,
-            reason=first.reason + "; confirmed by a second decoding",
-            confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
-        )
-    return replace(
-        first,
-        state="uncertain",
-        reason=first.reason.split("; uncertain:")[0]
-        + "; uncertain: "
-        + "; ".join(
-            r.split("; uncertain: ", 1)[1] for r in (first.reason, second.reason) if "; uncertain: " in r
-        )
-        + ("" if second.state == "uncertain" else "; a second decoding finds it missing"),
-        confidence=min(first.confidence, UNCERTAIN_CONFIDENCE),
-    )

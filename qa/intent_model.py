@@ -24,12 +24,17 @@ from rapidfuzz import fuzz, process
 
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError
-from qa.intents import CALL_PREVALENCE, Intent, IntentClassifier, normalized
+from qa.intents import CALL_PREVALENCE, NEVER, NONE, Intent, IntentClassifier, normalized
 from qa.labelled import read_tsv
 from qa.phrases import CATEGORIES
 
 DEFAULT_DATA = "agent_intents_en.tsv"
 ASR_DATA = "agent_intents_en_asr.tsv"
+ELEMENT_DATA = "script_elements_en.tsv"
+"""Script elements said in a sentence (`salutation,thanks<TAB>text`, or `none`): the closing's offer of
+help, thanks and goodbye and the greeting's salutation, each learned as its own yes/no question, since
+one sentence often carries two ("thanks for calling, bye"). Every sentence of DEFAULT_DATA not listed
+here is a `none` for all of them."""
 READING_WEIGHT = 0.3
 """Weight of an ASR reading (`callqa train asr-readings`) against a written sentence: readings teach the
 garbled forms ("come down"), but some keep little of the meaning and must not outvote the written data.
@@ -88,6 +93,40 @@ def read_intents(paths: Sequence[Path] | None = None) -> IntentData:
     return data._replace(sha256=hashlib.sha256(":".join(digests).encode()).hexdigest())
 
 
+class ElementData(NamedTuple):
+    """Training rows of the element questions: normalized texts, the elements each says, the sha256."""
+
+    texts: list[str]
+    elements: list[frozenset[str]]
+    sha256: str
+
+
+def read_elements(path: Path | None = None, intents: Sequence[Path] | None = None) -> ElementData:
+    """Sentences with the script elements they say (`path`, default the packaged ELEMENT_DATA), and as
+    sentences saying none the written sentences of the intent data (`read_intents(intents)`) not listed."""
+    rows, digest, source = read_tsv(path, ELEMENT_DATA)
+    texts: list[str] = []
+    elements: list[frozenset[str]] = []
+    for lineno, row in rows:
+        if len(row) != 2 or not row[0] or not row[1].strip():
+            raise ScriptError(f"{source}:{lineno}: expected element[,element…]<TAB>text")
+        texts.append(normalized(row[1]))
+        elements.append(frozenset(e.strip() for e in row[0].split(",")) - {NONE})
+    listed = set(texts)
+    others = read_intents(intents)
+    for text, weight in zip(others.texts, others.weights, strict=True):
+        if weight == 1.0 and text not in listed:
+            texts.append(text)
+            elements.append(frozenset())
+            listed.add(text)
+    return ElementData(texts, elements, hashlib.sha256(f"{digest}:{others.sha256}".encode()).hexdigest())
+
+
+def data_version(intents: Sequence[Path] | None = None, elements: Path | None = None) -> str:
+    """sha256 over everything the model learns from: the intent sentences and the element sentences."""
+    return read_elements(elements, intents).sha256
+
+
 @dataclass
 class IntentModel:
     """A fitted classifier with its provenance and the embedder it reads; fits `SentenceClassifier`."""
@@ -99,6 +138,8 @@ class IntentModel:
     trained_at: str
     n_samples: int
     embedder: SentenceEmbedder = field(repr=False, compare=False)
+    elements: dict[str, IntentClassifier] = field(default_factory=dict, repr=False, compare=False)
+    """Per script element (`ELEMENT_DATA`), a classifier of "says it" (the element's name) vs NONE."""
 
     @property
     def name(self) -> str:
@@ -119,6 +160,20 @@ class IntentModel:
             return []
         return self.classifier.intents(featurize([normalized(t) for t in texts], self.embedder))
 
+    def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]:
+        """Per text, each script element's verdict: an Intent labelled with the element (probability that
+        the text says it, and the element's certainty point) — also when the probability is low."""
+        if not texts or not self.elements:
+            return [{} for _ in texts]
+        features = featurize([normalized(t) for t in texts], self.embedder)
+        out: list[dict[str, Intent]] = [{} for _ in texts]
+        for element, classifier in self.elements.items():
+            column = list(classifier.classes_).index(element)
+            point = classifier.certain_at_.get(element, NEVER)
+            for row, probs in zip(out, classifier.predict_proba(features), strict=True):
+                row[element] = Intent(element, float(probs[column]), point)
+        return out
+
     def save(self, path: Path) -> None:
         """Write the artifact atomically (a concurrent reader sees the old file or the new one)."""
         state = {k: v for k, v in self.__dict__.items() if k != "embedder"}
@@ -129,12 +184,30 @@ class IntentModel:
         os.replace(tmp, path)
 
 
+def train_elements(data: ElementData, embedder: SentenceEmbedder) -> dict[str, IntentClassifier]:
+    """One calibrated yes/no classifier per element named in `data`, with its certainty point from
+    cross-validated precision (no prevalence weighting: the data holds more sentences that do not say an
+    element than a check's window does, so the point is conservative)."""
+    features = featurize(data.texts, embedder)
+    names = sorted(set().union(*data.elements))
+    models = {}
+    for name in names:
+        labels = np.asarray([name if name in said else NONE for said in data.elements])
+        models[name] = IntentClassifier().fit(features, labels)
+    return models
+
+
 def train_intents(
-    paths: Sequence[Path] | None = None, *, embedder: SentenceEmbedder | None = None, **params: Any
+    paths: Sequence[Path] | None = None,
+    *,
+    embedder: SentenceEmbedder | None = None,
+    elements: Path | None = None,
+    **params: Any,
 ) -> IntentModel:
-    """Embed the training sentences and fit the calibrated classifier (deterministic; under a minute of
-    CPU, about half of it embedding)."""
+    """Embed the training sentences and fit the calibrated classifier and the script-element classifiers
+    (`elements`: their data, default the packaged ELEMENT_DATA) (deterministic; about two minutes of CPU)."""
     data = read_intents(paths)
+    element_data = read_elements(elements, paths)
     embedder = embedder or SentenceEmbedder()
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
     classifier = IntentClassifier(**params).fit(
@@ -145,24 +218,29 @@ def train_intents(
     )
     return IntentModel(
         classifier,
-        data.sha256,
+        element_data.sha256,
         embedder.model_id,
         sklearn.__version__,
         datetime.now(UTC).isoformat(),
         len(data.texts),
         embedder,
+        train_elements(element_data, embedder),
     )
 
 
 def load_intents(
-    path: Path, *, data: Sequence[Path] | None = None, embedder: SentenceEmbedder | None = None
+    path: Path,
+    *,
+    data: Sequence[Path] | None = None,
+    elements: Path | None = None,
+    embedder: SentenceEmbedder | None = None,
 ) -> IntentModel:
-    """Load an artifact trained on `data` (default: the packaged sentences); StaleModelError when it was
-    trained on other data, another embedding model or another scikit-learn version."""
+    """Load an artifact trained on `data` and `elements` (default: the packaged sentences); StaleModelError
+    when it was trained on other data, another embedding model or another scikit-learn version."""
     state = joblib.load(path)
     embedder = embedder or SentenceEmbedder()
     expected = {
-        "data": (state.get("data_sha256"), read_intents(data).sha256),
+        "data": (state.get("data_sha256"), data_version(data, elements)),
         "embedding model": (state.get("embedding_model"), embedder.model_id),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
     }

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
@@ -42,6 +42,9 @@ CALL_PREVALENCE = 0.015
 agent sentences of the dev set's reference turns, over 3 categories. Training data holds a far larger
 share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
 NEVER = 1.01
+MIN_CERTAIN_CONTENT_WORDS = 2
+"""Content words (`content_words`) a sentence needs for the model alone to be certain about it: on a
+fragment ("Speaking.", "One moment.") a sentence embedding carries too little meaning to act on."""
 """Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 _SENTENCE_END = re.compile(r"[.?!。？！]$")
 # Chinese writes no space after its sentence punctuation.
@@ -255,17 +258,29 @@ class ModelMatch(Match):
         if self.score / 100 < self.certain_at:
             point = "never certain" if self.certain_at >= NEVER else f"certain from {self.certain_at:.2f}"
             return f"model only, probability {self.score / 100:.2f} ({point})"
+        if len(content_words(self.text)) < MIN_CERTAIN_CONTENT_WORDS:
+            return f"model only, on too few words to judge by meaning (“{self.text}”)"
         return super().weakness(0.0, conf_matters=conf_matters)
 
 
-def agent_sentences(transcript: Transcript) -> list[Sentence]:
-    """The agent's speech cut into sentences (at sentence punctuation when the engine gives it)."""
+def content_words(text: str) -> list[str]:
+    """The words of `text` that carry meaning (scikit-learn's English stop words left out)."""
+    return [w for w in normalize(text) if w not in ENGLISH_STOP_WORDS]
+
+
+def speaker_sentences(transcript: Transcript, speaker: str) -> list[Sentence]:
+    """`speaker`'s speech cut into sentences (at sentence punctuation when the engine gives it)."""
     sentences: list[Sentence] = []
     for index, seg in enumerate(transcript.segments):
-        if seg.speaker != "agent":
+        if seg.speaker != speaker:
             continue
         sentences.extend(_split(seg, index))
     return sentences
+
+
+def agent_sentences(transcript: Transcript) -> list[Sentence]:
+    """The agent's speech cut into sentences."""
+    return speaker_sentences(transcript, "agent")
 
 
 def _split(seg: Segment, index: int) -> list[Sentence]:

@@ -150,6 +150,18 @@ def train_intents_cmd(
             "never" if point is None or point > 1 else f"{point:.3f}",
         )
     out.print(table)
+    if isinstance(model, IntentModel) and model.elements:
+        elements = Table(title="script elements, cross-validated (5 folds; each a yes/no question)")
+        for column in ("element", "precision", "recall", "n", "certain from p"):
+            elements.add_column(column)
+        for name, judge in model.elements.items():
+            p, r, _, n = precision_recall_fscore_support(
+                judge.cv_truth_, judge.cv_predicted_, labels=[name], zero_division=0
+            )
+            point = judge.certain_at_.get(name)
+            shown = "never" if point is None or point > 1 else f"{point:.3f}"
+            elements.add_row(name, f"{p[0]:.3f}", f"{r[0]:.3f}", str(n[0]), shown)
+        out.print(elements)
     out.print(
         f"trained on {model.n_samples} sentences (data sha256 {model.data_sha256[:12]}, "
         f"{getattr(model, 'embedding_model', 'character n-grams')}, scikit-learn {model.sklearn_version})"

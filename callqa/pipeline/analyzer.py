@@ -18,7 +18,7 @@ from typing import Any
 from callqa.pipeline.second_opinion import reconsider_checks
 from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues
-from qa.analysis import CallAnalysis, analyze_transcript
+from qa.analysis import CallAnalysis, analyze_transcript, element_judge
 from qa.embeddings import SentenceEmbedder
 from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
 from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese_intents
@@ -257,6 +257,18 @@ class CallAnalyzer:
     ) -> tuple[CallAnalysis, CallScore, Script]:
         """QA and scoring only: used after transcription and for re-scoring stored transcripts (which have
         no audio cues: `activity`/`agitation` are then None)."""
+        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation)
+        return analysis, score_call(analysis, self.scorecard), script
+
+    def _qa(
+        self,
+        transcript: Transcript,
+        company: str | None,
+        agent_name: str | None,
+        agent_number: str | None,
+        activity: Activity | None,
+        agitation: Agitation | None,
+    ) -> tuple[CallAnalysis, Script]:
         script = self.script_for(company, agent_name, agent_number)
         analysis = analyze_transcript(
             transcript,
@@ -270,7 +282,7 @@ class CallAnalyzer:
             activity=activity,
             agitation=agitation,
         )
-        return analysis, score_call(analysis, self.scorecard), script
+        return analysis, script
 
     def analyze_file(
         self,
@@ -293,14 +305,7 @@ class CallAnalyzer:
             phrases = self.script_for(company, agent_name).literal_phrases()
             transcript = self._transcribe_legs(legs, audio, hints, phrases)
         activity, agitation = audio_cues(legs, audio.sample_rate)
-        analysis, score, script = self.analyze_transcript(
-            transcript,
-            company=company,
-            agent_name=agent_name,
-            agent_number=agent_number,
-            activity=activity,
-            agitation=agitation,
-        )
+        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation)
         if self.second_recognizer is not None:
             analysis = reconsider_checks(
                 analysis,
@@ -310,8 +315,9 @@ class CallAnalyzer:
                 script,
                 self.second_recognizer,
                 activity=activity,
+                judge=element_judge(self.intents, self._settings.intent_threshold),
             )
-            score = score_call(analysis, self.scorecard)
+        score = score_call(analysis, self.scorecard)  # once, on the verdicts after second readings
         return CallResult(
             file=str(path), transcript=transcript, analysis=analysis, score=score, script=script
         )

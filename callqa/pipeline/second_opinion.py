@@ -2,7 +2,7 @@
 
 A greeting or closing that failed or is UNCERTAIN is checked again on the same window decoded by another
 model (the multilingual whisper base beside tiny.en): agreement makes the verdict certain, disagreement
-makes it UNCERTAIN (see `qa.checks.second_opinion`). Only the window is decoded, so the cost is a few
+makes it UNCERTAIN (see `qa.second_reading.second_opinion`). Only the window is decoded, so the cost is a few
 seconds of audio per doubtful check, not the call.
 """
 
@@ -13,9 +13,11 @@ from dataclasses import replace
 from typing import cast
 
 from qa.analysis import CallAnalysis
-from qa.checks import check_span, run_check, second_opinion
+from qa.checks import run_check
+from qa.element_evidence import ElementJudge
 from qa.metrics import Activity
 from qa.script import Script
+from qa.second_reading import check_span, second_opinion
 from transcription.pipeline import redecode_span
 from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
 
@@ -29,11 +31,13 @@ def reconsider_checks(
     recognizer: Recognizer,
     *,
     activity: Activity | None = None,
+    judge: ElementJudge | None = None,
 ) -> CallAnalysis:
     """`analysis` with every check that did not pass with certainty run again on a second decoding of its
     window by `recognizer`, and the two verdicts combined. The second reading gets no name hints: a
     hinted recogniser writes the hinted name where it was not said, and a reading that finds every element
-    clearly decides the verdict (`qa.checks.second_opinion`), so it must hear only what was said."""
+    clearly decides the verdict (`qa.second_reading.second_opinion`), so it must hear only what was said.
+    `judge` reads elements by meaning, as in the first reading."""
     checks = dict(analysis.checks)
     for name, result in analysis.checks.items():
         check = script.checks.get(name)
@@ -52,5 +56,5 @@ def reconsider_checks(
             span=span,
         )
         speech = activity.get(speaker) if activity is not None else None
-        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech))
+        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech, judge=judge))
     return replace(analysis, checks=checks)

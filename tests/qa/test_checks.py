@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.checks import CheckResult, check_span, run_checks, second_opinion
+from qa.checks import CheckResult, run_checks
 from qa.metrics import Activity
 from qa.script import load_script
+from qa.second_reading import check_span, second_opinion
 from tests.qa.helpers import Turn, make_transcript
 
 CLOSING: list[Turn] = [

@@ -14,7 +14,7 @@ from callqa.pipeline.analyzer import intent_model, shared_embedder
 from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError
-from qa.intent_model import IntentModel, StaleModelError, load_intents, read_intents
+from qa.intent_model import IntentModel, StaleModelError, data_version, load_intents, read_intents
 from qa.intents import (
     CERTAIN_PRECISION,
     NEVER,
@@ -106,9 +106,10 @@ def test_paraphrased_violation_is_caught_with_model_evidence(intents: IntentMode
 
 def test_a_model_hit_below_its_certainty_point_is_uncertain_with_the_reason() -> None:
     def hit(probability: float, certain_at: float) -> ModelMatch:
-        return ModelMatch("model:rude", "pipe down", 1.0, 2.0, probability * 100, 0, 0.9, -1, -1, certain_at)
+        text = "pipe down and quit yapping"
+        return ModelMatch("model:rude", text, 1.0, 2.0, probability * 100, 0, 0.9, -1, -1, certain_at)
 
-    transcript = make_transcript([("agent", 1.0, 2.0, "pipe down")])
+    transcript = make_transcript([("agent", 1.0, 2.0, "pipe down and quit yapping")])
     forbidden = load_forbidden_phrases(None)
     [below] = find_violations(transcript, forbidden, {"rude": [hit(0.6, 0.8)]})
     [above] = find_violations(transcript, forbidden, {"rude": [hit(0.85, 0.8)]})
@@ -218,7 +219,7 @@ def test_asr_readings_teach_the_garbled_forms_and_version_the_model(intents: Int
     assert hit.label == "rude" and hit.probability >= THRESHOLD
     data = read_intents(None)
     assert intents.n_samples == len(data.texts) > len(set(data.groups))  # readings share their group
-    assert intents.data_sha256 == data.sha256
+    assert intents.data_sha256 == data_version()  # the intent sentences and the script-element sentences
 
 
 def test_sentences_split_at_engine_punctuation_keep_word_times() -> None:

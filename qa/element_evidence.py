@@ -1,0 +1,97 @@
+"""Script elements heard by meaning: the sentence model's reading of a check's window, where the phrase
+lists found nothing.
+
+Phrase lists catch the wording they list and its garbled forms; an offer of further help worded as nobody
+wrote it down ("does anything else need looking at while we're talking?") fails them. The intent model
+also answers, per script element it was trained on (`qa.intent_model.ELEMENT_DATA`), how likely a sentence
+says it. A sentence of the check's window at or above the judge's threshold is evidence the element was
+said; it is stated certain only from the element's certainty point (held-out precision ≥ 0.95, see
+`qa.intents.certainty_points`) and on words the recogniser was sure of (`ModelMatch.weakness`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol, runtime_checkable
+
+from qa.intents import Intent, ModelMatch, Sentence, speaker_sentences
+from qa.matching import Token
+from transcription.recognizer import Transcript
+
+DOUBT_PROBABILITY = 0.2
+"""Probability (0–1) from which the model's reading of a sentence as the missing element doubts its
+absence (below the judge's threshold it is no evidence of presence, but a FAIL should not be certain)."""
+
+
+@runtime_checkable
+class ElementReader(Protocol):
+    """What the checks need of a model that reads script elements (`qa.intent_model.IntentModel`)."""
+
+    def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]: ...
+
+
+@dataclass(frozen=True)
+class ElementJudge:
+    """A model reading script elements and the probability (0–1) from which a sentence counts as saying
+    one (the verdict's lean; certainty is the model's own per-element point)."""
+
+    reader: ElementReader
+    threshold: float
+
+
+def window_sentences(
+    transcript: Transcript, speaker: str, tokens: Sequence[Token], first_s: float | None
+) -> list[Sentence]:
+    """`speaker`'s sentences in the segments the window's `tokens` come from (starting before `first_s`
+    seconds when the window is the start of the call)."""
+    segments = {t.segment for t in tokens}
+    return [
+        s
+        for s in speaker_sentences(transcript, speaker)
+        if s.segment in segments and (first_s is None or s.start < first_s)
+    ]
+
+
+class WindowReading:
+    """The judge's reading of one window's sentences, made once and only when an element needs it."""
+
+    def __init__(self, judge: ElementJudge, sentences: Sequence[Sentence]) -> None:
+        self.judge = judge
+        self.sentences = list(sentences)
+
+    @cached_property
+    def _read(self) -> list[dict[str, Intent]]:
+        return self.judge.reader.read_elements([s.text for s in self.sentences])
+
+    def _best(self, element: str) -> tuple[Sentence, Intent] | None:
+        scored = [(s, r[element]) for s, r in zip(self.sentences, self._read, strict=True) if element in r]
+        return max(scored, key=lambda pair: pair[1].probability, default=None)
+
+    def evidence(self, element: str) -> ModelMatch | None:
+        """The sentence most likely to say `element`, as evidence, when it reaches the judge's threshold."""
+        best = self._best(element)
+        if best is None or best[1].probability < self.judge.threshold:
+            return None
+        sentence, intent = best
+        return ModelMatch(
+            phrase=f"model:{element}",
+            text=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            score=round(intent.probability * 100, 1),
+            segment=sentence.segment,
+            mean_conf=sentence.conf,
+            first_token=-1,
+            last_token=-1,
+            certain_at=intent.certain_at,
+        )
+
+    def doubt(self, element: str) -> str | None:
+        """Why the model doubts that `element` is missing (a sentence it reads as the element with
+        probability ≥ DOUBT_PROBABILITY), or None."""
+        best = self._best(element)
+        if best is None or best[1].probability < DOUBT_PROBABILITY:
+            return None
+        return f"“{best[0].text}” may say it (model probability {best[1].probability:.2f})"

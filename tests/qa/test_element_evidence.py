@@ -1,0 +1,105 @@
+"""Script elements heard by meaning: an offer of help, thanks or goodbye worded as no phrase list has it
+passes with the sentence model's evidence; a closing without the element still fails; the model alone
+is certain only from the element's held-out certainty point and on enough words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.checks import BY_MEANING, CheckResult, run_checks
+from qa.element_evidence import ElementJudge
+from qa.exceptions import ScriptError
+from qa.intent_model import IntentModel, read_elements, read_intents
+from qa.intents import Intent, ModelMatch, normalized
+from qa.script import load_script
+from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript
+
+OPENING: Turn = ("agent", 0.5, 4.0, "Good morning, Blue Harbor Bank, Dana speaking.")
+WORK: Turn = ("agent", 20.0, 23.0, "I've put the refund through, it will show in two days.")
+
+
+def _unseen(sentence: str) -> str:
+    text = normalized(sentence)
+    assert text not in read_elements().texts and text not in read_intents(None).texts, "use unseen wording"
+    return sentence
+
+
+def _closing(intents: IntentModel | None, *turns: Turn) -> CheckResult:
+    transcript = make_transcript([OPENING, WORK, *turns])
+    judge = ElementJudge(intents, INTENT_THRESHOLD) if intents is not None else None
+    return run_checks(transcript, load_script(None, company="Blue Harbor Bank"), judge=judge)["closing"]
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Can I sort out one more thing for you while you're on the line?",
+        "Got any other bits and pieces I can take care of for you?",
+        "Is there any further thing I might look into for you today?",
+    ],
+)
+def test_an_offer_of_help_worded_as_no_phrase_list_has_it_passes_by_meaning(
+    intents: IntentModel, offer: str
+) -> None:
+    thanks: Turn = ("agent", 30.0, 33.0, "Thank you for calling Blue Harbor Bank, goodbye.")
+    turns: list[Turn] = [("agent", 25.0, 28.0, _unseen(offer)), thanks]
+    assert "offer_help" in _closing(None, *turns).missing  # the phrase lists alone miss it
+    result = _closing(intents, *turns)
+    assert result.passed, result.reason
+    offer_element = next(e for e in result.elements if e.name == "offer_help")
+    assert offer_element.note == BY_MEANING and offer_element.evidence is not None
+    assert offer_element.evidence.phrase == "model:offer_help"
+    [reading] = intents.read_elements([offer])
+    assert result.state == ("pass" if reading["offer_help"].certain else "uncertain")
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Thank you for calling Blue Harbor Bank, goodbye.",
+        "Right, that's the refund sorted, cheers, bye.",
+    ],
+)
+def test_a_closing_without_an_offer_of_help_still_fails(intents: IntentModel, last: str) -> None:
+    result = _closing(intents, ("agent", 30.0, 33.0, last))
+    assert not result.passed and "offer_help" in result.missing, result.reason
+
+
+def test_thanks_for_waiting_is_not_thanks_for_calling(intents: IntentModel) -> None:
+    turns: list[Turn] = [
+        ("agent", 25.0, 27.0, "Is there anything else I can help you with?"),
+        ("agent", 30.0, 33.0, _unseen("Thanks ever so much for waiting on the line, okay bye now.")),
+    ]
+    result = _closing(intents, *turns)
+    assert not result.passed and "thanks" in result.missing, result.reason
+
+
+def test_the_model_alone_is_never_certain_on_a_fragment() -> None:
+    def hit(text: str) -> ModelMatch:
+        return ModelMatch("model:rude", text, 1.0, 2.0, 99.0, 0, 0.95, -1, -1, 0.5)
+
+    assert "too few words" in (hit("Speaking.").weakness(0.0) or "")
+    assert "too few words" in (hit("One moment.").weakness(0.0) or "")
+    assert hit("Stop wasting my time with this nonsense.").weakness(0.0) is None
+
+
+def test_element_readings_carry_each_elements_certainty_point(intents: IntentModel) -> None:
+    [reading] = intents.read_elements(["Is there anything else I can help you with today?"])
+    assert set(reading) == {"salutation", "offer_help", "thanks", "goodbye"}
+    offer = reading["offer_help"]
+    assert isinstance(offer, Intent) and offer.probability > 0.9
+    assert offer.certain_at == intents.elements["offer_help"].certain_at_["offer_help"]
+    assert reading["goodbye"].probability < INTENT_THRESHOLD
+
+
+def test_element_data_counts_every_unlisted_intent_sentence_as_saying_none(tmp_path: Path) -> None:
+    data = read_elements()
+    listed = dict(zip(data.texts, data.elements, strict=True))
+    assert listed[normalized("could you confirm your date of birth")] == frozenset()
+    assert listed[normalized("thanks for calling have a lovely day goodbye")] == {"thanks", "goodbye"}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("offer_help\n")
+    with pytest.raises(ScriptError, match=r"bad\.tsv:1"):
+        read_elements(bad)
