@@ -22,7 +22,7 @@ from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, calls, hotline, ops, reviews
+from api.routes import agents, auth, calls, hotline, ops, originals, reviews
 from api.security import LoginGuard
 from callqa.runtime import open_database
 from callqa.services.hotline import Hotline
@@ -115,6 +115,7 @@ def create_app(
     install_metrics(app, app.state.hotline)  # added last: the outermost layer, so latency includes admission
     app.include_router(auth.router)
     app.include_router(calls.router)
+    app.include_router(originals.router)
     app.include_router(agents.router)
     app.include_router(hotline.router)
     app.include_router(reviews.router)

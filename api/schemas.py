@@ -85,6 +85,16 @@ class SegmentRead(ORMModel):
     alternatives: list[str]
 
 
+class OriginalSegmentRead(BaseModel):
+    """One segment of an unredacted original transcript (`Transcript.to_json` form)."""
+
+    speaker: str
+    start: float
+    end: float
+    text: str
+    words: list[WordRead]
+
+
 class ViolationRead(BaseModel):
     category: str
     start_s: float

@@ -68,6 +68,25 @@ class Settings(BaseSettings):
     agent_channel: int = Field(default=0, ge=0, le=1, description="Stereo channel carrying the agent leg.")
     dead_air_min_s: float = 10.0
 
+    pii_policy: Literal["redacted", "redacted_and_original", "off"] = Field(
+        default="redacted",
+        description="Personal data (card numbers, security codes, phone numbers …) in calls: 'redacted' "
+        "stores transcripts, QA records and the recording with it replaced ([CARD], silence) and keeps no "
+        "original; "
+        "'redacted_and_original' also keeps the originals, readable by admins only, every read audited; "
+        "'off' stores calls as said.",
+    )
+    pii_min_score: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Recognizer score (0-1) from which a finding is redacted."
+    )
+    pii_audio_pad_s: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=2.0,
+        description="Seconds silenced before and after each redacted stretch of audio (word times are "
+        "approximate).",
+    )
+
     max_upload_mb: int = 200
     review_sample_per_week: int = Field(
         default=2, ge=0, description="Calls per agent per week sampled for review without a flag."
@@ -194,6 +213,11 @@ class Settings(BaseSettings):
     @property
     def recordings_dir(self) -> Path:
         return self.data_dir / "recordings"
+
+    @property
+    def originals_dir(self) -> Path:
+        """Unredacted recordings, kept only under `pii_policy` 'redacted_and_original' (admins only)."""
+        return self.data_dir / "originals"
 
 
 WEAK_SECRETS = frozenset({"", "change-me-in-production", "secret", "changeme"})

@@ -5,6 +5,7 @@ from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
+from models.privacy import AuditEvent, PiiOriginal
 from models.quality import CallScore, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import (
@@ -29,6 +30,7 @@ __all__ = [
     "Agent",
     "AgentPresence",
     "AgentSkill",
+    "AuditEvent",
     "Base",
     "Call",
     "CallScore",
@@ -39,6 +41,7 @@ __all__ = [
     "Lease",
     "LoginSession",
     "ManualScore",
+    "PiiOriginal",
     "QAResult",
     "Recording",
     "Review",

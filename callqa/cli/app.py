@@ -16,6 +16,7 @@ from callqa.cli.console import err, out
 from callqa.cli.console import progress as _progress
 from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
+from callqa.cli.pii import eval_pii, purge
 from callqa.cli.routing import simulate
 from callqa.cli.worker import worker
 from callqa.settings import Settings, get_settings
@@ -34,6 +35,8 @@ app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)
 app.command("listen")(listen)
 app.command("worker")(worker)
+app.command("purge")(purge)
+app.command("eval-pii")(eval_pii)
 
 
 def _settings_with(**overrides: object) -> Settings:

@@ -24,6 +24,9 @@ from qa.intent_model import IntentModel, StaleModelError, load_intents, train_in
 from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese_intents
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
+from qa.pii.config import PiiConfig, load_pii_config
+from qa.pii.detect import PiiSpan, find_pii
+from qa.pii.redact import redact_transcript, silence_spans
 from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
 from qa.sentiment_model import PACKAGED_DATA, load_sentiment, train_sentiment
@@ -45,6 +48,10 @@ class CallResult:
     analysis: CallAnalysis
     score: CallScore
     script: Script
+    pii: tuple[PiiSpan, ...] = ()
+    """Personal data found and redacted from `transcript` (and from the audio QA listened to)."""
+    original: Transcript | None = None
+    """The transcript before redaction, only when the policy keeps originals (`pii_policy`)."""
 
     def to_contract(self) -> dict[str, Any]:
         """The `callqa analyze --json` object (see shared/dev-set/README.md for the contract)."""
@@ -59,6 +66,7 @@ class CallResult:
         out["score_items"] = [item.to_dict() for item in self.score.items]
         out["script"] = {"id": self.script.id, "version": self.script.version}
         out["scorecard"] = {"id": self.score.scorecard_id, "version": self.score.scorecard_version}
+        out["pii"] = [span.to_dict() for span in self.pii]
         return out
 
 
@@ -173,6 +181,16 @@ class CallAnalyzer:
             threads=s.asr_threads,
             whisper_beam_size=s.whisper_beam_size,
         )
+
+    @cached_property
+    def pii_config(self) -> PiiConfig:
+        return load_pii_config()
+
+    def find_personal_data(self, transcript: Transcript) -> list[PiiSpan]:
+        """Personal data in `transcript` (none when the policy is 'off')."""
+        if self._settings.pii_policy == "off":
+            return []
+        return find_pii(transcript, self.pii_config, min_score=self._settings.pii_min_score)
 
     @property
     def settings(self) -> Settings:
@@ -304,6 +322,15 @@ class CallAnalyzer:
         if transcript is None:
             phrases = self.script_for(company, agent_name).literal_phrases()
             transcript = self._transcribe_legs(legs, audio, hints, phrases)
+        # Personal data leaves before QA sees the call: evidence, second readings and every stored record
+        # are made from the redacted transcript and audio.
+        pii = self.find_personal_data(transcript)
+        original = transcript if self._settings.pii_policy == "redacted_and_original" else None
+        if pii:
+            transcript = redact_transcript(transcript, pii)
+            channel = self._settings.agent_channel if agent_channel is None else agent_channel
+            audio = silence_spans(audio, pii, agent_channel=channel, pad_s=self._settings.pii_audio_pad_s)
+            legs = self._legs(audio, agent_channel)
         activity, agitation = audio_cues(legs, audio.sample_rate)
         analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation)
         if self.second_recognizer is not None:
@@ -319,5 +346,11 @@ class CallAnalyzer:
             )
         score = score_call(analysis, self.scorecard)  # once, on the verdicts after second readings
         return CallResult(
-            file=str(path), transcript=transcript, analysis=analysis, score=score, script=script
+            file=str(path),
+            transcript=transcript,
+            analysis=analysis,
+            score=score,
+            script=script,
+            pii=tuple(pii),
+            original=original,
         )

@@ -10,6 +10,7 @@ from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.services.ingest import PROCESS_CALL
 from callqa.services.jobs import agent_first_name, agent_work_number, recording_path
 from callqa.services.metrics import DECODE_RTF
+from callqa.services.redaction import store_redacted_call
 from callqa.services.worker import Worker
 from callqa.settings import Settings
 from models import Call, Job
@@ -33,6 +34,7 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     if result.transcript.duration_s > 0:
         DECODE_RTF.observe((time.perf_counter() - started) / result.transcript.duration_s)
     store_transcript(session, call_id=call.id, transcript=result.transcript)
+    store_redacted_call(session, call, spans=result.pii, original=result.original, settings=analyzer.settings)
     _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
     s = analyzer.settings
     flag_call(

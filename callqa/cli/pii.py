@@ -1,0 +1,53 @@
+"""`callqa purge` (retention) and `callqa eval-pii` (redaction measured on labelled calls)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from callqa.cli.console import err, out
+from callqa.settings import get_settings
+
+
+def purge(
+    older_than: Annotated[
+        float, typer.Option("--older-than", min=0, help="Days: calls that started earlier lose their data.")
+    ],
+) -> None:
+    """Delete the recordings, transcripts and kept originals of calls older than DAYS; scores, verdicts
+    and aggregates stay, and the purge is recorded in the audit log."""
+    from callqa.runtime import open_database
+    from callqa.services.retention import purge_older_than
+    from models import session_scope, utcnow
+
+    with session_scope(open_database(get_settings())) as session:
+        report = purge_older_than(session, days=older_than, now=utcnow())
+    out.print(report.summary())
+
+
+def eval_pii(
+    directory: Annotated[Path, typer.Argument(help="Folder of <id>.wav + <id>.json with `pii` labels.")],
+    transcripts: Annotated[
+        Path | None, typer.Option(help="Keep/reuse each call's first decoding here (tuning re-decodes less).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+) -> None:
+    """Redaction against labelled calls (`python -m bench.pii_calls` writes a set): per entity type recall
+    (caught only if none of its digits survive in the stored transcript) and precision, entity digits a
+    recogniser still hears in the redacted audio, and the time redaction adds per call-minute."""
+    from callqa.pipeline.analyzer import CallAnalyzer
+    from callqa.pipeline.pii_eval import evaluate_pii, format_pii_report
+
+    if not any(directory.glob("*.json")):
+        err.print(f"no labelled calls (<id>.wav + <id>.json) in {directory}")
+        raise typer.Exit(2)
+    settings = get_settings()
+    if settings.pii_policy == "off":
+        err.print("CALLQA_PII_POLICY is 'off': nothing would be redacted")
+        raise typer.Exit(2)
+    report = evaluate_pii(CallAnalyzer(settings), directory, transcripts=transcripts)
+    figures = report.figures()
+    out.print(json.dumps(figures) if as_json else format_pii_report(figures), markup=False, highlight=False)

@@ -1,0 +1,88 @@
+"""Storing a processed call under the personal-data policy: the recording the player serves becomes the
+redacted one (spans silenced), and under 'redacted_and_original' the unredacted transcript and recording
+are kept apart (admins only). Files follow the transaction: a new file is deleted if it rolls back, a
+replaced one only once it commits, so a failure never leaves a row without its file."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import soundfile as sf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from callqa.services.ingest import sha256_of
+from callqa.settings import Settings
+from models import Call
+from qa.pii.detect import PiiSpan
+from qa.pii.redact import silence_spans
+from qa.pii.service import store_original
+from transcription.audio import load_call_audio
+from transcription.recognizer import Transcript
+
+_NEW_FILES = "callqa.services.redaction.new_files"
+_OLD_FILES = "callqa.services.redaction.old_files"
+
+
+def store_redacted_call(
+    session: Session,
+    call: Call,
+    *,
+    spans: Sequence[PiiSpan],
+    original: Transcript | None,
+    settings: Settings,
+    agent_channel: int | None = None,
+) -> None:
+    """Replace `call`'s stored recording by a WAV with `spans` silenced (same rate and channels); keep
+    `original` (given only under the policy that keeps originals) and a copy of the unredacted recording.
+    Nothing changes for a call without personal data. Flushes."""
+    recording = call.recording
+    if recording is None or not spans:
+        return
+    source = Path(recording.path)
+    if original is not None:
+        settings.originals_dir.mkdir(parents=True, exist_ok=True)
+        copy = settings.originals_dir / f"{uuid.uuid4().hex}{source.suffix}"
+        session.info.setdefault(_NEW_FILES, []).append(copy)
+        shutil.copyfile(source, copy)
+        store_original(session, call_id=call.id, transcript=original, recording_path=str(copy.resolve()))
+    channel = settings.agent_channel if agent_channel is None else agent_channel
+    audio = silence_spans(
+        load_call_audio(source, max_duration_s=settings.max_duration_s),
+        spans,
+        agent_channel=channel,
+        pad_s=settings.pii_audio_pad_s,
+    )
+    redacted = source.with_name(f"{uuid.uuid4().hex}.wav")
+    session.info.setdefault(_NEW_FILES, []).append(redacted)
+    sf.write(redacted, audio.channels.T, audio.sample_rate, subtype="PCM_16")
+    delete_on_commit(session, source)
+    recording.path = str(redacted.resolve())
+    recording.format = "wav"
+    recording.size_bytes = redacted.stat().st_size
+    recording.sha256 = sha256_of(redacted)
+    session.flush()
+
+
+def delete_on_commit(session: Session, path: Path) -> None:
+    """Delete `path` once `session` commits (kept if it rolls back: the rows still point to it)."""
+    session.info.setdefault(_OLD_FILES, []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_files(session: Session) -> None:
+    """Committed: new files belong to their rows; the unredacted recordings they replace go."""
+    session.info.pop(_NEW_FILES, None)
+    for path in session.info.pop(_OLD_FILES, []):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_rollback")
+def _discard_files(session: Session) -> None:
+    """Rolled back: the rows still point to the files they had; the new ones go."""
+    session.info.pop(_OLD_FILES, None)
+    for path in session.info.pop(_NEW_FILES, []):
+        path.unlink(missing_ok=True)

@@ -1,0 +1,86 @@
+"""Retention: recordings, transcripts and kept originals of calls older than a number of days are deleted;
+the call rows, their QA verdicts (evidence is redacted text), scores, reviews and so every aggregate
+stay. Each purge leaves one audit record saying what it removed. Files go only once the purge commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from callqa.services.redaction import delete_on_commit
+from models import Call, PiiOriginal, Recording, TranscriptSegment
+from qa.pii.service import record_audit
+
+PURGE_ACTION = "purge"
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What one purge removed: calls touched (ids), recordings, transcript segments and originals."""
+
+    cutoff: datetime
+    call_ids: tuple[int, ...]
+    recordings: int
+    segments: int
+    originals: int
+
+    def summary(self) -> str:
+        return (
+            f"purged {len(self.call_ids)} call(s) started before {self.cutoff:%Y-%m-%d %H:%M} UTC: "
+            f"{self.recordings} recording(s), {self.segments} transcript segment(s), "
+            f"{self.originals} original(s)"
+        )
+
+
+def purge_older_than(
+    session: Session, *, days: float, now: datetime, username: str | None = None
+) -> PurgeReport:
+    """Delete the recordings (rows now, files at commit), transcript segments and originals of calls that
+    started more than `days` days before `now`, and record what went (`AuditEvent` 'purge', by
+    `username` or the system). Calls with nothing left to delete are not counted. Flushes only."""
+    if days < 0:
+        raise ValueError(f"days must be 0 or more, not {days}")
+    cutoff = now - timedelta(days=days)
+    has_data = or_(
+        Call.recording.has(),
+        Call.segments.any(),
+        Call.id.in_(select(PiiOriginal.call_id)),
+    )
+    call_ids = tuple(
+        session.scalars(select(Call.id).where(Call.started_at < cutoff, has_data).order_by(Call.id))
+    )
+    recordings = session.scalars(select(Recording).where(Recording.call_id.in_(call_ids))).all()
+    originals = session.scalars(select(PiiOriginal).where(PiiOriginal.call_id.in_(call_ids))).all()
+    for path in [r.path for r in recordings] + [o.recording_path for o in originals if o.recording_path]:
+        delete_on_commit(session, Path(path))
+    of_calls = TranscriptSegment.call_id.in_(call_ids)
+    segments = session.scalar(select(func.count()).select_from(TranscriptSegment).where(of_calls)) or 0
+    session.execute(delete(TranscriptSegment).where(of_calls))
+    for row in (*recordings, *originals):
+        session.delete(row)
+    report = PurgeReport(
+        cutoff=cutoff,
+        call_ids=call_ids,
+        recordings=len(recordings),
+        segments=segments,
+        originals=len(originals),
+    )
+    record_audit(
+        session,
+        action=PURGE_ACTION,
+        username=username,
+        detail={
+            "older_than_days": days,
+            "cutoff": cutoff.isoformat(),
+            "call_ids": list(call_ids),
+            "recordings": report.recordings,
+            "transcript_segments": report.segments,
+            "originals": report.originals,
+        },
+    )
+    session.flush()
+    return report

@@ -1,0 +1,51 @@
+"""Personal data through the real pipeline: espeak-ng speech, the real recogniser, QA on the redacted call."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.demo import render_call
+from callqa.settings import Settings
+
+CARD = "4532015112830366"
+TURNS = [
+    ["agent", "Good morning, Acme Bank, my name is Alice, how can I help you?", 0.5],
+    ["caller", "I would like to pay my bill by card.", 0.5],
+    ["agent", "Of course. Can I have the long number on the card please?", 0.5],
+    [
+        "caller",
+        "Yes. It is four five three two, zero one five one, one two eight three, zero three six six.",
+        0.6,
+    ],
+    ["agent", "Thank you. And the three digit security code on the back?", 0.5],
+    ["caller", "Seven three seven.", 0.5],
+    ["agent", "Thank you, that is paid. Thank you for calling Acme Bank, goodbye.", 0.5],
+]
+
+
+@pytest.fixture(scope="module")
+def card_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pii") / "card-call.wav"
+    render_call(TURNS, "en-us+f3", "en-gb+m3", path)
+    return path
+
+
+@pytest.mark.slow
+def test_card_and_code_never_reach_the_transcript_or_the_qa_record(card_call: Path, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, company="Acme Bank", second_opinion=False)
+    result = CallAnalyzer(settings).analyze_file(card_call, agent_name="Alice")
+    entities = {span.entity for span in result.pii}
+    assert "CREDIT_CARD" in entities and "CVV" in entities, [s.to_dict() for s in result.pii]
+    caller = " ".join(seg.text for seg in result.transcript.by_speaker("caller"))
+    assert "[CARD]" in caller and "[CVV]" in caller
+    assert not re.search(r"\d", caller), caller
+    stored = json.dumps(result.analysis.to_json()) + json.dumps(result.transcript.to_json())
+    assert "737" not in stored and not re.search(r"4\D{0,3}5\D{0,3}3\D{0,3}2", stored)
+    assert result.original is None  # the default policy keeps no original
+    # the greeting (company and agent's name) is left for QA
+    assert result.analysis.checks["greeting"].passed

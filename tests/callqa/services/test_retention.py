@@ -1,0 +1,81 @@
+"""Retention on SQLite and PostgreSQL: old calls lose recordings, transcripts and originals; scores stay."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from callqa.services.retention import purge_older_than
+from models import AuditEvent, PiiOriginal, Recording, TranscriptSegment, make_engine, utcnow
+from qa.pii.service import store_original
+from scoring.effective import load_effective_score
+from tests.conftest import callqa_ok, create_agent, create_scored_call, run_callqa
+from transcription.recognizer import Segment, Transcript, Word
+from transcription.service import store_transcript
+
+TRANSCRIPT = Transcript(
+    (Segment("caller", 0.0, 1.0, "my card is [CARD]", (Word("my", 0.0, 0.2), Word("[CARD]", 0.3, 1.0))),), 1.0
+)
+
+
+def _call_with_data(session: Session, agent_id: int, folder: Path, days_ago: float) -> tuple[int, list[Path]]:
+    call = create_scored_call(session, agent_id, {"greeting": True}, at=utcnow() - timedelta(days=days_ago))
+    files = [folder / f"{call.id}-redacted.wav", folder / f"{call.id}-original.wav"]
+    for f in files:
+        f.write_bytes(b"RIFF")
+    call.recording = Recording(
+        path=str(files[0]),
+        format="wav",
+        sample_rate=8000,
+        channels=2,
+        duration_s=1.0,
+        size_bytes=4,
+        sha256="0",
+    )
+    store_transcript(session, call_id=call.id, transcript=TRANSCRIPT)
+    store_original(session, call_id=call.id, transcript=TRANSCRIPT, recording_path=str(files[1]))
+    session.flush()
+    return call.id, files
+
+
+def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores(
+    session: Session, tmp_path: Path
+) -> None:
+    agent = create_agent(session)
+    old, old_files = _call_with_data(session, agent.id, tmp_path, days_ago=40)
+    new, new_files = _call_with_data(session, agent.id, tmp_path, days_ago=5)
+    report = purge_older_than(session, days=30, now=utcnow(), username="admin")
+    assert report.call_ids == (old,) and (report.recordings, report.segments, report.originals) == (1, 1, 1)
+    assert all(f.exists() for f in old_files)  # not before the purge commits
+    session.commit()
+    assert not any(f.exists() for f in old_files) and all(f.exists() for f in new_files)
+    for table in (Recording, TranscriptSegment, PiiOriginal):
+        assert set(session.scalars(select(table.call_id))) == {new}  # type: ignore[attr-defined]
+    assert load_effective_score(session, old) is not None  # the score and so the aggregates survive
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
+    assert audit.username == "admin" and audit.detail["call_ids"] == [old]
+    assert audit.detail["recordings"] == 1 and audit.detail["older_than_days"] == 30
+    again = purge_older_than(session, days=30, now=utcnow())
+    assert again.call_ids == ()  # nothing left to purge: the call is not counted twice
+
+
+def test_purge_refuses_a_negative_age(session: Session) -> None:
+    with pytest.raises(ValueError, match="0 or more"):
+        purge_older_than(session, days=-1, now=utcnow())
+
+
+def test_callqa_purge_reports_and_audits(tmp_path: Path) -> None:
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data")}
+    callqa_ok("db", "upgrade", env=env)
+    done = callqa_ok("purge", "--older-than", "30", env=env)
+    assert "purged 0 call(s)" in done.stdout
+    assert run_callqa("purge", "--older-than", "-1", env=env).returncode == 2
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}")
+    with Session(engine) as s:
+        assert [e.action for e in s.scalars(select(AuditEvent))] == ["purge"]
+    engine.dispose()

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import re
+
+from qa.pii.config import load_pii_config
+from qa.pii.detect import find_pii
+from qa.pii.numbers import luhn_valid
+from qa.pii.redact import redact_transcript
+from tests.qa.pii_helpers import texts, transcript
+
+CONFIG = load_pii_config()
+GREETING = ("agent", "Good morning, Acme Bank, my name is Tom, how can I help?")
+CLOSING = ("agent", "Is there anything else I can help you with? Thank you for calling Acme Bank, goodbye.")
+
+
+def _redacted(*turns: tuple[str, str]) -> list[str]:
+    tr = transcript(*turns)  # type: ignore[arg-type]
+    return texts(redact_transcript(tr, find_pii(tr, CONFIG)))
+
+
+def test_luhn() -> None:
+    assert luhn_valid("4532015112830366") and not luhn_valid("4532015112830367")
+
+
+def test_a_card_read_in_words_over_two_utterances_and_read_back() -> None:
+    out = _redacted(
+        GREETING,
+        ("agent", "Can I have the long number on the card?"),
+        ("caller", "Yes, four five three two, zero one five one,"),
+        ("agent", "Mm-hmm."),
+        ("caller", "one two eight three, oh three six six."),
+        ("agent", "So that is 4532 0151 1283 0366, thank you."),
+        CLOSING,
+    )
+    assert out[0] == GREETING[1] and out[-1] == CLOSING[1]
+    assert out[2] == "Yes, [CARD]" and out[4] == "[CARD]"
+    assert out[5] == "So that is [CARD] thank you."
+
+
+def test_a_valid_card_number_nobody_asked_for_is_still_a_card() -> None:
+    assert _redacted(("caller", "my number is 4532 0151 1283 0366 okay"))[0] == "my number is [CARD] okay"
+
+
+def test_security_code_only_after_it_was_asked_for() -> None:
+    out = _redacted(
+        ("agent", "And the three digit security code on the back?"),
+        ("caller", "Seven three seven."),
+        ("agent", "Thanks. It will arrive in three to five working days, order 737."),
+    )
+    assert out[1] == "[CVV]"
+    assert out[2] == "Thanks. It will arrive in three to five working days, order 737."
+
+
+def test_phone_email_birth_date_ssn_account() -> None:
+    out = _redacted(
+        ("agent", "What is the best phone number to reach you?"),
+        ("caller", "Oh, it's oh seven seven double oh, nine double oh one two three."),
+        ("caller", "And my email is john dot smith at gmail dot com."),
+        ("agent", "And your date of birth?"),
+        ("caller", "The fourteenth of March nineteen eighty five."),
+        ("agent", "Your social security number please."),
+        ("caller", "123-45-6789"),
+        ("agent", "Could you please confirm your account number?"),
+        ("caller", "Sure, it is four five six seven eight."),
+    )
+    assert out[1] == "Oh, it's [PHONE]"
+    assert out[2] == "And my email is [EMAIL]"
+    assert out[4] == "The [DOB]"
+    assert out[6] == "[SSN]"
+    assert out[8] == "Sure, it is [ACCOUNT]"
+
+
+def test_iban_as_a_recogniser_writes_it() -> None:
+    out = _redacted(("caller", "my IBAN is GB29 NWBK 6016 1331 9268 19 thanks"))
+    assert not re.search(r"\d", out[0]) and out[0].endswith("thanks")
+
+
+def test_order_numbers_greetings_and_small_numbers_stay() -> None:
+    turns = [
+        GREETING,
+        ("caller", "I ordered two phones three weeks ago."),
+        ("agent", "Your order number is 4471 2236, and I am agent 12."),
+        CLOSING,
+    ]
+    assert _redacted(*turns) == [t for _, t in turns]
+
+
+def test_word_times_are_kept() -> None:
+    tr = transcript(("caller", "it is 4532 0151 1283 0366 thanks"))
+    seg = redact_transcript(tr, find_pii(tr, CONFIG)).segments[0]
+    card = next(w for w in seg.words if w.text == "[CARD]")
+    assert (card.start, card.end) == (tr.segments[0].words[2].start, tr.segments[0].words[5].end)
+    assert [w.text for w in seg.words] == ["it", "is", "[CARD]", "thanks"]
+
+
+def test_digits_as_whisper_writes_them_and_a_code_after_a_card_nobody_was_heard_asking_for() -> None:
+    out = _redacted(
+        ("agent", "Can I have the long number on the current"),
+        ("caller", "Yes, it's in 4 .5, 3 .2, 0 .1, 5 .1, 1 .2, 8 .3, 0 .3, 6 .6,"),
+        ("agent", "Thank you and the three tickets that you already come on the Mac"),
+        ("caller", "7.3, 7"),
+    )
+    assert out[1] == "Yes, it's in [CARD]" and out[3] == "[CVV]"
