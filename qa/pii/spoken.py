@@ -54,6 +54,7 @@ FILLERS = frozenset(_numbered("um uh er erm ah hmm and dash hyphen then space of
 _STRIP = ".,!?;:\"'()[]…-"
 _DIGITS = re.compile(r"^[-+]?\d+(?:[-,./]\d+)*$")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
+_DIGITS_LETTER = re.compile(r"^(\d+)[a-z]{1,2}$")  # "483M", "1A": a digit read out and one misheard
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,8 @@ def atoms(text: str) -> list[Atom]:
         return [Atom(Kind.DIGITS, re.sub(r"\D", "", word))]
     if m := _ORDINAL_DIGITS.match(word):
         return [Atom(Kind.ORDINAL, m.group(1))]
+    if m := _DIGITS_LETTER.match(word):
+        return [Atom(Kind.DIGITS, m.group(1))]
     parts = word.split("-")
     if len(parts) > 1 and all(p in UNITS or p in TENS or p in ORDINALS or p in TEENS for p in parts):
         return [a for p in parts for a in atoms(p)]

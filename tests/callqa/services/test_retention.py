@@ -55,7 +55,7 @@ def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores
     session.commit()
     assert not any(f.exists() for f in old_files) and all(f.exists() for f in new_files)
     for table in (Recording, TranscriptSegment, PiiOriginal):
-        assert set(session.scalars(select(table.call_id))) == {new}  # type: ignore[attr-defined]
+        assert set(session.scalars(select(table.call_id))) == {new}
     assert load_effective_score(session, old) is not None  # the score and so the aggregates survive
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
     assert audit.username == "admin" and audit.detail["call_ids"] == [old]
