@@ -16,6 +16,7 @@ from qa.intents import SentenceClassifier, classify_sentences, find_intents
 from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
+from qa.procedures import run_procedures
 from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
 from transcription.recognizer import Transcript
@@ -121,6 +122,7 @@ def analyze_transcript(
     checks = run_checks(
         transcript, script, speech=activity, judge=element_judge(intent_model, intent_threshold)
     )
+    checks.update(run_procedures(transcript, script, activity=activity))
     heard = any(s.speaker == "agent" and (s.words or s.text.strip()) for s in transcript.segments)
     if not heard:
         checks = {

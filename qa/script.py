@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,20 @@ class CheckDef:
     elements: tuple[ElementDef, ...]
 
 
+SILENT_CALLER = "silent_caller"
+
+
+@dataclass(frozen=True)
+class SilentCallerDef:
+    """The silent-caller procedure (qa/procedures.py): after `silent_s` seconds of caller silence
+    following the agent's first turn, `min_prompts` prompts in separate turns, then a polite close."""
+
+    silent_s: float
+    min_prompts: int
+    prompts: tuple[str, ...]
+    close: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Script:
     id: str
@@ -55,6 +69,8 @@ class Script:
     checks: dict[str, CheckDef]
     company: str | None = None
     agent_name: str | None = None
+    procedures: dict[str, SilentCallerDef] = field(default_factory=dict)
+    """Situational procedures by name (only `silent_caller` is known), checked when they arise."""
     agent_number: str | None = None
     """The agent's work number (工号, the agent record's employee number) when known: a `needs:
     agent_number` element must say it (qa/checks.py)."""
@@ -139,11 +155,26 @@ def parse_script(data: Any, *, source: str) -> Script:
             language=str(data.get("language", "en")),
             threshold=float(data.get("threshold", 80)),
             checks=checks,
+            procedures=_procedures(data.get("procedures"), source),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, ScriptError):
             raise
         raise ScriptError(f"{source}: invalid script ({exc.__class__.__name__}: {exc})") from exc
+
+
+def _procedures(data: Any, source: str) -> dict[str, SilentCallerDef]:
+    found: dict[str, SilentCallerDef] = {}
+    for name, raw in (data or {}).items():
+        if name != SILENT_CALLER:
+            raise ScriptError(f"{source}: unknown procedure {name!r}; known: {SILENT_CALLER}")
+        found[name] = SilentCallerDef(
+            silent_s=float(raw["silent_s"]),
+            min_prompts=int(raw.get("min_prompts", 2)),
+            prompts=tuple(str(p) for p in raw["prompts"]),
+            close=tuple(str(p) for p in raw["close"]),
+        )
+    return found
 
 
 def _pattern(pattern: str, source: str) -> str:

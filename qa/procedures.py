@@ -1,0 +1,112 @@
+"""Procedures a script prescribes for a situation, checked only when the situation arises.
+
+The seed documents' silent caller: when the caller says nothing after the greeting, the agent prompts
+("您好，请问能听到吗？"), prompts again, and, if the caller still says nothing, closes politely ("对不起，
+听不到您的声音，请您稍后再拨，再见") instead of hanging up in silence. The situation is read from the caller's
+leg: no caller word (and, with audio, no caller speech energy) for `silent_s` seconds after the agent's
+first turn. The check (named after the procedure) is added to the call's checks only then, so a scorecard
+item on it is "not applicable" on every other call.
+
+Script schema (`procedures.<name>` beside `checks`; parsed by `qa.script`):
+    silent_caller:
+      silent_s: 8              # caller silence (s) after the agent's first turn that starts the procedure
+      min_prompts: 2           # prompts (in separate agent turns) needed before a polite close
+      prompts: [...]           # phrases of a prompt ("are you there")
+      close: [...]             # phrases of a polite close, in the agent's last turn
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.absence import UNHEARD_MIN_S
+from qa.checks import UNCERTAIN_CONFIDENCE, CheckResult, ElementResult
+from qa.matching import Match, best_match, tokenize_segments
+from qa.metrics import Activity
+from qa.script import SILENT_CALLER, Script, SilentCallerDef
+from transcription.recognizer import Segment, Transcript
+
+
+def run_procedures(
+    transcript: Transcript, script: Script, *, activity: Activity | None = None
+) -> dict[str, CheckResult]:
+    """The checks of the script's procedures whose situation arose in this call, by name."""
+    found: dict[str, CheckResult] = {}
+    silent = script.procedures.get(SILENT_CALLER)
+    if silent is not None:
+        result = check_silent_caller(transcript, silent, script.threshold, activity=activity)
+        if result is not None:
+            found[SILENT_CALLER] = result
+    return found
+
+
+def check_silent_caller(
+    transcript: Transcript,
+    procedure: SilentCallerDef,
+    threshold: float,
+    *,
+    activity: Activity | None = None,
+) -> CheckResult | None:
+    """The silent-caller check, or None when the caller was not silent for `procedure.silent_s` after the
+    agent's first turn. Passes when the agent prompted (at least once before a caller who spoke at last;
+    `min_prompts` times and closed politely in the last turn when the caller never spoke). UNCERTAIN when
+    the caller's leg had speech energy the recogniser wrote no words for in the silence (a noisy or
+    faint line, not an empty one)."""
+    agent = transcript.by_speaker("agent")
+    if not agent:
+        return None
+    silence_from = agent[0].end
+    caller = [s for s in transcript.by_speaker("caller") if s.text.strip() and s.end > silence_from]
+    answered_at = caller[0].start if caller else None
+    if answered_at is not None and answered_at - silence_from < procedure.silent_s:
+        return None
+    if answered_at is None and transcript.duration_s - silence_from < procedure.silent_s:
+        return None
+    until = answered_at if answered_at is not None else transcript.duration_s
+    waiting = [s for s in agent[1:] if s.start < until]
+    prompts = _prompts(waiting, procedure.prompts, threshold)
+    needed = 1 if answered_at is not None else procedure.min_prompts
+    elements = [
+        ElementResult("prompt", bool(prompts), prompts[0] if prompts else None),
+        ElementResult(
+            "repeat", len(prompts) >= needed, prompts[needed - 1] if len(prompts) >= needed else None
+        ),
+    ]
+    if answered_at is None:
+        close = best_match(procedure.close, tokenize_segments(agent[-1:]), threshold=threshold)
+        elements.append(ElementResult("polite_close", close is not None, close))
+    passed = all(e.found for e in elements)
+    missing = [e.name for e in elements if not e.found]
+    heard = _unwritten_caller_speech(activity, silence_from, until)
+    doubts = [f"the caller's leg had {heard:.1f} s of sound without words"] if heard >= UNHEARD_MIN_S else []
+    if passed:
+        reason = "prompted" + (" and closed politely" if answered_at is None else "")
+    else:
+        reason = "missing: " + ", ".join(missing)
+    if doubts:
+        reason += "; uncertain: " + "; ".join(doubts)
+    return CheckResult(
+        SILENT_CALLER,
+        passed,
+        "uncertain" if doubts else ("pass" if passed else "fail"),
+        elements,
+        reason,
+        UNCERTAIN_CONFIDENCE if doubts else 1.0,
+        doubts,
+    )
+
+
+def _prompts(segments: Sequence[Segment], phrases: Sequence[str], threshold: float) -> list[Match]:
+    """The first prompt heard in each of `segments` (one per agent turn: a repeat is a new turn)."""
+    found = []
+    for index, segment in enumerate(segments):
+        match = best_match(phrases, tokenize_segments([segment], [index]), threshold=threshold)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def _unwritten_caller_speech(activity: Activity | None, start: float, end: float) -> float:
+    """Seconds of caller speech energy between `start` and `end` (0 without audio cues)."""
+    spans = (activity or {}).get("caller", [])
+    return sum(max(0.0, min(e, end) - max(s, start)) for s, e in spans)
