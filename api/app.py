@@ -22,7 +22,7 @@ from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, calls, hotline, ops, originals, reviews
+from api.routes import agents, auth, calls, hotline, jobs, ops, originals, reviews
 from api.security import LoginGuard
 from callqa.runtime import open_database
 from callqa.services.hotline import Hotline
@@ -55,7 +55,8 @@ def create_app(
         leaser = threading.Thread(target=_keep_lease_forever, args=(app.state.hotline, stop), daemon=True)
         leaser.start()
         thread = None
-        if settings.embedded_worker:
+        # With a broker, calls go to Celery workers (`callqa worker`), not to a thread of this server.
+        if settings.embedded_worker and not settings.broker_url:
             # Imported here so the API can be served without loading the ASR stack when no worker runs.
             from callqa.services.processing import make_worker
 
@@ -119,6 +120,7 @@ def create_app(
     app.include_router(agents.router)
     app.include_router(hotline.router)
     app.include_router(reviews.router)
+    app.include_router(jobs.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

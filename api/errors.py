@@ -29,6 +29,7 @@ from callqa.services.hotline import (
     HotlineStateError,
 )
 from callqa.services.ingest import AgentNotFoundError, IngestError
+from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.users import UserError
 from routing.engine import RoutingError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
@@ -70,6 +71,8 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     HotlineNotLeaderError: 503,
     RoutingError: 422,
     LoginThrottled: 429,
+    JobNotFoundError: 404,
+    JobStateError: 409,
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
     IntegrityError: 409,

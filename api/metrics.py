@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
@@ -33,11 +34,18 @@ def install_metrics(app: FastAPI, hotline: Hotline) -> None:
             return None
 
     settings = app.state.settings
+    broker_waiting = None
+    if settings.broker_url:
+        from callqa.services.tasks import make_celery, waiting_messages
+
+        celery = make_celery(settings)
+        broker_waiting = partial(waiting_messages, celery)
     registry.register(
         DatabaseCollector(
             app.state.session_factory,
             stale_after_s=settings.worker_stale_after_s,
             hotline_stats=hotline_stats,
+            broker_waiting=broker_waiting,
         )
     )
 

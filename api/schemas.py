@@ -368,3 +368,17 @@ class CallbackRequest(BaseModel):
 
 class AgentStateChange(BaseModel):
     status: Literal["available", "break", "offline"]
+
+
+class JobRead(ORMModel):
+    """A job: `status` queued/running/done/failed/dead; `attempts` runs started; `error` why it failed or
+    was given up on (dead: worker deaths or exhausted retries, e.g. a recording no worker could read)."""
+
+    id: int
+    kind: str
+    call_id: int | None
+    status: str
+    attempts: int
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None

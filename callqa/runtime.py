@@ -11,10 +11,14 @@ from callqa.settings import Settings
 from models import make_engine, make_session_factory
 from models.migrate import upgrade_database
 
+_opened: list[Engine] = []
+
 
 @lru_cache(maxsize=4)
 def _engine(url: str, pool_size: int, busy_timeout_s: float) -> Engine:
-    return make_engine(url, pool_size=pool_size, busy_timeout_s=busy_timeout_s)
+    engine = make_engine(url, pool_size=pool_size, busy_timeout_s=busy_timeout_s)
+    _opened.append(engine)
+    return engine
 
 
 def open_database(settings: Settings) -> sessionmaker[Session]:
@@ -22,3 +26,10 @@ def open_database(settings: Settings) -> sessionmaker[Session]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.db_url)
     return make_session_factory(_engine(settings.db_url, settings.db_pool_size, settings.db_busy_timeout_s))
+
+
+def forget_inherited_connections() -> None:
+    """In a forked child: leave the parent's pooled connections to the parent (closing them here would end
+    the parent's sessions) and open new ones on first use."""
+    for engine in _opened:
+        engine.dispose(close=False)

@@ -161,6 +161,41 @@ class Settings(BaseSettings):
     )
     embedded_worker: bool = True
 
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker (redis://… or amqp://…). Unset: the embedded database queue. Set: calls "
+        "are dispatched as Celery tasks to `callqa worker` processes on any number of machines.",
+    )
+    storage_dir: Path | None = Field(
+        default=None,
+        description="Where recordings are stored (default data_dir/recordings). With several machines: a "
+        "shared mount every server and worker can read (it may be mounted at a different path on each).",
+    )
+    task_max_retries: int = Field(
+        default=5, ge=0, description="Broker mode: retries of a call whose database or recording failed."
+    )
+    task_retry_backoff_s: float = Field(
+        default=2.0, gt=0, description="Broker mode: first retry's delay (s); doubled per retry, jittered."
+    )
+    task_retry_backoff_max_s: float = Field(
+        default=60.0, gt=0, description="Broker mode: longest delay (s) between retries of a call."
+    )
+    task_visibility_timeout_s: float = Field(
+        default=6 * 3600.0,
+        gt=0,
+        description="Redis broker: a task held unacknowledged this long is delivered again; longer than the "
+        "longest call's processing.",
+    )
+    reconcile_every_s: float = Field(
+        default=1.0, gt=0, description="Broker mode: seconds between sending queued calls and finding lost."
+    )
+    redispatch_after_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Broker mode: a queued call's message this old may be sent again when the broker holds "
+        "fewer messages than there are queued calls (it was lost, e.g. by a broker restart).",
+    )
+
     server_threads: int = Field(
         default=40,
         ge=1,
@@ -212,7 +247,8 @@ class Settings(BaseSettings):
 
     @property
     def recordings_dir(self) -> Path:
-        return self.data_dir / "recordings"
+        """The recording store's root (layout: `callqa.services.storage`)."""
+        return self.storage_dir or self.data_dir / "recordings"
 
     @property
     def originals_dir(self) -> Path:

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
-JOB_STATUSES = ("queued", "running", "done", "failed")
+JOB_STATUSES = ("queued", "running", "done", "failed", "dead")
+"""`failed`: the call itself could not be processed (the reason is on the call); `dead`: given up on after
+repeated worker deaths or exhausted retries (the dead-letter state; an admin may queue it again)."""
 
 
 class Job(Base):
@@ -29,3 +31,7 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # With a broker (CALLQA_BROKER_URL): the id of the task message that claimed the job (a redelivery of
+    # that same message means its first run was lost), and when a message for it was last sent.
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    dispatched_at: Mapped[datetime | None]

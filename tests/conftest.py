@@ -64,6 +64,17 @@ def _throwaway(kind: type[PostgresServer] | type[RedisServer]) -> PostgresServer
     return _servers[name]
 
 
+def own_redis() -> RedisServer:
+    """A Redis server of the caller's own (to restart or fill), which the caller stops; skips (fails under
+    CI) where redis-server is not installed."""
+    try:
+        return RedisServer()
+    except ServerUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the server tests: {exc}")
+        pytest.skip(str(exc))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the throwaway servers this session started."""
     for server in _servers.values():

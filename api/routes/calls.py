@@ -18,6 +18,7 @@ from api.deps import MAX_ID, CurrentUser, SessionDep, SettingsDep, StaffUser, Vi
 from api.errors import ERROR_RESPONSES
 from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
 from callqa.services.ingest import ingest_recording
+from callqa.services.storage import locate
 from models import Call
 from scoring.effective import load_effective_score
 
@@ -110,8 +111,9 @@ def get_score(call: VisibleCall, session: SessionDep) -> ScoreRead:
 
 
 @router.get("/{call_id}/audio")
-def get_audio(call: VisibleCall) -> FileResponse:
-    if call.recording is None or not Path(call.recording.path).is_file():
+def get_audio(call: VisibleCall, settings: SettingsDep) -> FileResponse:
+    path = None if call.recording is None else locate(settings.recordings_dir, call.recording.path)
+    if call.recording is None or path is None or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "recording not available")
     media = {"wav": "audio/wav", "flac": "audio/flac", "mp3": "audio/mpeg", "ogg": "audio/ogg"}
-    return FileResponse(call.recording.path, media_type=media.get(call.recording.format.lower(), "audio/*"))
+    return FileResponse(path, media_type=media.get(call.recording.format.lower(), "audio/*"))

@@ -23,8 +23,11 @@ def purge(
     from callqa.services.retention import purge_older_than
     from models import session_scope, utcnow
 
-    with session_scope(open_database(get_settings())) as session:
-        report = purge_older_than(session, days=older_than, now=utcnow())
+    settings = get_settings()
+    with session_scope(open_database(settings)) as session:
+        report = purge_older_than(
+            session, days=older_than, now=utcnow(), recordings_dir=settings.recordings_dir
+        )
     out.print(report.summary())
 
 

@@ -35,14 +35,27 @@ def _run_worker(settings: Settings, once: bool) -> int:
 
 def worker(
     once: Annotated[bool, typer.Option(help="Process the queue until empty, then exit.")] = False,
-    processes: Annotated[int, typer.Option(min=0, help="Worker processes; 0 = one per core.")] = 1,
+    processes: Annotated[
+        int,
+        typer.Option("--processes", "--concurrency", "-c", min=0, help="Worker processes; 0 = one per core."),
+    ] = 1,
 ) -> None:
     """Run background workers that transcribe, check and score queued calls (jobs are claimed
     atomically, so any number of workers on any number of machines can share the queue). SIGTERM lets
-    the job in hand finish (CALLQA_WORKER_SHUTDOWN_GRACE_S), then hands it back to the queue."""
+    the job in hand finish (CALLQA_WORKER_SHUTDOWN_GRACE_S), then hands it back to the queue. With
+    CALLQA_BROKER_URL set: a Celery worker with that many pool processes (callqa.services.tasks)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = get_settings()
     count = processes or os.cpu_count() or 1
+    if settings.broker_url:
+        if once:
+            raise typer.BadParameter("--once drains the embedded queue; not with CALLQA_BROKER_URL")
+        from callqa.services.tasks import run_worker_node
+
+        # One decoder thread per pool process, as below.
+        single = settings.model_copy(update={"asr_threads": settings.asr_threads or 1})
+        run_worker_node(single, concurrency=count)
+        return
     if count == 1:
         done = _run_worker(settings, once)
     else:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import uuid
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from callqa.services.jobs import enqueue
+from callqa.services.storage import new_key
 from models import Agent, Call, Recording
 from transcription.audio import AUDIO_SUFFIXES, probe_call_audio
 from transcription.exceptions import AudioError
@@ -59,7 +59,8 @@ def ingest_recording(
     language: str = "en",
     max_duration_s: float | None = None,
 ) -> Call:
-    """Validate `source`, copy it under `recordings_dir` and create a queued call with its job.
+    """Validate `source`, copy it into the recording store at `recordings_dir` (layout:
+    `callqa.services.storage`) and create a queued call with its job.
 
     Raises IngestError (unknown agent, unsupported type) or transcription's AudioError subclasses
     (unreadable, empty, silent, too long: the length is read from the header, never by decoding all of it).
@@ -80,13 +81,14 @@ def ingest_recording(
         # Uploads are decoded from a temporary file: report the name the user knows.
         raise type(exc)(str(exc).replace(source.name, display)) from exc
 
-    recordings_dir.mkdir(parents=True, exist_ok=True)
-    stored = recordings_dir / f"{uuid.uuid4().hex}{suffix}"
+    key = new_key(suffix)
+    stored = recordings_dir / key
+    stored.parent.mkdir(parents=True, exist_ok=True)
     session.info.setdefault(_NEW_FILES, []).append(stored)
     shutil.copyfile(source, stored)
     call = Call(agent_id=agent_id, caller_number=caller_number, language=language, status="queued")
     call.recording = Recording(
-        path=str(stored.resolve()),
+        path=key,
         original_filename=display,
         format=audio.source_format,
         sample_rate=audio.sample_rate,

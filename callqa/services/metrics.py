@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.services.jobs import queue_state
-from models import Call, QAResult, WorkerBeat, utcnow
+from models import Call, Job, QAResult, WorkerBeat, utcnow
 from qa.analysis import CallAnalysis
 from routing.service import QueueStats
 
@@ -39,7 +39,8 @@ VERDICT_CACHE_S = 60.0  # verdict counts parse stored records: recomputed at mos
 
 class DatabaseCollector(Collector):
     """Gauges read from the database at each scrape. `hotline_stats` returns the owner's queue figures
-    (None when this server does not own the hotline); `stale_after_s` decides which workers are alive."""
+    (None when this server does not own the hotline); `stale_after_s` decides which workers are alive;
+    `broker_waiting` (broker mode) counts the task messages waiting in the broker."""
 
     def __init__(
         self,
@@ -47,10 +48,12 @@ class DatabaseCollector(Collector):
         *,
         stale_after_s: float,
         hotline_stats: Callable[[], QueueStats | None],
+        broker_waiting: Callable[[], int] | None = None,
     ) -> None:
         self._factory = factory
         self._stale_after_s = stale_after_s
         self._hotline_stats = hotline_stats
+        self._broker_waiting = broker_waiting
         self._verdicts: tuple[float, Counter[tuple[str, str]]] = (float("-inf"), Counter())
 
     def collect(self) -> Iterator[Metric]:
@@ -60,17 +63,31 @@ class DatabaseCollector(Collector):
                 yield self._verdict_family(session)
         except Exception as exc:  # a scrape reports what it could read; /health reports the database
             log.warning("metrics: database not readable: %s", type(exc).__name__)
+        yield from self._broker()
         yield from self._hotline()
 
     def _jobs_and_calls(self, session: Session) -> Iterator[Metric]:
         now = utcnow()
         state = queue_state(session, now=now)
         jobs = GaugeMetricFamily(
-            "callqa_jobs", "Jobs by status (queued, running, done, failed).", labels=["status"]
+            "callqa_jobs",
+            "Jobs by status (queued, running, done, failed; dead: the dead-letter state).",
+            labels=["status"],
         )
         for status, count in state.counts.items():
             jobs.add_metric([status], count)
         yield jobs
+        jobs_where = select(func.count()).select_from(Job)
+        yield GaugeMetricFamily(
+            "callqa_jobs_rerun",
+            "Jobs whose run started more than once (a worker died or its message came again).",
+            value=session.scalar(jobs_where.where(Job.attempts > 1)) or 0,
+        )
+        yield GaugeMetricFamily(
+            "callqa_jobs_unsent",
+            "Broker mode: queued jobs no task message was sent for yet (the reconciler sends them).",
+            value=session.scalar(jobs_where.where(Job.status == "queued", Job.dispatched_at.is_(None))) or 0,
+        )
         yield GaugeMetricFamily(
             "callqa_oldest_queued_job_age_seconds",
             "Seconds the oldest queued job has waited (0 when none waits).",
@@ -105,6 +122,20 @@ class DatabaseCollector(Collector):
         for (kind, state), count in sorted(counts.items()):
             family.add_metric([kind, state], count)
         return family
+
+    def _broker(self) -> Iterator[Metric]:
+        if self._broker_waiting is None:
+            return
+        try:
+            waiting = self._broker_waiting()
+        except Exception as exc:
+            log.warning("metrics: broker not readable: %s", type(exc).__name__)
+            return
+        yield GaugeMetricFamily(
+            "callqa_broker_waiting_messages",
+            "Task messages waiting in the broker's queue, not yet taken by a worker.",
+            value=waiting,
+        )
 
     def _hotline(self) -> Iterator[Metric]:
         try:

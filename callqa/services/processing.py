@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.services.ingest import PROCESS_CALL
-from callqa.services.jobs import agent_first_name, agent_work_number, recording_path
+from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
 from callqa.services.redaction import store_redacted_call
+from callqa.services.storage import readable
 from callqa.services.worker import Worker
 from callqa.settings import Settings
 from models import Call, Job
@@ -24,10 +25,14 @@ from transcription.service import load_transcript, store_transcript
 
 
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
-    """Transcribe, check and score `call`, replacing any earlier results. Flushes only."""
+    """Transcribe, check and score `call`, replacing any earlier results. Flushes only. Raises
+    `callqa.services.storage.RecordingUnreadable` when this machine cannot read the recording."""
+    if call.recording is None:
+        raise LookupError(f"call {call.id} has no recording")
+    audio = readable(analyzer.settings.recordings_dir, call.recording.path)
     started = time.perf_counter()
     result = analyzer.analyze_file(
-        recording_path(call),
+        audio,
         agent_name=agent_first_name(session, call.agent_id),
         agent_number=agent_work_number(session, call.agent_id),
     )
@@ -88,9 +93,14 @@ def flag_severity(settings: Settings) -> FlagSeverity:
 
 
 def make_worker(
-    settings: Settings, session_factory: sessionmaker[Session], analyzer: CallAnalyzer | None = None
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    analyzer: CallAnalyzer | None = None,
+    *,
+    retryable: tuple[type[Exception], ...] = (),
 ) -> Worker:
-    """A worker that processes ingested calls with one shared analyzer (one ASR model per process)."""
+    """A worker that processes ingested calls with one shared analyzer (one ASR model per process);
+    `retryable` as for `Worker`."""
     shared = analyzer or CallAnalyzer(settings)
 
     def handle_process_call(session: Session, job: Job) -> None:
@@ -106,4 +116,5 @@ def make_worker(
         stale_after_s=settings.worker_stale_after_s,
         recover_every_s=settings.worker_recover_every_s,
         max_backoff_s=settings.worker_max_backoff_s,
+        retryable=retryable,
     )

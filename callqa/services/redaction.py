@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from callqa.services.ingest import sha256_of
+from callqa.services.storage import locate
 from callqa.settings import Settings
 from models import Call
 from qa.pii.detect import PiiSpan
@@ -42,7 +43,7 @@ def store_redacted_call(
     recording = call.recording
     if recording is None or not spans:
         return
-    source = Path(recording.path)
+    source = locate(settings.recordings_dir, recording.path)
     if original is not None:
         settings.originals_dir.mkdir(parents=True, exist_ok=True)
         copy = settings.originals_dir / f"{uuid.uuid4().hex}{source.suffix}"
@@ -56,11 +57,13 @@ def store_redacted_call(
         agent_channel=channel,
         pad_s=settings.pii_audio_pad_s,
     )
-    redacted = source.with_name(f"{uuid.uuid4().hex}.wav")
+    # Beside the unredacted file, named as the store names files (relative to it, as that path was).
+    stored = str(Path(recording.path).with_name(f"{uuid.uuid4().hex}.wav"))
+    redacted = locate(settings.recordings_dir, stored)
     session.info.setdefault(_NEW_FILES, []).append(redacted)
     sf.write(redacted, audio.channels.T, audio.sample_rate, subtype="PCM_16")
     delete_on_commit(session, source)
-    recording.path = str(redacted.resolve())
+    recording.path = stored
     recording.format = "wav"
     recording.size_bytes = redacted.stat().st_size
     recording.sha256 = sha256_of(redacted)

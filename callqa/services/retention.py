@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from callqa.services.redaction import delete_on_commit
+from callqa.services.storage import locate
 from models import Call, PiiOriginal, Recording, TranscriptSegment
 from qa.pii.service import record_audit
 
@@ -37,11 +38,12 @@ class PurgeReport:
 
 
 def purge_older_than(
-    session: Session, *, days: float, now: datetime, username: str | None = None
+    session: Session, *, days: float, now: datetime, recordings_dir: Path, username: str | None = None
 ) -> PurgeReport:
-    """Delete the recordings (rows now, files at commit), transcript segments and originals of calls that
-    started more than `days` days before `now`, and record what went (`AuditEvent` 'purge', by
-    `username` or the system). Calls with nothing left to delete are not counted. Flushes only."""
+    """Delete the recordings (rows now, files at commit; stored in the recording store at
+    `recordings_dir`), transcript segments and originals of calls that started more than `days` days
+    before `now`, and record what went (`AuditEvent` 'purge', by `username` or the system). Calls with
+    nothing left to delete are not counted. Flushes only."""
     if days < 0:
         raise ValueError(f"days must be 0 or more, not {days}")
     cutoff = now - timedelta(days=days)
@@ -55,8 +57,10 @@ def purge_older_than(
     )
     recordings = session.scalars(select(Recording).where(Recording.call_id.in_(call_ids))).all()
     originals = session.scalars(select(PiiOriginal).where(PiiOriginal.call_id.in_(call_ids))).all()
-    for path in [r.path for r in recordings] + [o.recording_path for o in originals if o.recording_path]:
-        delete_on_commit(session, Path(path))
+    for path in [locate(recordings_dir, r.path) for r in recordings] + [
+        Path(o.recording_path) for o in originals if o.recording_path
+    ]:
+        delete_on_commit(session, path)
     of_calls = TranscriptSegment.call_id.in_(call_ids)
     segments = session.scalar(select(func.count()).select_from(TranscriptSegment).where(of_calls)) or 0
     session.execute(delete(TranscriptSegment).where(of_calls))

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.services.jobs import claim_next, finish_job, hand_back, requeue_stale
+from callqa.services.jobs import claim_job, claim_next, finish_job, hand_back, requeue_stale
 from models import Job, WorkerBeat, session_scope, utcnow
 
 log = logging.getLogger("callqa.services.worker")
@@ -41,7 +41,9 @@ class Worker:
 
     `stale_after_s`: a running job (or worker) whose heartbeat is older is taken for dead; heartbeats are
     written every quarter of it. `recover_every_s`: how often orphaned jobs are looked for.
-    `max_backoff_s`: the longest pause between retries while the database fails.
+    `max_backoff_s`: the longest pause between retries while the database fails. `retryable`: errors of a
+    job that hand it back and propagate (to a caller that retries it later, as the broker's task does)
+    instead of failing its call; database failures always do.
     """
 
     def __init__(
@@ -54,6 +56,7 @@ class Worker:
         recover_every_s: float = 30.0,
         max_backoff_s: float = 30.0,
         worker_id: str | None = None,
+        retryable: tuple[type[Exception], ...] = (),
     ) -> None:
         self._sessions = session_factory
         self._handlers = handlers
@@ -62,6 +65,7 @@ class Worker:
         self._beat_s = max(0.1, stale_after_s / 4)
         self._recover_every_s = recover_every_s
         self._max_backoff_s = max_backoff_s
+        self._hand_back_on: tuple[type[Exception], ...] = (*TRANSIENT_DB_ERRORS, *retryable)
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.job_id: int | None = None  # the job in hand
         self._house_lock = threading.Lock()
@@ -71,6 +75,11 @@ class Worker:
         self._commit_lock = threading.Lock()
         self._abandoned = False
         self._looping = False  # heartbeat rows only for workers in `run_forever` (they remove them on exit)
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory this worker uses."""
+        return self._sessions
 
     # ----- the loop ------------------------------------------------------------------------------------
     def run_forever(self, stop: threading.Event) -> None:
@@ -107,17 +116,32 @@ class Worker:
             job_id = job.id if job else None
         if job_id is None:
             return False
+        self._run_claimed(job_id)
+        return True
+
+    def run_job(self, job_id: int, *, task_id: str) -> str:
+        """Run job `job_id` for the broker message `task_id` (see `claim_job`). Returns "done" or "failed"
+        when it ran here, "dead" when its runs were lost too often, "skipped" when it was not this
+        message's to run (a duplicate delivery), "superseded" when another worker took it over meanwhile.
+        Raises what `run_once` hands back (database trouble, `retryable` errors) after handing it back."""
+        with session_scope(self._sessions) as session:
+            job = claim_job(session, job_id, worker_id=self.worker_id, task_id=task_id)
+            status = "skipped" if job is None else job.status
+        if status != "running":
+            return status
+        return self._run_claimed(job_id)
+
+    def _run_claimed(self, job_id: int) -> str:
         self.job_id = job_id
         stop_beat = threading.Event()
         beat = threading.Thread(target=self._heartbeat, args=(job_id, stop_beat), daemon=True)
         beat.start()
         try:
-            self._execute(job_id)
+            return self._execute(job_id)
         finally:
             stop_beat.set()
             beat.join()
             self.job_id = None
-        return True
 
     def recover(self) -> int:
         """Requeue jobs orphaned by dead workers; returns how many."""
@@ -157,7 +181,7 @@ class Worker:
         return returned
 
     # ----- internals -----------------------------------------------------------------------------------
-    def _execute(self, job_id: int) -> None:
+    def _execute(self, job_id: int) -> str:
         session = self._sessions()
         try:
             job = session.get(Job, job_id)
@@ -166,13 +190,15 @@ class Worker:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
             handler(session, job)
-            finish_job(session, job)
             with self._commit_lock:
-                if self._abandoned:
+                if self._abandoned or not finish_job(session, job, worker_id=self.worker_id):
                     session.rollback()
-                    return
+                    log.warning("job %s: no longer this worker's; results dropped", job_id)
+                    return "superseded"
                 session.commit()
-        except TRANSIENT_DB_ERRORS:
+            log.info("job %s call %s committed by %s", job_id, job.call_id, self.worker_id)
+            return "done"
+        except self._hand_back_on:
             session.rollback()
             self._hand_back_quietly(job_id)
             raise
@@ -180,10 +206,12 @@ class Worker:
             session.rollback()
             log.warning("job %s failed: %s", job_id, exc)
             message = f"{type(exc).__name__}: {exc}"
+            detail = message + "\n" + traceback.format_exc(limit=5)
             with session_scope(self._sessions) as failed:
                 row = failed.get(Job, job_id)
                 assert row is not None
-                finish_job(failed, row, error=message + "\n" + traceback.format_exc(limit=5), reason=message)
+                ended = finish_job(failed, row, worker_id=self.worker_id, error=detail, reason=message)
+            return "failed" if ended else "superseded"
         finally:
             session.close()
 

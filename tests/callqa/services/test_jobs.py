@@ -35,7 +35,7 @@ def test_claim_takes_the_oldest_queued_job_once(session: Session) -> None:
     assert queued_count(session) == 0
 
 
-def test_stale_running_jobs_are_requeued_and_give_up_after_max_attempts(session: Session) -> None:
+def test_stale_running_jobs_are_requeued_and_dead_lettered_after_max_attempts(session: Session) -> None:
     agent = create_agent(session)
     call = Call(agent_id=agent.id, status="processing")
     session.add(call)
@@ -48,7 +48,7 @@ def test_stale_running_jobs_are_requeued_and_give_up_after_max_attempts(session:
     session.add_all([fresh, stale, exhausted])
     session.flush()
     assert requeue_stale(session, stale_after_s=60) == 1
-    assert (fresh.status, stale.status, exhausted.status) == ("running", "queued", "failed")
+    assert (fresh.status, stale.status, exhausted.status) == ("running", "queued", "dead")
     assert call.status == "queued"
     assert "died" in (exhausted.error or "")
 
@@ -87,7 +87,9 @@ def test_a_killed_workers_job_is_finished_after_restart(tmp_path: Path, speech_c
     url, factory = _file_db(tmp_path)
     with factory() as s:  # type: ignore[operator]
         agent = create_agent(s, "Alice Moreau")
-        call = ingest_recording(s, source=speech_call, recordings_dir=tmp_path / "rec", agent_id=agent.id)
+        call = ingest_recording(
+            s, source=speech_call, recordings_dir=tmp_path / "recordings", agent_id=agent.id
+        )
         s.commit()
         call_id = call.id
     env = {

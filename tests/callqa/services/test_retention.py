@@ -49,7 +49,7 @@ def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores
     agent = create_agent(session)
     old, old_files = _call_with_data(session, agent.id, tmp_path, days_ago=40)
     new, new_files = _call_with_data(session, agent.id, tmp_path, days_ago=5)
-    report = purge_older_than(session, days=30, now=utcnow(), username="admin")
+    report = purge_older_than(session, days=30, now=utcnow(), recordings_dir=tmp_path, username="admin")
     assert report.call_ids == (old,) and (report.recordings, report.segments, report.originals) == (1, 1, 1)
     assert all(f.exists() for f in old_files)  # not before the purge commits
     session.commit()
@@ -60,13 +60,13 @@ def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
     assert audit.username == "admin" and audit.detail["call_ids"] == [old]
     assert audit.detail["recordings"] == 1 and audit.detail["older_than_days"] == 30
-    again = purge_older_than(session, days=30, now=utcnow())
+    again = purge_older_than(session, days=30, now=utcnow(), recordings_dir=tmp_path)
     assert again.call_ids == ()  # nothing left to purge: the call is not counted twice
 
 
 def test_purge_refuses_a_negative_age(session: Session) -> None:
     with pytest.raises(ValueError, match="0 or more"):
-        purge_older_than(session, days=-1, now=utcnow())
+        purge_older_than(session, days=-1, now=utcnow(), recordings_dir=Path("."))
 
 
 def test_callqa_purge_reports_and_audits(tmp_path: Path) -> None:

@@ -32,12 +32,12 @@ def _database(tmp_path: Path) -> tuple[str, sessionmaker[Session]]:
 def _queue_tone_calls(
     factory: sessionmaker[Session], tmp_path: Path, n: int, seconds: float = 3.0
 ) -> list[int]:
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    tone = write_tone_call(tmp_path / "tone.wav", seconds=seconds)
+    """`n` queued tone calls in the recording store of workers whose data dir is `tmp_path`."""
+    tone = write_tone_call(tmp_path / f"tone-{seconds:g}s.wav", seconds=seconds)
     with factory() as s:
         agent = create_agent(s, "Alice Moreau")
         ids = [
-            ingest_recording(s, source=tone, recordings_dir=tmp_path / "rec", agent_id=agent.id).id
+            ingest_recording(s, source=tone, recordings_dir=tmp_path / "recordings", agent_id=agent.id).id
             for _ in range(n)
         ]
         s.commit()
@@ -141,7 +141,7 @@ def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(t
         first.wait(timeout=10)
     finally:
         stop(first)
-    later = _queue_tone_calls(factory, tmp_path / "later", 12)
+    later = _queue_tone_calls(factory, tmp_path, 12)
     # Started at once, while the orphan's heartbeat is still fresh: only a timer can find it later.
     second, log2 = _worker(
         tmp_path, url, "second.log", worker_stale_after_s="20", worker_recover_every_s="0.5"
