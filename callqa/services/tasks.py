@@ -103,21 +103,20 @@ class _JobRunner:
         return self._worker
 
     def run(self, task: Task[Any, Any], job_id: int) -> str:
-        worker = self.worker()
         try:
-            outcome = worker.run_job(job_id, task_id=str(task.request.id))
-        except RETRYABLE as exc:  # the job was handed back to the queue
+            outcome = self.worker().run_job(job_id, task_id=str(task.request.id))
+        except RETRYABLE as exc:  # the job was handed back to the queue (or never claimed)
             reason = f"{type(exc).__name__}: {exc}"
             retries = int(task.request.retries)
             if retries >= self._settings.task_max_retries:
-                with session_scope(worker.sessions) as session:
+                with session_scope(self.worker().sessions) as session:
                     buried = bury(session, job_id, f"gave up after {retries + 1} tries: {reason}")
                 log.error("job %s dead-lettered after %d tries: %s", job_id, retries + 1, reason)
                 return "dead" if buried else "skipped"
             delay = self._backoff_s(retries)
             log.warning("job %s: %s; retry %d in %.1f s", job_id, reason, retries + 1, delay)
             try:
-                with session_scope(worker.sessions) as session:
+                with session_scope(self.worker().sessions) as session:
                     mark_dispatched(session, [job_id])  # its next message is on its way
             except TRANSIENT_DB_ERRORS:
                 pass  # the reconciler may then send one more message: harmless
