@@ -51,7 +51,7 @@ def _process(env: ApiEnv, source: Path, policy: str) -> tuple[int, Path]:
             s, source=source, recordings_dir=settings.recordings_dir, agent_id=env.agent_id
         )
         s.commit()
-        stored = Path(call.recording.path)  # type: ignore[union-attr]
+        stored = settings.recordings_dir / call.recording.path  # type: ignore[union-attr]
         process_call(s, call, analyzer)
         call.status = "done"
         s.commit()
@@ -128,7 +128,8 @@ def test_the_default_policy_keeps_no_original(api: ApiEnv, speech_call: Path) ->
         assert s.scalar(select(PiiOriginal)) is None
         call = s.get(Call, call_id)
         assert call is not None and call.recording is not None
-        assert call.recording.format == "wav" and Path(call.recording.path).is_file()
+        assert call.recording.format == "wav"
+        assert (api.settings.recordings_dir / call.recording.path).is_file()
         assert all("[CARD]" in seg.text for seg in call.segments)
         assert "4532" not in str(call.qa_result.analysis)  # type: ignore[union-attr]
     assert not ingested.exists()
