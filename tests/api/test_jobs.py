@@ -47,6 +47,27 @@ def test_dead_jobs_are_listed_for_staff_and_an_admin_queues_one_again(api: ApiEn
     assert api.client.post("/api/jobs/99999/retry", headers=admin).status_code == 404
 
 
+def test_metrics_count_dead_re_run_and_unsent_jobs(api: ApiEnv) -> None:
+    with api.factory() as s:
+        calls = [Call(agent_id=api.agent_id, status="queued") for _ in range(3)]
+        s.add_all(calls)
+        s.flush()
+        dead, rerun, _queued = (enqueue(s, kind="process_call", call_id=c.id) for c in calls)
+        bury(s, dead.id, "worker died 3 times while running this job")
+        rerun.attempts = 2
+        s.commit()
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(api.client.get("/metrics").text)
+        for sample in family.samples
+    }
+    assert samples[("callqa_jobs", (("status", "dead"),))] == 1
+    assert samples[("callqa_jobs", (("status", "queued"),))] == 2
+    assert samples[("callqa_jobs_rerun", ())] == 1
+    assert samples[("callqa_jobs_unsent", ())] == 2  # queued, no message sent (no broker here)
+    assert ("callqa_broker_waiting_messages", ()) not in samples
+
+
 @pytest.mark.broker
 def test_with_a_broker_the_server_runs_no_worker_and_reports_the_broker_queue(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'callqa.db'}"
