@@ -17,6 +17,7 @@ from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
 from qa.procedures import run_procedures
+from qa.reading import doubt_failures, reading_doubts
 from qa.script import Script
 from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
 from transcription.recognizer import Transcript
@@ -123,6 +124,8 @@ def analyze_transcript(
         transcript, script, speech=activity, judge=element_judge(intent_model, intent_threshold)
     )
     checks.update(run_procedures(transcript, script, activity=activity))
+    hints = tuple(h for h in (script.company, script.agent_name) if h)
+    checks = doubt_failures(checks, reading_doubts(transcript, language=script.language, hints=hints))
     heard = any(s.speaker == "agent" and (s.words or s.text.strip()) for s in transcript.segments)
     if not heard:
         checks = {
