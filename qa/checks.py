@@ -13,7 +13,7 @@ from typing import Literal
 
 from qa.absence import Span, absence_doubts, window_span
 from qa.element_evidence import ElementJudge, WindowReading, window_sentences
-from qa.matching import Match, Token, best_match, tokenize_segments
+from qa.matching import Match, Token, best_match, normalize, tokenize_segments
 from qa.metrics import Activity
 from qa.names import find_name, name_match
 from qa.never import NEVER_HEARD, find_never, never_doubts
@@ -170,7 +170,10 @@ def _element(
         tokens = window_tokens(transcript, speaker, element.window)
         if reading is not None:
             reading = WindowReading(
-                reading.judge, window_sentences(transcript, speaker, tokens, element.window.first_s)
+                reading.judge,
+                window_sentences(transcript, speaker, tokens, element.window.first_s),
+                tokens,
+                reading.hinted,
             )
     match = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
     weak = match is not None and match.weakness(threshold, conf_matters=element.needs is None) is not None
@@ -241,8 +244,11 @@ def run_check(
     s) lets a missing element be doubted where the recogniser left speech without words; `judge` reads
     the window's sentences for the elements no listed phrase found (`qa.element_evidence`)."""
     tokens = window_tokens(transcript, check.speaker, check.window)
+    hinted = frozenset(normalize(script.company or "") + normalize(script.agent_name or ""))
     reading = (
-        WindowReading(judge, window_sentences(transcript, check.speaker, tokens, check.window.first_s))
+        WindowReading(
+            judge, window_sentences(transcript, check.speaker, tokens, check.window.first_s), tokens, hinted
+        )
         if judge is not None
         else None
     )

@@ -57,9 +57,31 @@ def window_sentences(
 class WindowReading:
     """The judge's reading of one window's sentences, made once and only when an element needs it."""
 
-    def __init__(self, judge: ElementJudge, sentences: Sequence[Sentence]) -> None:
+    def __init__(
+        self,
+        judge: ElementJudge,
+        sentences: Sequence[Sentence],
+        tokens: Sequence[Token] = (),
+        hinted: frozenset[str] = frozenset(),
+    ) -> None:
+        """`tokens`: the window's words, to weigh a sentence's confidence without the `hinted` words
+        (the company's and agent's names given to the recogniser as hints, which come back with
+        near-zero probability however clearly they were said)."""
         self.judge = judge
         self.sentences = list(sentences)
+        self.tokens = list(tokens)
+        self.hinted = hinted
+
+    def _conf(self, sentence: Sentence) -> float:
+        words = [
+            t.conf
+            for t in self.tokens
+            if t.segment == sentence.segment
+            and sentence.start <= t.start
+            and t.end <= sentence.end
+            and t.text not in self.hinted
+        ]
+        return sum(words) / len(words) if words else sentence.conf
 
     @cached_property
     def _read(self) -> list[dict[str, Intent]]:
@@ -82,7 +104,7 @@ class WindowReading:
             end=sentence.end,
             score=round(intent.probability * 100, 1),
             segment=sentence.segment,
-            mean_conf=sentence.conf,
+            mean_conf=self._conf(sentence),
             first_token=-1,
             last_token=-1,
             certain_at=intent.certain_at,

@@ -15,6 +15,7 @@ from qa.intent_model import IntentModel, read_elements, read_intents
 from qa.intents import Intent, ModelMatch, normalized
 from qa.script import load_script
 from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript
+from transcription.recognizer import Segment, Transcript, Word
 
 OPENING: Turn = ("agent", 0.5, 4.0, "Good morning, Blue Harbor Bank, Dana speaking.")
 WORK: Turn = ("agent", 20.0, 23.0, "I've put the refund through, it will show in two days.")
@@ -103,3 +104,43 @@ def test_element_data_counts_every_unlisted_intent_sentence_as_saying_none(tmp_p
     bad.write_text("offer_help\n")
     with pytest.raises(ScriptError, match=r"bad\.tsv:1"):
         read_elements(bad)
+
+
+def test_a_salutation_heard_unsure_is_confirmed_by_the_sentence_read_without_the_hinted_names(
+    intents: IntentModel,
+) -> None:
+    # whisper's first word and the names given to it as hints come back with low probability however
+    # clearly they were said; the rest of the sentence was heard clearly
+    heard = [
+        ("Hello", 0.3),
+        ("and", 0.9),
+        ("thanks", 0.9),
+        ("for", 0.95),
+        ("ringing", 0.9),
+        ("Blue", 0.05),
+        ("Harbor", 0.04),
+        ("Bank,", 0.03),
+        ("I", 0.95),
+        ("am", 0.95),
+        ("Dana,", 0.1),
+        ("how", 0.95),
+        ("can", 0.95),
+        ("I", 0.95),
+        ("help", 0.95),
+        ("today?", 0.9),
+    ]
+    words = tuple(Word(text, 0.5 + 0.3 * i, 0.8 + 0.3 * i, conf) for i, (text, conf) in enumerate(heard))
+    opening = Segment("agent", 0.5, words[-1].end, " ".join(w for w, _ in heard), words, 0.6)
+    closing = make_transcript([("agent", 30.0, 33.0, "Anything else? Thanks for calling, goodbye.")])
+    transcript = Transcript((opening, *closing.segments), 34.0)
+    script = load_script(None, company="Blue Harbor Bank", agent_name="Dana")
+    alone = run_checks(transcript, script)["greeting"]
+    assert alone.passed and alone.state == "uncertain"  # "hello" heard with confidence 0.3
+    result = run_checks(transcript, script, judge=ElementJudge(intents, INTENT_THRESHOLD))["greeting"]
+    salutation = next(e for e in result.elements if e.name == "salutation")
+    assert salutation.note == BY_MEANING and salutation.evidence is not None
+    unhinted = [c for w, c in heard if w.strip(",?") not in {"Blue", "Harbor", "Bank", "Dana"}]
+    assert salutation.evidence.mean_conf == pytest.approx(sum(unhinted) / len(unhinted))
+    [reading] = intents.read_elements([opening.text])
+    assert reading["salutation"].certain
+    assert result.passed and result.state == "pass", result.reason
