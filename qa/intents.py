@@ -42,10 +42,10 @@ CALL_PREVALENCE = 0.015
 agent sentences of the dev set's reference turns, over 3 categories. Training data holds a far larger
 share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
 NEVER = 1.01
+"""Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 MIN_CERTAIN_CONTENT_WORDS = 2
 """Content words (`content_words`) a sentence needs for the model alone to be certain about it: on a
 fragment ("Speaking.", "One moment.") a sentence embedding carries too little meaning to act on."""
-"""Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 _SENTENCE_END = re.compile(r"[.?!。？！]$")
 # Chinese writes no space after its sentence punctuation.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])\s*")
