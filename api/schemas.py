@@ -56,6 +56,22 @@ class RecordingRead(ORMModel):
     sha256: str
 
 
+class RoutingFactsRead(ORMModel):
+    """A recorded call's routing: queue wait (s), skills asked, language, agent and tier, relaxation
+    level and the routing decision's reason."""
+
+    hotline_call_id: int
+    pbx_call_id: str | None
+    state: str
+    queue_wait_s: float | None
+    skills: dict[str, int]
+    language: str
+    agent_id: int | None
+    tier: int | None
+    relax_level: int
+    reason: str | None
+
+
 class CallRead(ORMModel):
     id: int
     agent_id: int | None
@@ -66,6 +82,12 @@ class CallRead(ORMModel):
     started_at: datetime
     recording: RecordingRead | None
     total_score: float | None = None
+    pbx_call_id: str | None = None
+    direction: str | None = None
+    hotline_call_id: int | None = None
+    routing: RoutingFactsRead | None = Field(
+        default=None, description="How the call was routed (when its recording is linked to a hotline call)."
+    )
 
 
 class WordRead(BaseModel):
@@ -359,6 +381,12 @@ class CallArrival(BaseModel):
         default=None, description="Required skills → minimum proficiency; overrides ivr_choice."
     )
     language: LanguageCode = "en"
+    pbx_call_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=120,
+        description="The PBX's id of the call (Asterisk uniqueid).",
+    )
     priority: int = Field(default=0, ge=0, le=100, description="Higher is served first (VIP).")
 
 

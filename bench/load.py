@@ -35,9 +35,11 @@ DEMO_PASSWORD = "callqa-demo"
 LOOPBACK = ("127.", "localhost", "::1", "[::1]")
 
 
-def tone_wav(seconds: float = 2.0, sr: int = 8000) -> bytes:
+def tone_wav(seconds: float = 2.0, sr: int = 8000, hz: float = 440.0) -> bytes:
+    """A stereo tone recording; a different `hz` makes different content (the server stores each content
+    once: the same recording uploaded again is the stored call)."""
     t = np.arange(int(seconds * sr)) / sr
-    data = np.stack([0.3 * np.sin(2 * np.pi * 440 * t), 0.3 * np.sin(2 * np.pi * 660 * t)], axis=1)
+    data = np.stack([0.3 * np.sin(2 * np.pi * hz * t), 0.3 * np.sin(2 * np.pi * 660 * t)], axis=1)
     buf = io.BytesIO()
     sf.write(buf, data.astype(np.float32), sr, format="WAV", subtype="PCM_16")
     return buf.getvalue()
@@ -77,7 +79,7 @@ class User:
         self.tally.record(route, resp.status_code, time.perf_counter() - start)
         return resp
 
-    async def one(self, call_ids: list[int], wav: bytes) -> None:
+    async def one(self, call_ids: list[int]) -> None:
         pick = self.rng.random()
         if pick < 0.30:
             page = self.rng.choice(["/queue", "/overview"] + ([f"/calls/{call_ids[0]}"] if call_ids else []))
@@ -90,7 +92,7 @@ class User:
             else:
                 await self.request("GET " + route, "GET", route, headers=self.token)
         elif pick < 0.75:
-            files = {"file": ("load.wav", wav, "audio/wav")}
+            files = {"file": ("load.wav", tone_wav(hz=300 + 500 * self.rng.random()), "audio/wav")}
             form = {"agent_id": str(self.args.agent_id)}
             await self.request(
                 "POST /api/calls", "POST", "/api/calls", headers=self.token, files=files, data=form
@@ -130,7 +132,7 @@ async def run(args: argparse.Namespace) -> int:
         async with httpx.AsyncClient(base_url=args.url, timeout=timeout, cookies=cookies) as client:
             u = User(client, tally, args, random.Random(index), token)
             for _ in range(args.requests):
-                await u.one(call_ids, wav)
+                await u.one(call_ids)
 
     started = time.perf_counter()
     await asyncio.gather(*(user(i) for i in range(args.users)))

@@ -32,6 +32,14 @@ class Call(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    pbx_call_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    """The telephone system's id of the call (Asterisk's uniqueid/linkedid): one recorded call per id."""
+    direction: Mapped[str | None] = mapped_column(String(8))
+    """"inbound" or "outbound" as the PBX reported it (None: not reported)."""
+    hotline_call_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hotline_calls.id", ondelete="SET NULL"), index=True
+    )
+    """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier)."""
 
     agent: Mapped[Agent | None] = relationship(back_populates="calls")
     recording: Mapped[Recording | None] = relationship(back_populates="call", cascade="all, delete-orphan")

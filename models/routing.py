@@ -47,6 +47,7 @@ class HotlineCall(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     caller_number: Mapped[str] = mapped_column(String(40))
+    pbx_call_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     ivr_choice: Mapped[str | None] = mapped_column(String(40))
     skills: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(8), default="en")

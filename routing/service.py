@@ -56,6 +56,8 @@ class CallView:
     skills: dict[str, int]
     callback: bool
     arrived_at: str
+    pbx_call_id: str | None = None
+    agent_extension: str | None = None
     position: int | None = None
     estimated_wait_s: int | None = None
     announcement: str | None = None
@@ -179,7 +181,58 @@ def unknown_skills(session: Session, names: list[str]) -> list[str]:
 
 
 # ----- reading ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoutingFacts:
+    """How a call was routed, for joining to its recording's QA and score: the queue wait (s, arrival to
+    answer; to the last offer when never answered), skills asked, language, the agent and their tier at
+    the decision, the relaxation level reached and the decision's reason."""
+
+    hotline_call_id: int
+    pbx_call_id: str | None
+    state: str
+    queue_wait_s: float | None
+    skills: dict[str, int]
+    language: str
+    agent_id: int | None
+    tier: int | None
+    relax_level: int
+    reason: str | None
+
+
+def find_hotline_call(session: Session, pbx_call_id: str) -> HotlineCall | None:
+    """The hotline call the PBX knows as `pbx_call_id`, or None."""
+    return session.scalar(select(HotlineCall).where(HotlineCall.pbx_call_id == pbx_call_id))
+
+
+def routing_facts(session: Session, hotline_call_id: int) -> RoutingFacts | None:
+    """The routing facts of hotline call `hotline_call_id` (None when it does not exist)."""
+    row = session.get(HotlineCall, hotline_call_id)
+    if row is None:
+        return None
+    decision = session.scalar(
+        select(RoutingDecision)
+        .where(RoutingDecision.call_id == row.id)
+        .order_by(RoutingDecision.id.desc())
+        .limit(1)
+    )
+    wait = epoch_s(row.answered_at) - epoch_s(row.arrived_at) if row.answered_at else None
+    winner = decision.candidates[0] if decision is not None and decision.candidates else None
+    return RoutingFacts(
+        hotline_call_id=row.id,
+        pbx_call_id=row.pbx_call_id,
+        state=row.state,
+        queue_wait_s=round(wait if wait is not None else decision.wait_s, 1) if decision else None,
+        skills=dict(row.skills),
+        language=row.language,
+        agent_id=row.agent_id,
+        tier=int(winner["key"][0]) if winner else None,  # the router ranks by tier first
+        relax_level=row.relax_level,
+        reason=decision.reason if decision is not None else None,
+    )
+
+
 def call_view(session: Session, router: Router, config: RoutingConfig, row: HotlineCall) -> CallView:
+    agent = session.get(Agent, row.agent_id) if row.agent_id is not None else None
     view = CallView(
         call_id=row.id,
         state=row.state,
@@ -187,6 +240,8 @@ def call_view(session: Session, router: Router, config: RoutingConfig, row: Hotl
         skills=row.skills,
         callback=row.callback,
         arrived_at=row.arrived_at.isoformat(),
+        pbx_call_id=row.pbx_call_id,
+        agent_extension=agent.extension if agent is not None else None,
     )
     if row.state != "waiting" or str(row.id) not in router.waiting:
         return view

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile, status
 from fastapi.responses import FileResponse
+from pydantic import AwareDatetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import MAX_ID, CurrentUser, SessionDep, SettingsDep, StaffUser, VisibleCall
 from api.errors import ERROR_RESPONSES
-from api.schemas import CallRead, QAResultRead, ScoreRead, SegmentRead
-from callqa.services.ingest import ingest_recording
+from api.schemas import CallRead, QAResultRead, RoutingFactsRead, ScoreRead, SegmentRead
+from callqa.services.ingest import CallOrigin, DuplicateCallError, ingest_recording
 from callqa.services.storage import locate
 from models import Call
+from routing.service import routing_facts
 from scoring.effective import load_effective_score
 
 router = APIRouter(prefix="/api/calls", tags=["calls"], responses=ERROR_RESPONSES)
@@ -31,19 +33,44 @@ def call_read(session: Session, call: Call) -> CallRead:
     read = CallRead.model_validate(call)
     effective = load_effective_score(session, call.id)
     read.total_score = effective.total if effective is not None else None
+    if call.hotline_call_id is not None:
+        facts = routing_facts(session, call.hotline_call_id)
+        read.routing = RoutingFactsRead.model_validate(facts) if facts is not None else None
     return read
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=CallRead)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CallRead,
+    responses={200: {"model": CallRead, "description": "Already stored (same content or PBX call id)."}},
+)
 def upload_call(
     session: SessionDep,
     settings: SettingsDep,
     _user: StaffUser,
+    response: Response,
     file: Annotated[UploadFile, File(description="WAV, FLAC, MP3 or OGG; stereo = agent/caller legs")],
-    agent_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    agent_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
     caller_number: Annotated[str | None, Form(max_length=40)] = None,
+    pbx_call_id: Annotated[str | None, Form(min_length=1, max_length=120)] = None,
+    agent_extension: Annotated[str | None, Form(min_length=1, max_length=80)] = None,
+    started_at: Annotated[AwareDatetime | None, Form()] = None,
+    ended_at: Annotated[AwareDatetime | None, Form()] = None,
+    direction: Annotated[Literal["inbound", "outbound"] | None, Form()] = None,
 ) -> CallRead:
-    """Upload a call recording; it is validated, stored and queued for transcription and QA."""
+    """Upload a call recording; it is validated, stored and queued for transcription and QA (202).
+
+    The agent is `agent_id`, or the agent with `agent_extension`, or the agent of the routed hotline call
+    `pbx_call_id` names (the call is then linked to it: queue wait, skills, tier). `started_at`/`ended_at`
+    (ISO 8601 with a zone) are the call's times; without them a linked call takes the hotline's. The same
+    recording or PBX call id uploaded again answers 200 with the stored call and stores nothing."""
+    if agent_id is None and agent_extension is None and pbx_call_id is None:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "give agent_id, agent_extension or a routed call's pbx_call_id",
+        )
+    origin = CallOrigin(pbx_call_id, agent_extension, started_at, ended_at, direction)
     # Type, declared size and the caller's login were checked before the body was read (api/middleware.py).
     limit = settings.max_upload_mb * 1024 * 1024
     tmp_dir = settings.data_dir / "tmp"
@@ -60,16 +87,24 @@ def upload_call(
         tmp.flush()
         if size == 0:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the uploaded file is empty")
-        call = ingest_recording(
-            session,
-            source=Path(tmp.name),
-            recordings_dir=settings.recordings_dir,
-            agent_id=agent_id,
-            original_filename=file.filename,
-            caller_number=caller_number,
-            language=settings.language,
-            max_duration_s=settings.max_duration_s,
-        )
+        try:
+            call = ingest_recording(
+                session,
+                source=Path(tmp.name),
+                recordings_dir=settings.recordings_dir,
+                agent_id=agent_id,
+                original_filename=file.filename,
+                caller_number=caller_number,
+                language=settings.language,
+                max_duration_s=settings.max_duration_s,
+                origin=origin,
+            )
+        except DuplicateCallError as dup:
+            stored = session.get(Call, dup.call_id)
+            if stored is None:  # deleted since it was read: report the duplicate as it is
+                raise
+            response.status_code = status.HTTP_200_OK
+            return call_read(session, stored)
     session.flush()
     session.refresh(call)
     return call_read(session, call)

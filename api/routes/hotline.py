@@ -53,6 +53,7 @@ def call_arrived(body: CallArrival, hotline: HotlineDep, client: HotlineClient) 
         skills=body.skills,
         language=body.language,
         priority=body.priority,
+        pbx_call_id=body.pbx_call_id,
     )
 
 

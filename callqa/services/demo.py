@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -15,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.augment import PHONE_SR, speak
-from callqa.services.ingest import ingest_recording, sha256_of
+from callqa.services.ingest import DuplicateCallError, ingest_recording
 from callqa.services.users import create_user
 from callqa.settings import Settings
-from models import Agent, Recording, User, session_scope
+from models import Agent, User, session_scope
 from routing.service import set_skills
 from transcription.recognizer import FloatArray
 
@@ -91,10 +92,8 @@ def create_demo_data(
             render_call(
                 call["turns"], AGENT_VOICES[i % len(AGENT_VOICES)], CALLER_VOICES[i % len(CALLER_VOICES)], wav
             )
-        with session_scope(factory) as session:
-            if session.scalar(select(Recording.id).where(Recording.sha256 == sha256_of(wav))) is not None:
-                continue  # already ingested by an earlier `make demo`
-            ingest_recording(
+        with session_scope(factory) as session, contextlib.suppress(DuplicateCallError):
+            ingest_recording(  # a recording ingested by an earlier `make demo` is skipped
                 session,
                 source=wav,
                 recordings_dir=settings.recordings_dir,

@@ -160,9 +160,12 @@ class Hotline:
         skills: dict[str, int] | None = None,
         language: str = "en",
         priority: int = 0,
+        pbx_call_id: str | None = None,
     ) -> CallView:
         """A caller reached the hotline; returns the call's view (assigned agent or queue place).
-        HotlineRefusedError when no agent could ever take it (nothing is stored then)."""
+        `pbx_call_id`: the telephone system's id of the call (recordings name it to be linked).
+        HotlineRefusedError when no agent could ever take it (nothing is stored then); HotlineStateError
+        when the PBX call id is already known."""
         if skills is None:
             if ivr_choice is None or ivr_choice not in self.config.ivr:
                 known = ", ".join(sorted(self.config.ivr)) or "none configured"
@@ -171,6 +174,8 @@ class Hotline:
         with self._transaction() as session:
             now = self._clock()
             configured = {s for choice in self.config.ivr.values() for s in choice}
+            if pbx_call_id is not None and (existing := service.find_hotline_call(session, pbx_call_id)):
+                raise HotlineStateError(f"PBX call {pbx_call_id!r} is already hotline call {existing.id}")
             unknown = service.unknown_skills(session, [s for s in skills if s not in configured])
             if unknown:
                 raise HotlineRefusedError("unknown skill " + ", ".join(repr(s) for s in unknown))
@@ -180,6 +185,7 @@ class Hotline:
                 raise HotlineRefusedError(f"no agent could ever take this call: {reason}")
             row = HotlineCall(
                 caller_number=caller_number,
+                pbx_call_id=pbx_call_id,
                 ivr_choice=ivr_choice,
                 skills=dict(skills),
                 language=language,

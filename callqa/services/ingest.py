@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from callqa.services.jobs import enqueue
 from callqa.services.storage import new_key
 from models import Agent, Call, Recording
+from routing.service import find_hotline_call
 from transcription.audio import AUDIO_SUFFIXES, probe_call_audio
 from transcription.exceptions import AudioError
 
@@ -29,6 +32,26 @@ class IngestError(ValueError):
 
 class AgentNotFoundError(IngestError):
     pass
+
+
+class DuplicateCallError(IngestError):
+    """The recording (same content) or its PBX call id is already stored as call `call_id`."""
+
+    def __init__(self, message: str, call_id: int) -> None:
+        super().__init__(message)
+        self.call_id = call_id
+
+
+@dataclass(frozen=True)
+class CallOrigin:
+    """What the telephone system says about a recording: its call id (links it to the routed hotline
+    call, whose agent and times are used where not given), the agent's extension, times and direction."""
+
+    pbx_call_id: str | None = None
+    agent_extension: str | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    direction: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -58,10 +81,14 @@ def ingest_recording(
     caller_number: str | None = None,
     language: str = "en",
     max_duration_s: float | None = None,
+    origin: CallOrigin | None = None,
 ) -> Call:
     """Validate `source`, copy it into the recording store at `recordings_dir` (layout:
     `callqa.services.storage`) and create a queued call with its job.
 
+    `origin` (from the PBX) links the call to its routed hotline call by PBX call id and gives its agent
+    (or the agent's extension), times and direction. Ingest is idempotent: DuplicateCallError (naming the
+    stored call) when the same content or the same PBX call id was ingested before.
     Raises IngestError (unknown agent, unsupported type) or transcription's AudioError subclasses
     (unreadable, empty, silent, too long: the length is read from the header, never by decoding all of it).
     Flushes; the caller commits. The stored copy lives and dies with the transaction: if it rolls back (a
@@ -72,6 +99,24 @@ def ingest_recording(
         raise IngestError(
             f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(AUDIO_SUFFIXES)}"
         )
+    origin = origin or CallOrigin()
+    if origin.direction not in (None, "inbound", "outbound"):
+        raise IngestError(f"direction must be inbound or outbound, not {origin.direction!r}")
+    if origin.pbx_call_id is not None:
+        known = session.scalar(select(Call.id).where(Call.pbx_call_id == origin.pbx_call_id))
+        if known is not None:
+            raise DuplicateCallError(f"PBX call {origin.pbx_call_id!r} is already call {known}", known)
+    digest = sha256_of(source)
+    same = session.scalar(select(Recording.call_id).where(Recording.sha256 == digest).limit(1))
+    if same is not None:
+        raise DuplicateCallError(f"the same recording is already call {same}", same)
+    routed = find_hotline_call(session, origin.pbx_call_id) if origin.pbx_call_id else None
+    if agent_id is None and origin.agent_extension is not None:
+        agent_id = session.scalar(select(Agent.id).where(Agent.extension == origin.agent_extension))
+        if agent_id is None:
+            raise AgentNotFoundError(f"no agent has the extension {origin.agent_extension!r}")
+    if agent_id is None and routed is not None:
+        agent_id = routed.agent_id
     if agent_id is not None and session.get(Agent, agent_id) is None:
         raise AgentNotFoundError(f"agent {agent_id} does not exist")
     display = safe_display_name(original_filename or source.name) or "recording"
@@ -86,7 +131,18 @@ def ingest_recording(
     stored.parent.mkdir(parents=True, exist_ok=True)
     session.info.setdefault(_NEW_FILES, []).append(stored)
     shutil.copyfile(source, stored)
-    call = Call(agent_id=agent_id, caller_number=caller_number, language=language, status="queued")
+    started = origin.started_at or (routed.answered_at or routed.arrived_at if routed else None)
+    call = Call(
+        agent_id=agent_id,
+        caller_number=caller_number or (routed.caller_number if routed else None),
+        language=language,
+        status="queued",
+        pbx_call_id=origin.pbx_call_id,
+        direction=origin.direction or ("inbound" if routed else None),
+        hotline_call_id=routed.id if routed else None,
+        ended_at=origin.ended_at or (routed.ended_at if routed else None),
+        **({"started_at": started} if started else {}),
+    )
     call.recording = Recording(
         path=key,
         original_filename=display,
@@ -95,7 +151,7 @@ def ingest_recording(
         channels=audio.channels,
         duration_s=audio.duration_s,
         size_bytes=stored.stat().st_size,
-        sha256=sha256_of(stored),
+        sha256=digest,
     )
     session.add(call)
     session.flush()
