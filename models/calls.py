@@ -21,7 +21,10 @@ class Call(Base):
     """One handled call. `status` follows CALL_STATUSES as the recording moves through the pipeline."""
 
     __tablename__ = "calls"
-    __table_args__ = (Index("ix_calls_agent_started", "agent_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_calls_agent_started", "agent_id", "started_at"),
+        Index("uq_calls_pbx_call_id", "pbx_call_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
@@ -32,14 +35,13 @@ class Call(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    pbx_call_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    pbx_call_id: Mapped[str | None] = mapped_column(String(120))
     """The telephone system's id of the call (Asterisk's uniqueid/linkedid): one recorded call per id."""
     direction: Mapped[str | None] = mapped_column(String(8))
     """"inbound" or "outbound" as the PBX reported it (None: not reported)."""
-    hotline_call_id: Mapped[int | None] = mapped_column(
-        ForeignKey("hotline_calls.id", ondelete="SET NULL"), index=True
-    )
-    """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier)."""
+    hotline_call_id: Mapped[int | None] = mapped_column(index=True)
+    """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier); no
+    foreign key, see migration 0011 (hotline calls are never deleted)."""
 
     agent: Mapped[Agent | None] = relationship(back_populates="calls")
     recording: Mapped[Recording | None] = relationship(back_populates="call", cascade="all, delete-orphan")

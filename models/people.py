@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -21,14 +21,14 @@ class Agent(Base):
     (e.g. "PJSIP/1001"), `tier` 1 is offered calls before tier 2 and so on."""
 
     __tablename__ = "agents"
-    __table_args__ = (CheckConstraint("tier >= 1", name="tier_positive"),)
+    __table_args__ = (Index("uq_agents_extension", "extension", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     employee_no: Mapped[str | None] = mapped_column(String(40), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
-    extension: Mapped[str | None] = mapped_column(String(80), unique=True)
+    extension: Mapped[str | None] = mapped_column(String(80))
     tier: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -43,11 +43,12 @@ class HotlineCall(Base):
             postgresql_where=text(_ACTIVE),
         ),
         Index("ix_hotline_calls_state", "state"),
+        Index("uq_hotline_calls_pbx_call_id", "pbx_call_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     caller_number: Mapped[str] = mapped_column(String(40))
-    pbx_call_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    pbx_call_id: Mapped[str | None] = mapped_column(String(120))
     ivr_choice: Mapped[str | None] = mapped_column(String(40))
     skills: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     language: Mapped[str] = mapped_column(String(8), default="en")

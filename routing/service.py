@@ -165,6 +165,8 @@ def set_routing_profile(
 ) -> None:
     """Set the languages `agent` takes calls in (codes such as "en", "zh"), their PBX extension (unique;
     None for none) and tier (1 is offered calls first). ValueError when another agent has the extension."""
+    if tier < 1:
+        raise ValueError(f"tier must be 1 or more, not {tier}")
     if extension is not None:
         holder = session.scalar(select(Agent.id).where(Agent.extension == extension, Agent.id != agent.id))
         if holder is not None:

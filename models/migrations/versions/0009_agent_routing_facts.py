@@ -3,6 +3,10 @@
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-11-28 02:30:00
+
+Columns are added with plain ALTER TABLE (no batch copy): on SQLite a batch migration drops and recreates
+the table, and with foreign keys on that drop deletes every row that cascades from it (agent skills,
+presence) and unlinks their calls.
 """
 
 from collections.abc import Sequence
@@ -19,12 +23,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("agents", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("languages", sa.JSON(), nullable=False, server_default='["en"]'))
-        batch_op.add_column(sa.Column("extension", sa.String(length=80), nullable=True))
-        batch_op.add_column(sa.Column("tier", sa.Integer(), nullable=False, server_default="1"))
-        batch_op.create_unique_constraint(batch_op.f("uq_agents_extension"), ["extension"])
-        batch_op.create_check_constraint("tier_positive", "tier >= 1")
+    op.add_column("agents", sa.Column("languages", sa.JSON(), nullable=False, server_default='["en"]'))
+    op.add_column("agents", sa.Column("extension", sa.String(length=80), nullable=True))
+    op.add_column("agents", sa.Column("tier", sa.Integer(), nullable=False, server_default="1"))
+    op.create_index("uq_agents_extension", "agents", ["extension"], unique=True)
     op.create_table(
         "routing_sync",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -40,18 +42,14 @@ def upgrade() -> None:
         sa.Column("at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_routing_changes")),
     )
-    with op.batch_alter_table("routing_changes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_routing_changes_version"), ["version"], unique=False)
+    op.create_index(op.f("ix_routing_changes_version"), "routing_changes", ["version"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("routing_changes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_routing_changes_version"))
+    op.drop_index(op.f("ix_routing_changes_version"), table_name="routing_changes")
     op.drop_table("routing_changes")
     op.drop_table("routing_sync")
-    with op.batch_alter_table("agents", schema=None) as batch_op:
-        batch_op.drop_constraint("tier_positive", type_="check")
-        batch_op.drop_constraint(batch_op.f("uq_agents_extension"), type_="unique")
-        batch_op.drop_column("tier")
-        batch_op.drop_column("extension")
-        batch_op.drop_column("languages")
+    op.drop_index("uq_agents_extension", table_name="agents")
+    op.drop_column("agents", "tier")
+    op.drop_column("agents", "extension")
+    op.drop_column("agents", "languages")
