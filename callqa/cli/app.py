@@ -18,6 +18,7 @@ from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pii import eval_pii, purge
 from callqa.cli.routing import simulate
+from callqa.cli.watch import watch
 from callqa.cli.worker import worker
 from callqa.settings import Settings, get_settings
 
@@ -35,6 +36,7 @@ app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)
 app.command("listen")(listen)
 app.command("worker")(worker)
+app.command("watch")(watch)
 app.command("purge")(purge)
 app.command("eval-pii")(eval_pii)
 
