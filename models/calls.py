@@ -41,7 +41,7 @@ class Call(Base):
     """"inbound" or "outbound" as the PBX reported it (None: not reported)."""
     hotline_call_id: Mapped[int | None] = mapped_column(index=True)
     """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier); no
-    foreign key, see migration 0011 (hotline calls are never deleted)."""
+    foreign key, see migration 0012 (hotline calls are never deleted)."""
 
     agent: Mapped[Agent | None] = relationship(back_populates="calls")
     recording: Mapped[Recording | None] = relationship(back_populates="call", cascade="all, delete-orphan")

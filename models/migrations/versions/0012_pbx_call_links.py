@@ -1,7 +1,7 @@
 """PBX call ids on hotline calls and recorded calls; a recorded call linked to its routed call; direction
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-28 03:05:00
 
 Plain ALTER TABLE, no batch copy: recreating `calls` on SQLite would delete, through its cascades, every
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
