@@ -411,10 +411,14 @@ class Router:
             sigs |= self._sigs_by_skill.get(skill, set())
         best: tuple[_Entry, Signature] | None = None
         for sig in sigs:
+            queue = self._queues[sig]
+            # The raw top bounds the live head from below: a queue that cannot beat the best is skipped.
+            if not queue or (best is not None and queue[0] >= best[0]):
+                continue
             languages, need = sig
             if not self._eligible(agent, languages, need):
                 continue
-            head = self._head(self._queues[sig], agent.id)
+            head = self._head(queue, agent.id)
             if head is not None and (best is None or head < best[0]):
                 best = (head, sig)
         if best is None:
