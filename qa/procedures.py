@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qa.absence import UNHEARD_MIN_S
-from qa.checks import UNCERTAIN_CONFIDENCE, CheckResult, ElementResult
+from qa.checks import UNCERTAIN_CONFIDENCE, CheckResult
+from qa.elements import ElementResult
 from qa.matching import Match, best_match, tokenize_segments
 from qa.metrics import Activity
 from qa.script import SILENT_CALLER, Script, SilentCallerDef

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.absence import window_span
-from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for, window_tokens
+from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for
+from qa.elements import window_tokens
 from qa.script import CheckDef
 from transcription.recognizer import Transcript
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.checks import BY_MEANING, CheckResult, run_checks
+from qa.checks import CheckResult, run_checks
 from qa.element_evidence import ElementJudge
+from qa.elements import BY_MEANING
 from qa.exceptions import ScriptError
 from qa.intent_model import IntentModel, read_elements, read_intents
 from qa.intents import Intent, ModelMatch, normalized
