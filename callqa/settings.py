@@ -79,6 +79,15 @@ class Settings(BaseSettings):
     pii_min_score: float = Field(
         default=0.5, ge=0.0, le=1.0, description="Recognizer score (0-1) from which a finding is redacted."
     )
+    retention_days: float | None = Field(
+        default=None,
+        ge=0,
+        description="Days after which a call's recording, transcript and originals are deleted (scores "
+        "stay); the worker purges once a day. Unset keeps them.",
+    )
+    retention_check_every_s: float = Field(
+        default=3600.0, gt=0, description="How often (s) a worker looks whether the daily purge is due."
+    )
     pii_audio_pad_s: float = Field(
         default=0.35,
         ge=0.0,

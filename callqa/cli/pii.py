@@ -53,4 +53,5 @@ def eval_pii(
         raise typer.Exit(2)
     report = evaluate_pii(CallAnalyzer(settings), directory, transcripts=transcripts)
     figures = report.figures()
-    out.print(json.dumps(figures) if as_json else format_pii_report(figures), markup=False, highlight=False)
+    text = json.dumps(figures) if as_json else format_pii_report(figures)
+    out.print(text, markup=False, highlight=False, soft_wrap=True)

@@ -11,10 +11,11 @@ from callqa.services.ingest import PROCESS_CALL
 from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
 from callqa.services.redaction import store_redacted_call
+from callqa.services.retention import purge_if_due
 from callqa.services.storage import readable
 from callqa.services.worker import Worker
 from callqa.settings import Settings
-from models import Call, Job
+from models import Call, Job, utcnow
 from qa.analysis import CallAnalysis
 from qa.script import Script
 from qa.service import store_qa_result
@@ -109,9 +110,18 @@ def make_worker(
             raise LookupError(f"job {job.id} refers to a missing call")
         process_call(session, call, shared)
 
+    periodic = []
+    if settings.retention_days is not None:
+        days = settings.retention_days
+
+        def purge_old_calls(session: Session) -> None:
+            purge_if_due(session, days=days, now=utcnow(), recordings_dir=settings.recordings_dir)
+
+        periodic.append((settings.retention_check_every_s, purge_old_calls))
     return Worker(
         session_factory,
         {PROCESS_CALL: handle_process_call},
+        periodic=periodic,
         poll_s=settings.worker_poll_s,
         stale_after_s=settings.worker_stale_after_s,
         recover_every_s=settings.worker_recover_every_s,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from callqa.services.redaction import delete_on_commit
 from callqa.services.storage import locate
-from models import Call, PiiOriginal, Recording, TranscriptSegment
+from models import AuditEvent, Call, PiiOriginal, Recording, TranscriptSegment
 from qa.pii.service import record_audit
 
 PURGE_ACTION = "purge"
@@ -35,6 +35,23 @@ class PurgeReport:
             f"{self.recordings} recording(s), {self.segments} transcript segment(s), "
             f"{self.originals} original(s)"
         )
+
+
+def purge_if_due(
+    session: Session,
+    *,
+    days: float,
+    now: datetime,
+    recordings_dir: Path,
+    every: timedelta = timedelta(days=1),
+) -> PurgeReport | None:
+    """`purge_older_than` by the system when the last purge (by anyone) is `every` or longer ago (or
+    none ran yet); None when not due. Any number of workers may call it: the audit record of a purge
+    is what the others see."""
+    last = session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == PURGE_ACTION))
+    if last is not None and now - last < every:
+        return None
+    return purge_older_than(session, days=days, now=now, recordings_dir=recordings_dir)
 
 
 def purge_older_than(
@@ -77,6 +94,7 @@ def purge_older_than(
         session,
         action=PURGE_ACTION,
         username=username,
+        at=now,
         detail={
             "older_than_days": days,
             "cutoff": cutoff.isoformat(),

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import FrameType
 
 from sqlalchemy import delete, update
@@ -31,6 +31,7 @@ from models import Job, WorkerBeat, session_scope, utcnow
 log = logging.getLogger("callqa.services.worker")
 
 JobHandler = Callable[[Session, Job], None]
+PeriodicTask = Callable[[Session], None]
 
 # Failures of the database rather than of the job: the job goes back to the queue, the loop backs off.
 TRANSIENT_DB_ERRORS = (OperationalError, PoolTimeoutError)
@@ -43,7 +44,9 @@ class Worker:
     written every quarter of it. `recover_every_s`: how often orphaned jobs are looked for.
     `max_backoff_s`: the longest pause between retries while the database fails. `retryable`: errors of a
     job that hand it back and propagate (to a caller that retries it later, as the broker's task does)
-    instead of failing its call; database failures always do.
+    instead of failing its call; database failures always do. `periodic`: (interval in
+    s, task) pairs run from the housekeeping timer in a transaction of their own (the daily retention
+    purge); a failing task is logged and tried again at its next interval.
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class Worker:
         max_backoff_s: float = 30.0,
         worker_id: str | None = None,
         retryable: tuple[type[Exception], ...] = (),
+        periodic: Sequence[tuple[float, PeriodicTask]] = (),
     ) -> None:
         self._sessions = session_factory
         self._handlers = handlers
@@ -71,6 +75,8 @@ class Worker:
         self._house_lock = threading.Lock()
         self._next_beat = 0.0
         self._next_recovery = 0.0
+        self._periodic = list(periodic)
+        self._next_periodic = [0.0] * len(self._periodic)
         # Held while a job's results commit, and while an abandoned job is handed back: never both.
         self._commit_lock = threading.Lock()
         self._abandoned = False
@@ -165,6 +171,19 @@ class Worker:
             if now >= self._next_recovery:
                 self._next_recovery = now + self._recover_every_s
                 self.recover()
+            for i, (every_s, task) in enumerate(self._periodic):
+                if now >= self._next_periodic[i]:
+                    self._next_periodic[i] = now + every_s
+                    self._run_periodic(task)
+
+    def _run_periodic(self, task: PeriodicTask) -> None:
+        try:
+            with session_scope(self._sessions) as session:
+                task(session)
+        except Exception:
+            log.exception(
+                "worker %s: periodic task %s failed", self.worker_id, getattr(task, "__name__", task)
+            )
 
     def abandon(self) -> bool:
         """Give the job in hand back to the queue and make sure its results are never committed by this

@@ -3,12 +3,13 @@ caller owns the transaction."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import AuditEvent, PiiOriginal
+from models import AuditEvent, PiiOriginal, utcnow
 from transcription.recognizer import Transcript
 
 
@@ -37,10 +38,16 @@ def record_audit(
     username: str | None = None,
     call_id: int | None = None,
     detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one audit record (never changed or deleted by the application)."""
+    """Append one audit record (never changed or deleted by the application), at `at` (default: now)."""
     event = AuditEvent(
-        action=action, user_id=user_id, username=username, call_id=call_id, detail=detail or {}
+        action=action,
+        user_id=user_id,
+        username=username,
+        call_id=call_id,
+        detail=detail or {},
+        at=at or utcnow(),
     )
     session.add(event)
     session.flush()

@@ -10,8 +10,20 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.services.retention import purge_older_than
-from models import AuditEvent, PiiOriginal, Recording, TranscriptSegment, make_engine, utcnow
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.processing import make_worker
+from callqa.services.retention import purge_if_due, purge_older_than
+from callqa.settings import Settings
+from models import (
+    AuditEvent,
+    PiiOriginal,
+    Recording,
+    TranscriptSegment,
+    make_engine,
+    make_session_factory,
+    utcnow,
+)
+from models.migrate import upgrade_database
 from qa.pii.service import store_original
 from scoring.effective import load_effective_score
 from tests.conftest import callqa_ok, create_agent, create_scored_call, run_callqa
@@ -78,4 +90,32 @@ def test_callqa_purge_reports_and_audits(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'callqa.db'}")
     with Session(engine) as s:
         assert [e.action for e in s.scalars(select(AuditEvent))] == ["purge"]
+    engine.dispose()
+
+
+def test_purge_if_due_runs_once_a_day(session: Session) -> None:
+    now = utcnow() + timedelta(days=10)  # after any purge another test made
+    assert purge_if_due(session, days=30, now=now, recordings_dir=Path(".")) is not None
+    assert purge_if_due(session, days=30, now=now + timedelta(hours=23), recordings_dir=Path(".")) is None
+    assert purge_if_due(session, days=30, now=now + timedelta(hours=25), recordings_dir=Path(".")) is not None
+
+
+def test_the_worker_purges_daily_when_retention_is_set(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", retention_days=30, second_opinion=False)
+    settings.data_dir.mkdir()
+    upgrade_database(settings.db_url)
+    engine = make_engine(settings.db_url)
+    factory = make_session_factory(engine)
+    with factory() as s:
+        agent = create_agent(s)
+        old, files = _call_with_data(s, agent.id, tmp_path, days_ago=45)
+        s.commit()
+    worker = make_worker(settings, factory, analyzer=CallAnalyzer(settings))
+    worker.housekeeping()
+    worker.housekeeping()  # not due again: one purge a day, however often the timer fires
+    with factory() as s:
+        purges = s.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).all()
+        assert [p.detail["call_ids"] for p in purges] == [[old]] and purges[0].username is None
+        assert s.scalar(select(Recording)) is None
+    assert not any(f.exists() for f in files)
     engine.dispose()
