@@ -25,8 +25,8 @@ from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.pii.config import PiiConfig, load_pii_config
-from qa.pii.detect import PiiSpan, find_pii
 from qa.pii.redact import redact_transcript, silence_spans
+from qa.pii.spans import PiiSpan
 from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
 from qa.sentiment_model import PACKAGED_DATA, load_sentiment, train_sentiment
@@ -190,6 +190,8 @@ class CallAnalyzer:
         """Personal data in `transcript` (none when the policy is 'off')."""
         if self._settings.pii_policy == "off":
             return []
+        from qa.pii.detect import find_pii  # Presidio (and spaCy) load on the first call, not at import
+
         return find_pii(transcript, self.pii_config, min_score=self._settings.pii_min_score)
 
     @property

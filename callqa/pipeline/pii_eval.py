@@ -22,8 +22,8 @@ from typing import Any
 import soundfile as sf
 
 from callqa.pipeline.analyzer import CallAnalyzer
-from qa.pii.detect import PiiSpan
 from qa.pii.redact import redact_transcript, silence_spans
+from qa.pii.spans import PiiSpan
 from qa.pii.spoken import atoms, compose, normalize, segment_words
 from transcription.audio import load_call_audio
 from transcription.recognizer import Transcript
@@ -59,6 +59,8 @@ class EntityTally:
     predicted: int = 0
     right: int = 0
     missed: list[str] = field(default_factory=list)
+    leaks: list[str] = field(default_factory=list)
+    """Entities some of whose digits a recogniser still hears in the redacted audio (and how many)."""
 
 
 @dataclass
@@ -82,6 +84,7 @@ class PiiReport:
                 "digits_heard_in_original_audio": t.heard_before,
                 "digits_recoverable_from_redacted_audio": t.recovered,
                 "missed": t.missed,
+                "heard_in_redacted_audio": t.leaks,
             }
         predicted = sum(t.predicted for t in self.by_entity.values())
         right = sum(t.right for t in self.by_entity.values())
@@ -202,13 +205,20 @@ def _tally(
         t = tallies[e.entity]
         t.total += 1
         t.digits += len(e.digits)
-        if survived(redacted, e):
-            t.missed.append(f"{call} {e.speaker} {e.intervals[0][0]:.1f}s")
+        where = f"{call} {e.speaker} {e.intervals[0][0]:.1f}s"
+        missed = survived(redacted, e)
+        if missed:
+            t.missed.append(where)
         else:
             t.caught += 1
         # a digit heard in the window counts, whichever it is: no credit for a recogniser mishearing it
         t.heard_before += min(len(e.digits), len(left_in(original, e)[0]))
-        t.recovered += min(len(e.digits), len(left_in(again, e)[0]))
+        recovered = min(len(e.digits), len(left_in(again, e)[0]))
+        t.recovered += recovered
+        if recovered:
+            t.leaks.append(
+                f"{where}: {recovered} digit(s), {'missed' if missed else 'caught'} in the transcript"
+            )
     for span in spans:
         t = tallies[span.entity]
         t.predicted += 1
@@ -242,5 +252,7 @@ def format_pii_report(figures: dict[str, Any]) -> str:
     lines.append(f"precision over all redactions: {figures['precision']}")
     for name, f in figures["entities"].items():
         lines.extend(f"  missed {name}: {m}" for m in f["missed"])
+    for name, f in figures["entities"].items():
+        lines.extend(f"  heard in redacted audio, {name}: {m}" for m in f["heard_in_redacted_audio"])
     lines.extend(f"  wrong: {w}" for w in figures["wrong_redactions"])
     return "\n".join(lines)

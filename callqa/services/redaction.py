@@ -18,9 +18,9 @@ from callqa.services.ingest import sha256_of
 from callqa.services.storage import locate
 from callqa.settings import Settings
 from models import Call
-from qa.pii.detect import PiiSpan
 from qa.pii.redact import silence_spans
 from qa.pii.service import store_original
+from qa.pii.spans import PiiSpan
 from transcription.audio import load_call_audio
 from transcription.recognizer import Transcript
 

@@ -12,9 +12,7 @@ addresses said with "at" and "dot", street addresses. Each speaker's words becom
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
@@ -22,34 +20,11 @@ from presidio_analyzer.predefined_recognizers import CreditCardRecognizer, IbanR
 
 from qa.pii.config import PiiConfig
 from qa.pii.numbers import Cue, CuedNumberRecognizer, find_cues
+from qa.pii.spans import PiiSpan
 from qa.pii.spoken import SpokenText, spoken_text
 from transcription.recognizer import Speaker, Transcript
 
 SPEAKERS: tuple[Speaker, ...] = ("agent", "caller")
-
-
-@dataclass(frozen=True)
-class PiiSpan:
-    """Personal data said in a call: `entity` (e.g. CREDIT_CARD) shown as `[token]`, said by `speaker`
-    from `start` to `end` (s), in the words `words` (pairs of segment index and word index, see
-    `spoken.WordRef`); `score` 0–1 is the recognizer's."""
-
-    entity: str
-    token: str
-    speaker: Speaker
-    start: float
-    end: float
-    words: tuple[tuple[int, int], ...]
-    score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity,
-            "speaker": self.speaker,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-            "score": round(self.score, 3),
-        }
 
 
 _TLDS = "com|net|org|co|uk|io|edu|gov|info|biz|us|ca|au|de|fr|ie|me"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.pii.detect import PiiSpan
+from qa.pii.spans import PiiSpan
 from qa.pii.spoken import segment_words
 from transcription.audio import CallAudio
 from transcription.recognizer import Segment, Speaker, Transcript, Word

@@ -1,0 +1,33 @@
+"""The record of personal data found in a call (kept apart from detection, whose recognizer framework is
+heavy to import: code that only carries or applies spans does not load it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from transcription.recognizer import Speaker
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """Personal data said in a call: `entity` (e.g. CREDIT_CARD) shown as `[token]`, said by `speaker`
+    from `start` to `end` (s), in the words `words` (pairs of segment index and word index, see
+    `spoken.WordRef`); `score` 0–1 is the recognizer's."""
+
+    entity: str
+    token: str
+    speaker: Speaker
+    start: float
+    end: float
+    words: tuple[tuple[int, int], ...]
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "speaker": self.speaker,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "score": round(self.score, 3),
+        }
