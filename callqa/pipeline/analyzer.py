@@ -188,7 +188,7 @@ class CallAnalyzer:
 
     def find_personal_data(self, transcript: Transcript) -> list[PiiSpan]:
         """Personal data in `transcript` (none when the policy is 'off')."""
-        if self._settings.pii_policy == "off":
+        if self._settings.pii_policy == "off" or not transcript.segments:
             return []
         from qa.pii.detect import find_pii  # Presidio (and spaCy) load on the first call, not at import
 
