@@ -35,7 +35,9 @@ from scoring.service import store_call_score
 from tests.servers import PostgresServer, RedisServer, ServerUnavailable
 
 # CI and developers have shared/ beside the checkout.
-DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
+ROOT = Path(__file__).resolve().parents[1]
+"""The repository's top folder (tests may live at any depth under tests/)."""
+DEV_SET = ROOT.parent / "shared" / "dev-set"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import DEV_SET, callqa_ok, run_callqa
+from tests.conftest import DEV_SET, ROOT, callqa_ok, run_callqa
 
 CONTRACT_KEYS = {
     "file",
@@ -214,7 +214,7 @@ def test_chinese_sentiment_is_trained_and_measured_beside_snownlp(tmp_path: Path
     trained = run_callqa("train", "sentiment", "--language", "zh", env=env, timeout=300)
     assert trained.returncode == 0, trained.stderr
     assert (tmp_path / "models" / "sentiment_zh.joblib").is_file()
-    held_out = Path(__file__).resolve().parents[2] / "bench" / "data" / "sentiment_zh_heldout.tsv"
+    held_out = ROOT / "bench" / "data" / "sentiment_zh_heldout.tsv"
     evaluated = run_callqa("eval-sentiment", str(held_out), "--language", "zh", env=env, timeout=300)
     assert evaluated.returncode == 0, evaluated.stderr
     scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
