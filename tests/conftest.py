@@ -229,10 +229,13 @@ def create_scored_call(
     return call
 
 
-def write_tone_call(path: Path, *, seconds: float = 3.0, sr: int = 8000, stereo: bool = True) -> Path:
-    """A short non-silent recording (tones) for tests that need valid audio but no speech."""
+def write_tone_call(
+    path: Path, *, seconds: float = 3.0, sr: int = 8000, stereo: bool = True, hz: float = 440.0
+) -> Path:
+    """A short non-silent recording (tones; `hz` on the agent leg) for tests that need valid audio but no
+    speech. Ingest refuses the same content twice, so tests that queue several calls vary `hz`."""
     t = np.arange(int(seconds * sr)) / sr
-    left = 0.3 * np.sin(2 * np.pi * 440 * t)
+    left = 0.3 * np.sin(2 * np.pi * hz * t)
     right = 0.3 * np.sin(2 * np.pi * 660 * t)
     data = np.stack([left, right], axis=1) if stereo else left
     sf.write(path, data.astype(np.float32), sr, subtype="PCM_16")

@@ -108,13 +108,26 @@ class Node:
         self.process.wait()
 
 
-def _queue_calls(factory: sessionmaker[Session], tmp_path: Path, audio: Path, n: int) -> list[int]:
-    """`n` ingested calls of `audio` in the store of workers on `tmp_path`; returns their job ids."""
+def _queue_calls(
+    factory: sessionmaker[Session], tmp_path: Path, n: int, *, seconds: float = 3.0, audio: Path | None = None
+) -> list[int]:
+    """`n` ingested calls in the store of workers on `tmp_path`, each its own recording (ingest refuses
+    the same content twice): tones of `seconds`, or `audio` when given (then n = 1); returns their job ids."""
+    assert audio is None or n == 1
+    first = len(list(tmp_path.glob("tone-*.wav")))
+    tones = (
+        [audio]
+        if audio
+        else [
+            write_tone_call(tmp_path / f"tone-{i}.wav", seconds=seconds, hz=440 + i)
+            for i in range(first, first + n)
+        ]
+    )
     with factory() as s:
         agent = create_agent(s, "Alice Moreau")
         calls = [
-            ingest_recording(s, source=audio, recordings_dir=tmp_path / "recordings", agent_id=agent.id)
-            for _ in range(n)
+            ingest_recording(s, source=tone, recordings_dir=tmp_path / "recordings", agent_id=agent.id)
+            for tone in tones
         ]
         s.commit()
         return [s.scalars(select(Job.id).where(Job.call_id == c.id)).one() for c in calls]
@@ -134,8 +147,7 @@ def test_calls_run_once_a_second_delivery_does_nothing_and_an_unreadable_recordi
 ) -> None:
     url, factory = database
     broker = broker_url()
-    tone = write_tone_call(tmp_path / "tone.wav", seconds=4.0)
-    ids = _queue_calls(factory, tmp_path, tone, 4)
+    ids = _queue_calls(factory, tmp_path, 4, seconds=4.0)
     with factory() as s:  # one recording the workers cannot read: its file was removed from the store
         missing = s.scalars(select(Recording).join(Job, Job.call_id == Recording.call_id)).first()
         assert missing is not None
@@ -175,7 +187,7 @@ def test_a_killed_pool_process_and_a_broker_restart_lose_no_call(
     try:
         app = make_celery(Settings(broker_url=redis.url, database_url=url))
         # Three calls whose messages are sent while no worker runs, then lost with the broker's restart.
-        lost = _queue_calls(factory, tmp_path, write_tone_call(tmp_path / "tone.wav"), 3)
+        lost = _queue_calls(factory, tmp_path, 3)
         for job_id in lost:
             send_job(app, job_id)
         with factory() as s:
@@ -185,7 +197,7 @@ def test_a_killed_pool_process_and_a_broker_restart_lose_no_call(
         redis.restart()
         assert waiting_messages(app) == 0
         # And one long call whose pool process is killed while it decodes.
-        [long_job] = _queue_calls(factory, tmp_path, speech_call, 1)
+        [long_job] = _queue_calls(factory, tmp_path, 1, audio=speech_call)
         node = Node(tmp_path, url, redis.url, trained, concurrency=1)
         try:
 

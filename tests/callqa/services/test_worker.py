@@ -32,13 +32,18 @@ def _database(tmp_path: Path) -> tuple[str, sessionmaker[Session]]:
 def _queue_tone_calls(
     factory: sessionmaker[Session], tmp_path: Path, n: int, seconds: float = 3.0
 ) -> list[int]:
-    """`n` queued tone calls in the recording store of workers whose data dir is `tmp_path`."""
-    tone = write_tone_call(tmp_path / f"tone-{seconds:g}s.wav", seconds=seconds)
+    """`n` queued tone calls in the recording store of workers whose data dir is `tmp_path`, each its own
+    recording (ingest refuses the same content twice), also across calls of this helper in one test."""
+    first = len(list(tmp_path.glob("tone-*.wav")))
+    tones = [
+        write_tone_call(tmp_path / f"tone-{i}.wav", seconds=seconds, hz=440 + i)
+        for i in range(first, first + n)
+    ]
     with factory() as s:
         agent = create_agent(s, "Alice Moreau")
         ids = [
             ingest_recording(s, source=tone, recordings_dir=tmp_path / "recordings", agent_id=agent.id).id
-            for _ in range(n)
+            for tone in tones
         ]
         s.commit()
     return ids
