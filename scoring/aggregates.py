@@ -65,9 +65,12 @@ class AgentSummary:
         }
 
 
-def scored_calls(session: Session, *, since: datetime, agent_id: int | None = None) -> list[ScoredCall]:
-    """Every scored call since `since` with its effective score and verdicts, oldest first; a call with no
-    speech from the agent counts only once a reviewer has scored it."""
+def scored_calls(
+    session: Session, *, since: datetime, until: datetime | None = None, agent_id: int | None = None
+) -> list[ScoredCall]:
+    """Every scored call started in [`since`, `until`] (no upper bound when `until` is None) with its
+    effective score and verdicts, oldest first; a call with no speech from the agent counts only once a
+    reviewer has scored it."""
     stmt = (
         select(Call, CallScore, Review, QAResult)
         .join(CallScore, CallScore.call_id == Call.id)
@@ -77,6 +80,8 @@ def scored_calls(session: Session, *, since: datetime, agent_id: int | None = No
         .options(selectinload(Call.recording))
         .order_by(Call.started_at, Call.id)
     )
+    if until is not None:
+        stmt = stmt.where(Call.started_at <= until)
     if agent_id is not None:
         stmt = stmt.where(Call.agent_id == agent_id)
     out: list[ScoredCall] = []
@@ -112,7 +117,8 @@ def agent_summaries(
     """Summaries of every active agent (computed together: percentiles need the whole team); the
     monthly composite as `scorecard` defines it."""
     now = now or datetime.now(UTC)
-    calls = scored_calls(session, since=now - timedelta(days=max(WINDOWS_DAYS)))
+    # Bounded above too: a summary "as of" a past moment must not count calls that came after it.
+    calls = scored_calls(session, since=now - timedelta(days=max(WINDOWS_DAYS)), until=now)
     agents = session.scalars(select(Agent).where(Agent.active).order_by(Agent.name)).all()
     by_agent: dict[int, list[ScoredCall]] = {a.id: [] for a in agents}
     for c in calls:
@@ -125,7 +131,7 @@ def agent_summaries(
     for (call_agent,) in session.execute(
         select(Call.agent_id)
         .join(Dispute, Dispute.call_id == Call.id)
-        .where(Dispute.created_at >= now - timedelta(days=30))
+        .where(Dispute.created_at >= now - timedelta(days=30), Dispute.created_at <= now)
     ):
         if call_agent in disputes:
             disputes[call_agent] += 1
