@@ -28,7 +28,7 @@ from callqa.services.hotline import (
     HotlineRefusedError,
     HotlineStateError,
 )
-from callqa.services.ingest import AgentNotFoundError, IngestError
+from callqa.services.ingest import AgentNotFoundError, IngestError, UnknownLanguageError
 from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.users import UserError
 from routing.engine import RoutingError
@@ -55,6 +55,7 @@ class ErrorRead(BaseModel):
 
 STATUS_BY_TYPE: dict[type[Exception], int] = {
     AgentNotFoundError: 404,
+    UnknownLanguageError: 422,
     UnsupportedAudioError: 415,
     AudioError: 422,
     IngestError: 415,

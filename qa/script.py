@@ -211,6 +211,13 @@ def packaged_name(stem: str, language: str) -> str:
     return f"{stem}_en.yaml" if stem else DEFAULT_SCRIPT
 
 
+def packaged_languages() -> tuple[str, ...]:
+    """The language codes with a packaged call script (`qa/scripts/<code>.yaml`): the languages a call
+    can be judged in."""
+    names = (f.name for f in resources.files("qa").joinpath("scripts").iterdir())
+    return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml") and "_" not in n))
+
+
 def load_script(
     path: Path | None,
     *,

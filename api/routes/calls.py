@@ -58,13 +58,16 @@ def upload_call(
     started_at: Annotated[AwareDatetime | None, Form()] = None,
     ended_at: Annotated[AwareDatetime | None, Form()] = None,
     direction: Annotated[Literal["inbound", "outbound"] | None, Form()] = None,
+    language: Annotated[str | None, Form(min_length=2, max_length=8, description="e.g. en, zh")] = None,
 ) -> CallRead:
     """Upload a call recording; it is validated, stored and queued for transcription and QA (202).
 
     The agent is `agent_id`, or the agent with `agent_extension`, or the agent of the routed hotline call
-    `pbx_call_id` names (the call is then linked to it: queue wait, skills, tier). `started_at`/`ended_at`
-    (ISO 8601 with a zone) are the call's times; without them a linked call takes the hotline's. The same
-    recording or PBX call id uploaded again answers 200 with the stored call and stores nothing."""
+    `pbx_call_id` names (the call is then linked to it: queue wait, skills, tier). The call is judged by
+    the script of `language`, else of the routed call's language, else of the deployment's
+    (CALLQA_LANGUAGE). `started_at`/`ended_at` (ISO 8601 with a zone) are the call's times; without them a
+    linked call takes the hotline's. The same recording or PBX call id uploaded again answers 200 with the
+    stored call and stores nothing."""
     if agent_id is None and agent_extension is None and pbx_call_id is None:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -95,7 +98,8 @@ def upload_call(
                 agent_id=agent_id,
                 original_filename=file.filename,
                 caller_number=caller_number,
-                language=settings.language,
+                language=language,
+                default_language=settings.language,
                 max_duration_s=settings.max_duration_s,
                 origin=origin,
             )

@@ -192,7 +192,7 @@ def rescore(
 
     from sqlalchemy import select
 
-    from callqa.pipeline.analyzer import CallAnalyzer
+    from callqa.pipeline.analyzers import AnalyzersByLanguage
     from callqa.runtime import open_database
     from callqa.services.processing import rescore_call
     from models import Call, CallScore
@@ -203,7 +203,7 @@ def rescore(
         err.print(f"[red]--since {since!r} is not a date (YYYY-MM-DD)[/red]")
         raise typer.Exit(2) from exc
     settings = get_settings()
-    analyzer = CallAnalyzer(settings)
+    analyzers = AnalyzersByLanguage(settings)
     factory = open_database(settings)
     with factory() as session:
         ids = session.scalars(
@@ -217,7 +217,7 @@ def rescore(
                 call = session.get(Call, call_id)
                 old = call.score.total if call and call.score else None
                 if call is not None:
-                    new = rescore_call(session, call, analyzer)
+                    new = rescore_call(session, call, analyzers.for_language(call.language))
                     changed += old != new
                     session.commit()
             progress.advance(task)
@@ -253,7 +253,7 @@ def ingest(
                     agent_id=agent,
                     original_filename=file.name,
                     caller_number=caller,
-                    language=settings.language,
+                    default_language=settings.language,
                     max_duration_s=settings.max_duration_s,
                 )
                 out.print(f"{file}: call {call.id} queued")

@@ -35,7 +35,7 @@ def watch(
     ingest = recording_ingester(
         recordings_dir=settings.recordings_dir,
         default_agent_id=agent,
-        language=settings.language,
+        default_language=settings.language,
         max_duration_s=settings.max_duration_s,
     )
     stop = threading.Event()

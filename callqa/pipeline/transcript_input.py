@@ -6,29 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from callqa.pipeline.analyzer import CallAnalyzer, CallResult
-from callqa.settings import Settings
+from callqa.pipeline.analyzer import CallResult
+from callqa.pipeline.analyzers import AnalyzersByLanguage
 from transcription.recognizer import Transcript
 from transcription.reference import read_transcript
 
 
-class TranscriptAnalyzers:
-    """`CallAnalyzer`s by language, built on first use from `settings` (the settings' own language is
-    `default`)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._by_language: dict[str, CallAnalyzer] = {}
-
-    @property
-    def default(self) -> CallAnalyzer:
-        return self.for_language(self._settings.language)
-
-    def for_language(self, language: str) -> CallAnalyzer:
-        if language not in self._by_language:
-            settings = self._settings.model_copy(update={"language": language})
-            self._by_language[language] = CallAnalyzer(settings)
-        return self._by_language[language]
+class TranscriptAnalyzers(AnalyzersByLanguage):
+    """Analyzers by language that also take transcripts from files."""
 
     def analyze(
         self,
@@ -40,7 +25,7 @@ class TranscriptAnalyzers:
     ) -> CallResult:
         """QA and score of the transcript in `path` (turns JSON or WebVTT; TranscriptFormatError when
         unreadable), judged by the script of the language it names (else the settings' language)."""
-        transcript = read_transcript(path, language=self._settings.language)
+        transcript = read_transcript(path, language=self.settings.language)
         return self.analyze_transcript(
             transcript, str(path), company=company, agent_name=agent_name, agent_number=agent_number
         )

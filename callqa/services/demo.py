@@ -100,6 +100,7 @@ def create_demo_data(
                 agent_id=agent_ids[call["agent"]],
                 original_filename=wav.name,
                 caller_number=f"+44 20 7946 0{100 + i}",
+                default_language=settings.language,
             )
     return logins
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from callqa.services.jobs import enqueue
 from callqa.services.storage import new_key
 from models import Agent, Call, Recording
+from qa.script import packaged_languages
 from routing.service import find_hotline_call
 from transcription.audio import AUDIO_SUFFIXES, probe_call_audio
 from transcription.exceptions import AudioError
@@ -32,6 +33,10 @@ class IngestError(ValueError):
 
 class AgentNotFoundError(IngestError):
     pass
+
+
+class UnknownLanguageError(IngestError):
+    """The call's language has no packaged script to judge it by."""
 
 
 class DuplicateCallError(IngestError):
@@ -79,7 +84,8 @@ def ingest_recording(
     agent_id: int | None,
     original_filename: str | None = None,
     caller_number: str | None = None,
-    language: str = "en",
+    language: str | None = None,
+    default_language: str = "en",
     max_duration_s: float | None = None,
     origin: CallOrigin | None = None,
 ) -> Call:
@@ -87,9 +93,11 @@ def ingest_recording(
     `callqa.services.storage`) and create a queued call with its job.
 
     `origin` (from the PBX) links the call to its routed hotline call by PBX call id and gives its agent
-    (or the agent's extension), times and direction. Ingest is idempotent: DuplicateCallError (naming the
+    (or the agent's extension), times and direction. The call is judged in `language` when given (one
+    with a packaged script, else IngestError), else in the routed hotline call's language, else in
+    `default_language` (the deployment's). Ingest is idempotent: DuplicateCallError (naming the
     stored call) when the same content or the same PBX call id was ingested before.
-    Raises IngestError (unknown agent, unsupported type) or transcription's AudioError subclasses
+    Raises IngestError (unknown agent or language, unsupported type) or transcription's AudioError subclasses
     (unreadable, empty, silent, too long: the length is read from the header, never by decoding all of it).
     Flushes; the caller commits. The stored copy lives and dies with the transaction: if it rolls back (a
     failed flush or commit, a locked database), the copy is deleted, so no file is left without its row.
@@ -99,6 +107,9 @@ def ingest_recording(
         raise IngestError(
             f"unsupported file type {suffix or '(none)'!r}; expected one of {sorted(AUDIO_SUFFIXES)}"
         )
+    if language is not None and language not in packaged_languages():
+        known = ", ".join(packaged_languages())
+        raise UnknownLanguageError(f"no call script for language {language!r}; known: {known}")
     origin = origin or CallOrigin()
     if origin.direction not in (None, "inbound", "outbound"):
         raise IngestError(f"direction must be inbound or outbound, not {origin.direction!r}")
@@ -135,7 +146,7 @@ def ingest_recording(
     call = Call(
         agent_id=agent_id,
         caller_number=caller_number or (routed.caller_number if routed else None),
-        language=language,
+        language=language or (routed.language if routed else None) or default_language,
         status="queued",
         pbx_call_id=origin.pbx_call_id,
         direction=origin.direction or ("inbound" if routed else None),

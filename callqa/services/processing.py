@@ -7,6 +7,7 @@ import time
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.pipeline.analyzers import AnalyzersByLanguage
 from callqa.services.ingest import PROCESS_CALL
 from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
@@ -26,7 +27,8 @@ from transcription.service import load_transcript, store_transcript
 
 
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
-    """Transcribe, check and score `call`, replacing any earlier results. Flushes only. Raises
+    """Transcribe, check and score `call` with `analyzer` (the one for the call's language:
+    `AnalyzersByLanguage.for_language(call.language)`), replacing any earlier results. Flushes only. Raises
     `callqa.services.storage.RecordingUnreadable` when this machine cannot read the recording."""
     if call.recording is None:
         raise LookupError(f"call {call.id} has no recording")
@@ -100,15 +102,16 @@ def make_worker(
     *,
     retryable: tuple[type[Exception], ...] = (),
 ) -> Worker:
-    """A worker that processes ingested calls with one shared analyzer (one ASR model per process);
+    """A worker that processes ingested calls, each by the analyzer of its own language (one per language
+    per process, built on first use; `analyzer`, when given, is the one for the settings' language);
     `retryable` as for `Worker`."""
-    shared = analyzer or CallAnalyzer(settings)
+    analyzers = AnalyzersByLanguage(settings, analyzer)
 
     def handle_process_call(session: Session, job: Job) -> None:
         call = session.get(Call, job.call_id) if job.call_id is not None else None
         if call is None:
             raise LookupError(f"job {job.id} refers to a missing call")
-        process_call(session, call, shared)
+        process_call(session, call, analyzers.for_language(call.language))
 
     periodic = []
     if settings.retention_days is not None:

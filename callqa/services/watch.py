@@ -58,6 +58,7 @@ class Sidecar:
     origin: CallOrigin
     agent_id: int | None = None
     caller_number: str | None = None
+    language: str | None = None
 
 
 def _time(value: Any, key: str) -> datetime | None:
@@ -99,7 +100,7 @@ def parse_sidecar(data: Any) -> Sidecar:
         ended_at=_time(data.get("ended_at"), "ended_at"),
         direction=direction,
     )
-    return Sidecar(origin, agent_id, text("caller_number", "callerid"))
+    return Sidecar(origin, agent_id, text("caller_number", "callerid"), text("language"))
 
 
 def _sibling(recording: Path, suffix: str) -> Path:
@@ -163,7 +164,7 @@ def scan_folder(
 
 
 def recording_ingester(
-    *, recordings_dir: Path, default_agent_id: int | None, language: str, max_duration_s: float | None
+    *, recordings_dir: Path, default_agent_id: int | None, default_language: str, max_duration_s: float | None
 ) -> Callable[[Session, Path, Sidecar], int]:
     """The `ingest` step of `scan_folder` with the deployment's settings: the sidecar's agent (id or
     extension) or the routed call's, else `default_agent_id`."""
@@ -183,7 +184,8 @@ def recording_ingester(
             agent_id=agent_id,
             original_filename=recording.name,
             caller_number=sidecar.caller_number,
-            language=language,
+            language=sidecar.language,
+            default_language=default_language,
             max_duration_s=max_duration_s,
             origin=sidecar.origin,
         )

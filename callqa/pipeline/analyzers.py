@@ -1,0 +1,40 @@
+"""One `CallAnalyzer` per call language, built on first use: a deployment takes calls in several languages
+(a hotline routes Chinese and English callers alike), and each call is judged by the script, scorecard,
+phrase lists, models and recogniser of its own language, not by the deployment's default."""
+
+from __future__ import annotations
+
+from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.settings import Settings
+from qa.script import packaged_languages
+
+
+class AnalyzersByLanguage:
+    """`CallAnalyzer`s by language code, each configured as `settings` would be for that language.
+    `default` (optional) is the analyzer already built for the settings' own language (tests give one with
+    a stand-in recogniser; a worker shares its one model). A language with no packaged script falls back
+    to the settings' language, as `packaged_languages` explains."""
+
+    def __init__(self, settings: Settings, default: CallAnalyzer | None = None) -> None:
+        self._settings = settings
+        self._by_language: dict[str, CallAnalyzer] = {}
+        if default is not None:
+            self._by_language[settings.language] = default
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def default(self) -> CallAnalyzer:
+        return self.for_language(self._settings.language)
+
+    def for_language(self, language: str | None) -> CallAnalyzer:
+        """The analyzer for `language` (None or unknown: the settings' language)."""
+        if language not in packaged_languages():
+            language = self._settings.language
+        assert language is not None
+        if language not in self._by_language:
+            settings = self._settings.model_copy(update={"language": language})
+            self._by_language[language] = CallAnalyzer(settings)
+        return self._by_language[language]
