@@ -261,9 +261,13 @@ class Settings(BaseSettings):
 
     @property
     def originals_dir(self) -> Path:
-        """Unredacted recordings, kept only under `pii_policy` 'redacted_and_original' (admins only)."""
-        return self.data_dir / "originals"
+        """Unredacted recordings, kept only under `pii_policy` 'redacted_and_original' (admins only): a
+        folder of the recording store (`ORIGINALS_FOLDER`), so every machine mounting the store reads them."""
+        return self.recordings_dir / ORIGINALS_FOLDER
 
+
+ORIGINALS_FOLDER = "originals"
+"""The recording store's folder of kept originals (recordings_dir/originals/YYYY/MM/DD/<hex>.wav)."""
 
 WEAK_SECRETS = frozenset({"", "change-me-in-production", "secret", "changeme"})
 MIN_SECRET_CHARS = 32

@@ -14,8 +14,9 @@ from models.base import Base, utcnow
 
 class PiiOriginal(Base):
     """The call as said, before redaction: `transcript` in `Transcript.to_json` form and the path of the
-    unredacted recording (server-chosen, under the originals directory). Admins only; every read is
-    audited (`AuditEvent`)."""
+    unredacted recording (server-chosen, relative to the recording store's root like `recordings.path`:
+    `originals/YYYY/MM/DD/<hex>.wav`; rows from before hold absolute paths, read as they are). Admins
+    only; every read is audited (`AuditEvent`)."""
 
     __tablename__ = "pii_originals"
 

@@ -4,14 +4,13 @@ No other route, page or export serves them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import FileResponse
 
-from api.deps import AdminUser, SessionDep, VisibleCall
+from api.deps import AdminUser, SessionDep, SettingsDep, VisibleCall
 from api.errors import ERROR_RESPONSES
 from api.schemas import OriginalSegmentRead
+from callqa.services.storage import locate
 from models import PiiOriginal, User
 from qa.pii.service import find_original, record_audit
 
@@ -42,12 +41,15 @@ def get_original_transcript(
 
 
 @router.get("/{call_id}/original/audio")
-def get_original_audio(call: VisibleCall, user: AdminUser, session: SessionDep) -> FileResponse:
+def get_original_audio(
+    call: VisibleCall, user: AdminUser, session: SessionDep, settings: SettingsDep
+) -> FileResponse:
     """The unredacted recording (audited)."""
     original = _original(session, call.id)
-    if original.recording_path is None or not Path(original.recording_path).is_file():
+    path = locate(settings.recordings_dir, original.recording_path) if original.recording_path else None
+    if path is None or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "original recording not available")
     record_audit(
         session, action="original.audio.read", user_id=user.id, username=user.username, call_id=call.id
     )
-    return FileResponse(original.recording_path, media_type="audio/*")
+    return FileResponse(path, media_type="audio/*")

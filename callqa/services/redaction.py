@@ -15,8 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from callqa.services.ingest import sha256_of
-from callqa.services.storage import locate
-from callqa.settings import Settings
+from callqa.services.storage import locate, new_key
+from callqa.settings import ORIGINALS_FOLDER, Settings
 from models import Call
 from qa.pii.redact import silence_spans
 from qa.pii.service import store_original
@@ -45,11 +45,13 @@ def store_redacted_call(
         return
     source = locate(settings.recordings_dir, recording.path)
     if original is not None:
-        settings.originals_dir.mkdir(parents=True, exist_ok=True)
-        copy = settings.originals_dir / f"{uuid.uuid4().hex}{source.suffix}"
+        # in the store, relative to its root like the recording (a shared store may be mounted anywhere)
+        kept = f"{ORIGINALS_FOLDER}/{new_key(source.suffix)}"
+        copy = locate(settings.recordings_dir, kept)
+        copy.parent.mkdir(parents=True, exist_ok=True)
         session.info.setdefault(_NEW_FILES, []).append(copy)
         shutil.copyfile(source, copy)
-        store_original(session, call_id=call.id, transcript=original, recording_path=str(copy.resolve()))
+        store_original(session, call_id=call.id, transcript=original, recording_path=kept)
     channel = settings.agent_channel if agent_channel is None else agent_channel
     audio = silence_spans(
         load_call_audio(source, max_duration_s=settings.max_duration_s),

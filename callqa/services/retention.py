@@ -75,7 +75,7 @@ def purge_older_than(
     recordings = session.scalars(select(Recording).where(Recording.call_id.in_(call_ids))).all()
     originals = session.scalars(select(PiiOriginal).where(PiiOriginal.call_id.in_(call_ids))).all()
     for path in [locate(recordings_dir, r.path) for r in recordings] + [
-        Path(o.recording_path) for o in originals if o.recording_path
+        locate(recordings_dir, o.recording_path) for o in originals if o.recording_path
     ]:
         delete_on_commit(session, path)
     of_calls = TranscriptSegment.call_id.in_(call_ids)

@@ -115,6 +115,10 @@ def test_an_admin_reads_the_original_and_the_read_is_audited(live: LiveServer, s
     resp = http.get(f"{live.url}/api/calls/{call_id}/original/audio", headers=admin)
     assert resp.status_code == 200 and resp.content == speech_call.read_bytes()
     with env.factory() as s:
+        kept = s.scalars(select(PiiOriginal.recording_path)).one()
+        # in the shared store, relative to its root: every machine finds it wherever the store is mounted
+        assert kept is not None and kept.startswith("originals/") and not Path(kept).is_absolute()
+        assert (env.settings.recordings_dir / kept).is_file()
         events = s.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
         assert [(e.action, e.username, e.call_id) for e in events] == [
             ("original.transcript.read", "admin", call_id),

@@ -37,11 +37,14 @@ TRANSCRIPT = Transcript(
 
 def _call_with_data(session: Session, agent_id: int, folder: Path, days_ago: float) -> tuple[int, list[Path]]:
     call = create_scored_call(session, agent_id, {"greeting": True}, at=utcnow() - timedelta(days=days_ago))
-    files = [folder / f"{call.id}-redacted.wav", folder / f"{call.id}-original.wav"]
+    # both stored relative to the store's root (`folder`), the original in its originals folder
+    stored = [f"{call.id}-redacted.wav", f"originals/{call.id}-original.wav"]
+    files = [folder / s for s in stored]
     for f in files:
+        f.parent.mkdir(parents=True, exist_ok=True)
         f.write_bytes(b"RIFF")
     call.recording = Recording(
-        path=str(files[0]),
+        path=stored[0],
         format="wav",
         sample_rate=8000,
         channels=2,
@@ -50,7 +53,7 @@ def _call_with_data(session: Session, agent_id: int, folder: Path, days_ago: flo
         sha256="0",
     )
     store_transcript(session, call_id=call.id, transcript=TRANSCRIPT)
-    store_original(session, call_id=call.id, transcript=TRANSCRIPT, recording_path=str(files[1]))
+    store_original(session, call_id=call.id, transcript=TRANSCRIPT, recording_path=stored[1])
     session.flush()
     return call.id, files
 
@@ -108,7 +111,7 @@ def test_the_worker_purges_daily_when_retention_is_set(tmp_path: Path) -> None:
     factory = make_session_factory(engine)
     with factory() as s:
         agent = create_agent(s)
-        old, files = _call_with_data(s, agent.id, tmp_path, days_ago=45)
+        old, files = _call_with_data(s, agent.id, settings.recordings_dir, days_ago=45)
         s.commit()
     worker = make_worker(settings, factory, analyzer=CallAnalyzer(settings))
     worker.housekeeping()
