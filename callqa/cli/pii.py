@@ -36,6 +36,9 @@ def eval_pii(
     transcripts: Annotated[
         Path | None, typer.Option(help="Keep/reuse each call's first decoding here (tuning re-decodes less).")
     ] = None,
+    audio: Annotated[
+        bool, typer.Option(help="Decode the redacted audio (--no-audio: transcript figures only, fast).")
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
 ) -> None:
     """Redaction against labelled calls (`python -m bench.pii_calls` writes a set): per entity type recall
@@ -51,7 +54,7 @@ def eval_pii(
     if settings.pii_policy == "off":
         err.print("CALLQA_PII_POLICY is 'off': nothing would be redacted")
         raise typer.Exit(2)
-    report = evaluate_pii(CallAnalyzer(settings), directory, transcripts=transcripts)
+    report = evaluate_pii(CallAnalyzer(settings), directory, transcripts=transcripts, audio=audio)
     figures = report.figures()
     text = json.dumps(figures) if as_json else format_pii_report(figures)
     out.print(text, markup=False, highlight=False, soft_wrap=True)

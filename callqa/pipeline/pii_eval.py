@@ -10,6 +10,7 @@ redacting the transcript, silencing and writing the audio) is reported per call-
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 import time
@@ -140,11 +141,14 @@ def evaluate_pii(
     directory: Path,
     *,
     transcripts: Path | None = None,
+    audio: bool = True,
     on_call: Callable[[str], None] = lambda _: None,
 ) -> PiiReport:
     """Measure redaction on every `<id>.wav` + `<id>.json` in `directory` (see the module docstring).
     With `transcripts` (a folder), each call's first decoding is kept there as `<id>.transcript.json` and
-    read back on the next run, so tuning detection re-decodes only the redacted audio."""
+    read back on the next run, and so is the decoding of its redacted audio, under a name made of the
+    silenced spans: tuning detection re-decodes only the calls whose silences changed. Without `audio`
+    the redacted audio is neither made nor decoded (its figures are 0)."""
     tallies: dict[str, EntityTally] = defaultdict(EntityTally)
     wrong: list[str] = []
     minutes = redaction_s = 0.0
@@ -161,16 +165,16 @@ def evaluate_pii(
             started = time.perf_counter()
             spans = analyzer.find_personal_data(original)
             redacted = redact_transcript(original, spans)
-            audio = silence_spans(
+            silenced_audio = silence_spans(
                 load_call_audio(wav),
                 spans,
                 agent_channel=settings.agent_channel,
                 pad_s=settings.pii_audio_pad_s,
             )
             silenced = Path(tmp) / wav.name
-            sf.write(silenced, audio.channels.T, audio.sample_rate, subtype="PCM_16")
+            sf.write(silenced, silenced_audio.channels.T, silenced_audio.sample_rate, subtype="PCM_16")
             redaction_s += time.perf_counter() - started
-            again = analyzer.transcribe(silenced, hints=hints)
+            again = _redacted_decoding(analyzer, silenced, hints, transcripts, spans) if audio else None
         _tally(tallies, wrong, wav.stem, entities, spans, original, redacted, again)
         on_call(wav.stem)
     return PiiReport(
@@ -191,6 +195,30 @@ def _first_decoding(
     return transcript
 
 
+def _redacted_decoding(
+    analyzer: CallAnalyzer,
+    wav: Path,
+    hints: Sequence[str],
+    transcripts: Path | None,
+    spans: Sequence[PiiSpan],
+) -> Transcript:
+    """The decoding of the redacted `wav`, kept in `transcripts` under the silences' digest (the same
+    silences make the same audio)."""
+    silences = json.dumps(
+        [(s.speaker, round(s.start, 3), round(s.end, 3)) for s in spans]
+        + [analyzer.settings.pii_audio_pad_s, analyzer.settings.agent_channel]
+    )
+    digest = hashlib.sha256(silences.encode()).hexdigest()[:16]
+    kept = transcripts / f"{wav.stem}.redacted-{digest}.json" if transcripts else None
+    if kept is not None and kept.is_file():
+        return Transcript.from_json(json.loads(kept.read_text()))
+    transcript = analyzer.transcribe(wav, hints=hints)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps(transcript.to_json()))
+    return transcript
+
+
 def _tally(
     tallies: dict[str, EntityTally],
     wrong: list[str],
@@ -199,7 +227,7 @@ def _tally(
     spans: Iterable[PiiSpan],
     original: Transcript,
     redacted: Transcript,
-    again: Transcript,
+    again: Transcript | None,
 ) -> None:
     for e in entities:
         t = tallies[e.entity]
@@ -213,7 +241,7 @@ def _tally(
             t.caught += 1
         # a digit heard in the window counts, whichever it is: no credit for a recogniser mishearing it
         t.heard_before += min(len(e.digits), len(left_in(original, e)[0]))
-        recovered = min(len(e.digits), len(left_in(again, e)[0]))
+        recovered = min(len(e.digits), len(left_in(again, e)[0])) if again is not None else 0
         t.recovered += recovered
         if recovered:
             t.leaks.append(
