@@ -137,3 +137,22 @@ def test_openapi_docs_are_served(api: ApiEnv) -> None:
     assert api.client.get("/docs").status_code == 200
     spec = api.client.get("/openapi.json").json()
     assert "/api/calls" in spec["paths"] and "/api/calls/{call_id}/score" in spec["paths"]
+
+
+def test_upload_takes_the_language_and_refuses_one_without_a_script(api: ApiEnv, tmp_path: Path) -> None:
+    def upload(wav: Path, language: str) -> object:
+        return api.client.post(
+            "/api/calls",
+            headers=api.token("qa"),
+            files={"file": (wav.name, wav.read_bytes(), "application/octet-stream")},
+            data={"agent_id": str(api.agent_id), "language": language},
+        )
+
+    resp = upload(write_tone_call(tmp_path / "fr.wav", hz=500), "fr")
+    assert resp.status_code == 422, resp.text  # type: ignore[attr-defined]
+    assert resp.json()["detail"] == "no call script for language 'fr'; known: en, zh"  # type: ignore[attr-defined]
+    assert _nothing_stored(api)
+    resp = upload(write_tone_call(tmp_path / "zh.wav", hz=510), "zh")
+    assert resp.status_code == 202, resp.text  # type: ignore[attr-defined]
+    with api.factory() as s:
+        assert s.scalars(select(Call.language)).one() == "zh"
