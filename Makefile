@@ -62,6 +62,8 @@ bench: install
 	$(PY) bench/routing_speed.py
 	$(PY) -m bench.hotline_invariants
 	$(PY) bench/erlang_c.py
+	$(PY) bench/erlang_a.py
+	$(PY) bench/ciw_multiskill.py
 	$(PY) bench/asr_speed.py
 	$(PY) bench/asr_accuracy.py
 	$(PY) bench/long_recording.py

@@ -19,6 +19,7 @@ from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pii import eval_pii, purge
 from callqa.cli.routing import simulate
+from callqa.cli.staffing import staff
 from callqa.cli.watch import watch
 from callqa.cli.worker import worker
 from callqa.settings import Settings, get_settings
@@ -36,6 +37,7 @@ app.add_typer(models_app, name="models")
 app.command("eval")(evaluate)
 app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)
+app.command("staff")(staff)
 app.command("listen")(listen)
 app.command("worker")(worker)
 app.command("watch")(watch)

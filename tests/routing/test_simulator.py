@@ -1,4 +1,4 @@
-"""The simulator runs the real router; on the M/M/N case it agrees with Erlang C."""
+"""The simulator runs the real router; it agrees with Erlang C on M/M/N and with Erlang A on M/M/N+M."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from routing.erlang import average_speed_of_answer, erlang_c, service_level
+from routing.erlang import average_speed_of_answer, erlang_a_figures, erlang_c, service_level
 from routing.model import Agent, RelaxStep
 from routing.simulator import CallType, Scenario, simulate, single_group
 
@@ -52,3 +52,26 @@ def test_more_agents_with_the_skill_answers_what_if_questions() -> None:
     assert after.service_level > before.service_level
     assert after.abandon_rate < before.abandon_rate
     assert set(after.occupancy) == {f"g{i}" for i in range(6)} | {f"x{i}" for i in range(3)}
+
+
+def test_with_patience_the_simulator_agrees_with_erlang_a() -> None:
+    # pyworkforce's Erlang A example: 13 agents, 10 erlangs, AHT 180 s, patience 300 s. 3 × 20k calls: the
+    # 10 × 100k check with confidence intervals is bench/erlang_a.py.
+    theory = erlang_a_figures(13, 10.0, 180.0, 300.0, 20.0)
+    scenario = single_group(13, 10.0, 180.0, 20_000, patience=300.0, warmup_calls=500)
+    runs = [simulate(scenario, seed=s) for s in range(3)]
+    assert statistics.mean(r.abandon_rate for r in runs) == pytest.approx(theory.abandonment, abs=0.006)
+    assert statistics.mean(r.wait_probability for r in runs) == pytest.approx(
+        theory.wait_probability, abs=0.03
+    )
+    assert statistics.mean(r.service_level for r in runs) == pytest.approx(theory.service_level, abs=0.02)
+    occupancy = statistics.mean(statistics.mean(r.occupancy.values()) for r in runs)
+    assert occupancy == pytest.approx(theory.occupancy, abs=0.01)
+    # Abandoners waited too: they count in P(wait) and in the mean time in queue, not in the ASA.
+    assert all(r.mean_queue_s > r.asa * (1 - r.abandon_rate) for r in runs)
+
+
+def test_progress_is_told_every_arrival_once() -> None:
+    told: list[int] = []
+    simulate(single_group(3, 2.0, 60.0, 2_500), seed=1, progress=told.append)
+    assert told == [1_000, 1_000, 500]
