@@ -22,9 +22,10 @@ from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, calls, hotline, jobs, ops, originals, reviews
+from api.routes import agents, auth, callbacks, calls, hotline, jobs, ops, originals, reviews
 from api.security import LoginGuard
 from callqa.runtime import open_database
+from callqa.services.callbacks import offer_callbacks_forever
 from callqa.services.hotline import Hotline
 from callqa.services.leader import LeaderLease
 from callqa.settings import Settings, get_settings, with_secret_key
@@ -54,6 +55,14 @@ def create_app(
         # Its own thread: renewing must not wait behind hotline requests holding the router's lock.
         leaser = threading.Thread(target=_keep_lease_forever, args=(app.state.hotline, stop), daemon=True)
         leaser.start()
+        if settings.callback_offer:
+            offerer = threading.Thread(
+                target=offer_callbacks_forever,
+                args=(app.state.hotline, factory),
+                kwargs={"retry_after_s": settings.callback_retry_s, "stop": stop},
+                daemon=True,
+            )
+            offerer.start()
         thread = None
         # With a broker, calls go to Celery workers (`callqa worker`), not to a thread of this server.
         if settings.embedded_worker and not settings.broker_url:
@@ -119,6 +128,7 @@ def create_app(
     app.include_router(originals.router)
     app.include_router(agents.router)
     app.include_router(hotline.router)
+    app.include_router(callbacks.router)
     app.include_router(reviews.router)
     app.include_router(jobs.router)
     app.include_router(ops.router)

@@ -31,6 +31,7 @@ from callqa.services.hotline import (
 from callqa.services.ingest import AgentNotFoundError, IngestError, UnknownLanguageError
 from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.users import UserError
+from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
 from routing.engine import RoutingError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from transcription.exceptions import AudioError, ModelNotFoundError, UnsupportedAudioError
@@ -71,6 +72,9 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     HotlineRefusedError: 422,
     HotlineNotLeaderError: 503,
     RoutingError: 422,
+    CallbackError: 422,
+    CallbackNotFoundError: 404,
+    CallbackStateError: 409,
     LoginThrottled: 429,
     JobNotFoundError: 404,
     JobStateError: 409,

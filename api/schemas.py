@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from models import Agent, QAResult, Review
 from qa.service import read_analysis
@@ -391,7 +391,11 @@ class CallArrival(BaseModel):
 
 
 class CallbackRequest(BaseModel):
+    """The caller asks to be called back (at `number`, default the caller's), due at `due_at` or within
+    `CALLQA_CALLBACK_DUE_DAYS`."""
+
     number: str | None = Field(default=None, max_length=40)
+    due_at: AwareDatetime | None = None
 
 
 class AgentStateChange(BaseModel):
@@ -410,3 +414,23 @@ class JobRead(ORMModel):
     error: str | None
     created_at: datetime
     finished_at: datetime | None
+
+
+class CallbackCreate(BaseModel):
+    """A callback to record. `due_at` (with a time zone) defaults to `CALLQA_CALLBACK_DUE_DAYS` from now."""
+
+    number: str = Field(min_length=1, max_length=40)
+    due_at: AwareDatetime | None = None
+    skills: dict[str, Proficiency] = Field(default_factory=dict)
+    language: LanguageCode = "en"
+    note: str | None = Field(default=None, max_length=2000)
+    agent_id: int | None = Field(default=None, ge=1, description="Who is to make it; none: anyone.")
+
+
+class CallbackAssign(BaseModel):
+    agent_id: int | None = Field(default=None, ge=1, description="None: back to anyone.")
+
+
+class CallbackAttemptCreate(BaseModel):
+    outcome: Literal["reached", "no_answer", "closed"]
+    note: str | None = Field(default=None, max_length=2000)

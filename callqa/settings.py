@@ -123,6 +123,23 @@ class Settings(BaseSettings):
     hotline_key: str | None = Field(
         default=None, description="Shared secret the PBX/IVR sends as X-Hotline-Key to drive the hotline API."
     )
+    callback_due_days: float = Field(
+        default=3.0,
+        gt=0,
+        description="Days within which a requested callback is due (unless the request says).",
+    )
+    callback_max_attempts: int = Field(
+        default=3, ge=1, description="Unanswered tries after which a callback is closed as no_answer."
+    )
+    callback_retry_s: float = Field(
+        default=3600.0,
+        ge=0,
+        description="Seconds after an unanswered try before the hotline offers it again.",
+    )
+    callback_offer: bool = Field(
+        default=True,
+        description="The hotline offers ready callbacks to free agents like calls (when nobody is waiting).",
+    )
     max_duration_s: float = 4 * 3600.0
     secret_key: str | None = Field(
         default=None,

@@ -1,6 +1,7 @@
 """SQLAlchemy ORM tables. Importing this package registers every table on `Base.metadata`."""
 
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
+from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.jobs import JOB_STATUSES, Job
 from models.ops import Lease, WorkerBeat
@@ -21,6 +22,8 @@ from models.sessions import LoginSession
 
 __all__ = [
     "AGENT_PRESENCE",
+    "CALLBACK_OUTCOMES",
+    "CALLBACK_STATUSES",
     "CALL_STATUSES",
     "DISPUTE_STATES",
     "HOTLINE_STATES",
@@ -34,6 +37,8 @@ __all__ = [
     "Base",
     "Call",
     "CallScore",
+    "Callback",
+    "CallbackAttempt",
     "Dispute",
     "HotlineCall",
     "ItemVerdict",

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import StreamingResponse
 
-from api.deps import HotlineClient, HotlineDep, IdPath, check_agent_scope
+from api.deps import HotlineClient, HotlineDep, IdPath, SettingsDep, check_agent_scope
 from api.errors import ERROR_RESPONSES
 from api.schemas import AgentStateChange, CallArrival, CallbackRequest
 from models import User
@@ -97,9 +97,14 @@ def abandon(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> Call
 
 
 @router.post("/calls/{call_id}/callback", response_model=CallView)
-def callback(call_id: IdPath, body: CallbackRequest, hotline: HotlineDep, client: HotlineClient) -> CallView:
+def callback(
+    call_id: IdPath, body: CallbackRequest, hotline: HotlineDep, client: HotlineClient, settings: SettingsDep
+) -> CallView:
+    """The caller leaves the line, keeping their place; recorded as a callback due at `due_at` or within
+    CALLQA_CALLBACK_DUE_DAYS (listed at /api/callbacks)."""
     _pbx_or_admin(client)
-    return hotline.request_callback(call_id, body.number)
+    due_in_s = settings.callback_due_days * 86400.0
+    return hotline.request_callback(call_id, body.number, due_in_s=due_in_s, due_at=body.due_at)
 
 
 @router.get("/agents/{agent_id}", response_model=AgentView)

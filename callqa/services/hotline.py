@@ -16,12 +16,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.services.leader import LeaderLease
 from models import HotlineCall
-from routing import service, sync
+from routing import callbacks, service, sync
 from routing.config import RoutingConfig
 from routing.engine import Router, RoutingError
 from routing.model import AgentStatus, Assignment
@@ -161,9 +162,11 @@ class Hotline:
         language: str = "en",
         priority: int = 0,
         pbx_call_id: str | None = None,
+        callback_number: str | None = None,
     ) -> CallView:
         """A caller reached the hotline; returns the call's view (assigned agent or queue place).
         `pbx_call_id`: the telephone system's id of the call (recordings name it to be linked).
+        `callback_number`: not a caller on the line but a callback the agent it reaches is to make.
         HotlineRefusedError when no agent could ever take it (nothing is stored then); HotlineStateError
         when the PBX call id is already known."""
         if skills is None:
@@ -192,6 +195,8 @@ class Hotline:
                 priority=priority,
                 arrived_at=utc(now),
                 excluded=[],
+                callback=callback_number is not None,
+                callback_number=callback_number,
             )
             session.add(row)
             session.flush()
@@ -250,12 +255,31 @@ class Hotline:
             self._store(session, decisions)
             return self._view(session, row)
 
-    def request_callback(self, call_id: int, number: str | None = None) -> CallView:
-        """The caller leaves the line but keeps their place; the agent it reaches calls them back."""
+    def request_callback(
+        self,
+        call_id: int,
+        number: str | None = None,
+        *,
+        due_in_s: float | None = None,
+        due_at: datetime | None = None,
+    ) -> CallView:
+        """The caller leaves the line but keeps their place; the agent it reaches calls them back. With
+        `due_in_s` (or `due_at`) the promise is also recorded as a callback due then (routing.callbacks)."""
         with self._transaction() as session:
             row = self._row(session, call_id, "waiting")
             self.router.request_callback(str(call_id))
             row.callback, row.callback_number = True, number or row.caller_number
+            if due_in_s is not None or due_at is not None:
+                callbacks.request_callback(
+                    session,
+                    number=row.callback_number,
+                    now=utc(self._clock()),
+                    due_in=timedelta(seconds=due_in_s or 0.0),
+                    due_at=due_at,
+                    hotline_call_id=row.id,
+                    skills=row.skills,
+                    language=row.language,
+                )
             return self._view(session, row)
 
     def set_agent_state(self, agent_id: int, status: str) -> AgentView:
