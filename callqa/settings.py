@@ -140,6 +140,10 @@ class Settings(BaseSettings):
         default=True,
         description="The hotline offers ready callbacks to free agents like calls (when nobody is waiting).",
     )
+    ami_username: str | None = Field(
+        default=None, description="Asterisk manager.conf user the AMI adapter (`callqa pbx ami`) logs in as."
+    )
+    ami_secret: str | None = Field(default=None, description="That AMI user's secret (no default, ever).")
     max_duration_s: float = 4 * 3600.0
     secret_key: str | None = Field(
         default=None,

@@ -206,6 +206,12 @@ def find_hotline_call(session: Session, pbx_call_id: str) -> HotlineCall | None:
     return session.scalar(select(HotlineCall).where(HotlineCall.pbx_call_id == pbx_call_id))
 
 
+def open_hotline_calls(session: Session) -> list[HotlineCall]:
+    """The calls not yet ended or abandoned (waiting, offered, talking), oldest first."""
+    query = select(HotlineCall).where(HotlineCall.state.in_(OPEN_STATES)).order_by(HotlineCall.id)
+    return list(session.scalars(query))
+
+
 def routing_facts(session: Session, hotline_call_id: int) -> RoutingFacts | None:
     """The routing facts of hotline call `hotline_call_id` (None when it does not exist)."""
     row = session.get(HotlineCall, hotline_call_id)

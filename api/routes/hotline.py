@@ -57,6 +57,14 @@ def call_arrived(body: CallArrival, hotline: HotlineDep, client: HotlineClient) 
     )
 
 
+@router.get("/calls", response_model=list[CallView])
+def find_calls(hotline: HotlineDep, client: HotlineClient, pbx_call_id: str | None = None) -> list[CallView]:
+    """The call the PBX knows as `pbx_call_id` (an empty list if none), or without it every open call
+    (waiting, offered, talking), oldest first; a PBX adapter reconciles its live channels with these."""
+    _pbx_or_admin(client)
+    return hotline.find_calls(pbx_call_id=pbx_call_id)
+
+
 @router.get("/calls/{call_id}", response_model=CallView)
 def get_call(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)

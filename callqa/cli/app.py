@@ -17,6 +17,7 @@ from callqa.cli.console import progress as _progress
 from callqa.cli.evaluate import evaluate
 from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
+from callqa.cli.pbx import pbx_app
 from callqa.cli.pii import eval_pii, purge
 from callqa.cli.routing import simulate
 from callqa.cli.staffing import staff
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(train_app, name="train")
 app.add_typer(models_app, name="models")
+app.add_typer(pbx_app, name="pbx")
 app.command("eval")(evaluate)
 app.command("eval-sentiment")(eval_sentiment)
 app.command("simulate")(simulate)

@@ -318,6 +318,17 @@ class Hotline:
                 raise HotlineNotFoundError(f"hotline call {call_id} not found")
             return self._view(session, row)
 
+    def find_calls(self, *, pbx_call_id: str | None = None) -> list[CallView]:
+        """The call the PBX knows as `pbx_call_id` (none or one), or without it every open call (waiting,
+        offered, talking), oldest first: what a PBX adapter reconciles with its live channels."""
+        with self._transaction() as session:
+            if pbx_call_id is not None:
+                found = service.find_hotline_call(session, pbx_call_id)
+                rows = [found] if found is not None else []
+            else:
+                rows = service.open_hotline_calls(session)
+            return [self._view(session, row) for row in rows]
+
     def agent_view(self, agent_id: int) -> AgentView:
         with self._transaction():
             return self._agent_view(agent_id)
