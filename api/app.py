@@ -22,12 +22,14 @@ from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, callbacks, calls, hotline, jobs, ops, originals, reviews
+from api.routes import agents, auth, callbacks, calls, hotline, jobs, ops, originals, reviews, webhooks
 from api.security import LoginGuard
 from callqa.runtime import open_database
 from callqa.services.callbacks import offer_callbacks_forever
 from callqa.services.hotline import Hotline
 from callqa.services.leader import LeaderLease
+from callqa.services.webhook_sender import DeliveryPolicy, deliver_forever
+from callqa.services.webhooks import install_outbox
 from callqa.settings import Settings, get_settings, with_secret_key
 from routing.config import load_routing_config
 from scoring.scorecard import load_scorecard
@@ -44,6 +46,7 @@ def create_app(
     """Build the app. Without a `session_factory` the configured database is migrated and opened."""
     settings = with_secret_key(settings or get_settings())
     factory = session_factory or open_database(settings)
+    install_outbox(factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -63,6 +66,15 @@ def create_app(
                 daemon=True,
             )
             offerer.start()
+        # Webhook outbox: rows committed with their events, sent (and retried) from here.
+        policy = DeliveryPolicy(
+            timeout_s=settings.webhook_timeout_s,
+            base_s=settings.webhook_retry_base_s,
+            max_s=settings.webhook_retry_max_s,
+            max_attempts=settings.webhook_max_attempts,
+        )
+        sender = threading.Thread(target=deliver_forever, args=(factory, policy, stop), daemon=True)
+        sender.start()
         thread = None
         # With a broker, calls go to Celery workers (`callqa worker`), not to a thread of this server.
         if settings.embedded_worker and not settings.broker_url:
@@ -79,6 +91,7 @@ def create_app(
         stop.set()
         ticker.join(timeout=5)
         leaser.join(timeout=5)
+        sender.join(timeout=settings.webhook_timeout_s + 1)
         if lease.held:
             lease.release()  # a standby server takes the hotline over at once
         if thread is not None:
@@ -131,6 +144,7 @@ def create_app(
     app.include_router(callbacks.router)
     app.include_router(reviews.router)
     app.include_router(jobs.router)
+    app.include_router(webhooks.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

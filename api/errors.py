@@ -31,6 +31,7 @@ from callqa.services.hotline import (
 from callqa.services.ingest import AgentNotFoundError, IngestError, UnknownLanguageError
 from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.users import UserError
+from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
 from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
 from routing.engine import RoutingError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
@@ -78,6 +79,8 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     LoginThrottled: 429,
     JobNotFoundError: 404,
     JobStateError: 409,
+    WebhookNotFoundError: 404,
+    WebhookInputError: 422,
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
     IntegrityError: 409,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.services.webhooks import install_outbox
 from callqa.settings import Settings
 from models import make_engine, make_session_factory
 from models.migrate import upgrade_database
@@ -25,7 +26,11 @@ def open_database(settings: Settings) -> sessionmaker[Session]:
     """Migrate the configured database to the latest schema and return a session factory for it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade_database(settings.db_url)
-    return make_session_factory(_engine(settings.db_url, settings.db_pool_size, settings.db_busy_timeout_s))
+    factory = make_session_factory(
+        _engine(settings.db_url, settings.db_pool_size, settings.db_busy_timeout_s)
+    )
+    install_outbox(factory)  # webhook events are written in the transaction that makes them happen
+    return factory
 
 
 def forget_inherited_connections() -> None:

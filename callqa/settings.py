@@ -144,6 +144,14 @@ class Settings(BaseSettings):
         default=None, description="Asterisk manager.conf user the AMI adapter (`callqa pbx ami`) logs in as."
     )
     ami_secret: str | None = Field(default=None, description="That AMI user's secret (no default, ever).")
+    webhook_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a webhook receiver has to answer."
+    )
+    webhook_retry_base_s: float = Field(
+        default=5.0, gt=0, description="Wait after a webhook's first failed attempt (s); doubles each time."
+    )
+    webhook_retry_max_s: float = Field(default=3600.0, gt=0, description="Longest wait between attempts (s).")
+    webhook_max_attempts: int = Field(default=10, ge=1, description="Attempts before a delivery is failed.")
     max_duration_s: float = 4 * 3600.0
     secret_key: str | None = Field(
         default=None,

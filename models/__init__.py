@@ -19,12 +19,14 @@ from models.routing import (
     RoutingSync,
 )
 from models.sessions import LoginSession
+from models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AGENT_PRESENCE",
     "CALLBACK_OUTCOMES",
     "CALLBACK_STATUSES",
     "CALL_STATUSES",
+    "DELIVERY_STATUSES",
     "DISPUTE_STATES",
     "HOTLINE_STATES",
     "JOB_STATUSES",
@@ -56,6 +58,8 @@ __all__ = [
     "Skill",
     "TranscriptSegment",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkerBeat",
     "make_engine",
     "make_session_factory",
