@@ -4,6 +4,7 @@ hotline offers a ready callback to a free agent like a call."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -60,6 +61,32 @@ def test_agents_and_supervisors_work_the_callback_list(api: ApiEnv) -> None:
     done = client.get("/api/callbacks", params={"state": "done"}, headers=qa).json()
     assert [c["id"] for c in done] == [cb]
     assert client.get("/api/callbacks").status_code == 401
+
+
+def test_the_callbacks_page_flags_overdue_and_records_outcomes(api: ApiEnv) -> None:
+    client = api.client
+    admin = api.token("admin")
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
+    late = client.post("/api/callbacks", json={"number": "+1 555 0600", "due_at": past}, headers=admin).json()
+    login = {"username": "tom", "password": "correct-horse-battery"}
+    assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+    page = client.get("/callbacks")
+    assert page.status_code == 200 and "+1 555 0600" in page.text
+    assert f'<tr data-callback="{late["id"]}" class="overdue">' in page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    assert client.post(f"/callbacks/{late['id']}/take", data={"csrf": "forged"}).status_code == 403
+    taken = client.post(f"/callbacks/{late['id']}/take", data={"csrf": token}, follow_redirects=False)
+    assert taken.status_code == 303
+    tried = client.post(
+        f"/callbacks/{late['id']}/attempt", data={"csrf": token, "outcome": "reached", "note": "sorted"}
+    )
+    assert tried.status_code == 200 and "reached (done)" in tried.text
+    view = client.get(f"/api/callbacks/{late['id']}", headers=admin).json()
+    assert (view["status"], view["agent_id"], view["last_attempt"]["note"]) == (
+        "done",
+        api.agent_id,
+        "sorted",
+    )
 
 
 def test_a_callers_request_on_the_hotline_is_due_in_the_configured_days(api: ApiEnv) -> None:
