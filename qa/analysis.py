@@ -106,6 +106,7 @@ def analyze_transcript(
     intent_threshold: float,
     activity: Activity | None = None,
     agitation: Agitation | None = None,
+    caller_snr_db: float | None = None,
 ) -> CallAnalysis:
     """Run every check on a call transcript. Pure: no I/O.
 
@@ -118,12 +119,13 @@ def analyze_transcript(
     a model-only violation below its category's certainty point is stated "uncertain". A loose
     forbidden-phrase match in a sentence the model is sure is harmless (VETO_PROB) is dropped.
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
-    air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment.
+    air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment;
+    `caller_snr_db` (`qa.acoustic.line_snr_db` of the caller leg) tells a noisy line (`qa.procedures`).
     """
     checks = run_checks(
         transcript, script, speech=activity, judge=element_judge(intent_model, intent_threshold)
     )
-    checks.update(run_procedures(transcript, script, activity=activity))
+    checks.update(run_procedures(transcript, script, activity=activity, caller_snr_db=caller_snr_db))
     hints = tuple(h for h in (script.company, script.agent_name) if h)
     checks = doubt_failures(checks, reading_doubts(transcript, language=script.language, hints=hints))
     heard = any(s.speaker == "agent" and (s.words or s.text.strip()) for s in transcript.segments)

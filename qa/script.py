@@ -47,6 +47,7 @@ class CheckDef:
 
 
 SILENT_CALLER = "silent_caller"
+NOISY_LINE = "noisy_line"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,22 @@ class SilentCallerDef:
 
 
 @dataclass(frozen=True)
+class NoisyLineDef:
+    """The noisy-line procedure (qa/procedures.py): on a caller leg whose speech stands less than
+    `max_snr_db` above its noise (`qa.acoustic.line_snr_db`), the agent tells the caller about the line
+    (asks them to speak up or to call again) in at least `min_prompts` turns; when the agent ends the call
+    on it, the last turn closes politely."""
+
+    max_snr_db: float
+    min_prompts: int
+    prompts: tuple[str, ...]
+    close: tuple[str, ...]
+
+
+Procedure = SilentCallerDef | NoisyLineDef
+
+
+@dataclass(frozen=True)
 class Script:
     id: str
     version: str
@@ -69,8 +86,8 @@ class Script:
     checks: dict[str, CheckDef]
     company: str | None = None
     agent_name: str | None = None
-    procedures: dict[str, SilentCallerDef] = field(default_factory=dict)
-    """Situational procedures by name (only `silent_caller` is known), checked when they arise."""
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    """Situational procedures by name (`silent_caller`, `noisy_line`), checked when they arise."""
     agent_number: str | None = None
     """The agent's work number (工号, the agent record's employee number) when known: a `needs:
     agent_number` element must say it (qa/checks.py)."""
@@ -163,17 +180,20 @@ def parse_script(data: Any, *, source: str) -> Script:
         raise ScriptError(f"{source}: invalid script ({exc.__class__.__name__}: {exc})") from exc
 
 
-def _procedures(data: Any, source: str) -> dict[str, SilentCallerDef]:
-    found: dict[str, SilentCallerDef] = {}
+def _procedures(data: Any, source: str) -> dict[str, Procedure]:
+    found: dict[str, Procedure] = {}
     for name, raw in (data or {}).items():
-        if name != SILENT_CALLER:
-            raise ScriptError(f"{source}: unknown procedure {name!r}; known: {SILENT_CALLER}")
-        found[name] = SilentCallerDef(
-            silent_s=float(raw["silent_s"]),
-            min_prompts=int(raw.get("min_prompts", 2)),
-            prompts=tuple(str(p) for p in raw["prompts"]),
-            close=tuple(str(p) for p in raw["close"]),
-        )
+        prompts, close = tuple(str(p) for p in raw["prompts"]), tuple(str(p) for p in raw["close"])
+        if name == SILENT_CALLER:
+            found[name] = SilentCallerDef(
+                float(raw["silent_s"]), int(raw.get("min_prompts", 2)), prompts, close
+            )
+        elif name == NOISY_LINE:
+            found[name] = NoisyLineDef(
+                float(raw["max_snr_db"]), int(raw.get("min_prompts", 1)), prompts, close
+            )
+        else:
+            raise ScriptError(f"{source}: unknown procedure {name!r}; known: {SILENT_CALLER}, {NOISY_LINE}")
     return found
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from callqa.pipeline.second_opinion import reconsider_checks
 from callqa.settings import Settings
-from qa.acoustic import Agitation, audio_cues
+from qa.acoustic import Agitation, audio_cues, line_snr_db
 from qa.analysis import CallAnalysis, analyze_transcript, element_judge
 from qa.embeddings import SentenceEmbedder
 from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
@@ -274,10 +274,13 @@ class CallAnalyzer:
         agent_number: str | None = None,
         activity: Activity | None = None,
         agitation: Agitation | None = None,
+        caller_snr_db: float | None = None,
     ) -> tuple[CallAnalysis, CallScore, Script]:
         """QA and scoring only: used after transcription and for re-scoring stored transcripts (which have
-        no audio cues: `activity`/`agitation` are then None)."""
-        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation)
+        no audio cues: `activity`/`agitation`/`caller_snr_db` are then None)."""
+        analysis, script = self._qa(
+            transcript, company, agent_name, agent_number, activity, agitation, caller_snr_db
+        )
         return analysis, score_call(analysis, self.scorecard), script
 
     def _qa(
@@ -288,6 +291,7 @@ class CallAnalyzer:
         agent_number: str | None,
         activity: Activity | None,
         agitation: Agitation | None,
+        caller_snr_db: float | None = None,
     ) -> tuple[CallAnalysis, Script]:
         script = self.script_for(company, agent_name, agent_number)
         analysis = analyze_transcript(
@@ -301,6 +305,7 @@ class CallAnalyzer:
             intent_threshold=self._settings.intent_threshold,
             activity=activity,
             agitation=agitation,
+            caller_snr_db=caller_snr_db,
         )
         return analysis, script
 
@@ -334,7 +339,8 @@ class CallAnalyzer:
             audio = silence_spans(audio, pii, agent_channel=channel, pad_s=self._settings.pii_audio_pad_s)
             legs = self._legs(audio, agent_channel)
         activity, agitation = audio_cues(legs, audio.sample_rate)
-        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation)
+        snr = line_snr_db(legs.get("caller"), audio.sample_rate)
+        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation, snr)
         if self.second_recognizer is not None:
             analysis = reconsider_checks(
                 analysis,

@@ -10,17 +10,19 @@ from scoring.exceptions import ScorecardError
 from scoring.scorecard import load_scorecard, score_verdicts
 
 CARD = load_scorecard(None)
+# An ordinary call: every item passed, the situational procedures (silent caller, noisy line) not applicable.
+ORDINARY = {i.id: True for i in CARD.items} | {"silent_caller": None, "noisy_line": None}
 
 
 def test_all_passed_is_100_and_points_follow_weights() -> None:
-    score = score_verdicts({i.id: True for i in CARD.items}, CARD)
+    score = score_verdicts(ORDINARY, CARD)
     assert score.total == 100.0
     points = {i.item: i.points for i in score.items}
     assert points["courtesy"] == pytest.approx(30.0) and points["greeting"] == pytest.approx(20.0)
 
 
 def test_not_applicable_items_leave_the_denominator() -> None:
-    verdicts = {i.id: True for i in CARD.items} | {"empathy": None, "greeting": False}
+    verdicts = ORDINARY | {"empathy": None, "greeting": False}
     score = score_verdicts(verdicts, CARD)
     assert score.total == pytest.approx(100 * 65 / 85, abs=0.01)
     empathy = next(i for i in score.items if i.item == "empathy")
@@ -28,7 +30,7 @@ def test_not_applicable_items_leave_the_denominator() -> None:
 
 
 def test_a_failed_critical_item_caps_the_score() -> None:
-    verdicts = {i.id: True for i in CARD.items} | {"courtesy": False}
+    verdicts = ORDINARY | {"courtesy": False}
     assert score_verdicts(verdicts, CARD).total == 40.0
     worse = verdicts | {"greeting": False, "closing": False, "no_dead_air": False}
     assert score_verdicts(worse, CARD).total == pytest.approx(15.0)  # already below the cap
@@ -36,7 +38,7 @@ def test_a_failed_critical_item_caps_the_score() -> None:
 
 def test_the_scorecard_version_is_recorded() -> None:
     score = score_verdicts({}, CARD)
-    assert (score.scorecard_id, score.scorecard_version) == ("default", "1")
+    assert (score.scorecard_id, score.scorecard_version) == ("default", "2")
 
 
 def test_bad_scorecards_are_rejected(tmp_path: Path) -> None:
