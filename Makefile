@@ -40,6 +40,7 @@ install: system-deps $(VENV)/.installed
 
 # The demo calls are for the fictional company in callqa/demo_calls.yaml.
 demo: export CALLQA_COMPANY ?= Northwind Telecom
+demo: export CALLQA_COMPANY_BY_LANGUAGE ?= {"zh": "北风电信"}
 demo: install
 	$(VENV)/bin/callqa db upgrade
 	$(VENV)/bin/callqa demo-data

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     script_path: Path | None = Field(default=None, description="Call script YAML; default: packaged English.")
     scorecard_path: Path | None = None
     company: str | None = Field(default=None, description="Company name filled into the script.")
+    company_by_language: dict[str, str] = Field(
+        default_factory=dict,
+        description='The company\'s name in other languages, JSON (e.g. {"zh": "北风电信"}): a call in one '
+        "of them is judged with that name.",
+    )
     agent_channel: int = Field(default=0, ge=0, le=1, description="Stereo channel carrying the agent leg.")
     dead_air_min_s: float = 10.0
 

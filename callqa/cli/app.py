@@ -315,7 +315,7 @@ def users_add(
 
 @app.command("demo-data")
 def demo_data(
-    calls: Annotated[int, typer.Option(help="How many demo calls to render.")] = 6,
+    calls: Annotated[int, typer.Option(help="How many demo calls to render.")] = 7,
     process: Annotated[bool, typer.Option(help="Run the pipeline on them now.")] = True,
 ) -> None:
     """Create demo agents, users and calls rendered from text with espeak-ng, then process them."""

@@ -13,7 +13,7 @@ class AnalyzersByLanguage:
     """`CallAnalyzer`s by language code, each configured as `settings` would be for that language.
     `default` (optional) is the analyzer already built for the settings' own language (tests give one with
     a stand-in recogniser; a worker shares its one model). A language with no packaged script falls back
-    to the settings' language, as `packaged_languages` explains."""
+    to the settings' language; the company's name is the one `company_by_language` gives for it."""
 
     def __init__(self, settings: Settings, default: CallAnalyzer | None = None) -> None:
         self._settings = settings
@@ -35,6 +35,7 @@ class AnalyzersByLanguage:
             language = self._settings.language
         assert language is not None
         if language not in self._by_language:
-            settings = self._settings.model_copy(update={"language": language})
+            company = self._settings.company_by_language.get(language, self._settings.company)
+            settings = self._settings.model_copy(update={"language": language, "company": company})
             self._by_language[language] = CallAnalyzer(settings)
         return self._by_language[language]

@@ -89,9 +89,11 @@ def create_demo_data(
         wav = out_dir / f"demo-{i:02d}.wav"
         if not wav.exists():
             console.print(f"rendering {wav.name}")
-            render_call(
-                call["turns"], AGENT_VOICES[i % len(AGENT_VOICES)], CALLER_VOICES[i % len(CALLER_VOICES)], wav
+            agent_voice, caller_voice = call.get("voices") or (
+                AGENT_VOICES[i % len(AGENT_VOICES)],
+                CALLER_VOICES[i % len(CALLER_VOICES)],
             )
+            render_call(call["turns"], agent_voice, caller_voice, wav)
         with session_scope(factory) as session, contextlib.suppress(DuplicateCallError):
             ingest_recording(  # a recording ingested by an earlier `make demo` is skipped
                 session,
@@ -100,6 +102,7 @@ def create_demo_data(
                 agent_id=agent_ids[call["agent"]],
                 original_filename=wav.name,
                 caller_number=f"+44 20 7946 0{100 + i}",
+                language=call.get("language"),
                 default_language=settings.language,
             )
     return logins
@@ -108,7 +111,9 @@ def create_demo_data(
 def _ensure_agent(session: Session, spec: dict[str, Any]) -> Agent:
     agent = session.scalar(select(Agent).where(Agent.employee_no == spec["employee_no"]))
     if agent is None:
-        agent = Agent(name=spec["name"], employee_no=spec["employee_no"])
+        agent = Agent(
+            name=spec["name"], employee_no=spec["employee_no"], languages=spec.get("languages", ["en"])
+        )
         session.add(agent)
         set_skills(session, agent, spec["skills"])
     return agent

@@ -98,3 +98,13 @@ def test_one_worker_judges_a_chinese_and_an_english_call_each_by_its_own_script(
         assert en_call.qa_result.script_id == "en-default"
         agent_text = " ".join(seg.text for seg in zh_call.segments if seg.speaker == "agent")
         assert re.search(r"[\u4e00-\u9fff]", agent_text), agent_text
+
+
+def test_a_call_in_another_language_is_judged_with_the_companys_name_in_it(tmp_path: Path) -> None:
+    from callqa.pipeline.analyzers import AnalyzersByLanguage
+
+    settings = Settings(data_dir=tmp_path, company="Starsea Telecom", company_by_language={"zh": "星海电信"})
+    analyzers = AnalyzersByLanguage(settings)
+    assert analyzers.for_language("zh").script_for(None, None).company == "星海电信"
+    assert analyzers.for_language("en").script_for(None, None).company == "Starsea Telecom"
+    assert analyzers.for_language("fr") is analyzers.for_language("en")  # no French script: the default
