@@ -22,7 +22,7 @@ from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, callbacks, calls, hotline, jobs, ops, originals, reviews, webhooks
+from api.routes import agents, auth, callbacks, calls, hotline, jobs, kpis, ops, originals, reviews, webhooks
 from api.security import LoginGuard
 from callqa.runtime import open_database
 from callqa.services.callbacks import offer_callbacks_forever
@@ -142,6 +142,7 @@ def create_app(
     app.include_router(agents.router)
     app.include_router(hotline.router)
     app.include_router(callbacks.router)
+    app.include_router(kpis.router)
     app.include_router(reviews.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)

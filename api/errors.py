@@ -34,6 +34,7 @@ from callqa.services.users import UserError
 from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
 from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
 from routing.engine import RoutingError
+from routing.kpis import FeedbackError, FeedbackNotFoundError, FeedbackStateError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from transcription.exceptions import AudioError, ModelNotFoundError, UnsupportedAudioError
 
@@ -76,6 +77,9 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     CallbackError: 422,
     CallbackNotFoundError: 404,
     CallbackStateError: 409,
+    FeedbackError: 422,
+    FeedbackNotFoundError: 404,
+    FeedbackStateError: 409,
     LoginThrottled: 429,
     JobNotFoundError: 404,
     JobStateError: 409,

@@ -434,3 +434,12 @@ class CallbackAssign(BaseModel):
 class CallbackAttemptCreate(BaseModel):
     outcome: Literal["reached", "no_answer", "closed"]
     note: str | None = Field(default=None, max_length=2000)
+
+
+class SurveyDigit(BaseModel):
+    digit: int = Field(ge=1, le=5, description="The caller's post-call survey key: 1 poor … 5 excellent.")
+
+
+class DispositionCreate(BaseModel):
+    resolved: bool | None = Field(description="Was the caller's need met? None: cannot say.")
+    complaint: bool = False

@@ -157,6 +157,15 @@ class Settings(BaseSettings):
     )
     webhook_retry_max_s: float = Field(default=3600.0, gt=0, description="Longest wait between attempts (s).")
     webhook_max_attempts: int = Field(default=10, ge=1, description="Attempts before a delivery is failed.")
+    fcr_window_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="First-contact resolution: a repeat call from the same number for the same need within "
+        "this many days means the first was not resolved (routing/kpis.py).",
+    )
+    csat_satisfied_from: int = Field(
+        default=4, ge=1, le=5, description="Survey digit (1-5) from which a caller counts as satisfied."
+    )
     max_duration_s: float = 4 * 3600.0
     secret_key: str | None = Field(
         default=None,

@@ -3,6 +3,7 @@
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
 from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
+from models.feedback import CallFeedback
 from models.jobs import JOB_STATUSES, Job
 from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
@@ -38,6 +39,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Call",
+    "CallFeedback",
     "CallScore",
     "Callback",
     "CallbackAttempt",

@@ -1,0 +1,56 @@
+"""KPIs through the API: the PBX sends the caller's survey digit, the agent their disposition, and staff
+and agents read the figures (definitions: routing/kpis.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import ApiEnv
+
+KEY = {"X-Hotline-Key": "pbx-secret"}
+
+pytestmark = pytest.mark.api_settings(hotline_key="pbx-secret")
+
+
+def test_survey_disposition_and_the_kpis(api: ApiEnv) -> None:
+    client, tom = api.client, api.agent_id
+    client.put(
+        f"/api/hotline/agents/{tom}/state", json={"status": "available"}, headers=KEY
+    ).raise_for_status()
+    call = client.post("/api/hotline/calls", json={"caller_number": "+1 555 0700", "skills": {}}, headers=KEY)
+    assert call.json()["agent_id"] == tom
+    call_id = call.json()["call_id"]
+    early = client.post(f"/api/hotline/calls/{call_id}/survey", json={"digit": 5}, headers=KEY)
+    assert early.status_code == 409  # not before the call ended
+    client.post(f"/api/hotline/calls/{call_id}/answer", headers=KEY).raise_for_status()
+    client.post(f"/api/hotline/calls/{call_id}/end", headers=KEY).raise_for_status()
+
+    assert (
+        client.post(f"/api/hotline/calls/{call_id}/survey", json={"digit": 9}, headers=KEY).status_code == 422
+    )
+    assert client.post(f"/api/hotline/calls/{call_id}/survey", json={"digit": 2}).status_code == 401
+    assert (
+        client.post(f"/api/hotline/calls/{call_id}/survey", json={"digit": 2}, headers=KEY).status_code == 204
+    )
+    assert (
+        client.post(f"/api/hotline/calls/{call_id}/survey", json={"digit": 4}, headers=KEY).status_code == 409
+    )
+
+    said = {"resolved": True, "complaint": True}
+    ann = api.token("ann")
+    assert client.put(f"/api/hotline/calls/{call_id}/disposition", json=said, headers=ann).status_code == 404
+    agent = api.token("tom")
+    assert (
+        client.put(f"/api/hotline/calls/{call_id}/disposition", json=said, headers=agent).status_code == 204
+    )
+
+    center = client.get("/api/kpis", headers=api.token("qa")).json()
+    assert (center["offered"], center["answered"], center["surveyed"]) == (1, 1, 1)
+    assert (center["satisfaction_mean"], center["satisfied_share"]) == (2.0, 0.0)
+    assert (center["complaints"], center["complaint_rate"]) == (1, 1.0)
+    assert center["fcr_decided"] == 0  # the 7-day window is still open
+    own = client.get("/api/kpis", headers=agent).json()
+    assert own["agent_id"] == tom and own["answered"] == 1
+    assert client.get("/api/kpis", params={"agent_id": api.other_agent_id}, headers=agent).status_code == 404
+    theirs = client.get("/api/kpis", params={"agent_id": api.other_agent_id}, headers=api.token("qa")).json()
+    assert theirs["answered"] == 0 and theirs["complaint_rate"] is None
