@@ -25,6 +25,21 @@ class EntityRule:
 
 
 @dataclass(frozen=True)
+class WidenRule:
+    """`widen` in `entities.yaml`: how far redaction reaches beyond the numbers found (times in s)."""
+
+    entities: frozenset[str]
+    unsure_conf: float
+    gap_s: float
+    stretch_entities: frozenset[str]
+    stretch_start_s: float
+    pause_s: float
+    max_s: float
+    after_card_s: float
+    join_s: float
+
+
+@dataclass(frozen=True)
 class PiiConfig:
     """`entities.yaml`: see its comments for every field's meaning (times in seconds)."""
 
@@ -33,7 +48,8 @@ class PiiConfig:
     read_back: tuple[str, ...]
     units: frozenset[str]
     money: frozenset[str]
-    unprompted: tuple[tuple[str, int, int], ...]
+    counted: frozenset[str]
+    unprompted: tuple[tuple[str, int, int, str | None], ...]
     birth_years: tuple[int, int]
     max_gap_s: float
     cue_window_s: float
@@ -41,6 +57,7 @@ class PiiConfig:
     min_own_digits: int
     cued_score: float
     unprompted_score: float
+    widen: WidenRule
 
     def token(self, entity: str) -> str:
         rule = self.entities.get(entity)
@@ -67,8 +84,12 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
         not_personal=tuple(str(c).lower() for c in raw["not_personal"]["cues"]),
         read_back=tuple(str(c).lower() for c in raw["read_back"]),
         money=frozenset(str(u).lower() for u in raw["not_personal"]["money"]),
+        counted=frozenset(str(u).lower() for u in raw["not_personal"]["counted"]),
         units=frozenset(str(u).lower() for u in raw["not_personal"]["units"] + raw["not_personal"]["money"]),
-        unprompted=tuple((u["entity"], int(u["digits"][0]), int(u["digits"][1])) for u in raw["unprompted"]),
+        unprompted=tuple(
+            (u["entity"], int(u["digits"][0]), int(u["digits"][1]), u.get("speaker"))
+            for u in raw["unprompted"]
+        ),
         birth_years=(int(raw["birth_years"][0]), int(raw["birth_years"][1])),
         max_gap_s=float(raw["max_gap_s"]),
         cue_window_s=float(raw["cue_window_s"]),
@@ -76,4 +97,15 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
         min_own_digits=int(raw["min_own_digits"]),
         cued_score=float(raw["cued_score"]),
         unprompted_score=float(raw["unprompted_score"]),
+        widen=WidenRule(
+            entities=frozenset(raw["widen"]["entities"]),
+            unsure_conf=float(raw["widen"]["unsure_conf"]),
+            gap_s=float(raw["widen"]["gap_s"]),
+            stretch_entities=frozenset(raw["widen"]["stretch"]["entities"]),
+            stretch_start_s=float(raw["widen"]["stretch"]["start_s"]),
+            pause_s=float(raw["widen"]["stretch"]["pause_s"]),
+            max_s=float(raw["widen"]["stretch"]["max_s"]),
+            after_card_s=float(raw["widen"]["after_card_s"]),
+            join_s=float(raw["widen"]["join_s"]),
+        ),
     )

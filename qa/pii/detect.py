@@ -22,6 +22,7 @@ from qa.pii.config import PiiConfig
 from qa.pii.numbers import Cue, CuedNumberRecognizer, find_cues
 from qa.pii.spans import PiiSpan
 from qa.pii.spoken import SpokenText, spoken_text
+from qa.pii.widen import widen_spans
 from transcription.recognizer import Speaker, Transcript
 
 SPEAKERS: tuple[Speaker, ...] = ("agent", "caller")
@@ -77,7 +78,7 @@ def find_pii(transcript: Transcript, config: PiiConfig, *, min_score: float = 0.
             score_threshold=min_score,
         )
         spans.extend(_merge(spoken, results, config))
-    return sorted(spans, key=lambda s: (s.start, s.speaker))
+    return widen_spans(transcript, spans, phrases, config)
 
 
 def _merge(spoken: SpokenText, results: Sequence[RecognizerResult], config: PiiConfig) -> list[PiiSpan]:

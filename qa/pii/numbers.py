@@ -19,6 +19,7 @@ CARD = "CREDIT_CARD"
 BIRTH = "DATE_OF_BIRTH"
 GENERIC = "PERSONAL_NUMBER"
 READBACK = "READ_BACK"
+AGENT: Speaker = "agent"
 UNIT_REACH = 4
 """Words after a number searched for a unit ("three to five working days")."""
 _NUMBER = re.compile(r"\b\d+\b")
@@ -53,7 +54,7 @@ def find_cues(transcript: Transcript, config: PiiConfig) -> list[Cue]:
         i, last_end = 0, -1
         while i < len(words):
             for tokens, entity in phrases:
-                if tuple(words[i : i + len(tokens)]) == tokens:
+                if _heard_as(words[i : i + len(tokens)], tokens):
                     if not (entity == GENERIC and last_end == i):
                         cues.append(Cue(refs[i + len(tokens) - 1].word.end, entity, speaker))
                     i += len(tokens) - 1
@@ -61,6 +62,27 @@ def find_cues(transcript: Transcript, config: PiiConfig) -> list[Cue]:
                     break
             i += 1
     return sorted(cues, key=lambda c: c.time)
+
+
+FUZZY_MIN_LETTERS = 5
+"""A cue word this long is heard in a word one letter off ("bending in" for "ending in", "secruity")."""
+
+
+def _heard_as(heard: Sequence[str], tokens: Sequence[str]) -> bool:
+    return len(heard) == len(tokens) and all(
+        h == t or (len(t) >= FUZZY_MIN_LETTERS and _one_edit(h, t))
+        for h, t in zip(heard, tokens, strict=True)
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` becomes `b` by changing, adding or dropping one letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def luhn_valid(digits: str) -> bool:
@@ -120,9 +142,14 @@ class CuedNumberRecognizer(EntityRecognizer):
         before, after = around[:1], around[1:]
         if config.money.intersection(before) or config.units.intersection(after):
             return None, 0.0  # "24 pounds 50", "3 to 5 days": an amount, not an identifier
+        if n <= 2 and config.counted.intersection(after[:1]):
+            return None, 0.0  # "the last 3 digits", "a 16 digit number": a count
         ordinal = Kind.ORDINAL in said and not {Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS} & set(said)
+        not_personal = False
         for in_force in self._in_force(cues, start):
-            if in_force.entity == NOT_PERSONAL:
+            agent_gives = in_force.entity == GENERIC and in_force.speaker == self._spoken.speaker == AGENT
+            if in_force.entity == NOT_PERSONAL or (agent_gives and not in_force.found):
+                not_personal = True  # an order number, or the agent's own "number 229": one the agent gives
                 break
             # "… ending in": what follows repeats the other speaker's latest number, however little of it
             # the recogniser kept
@@ -143,8 +170,9 @@ class CuedNumberRecognizer(EntityRecognizer):
         low_year, high_year = config.birth_years
         if n in (4, 6, 8) and low_year <= int(digits[-4:]) <= high_year:
             return BIRTH, config.unprompted_score  # a birth year, said with its day and month or not
-        for entity, low, high in config.unprompted:
-            if low <= n <= high:
+        for entity, low, high, speaker in config.unprompted:
+            mine = speaker in (None, self._spoken.speaker)
+            if low <= n <= high and mine and not (not_personal and entity == GENERIC):
                 return entity, config.unprompted_score
         return None, 0.0
 
@@ -183,6 +211,12 @@ class CuedNumberRecognizer(EntityRecognizer):
 
 
 def _context(text: str, start: int, end: int) -> list[str]:
-    """The word before a number ("" at the start) and the `UNIT_REACH` words after it, lower case."""
+    """The word before a number ("" at the start) and the `UNIT_REACH` words after it up to the next
+    number ("186181, sure, it's 4 hours": the hours are the 4's), lower case."""
     before = text[:start].lower().split()[-1:] or [""]
-    return before + text[end:].lower().split()[:UNIT_REACH]
+    after = []
+    for word in text[end:].lower().split()[:UNIT_REACH]:
+        if word.isdigit():
+            break
+        after.append(word)
+    return before + after

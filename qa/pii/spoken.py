@@ -155,7 +155,7 @@ def atoms(text: str) -> list[Atom]:
 
 
 _STRONG = frozenset({Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS, Kind.ORDINAL})
-_NUMERIC = _STRONG | {Kind.WEAK_UNIT, Kind.SCALE, Kind.REPEAT, Kind.MONTH}
+NUMERIC = _STRONG | {Kind.WEAK_UNIT, Kind.SCALE, Kind.REPEAT, Kind.MONTH}
 
 
 def compose(seq: Sequence[Atom]) -> str:
@@ -206,13 +206,33 @@ class SpokenText:
         return sorted(found)
 
 
-def _number_runs(words: Sequence[WordRef], max_gap_s: float) -> list[tuple[int, int]]:
-    """Stretches [i, j) of words that say one number: number words and fillers, consecutive number words
-    at most `max_gap_s` apart, first and last word a number word, at least one of them unambiguous
-    (digits, a unit, teen, tens or ordinal). An "Oh," with a comma opening it is an interjection, and a
-    trailing "may" is a verb."""
-    kinds = [[a.kind for a in atoms(r.word.text)] for r in words]
-    numeric = [any(k in _NUMERIC for k in ks) for ks in kinds]
+BETWEEN_DIGITS = {"to": "2", "too": "2"}
+"""Words a recogniser writes for a digit read out among others ("zero three to oh"); a digit only between
+two digits ("three to five days" is a range, and its unit keeps it out of personal data anyway)."""
+
+
+def word_atoms(words: Sequence[WordRef]) -> list[list[Atom]]:
+    """`atoms` of each word, with a word of `BETWEEN_DIGITS` read as its digit when a digit or unit is said
+    right before and after it."""
+    said = [atoms(r.word.text) for r in words]
+    digit = [bool(a) and a[-1].kind in (Kind.DIGITS, Kind.UNIT) for a in said]
+    first = [bool(a) and a[0].kind in (Kind.DIGITS, Kind.UNIT) for a in said]
+    for i in range(1, len(words) - 1):
+        bridge = BETWEEN_DIGITS.get(normalize(words[i].word.text))
+        if bridge and digit[i - 1] and first[i + 1]:
+            said[i] = [Atom(Kind.WEAK_UNIT, bridge)]
+    return said
+
+
+def _number_runs(
+    words: Sequence[WordRef], said: Sequence[Sequence[Atom]], max_gap_s: float
+) -> list[tuple[int, int]]:
+    """Stretches [i, j) of `words` (`said`: their atoms) that say one number: number words and fillers,
+    consecutive number words at most `max_gap_s` apart, first and last word a number word, at least one
+    of them unambiguous (digits, a unit, teen, tens or ordinal). An "Oh," with a comma opening it is an
+    interjection, and a trailing "may" is a verb."""
+    kinds = [[a.kind for a in atoms_] for atoms_ in said]
+    numeric = [any(k in NUMERIC for k in ks) for ks in kinds]
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
@@ -249,13 +269,14 @@ def spoken_text(transcript: Transcript, speaker: Speaker, *, max_gap_s: float) -
     """The speaker's words as one text: each number run (see `_number_runs`) as one token of its digits,
     other words without their punctuation (`bare`), separated by single spaces."""
     words = tuple(speaker_words(transcript, speaker))
-    runs = {start: end for start, end in _number_runs(words, max_gap_s)}
+    said = word_atoms(words)
+    runs = {start: end for start, end in _number_runs(words, said, max_gap_s)}
     pieces: list[tuple[str, tuple[int, ...]]] = []
     i = 0
     while i < len(words):
         if i in runs:
             end = runs[i]
-            digits = compose([a for r in words[i:end] for a in atoms(r.word.text)])
+            digits = compose([a for n in range(i, end) for a in said[n]])
             # every digit is owned by every word of the run: a match on part of a number takes it whole,
             # so no digit of it is left behind
             if digits:

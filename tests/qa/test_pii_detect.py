@@ -33,7 +33,8 @@ def test_a_card_read_in_words_over_two_utterances_and_read_back() -> None:
         CLOSING,
     )
     assert out[0] == GREETING[1] and out[-1] == CLOSING[1]
-    assert out[2] == "Yes, [CARD]" and out[4] == "[CARD]"
+    # the caller's whole answer to the card question goes: words beside digits may be misheard digits
+    assert out[2] == "[CARD]" and out[4] == "[CARD]"
     assert out[5] == "So that is [CARD] thank you."
 
 
@@ -63,9 +64,9 @@ def test_phone_email_birth_date_ssn_account() -> None:
         ("agent", "Could you please confirm your account number?"),
         ("caller", "Sure, it is four five six seven eight."),
     )
-    assert out[1] == "Oh, it's [PHONE]"
+    assert out[1] == "[PHONE]"  # the whole answer to the question
     assert out[2] == "And my email is [EMAIL]"
-    assert out[4] == "The [DOB]"
+    assert out[4] == "[DOB]"
     assert out[6] == "[SSN]"
     assert out[8] == "Sure, it is [ACCOUNT]"
 
@@ -100,4 +101,4 @@ def test_digits_as_whisper_writes_them_and_a_code_after_a_card_nobody_was_heard_
         ("agent", "Thank you and the three tickets that you already come on the Mac"),
         ("caller", "7.3, 7"),
     )
-    assert out[1] == "Yes, it's in [CARD]" and out[3] == "[CVV]"
+    assert out[1] == "[CARD]" and out[3] == "[CVV]"

@@ -1,0 +1,245 @@
+"""Redaction widened around what detection found, for the audio's sake.
+
+A recogniser garbles digits read over a phone line ("oh double eight nine" → "so not only to I"), so the
+words beside a number it did catch, and what the caller says right after being asked for a card number
+or a security code, may be digits detection cannot see. Played back, they can be heard again. A silenced
+word costs the QA reader little; a card digit heard is a PCI failure. So each span of a number is
+widened over the neighbouring words that may be digits (number words, homophones, fillers, words the
+recogniser itself was unsure of), and the caller's stretch of speech (up to a pause) after a card or code
+question is redacted when anything in it sounds like a number. The widened spans are redacted in the
+transcript and silenced in the audio alike, so the player and the text still agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.pii.config import PiiConfig, WidenRule
+from qa.pii.numbers import CARD, Cue
+from qa.pii.spans import PiiSpan
+from qa.pii.spoken import NUMERIC, Kind, WordRef, atoms, normalize, segment_words, speaker_words
+from transcription.recognizer import Speaker, Transcript
+
+BRIDGES = frozenset({"to", "too", "tree", "free", "fore", "nein"})
+"""Words a recogniser writes for a digit said among others (two, three, four, nine); taken into a
+widened span only, never read as digits by detection ("three to five days" stays a range)."""
+
+
+CVV = "CVV"
+
+
+@dataclass
+class _Group:
+    entity: str
+    token: str
+    score: float
+    members: set[int]
+
+
+def widen_spans(
+    transcript: Transcript, spans: Sequence[PiiSpan], cues: Sequence[Cue], config: PiiConfig
+) -> list[PiiSpan]:
+    """`spans` widened (see the module docstring), plus the caller stretches after card and code
+    questions (`cues`: the phrases detection found); spans of other entities are kept as they are."""
+    rule = config.widen
+    out: list[PiiSpan] = []
+    for speaker in ("agent", "caller"):
+        refs = speaker_words(transcript, speaker)
+        mine = [s for s in spans if s.speaker == speaker]
+        if not refs:
+            out.extend(mine)
+            continue
+        position = {(r.segment, r.index): i for i, r in enumerate(refs)}
+        owner: dict[int, int] = {}
+        groups: list[_Group] = []
+        for span in mine:
+            members = {position[w] for w in span.words if w in position}
+            groups.append(_Group(span.entity, span.token, span.score, members))
+            for m in members:
+                owner[m] = len(groups) - 1
+        for n, group in enumerate(groups):
+            if group.entity in rule.entities and group.members:
+                _extend(refs, group, n, owner, rule)
+        _join(refs, groups, owner, rule)
+        stretches = _stretches(transcript, refs, speaker, rule)
+        if speaker == "caller":  # the agent asks; the agent's stretch after a read-back is a question
+            _add_stretches(refs, speaker, stretches, cues, groups, owner, config)
+            _add_codes(refs, stretches, groups, owner, config)
+        out.extend(_spans(refs, groups, speaker))
+    return sorted(out, key=lambda s: (s.start, s.speaker))
+
+
+def _maybe_digit(ref: WordRef, rule: WidenRule) -> bool:
+    word = normalize(ref.word.text)
+    kinds = {a.kind for a in atoms(ref.word.text)}
+    return (
+        bool(kinds & NUMERIC)
+        or any(ch.isdigit() for ch in word)
+        or word in BRIDGES
+        or ref.word.conf < rule.unsure_conf
+    )
+
+
+def _filler(ref: WordRef) -> bool:
+    return {a.kind for a in atoms(ref.word.text)} == {Kind.FILLER}
+
+
+def _extend(refs: Sequence[WordRef], group: _Group, n: int, owner: dict[int, int], rule: WidenRule) -> None:
+    """Take into `group` the free words on each side that may be digits (fillers only between such
+    words), each at most `rule.gap_s` after the word before it."""
+    for step in (-1, 1):
+        edge = min(group.members) if step < 0 else max(group.members)
+        taken: list[int] = []
+        pending: list[int] = []
+        i = edge + step
+        last = edge
+        while 0 <= i < len(refs) and i not in owner:
+            a, b = (refs[i], refs[last]) if step < 0 else (refs[last], refs[i])
+            if b.word.start - a.word.end > rule.gap_s:
+                break
+            if _maybe_digit(refs[i], rule):
+                taken.extend([*pending, i])
+                pending = []
+            elif _filler(refs[i]):
+                pending.append(i)
+            else:
+                break
+            last = i
+            i += step
+        for m in taken:
+            group.members.add(m)
+            owner[m] = n
+
+
+def _join(refs: Sequence[WordRef], groups: list[_Group], owner: dict[int, int], rule: WidenRule) -> None:
+    """Two spans of one entity with at most `rule.join_s` between them become one, with the free words
+    between: what the recogniser made of the digits in the middle ("eight to two, not all time, seven")."""
+    ordered = sorted(
+        (n for n, g in enumerate(groups) if g.members and g.entity in rule.entities),
+        key=lambda n: min(groups[n].members),
+    )
+    current = ordered[0] if ordered else None
+    for b in ordered[1:]:
+        assert current is not None
+        left, right = groups[current], groups[b]
+        last, first = max(left.members), min(right.members)
+        between = range(last + 1, first)
+        near = refs[first].word.start - refs[last].word.end <= rule.join_s
+        if left.entity == right.entity and near and all(i not in owner for i in between):
+            for i in [*between, *right.members]:
+                left.members.add(i)
+                owner[i] = current
+            right.members = set()
+        else:
+            current = b
+
+
+def _stretches(
+    transcript: Transcript, refs: Sequence[WordRef], speaker: Speaker, rule: WidenRule
+) -> list[list[int]]:
+    """The speaker's words (indices into `refs`) in stretches ended by a pause of `rule.pause_s`, by the
+    other speaker starting to speak, or after `rule.max_s`."""
+    other_starts = sorted(
+        w.start for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
+    )
+    stretches: list[list[int]] = []
+    for i, ref in enumerate(refs):
+        if stretches:
+            first, prev = refs[stretches[-1][0]].word, refs[i - 1].word
+            interrupted = any(prev.end <= t < ref.word.start for t in other_starts)
+            long = ref.word.end - first.start > rule.max_s
+            if not (ref.word.start - prev.end > rule.pause_s or interrupted or long):
+                stretches[-1].append(i)
+                continue
+        stretches.append([i])
+    return stretches
+
+
+def _add_stretches(
+    refs: Sequence[WordRef],
+    speaker: Speaker,
+    stretches: Sequence[Sequence[int]],
+    cues: Sequence[Cue],
+    groups: list[_Group],
+    owner: dict[int, int],
+    config: PiiConfig,
+) -> None:
+    """After each question by the other speaker for one of `stretch_entities`, the speaker's first stretch
+    (starting within `stretch_start_s`) joins the span it touches, or becomes one of the question's
+    entity, when a word in it may be a digit."""
+    rule = config.widen
+    for cue in cues:
+        if cue.speaker == speaker or cue.found or cue.entity not in rule.stretch_entities:
+            continue
+        stretch = next((st for st in stretches if refs[st[0]].word.start >= cue.time), None)
+        if stretch is None or refs[stretch[0]].word.start - cue.time > rule.stretch_start_s:
+            continue
+        begins = refs[stretch[0]].word.start
+        if any(c.speaker == cue.speaker and cue.time < c.time <= begins for c in cues):
+            continue  # the stretch answers a later phrase ("confirm your … account number")
+        if any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch):
+            # else nothing in it sounds like a number: an answer such as "I don't have it here"
+            _take(stretch, cue.entity, groups, owner, config)
+
+
+def _add_codes(
+    refs: Sequence[WordRef],
+    stretches: Sequence[Sequence[int]],
+    groups: list[_Group],
+    owner: dict[int, int],
+    config: PiiConfig,
+) -> None:
+    """The caller's stretches starting within `after_card_s` after a card number of theirs are its
+    security code when a number word is in them (the code's question may be garbled beyond a cue)."""
+    rule = config.widen
+    ends = [refs[max(g.members)].word.end for g in groups if g.entity == CARD and g.members]
+    for stretch in stretches:
+        start = refs[stretch[0]].word.start
+        if not any(0 < start - end <= rule.after_card_s for end in ends):
+            continue
+        if any(i not in owner and not _unsure_only(refs[i], rule) for i in stretch):
+            _take(stretch, CVV, groups, owner, config)
+
+
+def _take(
+    stretch: Sequence[int], entity: str, groups: list[_Group], owner: dict[int, int], config: PiiConfig
+) -> None:
+    """The free words of `stretch` join the span they touch, or become a span of `entity`."""
+    touched = sorted({owner[i] for i in stretch if i in owner})
+    if touched:
+        n = touched[0]
+    else:
+        groups.append(_Group(entity, config.token(entity), config.cued_score, set()))
+        n = len(groups) - 1
+    for i in stretch:
+        if i not in owner:
+            groups[n].members.add(i)
+            owner[i] = n
+
+
+def _unsure_only(ref: WordRef, rule: WidenRule) -> bool:
+    """A word taken for its low confidence alone (no digit, number word or homophone in it)."""
+    word = normalize(ref.word.text)
+    kinds = {a.kind for a in atoms(ref.word.text)}
+    return not (kinds & NUMERIC or any(ch.isdigit() for ch in word) or word in BRIDGES)
+
+
+def _spans(refs: Sequence[WordRef], groups: Sequence[_Group], speaker: Speaker) -> list[PiiSpan]:
+    spans = []
+    for g in groups:
+        if not g.members:
+            continue
+        words = [refs[i] for i in sorted(g.members)]
+        spans.append(
+            PiiSpan(
+                entity=g.entity,
+                token=g.token,
+                speaker=speaker,
+                start=min(r.word.start for r in words),
+                end=max(r.word.end for r in words),
+                words=tuple((r.segment, r.index) for r in words),
+                score=g.score,
+            )
+        )
+    return spans

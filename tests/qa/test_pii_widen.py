@@ -1,0 +1,82 @@
+"""Redaction widened for the audio's sake (qa/pii/widen.py), on transcripts as tiny.en wrote them on the
+PII set's phone line: garbled digits beside the ones caught, garbled questions, and what must stay."""
+
+from __future__ import annotations
+
+from qa.pii.config import load_pii_config
+from qa.pii.detect import find_pii
+from qa.pii.redact import redact_transcript
+from tests.qa.pii_helpers import texts
+from transcription.recognizer import Segment, Speaker, Transcript, Word
+
+CONFIG = load_pii_config()
+
+
+def heard(*turns: tuple[Speaker, str]) -> Transcript:
+    """Segments one per turn; a word written `word/0.12` has that confidence (else 0.9); 0.3 s a word,
+    0.1 s between words, 1 s between turns."""
+    segments, t = [], 0.0
+    for speaker, text in turns:
+        words = []
+        for token in text.split():
+            word, _, conf = token.partition("/")
+            words.append(Word(word, t, t + 0.3, float(conf) if conf else 0.9))
+            t += 0.4
+        segments.append(
+            Segment(speaker, words[0].start, words[-1].end, " ".join(w.text for w in words), tuple(words))
+        )
+        t += 1.0
+    return Transcript(tuple(segments), t)
+
+
+def _redacted(*turns: tuple[Speaker, str]) -> list[str]:
+    tr = heard(*turns)
+    return texts(redact_transcript(tr, find_pii(tr, CONFIG)))
+
+
+def test_the_garbled_rest_of_a_card_read_out_goes_with_the_digits_caught() -> None:
+    out = _redacted(
+        ("agent", "What's the 16th digit number on the front of your card?"),
+        ("caller", "Okay, it is 4 .565, so not/0.12 only/0.41 to I./0.31"),
+        ("agent", "Mm-hmm, go on."),
+        ("caller", "The/0.11 I'm/0.49 709, 0 .0320."),
+    )
+    assert out[1] == "[CARD]" and out[3] == "[CARD]"
+    assert out[0] == "What's the 16th digit number on the front of your card?"
+
+
+def test_a_read_back_behind_a_garbled_cue_and_a_code_behind_a_garbled_question() -> None:
+    out = _redacted(
+        ("agent", "Can I have the long number on the card?"),
+        ("caller", "Sure, 4 .5, 3 .2, 0 .1, 5 .1, 1 .2, 8 .3, 0 .3, 6 .6"),
+        # "that's the card ending in zero three two oh", "and the CVV please?", "four double nine"
+        ("agent", "you have the car bending/0.14 in 0 .3 to .0"),
+        ("agent", "and you can see me, me"),
+        ("caller", "Oh,/0.09 that will die."),
+    )
+    assert out[1] == "[CARD]"
+    assert out[2].endswith("[CARD]") and "0" not in out[2] and "3" not in out[2]
+    assert out[3] == "and you can see me, me"
+    assert out[4] == "[CVV]"
+
+
+def test_digits_between_two_parts_of_a_phone_number_go_too() -> None:
+    out = _redacted(
+        ("agent", "Can I take a contact"),
+        ("caller", "It's eight/0.11 to two, not/0.13 all time, I'm seven, one, two,"),
+    )
+    assert out[1] == "[PHONE]"
+
+
+def test_what_is_not_a_number_stays() -> None:
+    turns: list[tuple[Speaker, str]] = [
+        ("agent", "Good morning, Acme Bank, my name is Tom, how can I help you?"),
+        ("agent", "Can I have the long number on the card please?"),
+        ("caller", "Sorry, I don't have it with me right now."),
+        ("agent", "And finally the last three digits on the back of the card."),
+        ("agent", "I've raised ticket number two two nine for the engineers."),
+        ("agent", "and I come to 24 .50"),
+        ("caller", "I'm/0.2 James/0.06 Dickett"),
+        ("agent", "Is there anything else I can help you with? Thank you for calling Acme Bank, goodbye."),
+    ]
+    assert _redacted(*turns) == [" ".join(w.partition("/")[0] for w in t.split()) for _, t in turns]
