@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from callqa.cli.console import err
 from callqa.cli.console import progress as _progress
 from callqa.settings import get_settings
 
@@ -40,6 +41,10 @@ def evaluate(
     from callqa.cli.eval_report import format_report, report_figures
     from callqa.pipeline.evaluation import evaluate_calls
 
+    # A report of nothing reads as perfect (P = R = 1.000 on 0 calls): refuse it instead.
+    if not directory.is_dir() or not any(directory.glob("*.json")):
+        err.print(f"[red]{directory}: no labelled calls (<id>.json in the dev-set format) there[/red]")
+        raise typer.Exit(code=2)
     analyses: dict[str, dict[str, object]] = {}
     if results is not None:
         for line in results.read_text().splitlines():

@@ -220,3 +220,10 @@ def test_chinese_sentiment_is_trained_and_measured_beside_snownlp(tmp_path: Path
     scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
     model = next(k for k in scores if k.startswith("sklearn-logreg-zh:"))
     assert float(scores[model]) >= 0.80 and float(scores[model]) >= float(scores["snownlp"]) + 0.10
+
+
+def test_eval_of_a_folder_without_labelled_calls_is_an_error_not_a_perfect_report(tmp_path: Path) -> None:
+    for folder in (tmp_path / "missing", tmp_path):
+        done = run_callqa("eval", str(folder), "--from-transcripts")
+        assert done.returncode == 2 and "no labelled calls" in " ".join(done.stderr.split()), done.stdout
+        assert "1.000" not in done.stdout
