@@ -28,7 +28,12 @@ from callqa.services.hotline import (
     HotlineRefusedError,
     HotlineStateError,
 )
-from callqa.services.ingest import AgentNotFoundError, IngestError, UnknownLanguageError
+from callqa.services.ingest import (
+    AgentNotFoundError,
+    IngestError,
+    SimultaneousDuplicateError,
+    UnknownLanguageError,
+)
 from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.users import UserError
 from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
@@ -62,6 +67,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     UnsupportedAudioError: 415,
     AudioError: 422,
     IngestError: 415,
+    SimultaneousDuplicateError: 409,
     UserError: 422,
     ModelNotFoundError: 503,
     ReviewError: 422,

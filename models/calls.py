@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -56,6 +56,17 @@ class Recording(Base):
     """The stored audio of a call. `path` is server-chosen (never a client's filename)."""
 
     __tablename__ = "recordings"
+    # One stored copy per content: a second ingest of the same file is refused by the database too, even
+    # when two arrive at once (the application's check runs before either is committed).
+    __table_args__ = (
+        Index(
+            "uq_recordings_sha256",
+            "sha256",
+            unique=True,
+            sqlite_where=text("duplicate_of IS NULL"),
+            postgresql_where=text("duplicate_of IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), unique=True)
@@ -67,6 +78,9 @@ class Recording(Base):
     duration_s: Mapped[float]
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    duplicate_of: Mapped[int | None]
+    """Only on copies stored before the content hash was unique (migration 0016): the recording id they
+    repeat. New copies are refused, never marked."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     call: Mapped[Call] = relationship(back_populates="recording")

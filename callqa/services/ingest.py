@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callqa.services.jobs import enqueue
@@ -45,6 +46,12 @@ class DuplicateCallError(IngestError):
     def __init__(self, message: str, call_id: int) -> None:
         super().__init__(message)
         self.call_id = call_id
+
+
+class SimultaneousDuplicateError(IngestError):
+    """The same recording (or PBX call id) was committed by another ingest between this one's check and
+    its write; the database's unique index refused this copy. The session must roll back (the stored file
+    goes with it); ingesting again answers DuplicateCallError with the stored call."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,17 @@ def ingest_recording(
         sha256=digest,
     )
     session.add(call)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        refused_by = str(exc.orig)
+        if "sha256" not in refused_by and "pbx_call_id" not in refused_by:
+            raise
+        what = "recording" if "sha256" in refused_by else f"PBX call {origin.pbx_call_id!r}"
+        raise SimultaneousDuplicateError(
+            f"the same {what} was stored by a simultaneous upload a moment ago; send it again to get the "
+            "stored call"
+        ) from exc
     enqueue(session, kind=PROCESS_CALL, call_id=call.id)
     return call
 

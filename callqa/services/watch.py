@@ -29,7 +29,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.services.ingest import CallOrigin, DuplicateCallError, IngestError, ingest_recording
+from callqa.services.ingest import (
+    CallOrigin,
+    DuplicateCallError,
+    IngestError,
+    SimultaneousDuplicateError,
+    ingest_recording,
+)
 from models import session_scope
 from transcription.audio import AUDIO_SUFFIXES
 from transcription.exceptions import AudioError
@@ -154,6 +160,9 @@ def scan_folder(
         except DuplicateCallError as dup:
             call_id = dup.call_id
             report.already.append((recording, call_id))
+        except SimultaneousDuplicateError:
+            report.waiting += 1  # another watcher stored it this instant: the next pass finds its call
+            continue
         except (SidecarError, IngestError, AudioError, OSError) as exc:
             reason = f"{type(exc).__name__}: {exc}"
             _write_atomically(failure, reason + "\n")

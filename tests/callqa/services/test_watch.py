@@ -56,7 +56,7 @@ def test_only_finished_recordings_are_ingested_and_each_once(
     (pbx / "broken.wav").write_bytes(b"RIFF....not audio")
     (pbx / "broken.done").touch()
     ingest = recording_ingester(
-        recordings_dir=tmp_path / "stored", default_agent_id=1, language="en", max_duration_s=600
+        recordings_dir=tmp_path / "stored", default_agent_id=1, default_language="en", max_duration_s=600
     )
 
     first = scan_folder(factory, pbx, ingest=ingest)
@@ -94,7 +94,7 @@ def test_a_bad_sidecar_is_a_failure_with_its_reason(factory: sessionmaker[Sessio
     write_tone_call(pbx / "a.wav")
     (pbx / "a.json").write_text('{"started_at": "yesterday"}')
     ingest = recording_ingester(
-        recordings_dir=tmp_path / "s", default_agent_id=1, language="en", max_duration_s=None
+        recordings_dir=tmp_path / "s", default_agent_id=1, default_language="en", max_duration_s=None
     )
     report = scan_folder(factory, pbx, ingest=ingest)
     assert report.ingested == [] and "started_at" in report.failed[0][1]
