@@ -5,6 +5,8 @@ Over the hotline calls that arrived in [since, until) — for one agent, the cal
 - **offered**: calls that reached the hotline; **answered**: those an agent picked up; **abandoned**: those
   whose caller hung up before an answer. **Abandonment rate** = abandoned / offered.
 - **Speed of answer (ASA)**: mean seconds from arrival to answer over answered calls.
+- **Time to first agent word**: mean seconds from the start of the recording to the agent's first
+  transcribed word, over the answered calls whose recording is stored and transcribed (`recorded`).
 - **Service level**: answered within `sl_target_s` over offered (abandoned calls count as missed).
 - **Satisfaction (CSAT)**: the caller's post-call IVR survey digit, 1 (poor) to 5 (excellent).
   `satisfaction_mean` is the mean digit over surveyed calls; `satisfied_share` the share of surveys at or
@@ -24,10 +26,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import CallFeedback, HotlineCall
+from models import Call, CallFeedback, HotlineCall, TranscriptSegment
 
 SURVEY_DIGITS = range(1, 6)
 
@@ -57,6 +59,8 @@ class KpiReport:
     abandoned: int
     abandonment_rate: float | None
     asa_s: float | None
+    recorded: int
+    first_word_s: float | None
     service_level: float | None
     sl_target_s: float
     surveyed: int
@@ -138,6 +142,7 @@ def compute_kpis(
     scores = [f.satisfaction for f in feedback.values() if f.satisfaction is not None]
     complaints = sum(1 for c in answered if (f := feedback.get(c.id)) is not None and f.complaint)
     decided, resolved = _first_contact(session, answered, feedback, now=now, window=fcr_window)
+    first_words = _first_agent_words(session, [c.id for c in answered])
     return KpiReport(
         since=since.isoformat(),
         until=until.isoformat(),
@@ -147,6 +152,8 @@ def compute_kpis(
         abandoned=abandoned,
         abandonment_rate=_share(abandoned, len(calls)),
         asa_s=sum(waits) / len(waits) if waits else None,
+        recorded=len(first_words),
+        first_word_s=sum(first_words) / len(first_words) if first_words else None,
         service_level=_share(sum(1 for w in waits if w <= sl_target_s), len(calls)),
         sl_target_s=sl_target_s,
         surveyed=len(scores),
@@ -201,6 +208,19 @@ def _first_contact(
         marked = feedback.get(call.id)
         resolved += not repeat and not (marked is not None and marked.resolved is False)
     return len(decided_calls), resolved
+
+
+def _first_agent_words(session: Session, hotline_call_ids: list[int]) -> list[float]:
+    """Per recorded call linked to one of `hotline_call_ids`: seconds to the agent's first segment."""
+    if not hotline_call_ids:
+        return []
+    rows = session.execute(
+        select(func.min(TranscriptSegment.start_s))
+        .join(Call, Call.id == TranscriptSegment.call_id)
+        .where(Call.hotline_call_id.in_(hotline_call_ids), TranscriptSegment.speaker == "agent")
+        .group_by(Call.id)
+    )
+    return [float(first) for (first,) in rows if first is not None]
 
 
 def _call(session: Session, hotline_call_id: int) -> HotlineCall:

@@ -54,3 +54,16 @@ def test_survey_disposition_and_the_kpis(api: ApiEnv) -> None:
     assert client.get("/api/kpis", params={"agent_id": api.other_agent_id}, headers=agent).status_code == 404
     theirs = client.get("/api/kpis", params={"agent_id": api.other_agent_id}, headers=api.token("qa")).json()
     assert theirs["answered"] == 0 and theirs["complaint_rate"] is None
+
+    # The page: staff see the center and every agent, an agent the center and themselves.
+    login = {"username": "qa", "password": "correct-horse-battery"}
+    assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+    page = client.get("/kpis", params={"days": 7})
+    assert page.status_code == 200 and "KPIs, last 7 days" in page.text
+    assert "Whole center" in page.text and "Tom Baker" in page.text and "Ann Lee" in page.text
+    assert "2.00 (1)" in page.text and "100.0 % (1)" in page.text  # satisfaction, complaints
+    client.get("/logout")
+    login = {"username": "tom", "password": "correct-horse-battery"}
+    assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+    own = client.get("/kpis").text
+    assert "Tom Baker" in own and "Ann Lee" not in own

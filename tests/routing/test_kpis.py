@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from models import HotlineCall
+from models import Call, HotlineCall, TranscriptSegment
 from routing.kpis import (
     FeedbackError,
     FeedbackNotFoundError,
@@ -128,3 +128,19 @@ def test_first_contact_resolution_and_complaints(session: Session) -> None:
     never = _call(session, "+1 555 0204", T0, wait_s=None)
     with pytest.raises(FeedbackStateError, match="never answered"):
         record_disposition(session, never.id, resolved=True, complaint=False, agent_id=None, now=T0)
+
+
+def test_time_to_the_first_agent_word_from_the_recording(session: Session) -> None:
+    tom = create_agent(session)
+    recorded = _call(session, "+1 555 0300", T0, wait_s=4, agent_id=tom.id)
+    _call(session, "+1 555 0301", T0 + timedelta(minutes=5), wait_s=4, agent_id=tom.id)  # no recording
+    call = Call(agent_id=tom.id, hotline_call_id=recorded.id, status="scored")
+    session.add(call)
+    session.flush()
+    for speaker, start in (("caller", 0.4), ("agent", 2.5), ("agent", 6.0)):
+        session.add(
+            TranscriptSegment(call_id=call.id, speaker=speaker, start_s=start, end_s=start + 1, text="hi")
+        )
+    session.flush()
+    k = _kpis(session)
+    assert (k["recorded"], k["first_word_s"]) == (1, 2.5)
