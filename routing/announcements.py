@@ -4,6 +4,7 @@ the fallback for a language without texts)."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -37,3 +38,33 @@ def queue_announcement(position: int, wait_s: float, language: str) -> str:
     minutes = max(1, round(wait_s / 60))
     key = "wait_one" if minutes == 1 else "wait_many"
     return _text(language, key).format(position=position, minutes=minutes)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why no agent could ever take a call, as words the caller can hear in their language: `kind`
+    names the text `refused_<kind>` in announcements.yaml (unknown_skill, no_skill, skill_level, language,
+    language_skills); `skills` (names), `levels` (skill, minimum level) and `languages` fill it.
+    `str()` is the English text (for logs)."""
+
+    kind: str
+    skills: tuple[str, ...] = ()
+    levels: tuple[tuple[str, int], ...] = ()
+    languages: tuple[str, ...] = ()
+
+    def text(self, language: str) -> str:
+        """The refusal in `language` (English when it has no texts)."""
+        levels = _text(language, "list_sep").join(
+            _text(language, "level_item").format(skill=s, level=lvl) for s, lvl in self.levels
+        )
+        reason = _text(language, f"refused_{self.kind}").format(
+            skills=", ".join(repr(s) for s in self.skills),
+            levels=levels,
+            languages=_text(language, "or").join(self.languages),
+            wanted=", ".join(f"{s} {lvl}" for s, lvl in self.levels),
+        )
+        # An unknown skill is the IVR's mistake, not the staffing: said as it is.
+        return reason if self.kind == "unknown_skill" else _text(language, "refused").format(reason=reason)
+
+    def __str__(self) -> str:
+        return self.text(FALLBACK)

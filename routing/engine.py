@@ -16,6 +16,7 @@ import itertools
 import math
 from collections.abc import Iterable
 
+from routing.announcements import Refusal
 from routing.model import Agent, AgentStatus, Assignment, Call, Candidate
 from routing.strategies import explain, get_ranker
 
@@ -244,9 +245,10 @@ class Router:
             if a.status != AgentStatus.OFFLINE and self._eligible(a, languages, need)
         )
 
-    def unservable(self, call: Call) -> str | None:
-        """Why no routed agent (in any state) could take `call` at any relaxation level, or None when
-        some agent could. Costs O(agents with the call's rarest skill) per level."""
+    def unservable(self, call: Call) -> Refusal | None:
+        """Why no routed agent (in any state) could take `call` at any relaxation level (words for the
+        caller: `Refusal.text(language)`), or None when some agent could. Costs O(agents with the call's
+        rarest skill) per level."""
         levels = range(len(call.steps) + 1)
         for level in levels:
             need = call.requirement(level)
@@ -257,19 +259,18 @@ class Router:
             if any(self._eligible(self.agents[a], languages, need.items()) for a in min(pools, key=len)):
                 return None
         need, languages = call.requirement(levels[-1]), call.accepted_languages(levels[-1])
-        missing = sorted(s for s in need if not self._all_by_skill.get(s))
+        missing = tuple(sorted(s for s in need if not self._all_by_skill.get(s)))
         if missing:
-            return "no agent has the skill " + ", ".join(repr(s) for s in missing)
+            return Refusal("no_skill", skills=missing)
         short = sorted(
             s for s, lvl in need.items() if all(self.agents[a].skills[s] < lvl for a in self._all_by_skill[s])
         )
         if short:
-            return "no agent has " + ", ".join(f"{s} at level {need[s]} or above" for s in short)
-        spoken = " or ".join(sorted(languages))
+            return Refusal("skill_level", levels=tuple((s, need[s]) for s in short))
+        spoken = tuple(sorted(languages))
         if not any(self._all_by_language.get(lang) for lang in languages):
-            return f"no agent speaks {spoken}"
-        wanted = ", ".join(f"{s} {lvl}" for s, lvl in sorted(need.items()))
-        return f"no agent who speaks {spoken} has {wanted}"
+            return Refusal("language", languages=spoken)
+        return Refusal("language_skills", levels=tuple(sorted(need.items())), languages=spoken)
 
     def estimated_wait_s(self, call_id: str, aht_s: float) -> float:
         """Seconds until waiting call `call_id` is answered: queue position × `aht_s` (average handle

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from callqa.services.leader import LeaderLease
 from models import HotlineCall
 from routing import callbacks, service, sync
+from routing.announcements import Refusal
 from routing.config import RoutingConfig
 from routing.engine import Router, RoutingError
 from routing.model import AgentStatus, Assignment
@@ -180,12 +181,13 @@ class Hotline:
             if pbx_call_id is not None and (existing := service.find_hotline_call(session, pbx_call_id)):
                 raise HotlineStateError(f"PBX call {pbx_call_id!r} is already hotline call {existing.id}")
             unknown = service.unknown_skills(session, [s for s in skills if s not in configured])
+            # The reason is said in the caller's language: the IVR may play it to them.
             if unknown:
-                raise HotlineRefusedError("unknown skill " + ", ".join(repr(s) for s in unknown))
+                raise HotlineRefusedError(Refusal("unknown_skill", skills=tuple(unknown)).text(language))
             probe = RoutedCall("new", dict(skills), now, language=language, steps=self.config.steps)
-            reason = self.router.unservable(probe)
-            if reason is not None:
-                raise HotlineRefusedError(f"no agent could ever take this call: {reason}")
+            refusal = self.router.unservable(probe)
+            if refusal is not None:
+                raise HotlineRefusedError(refusal.text(language))
             row = HotlineCall(
                 caller_number=caller_number,
                 pbx_call_id=pbx_call_id,

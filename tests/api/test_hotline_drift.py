@@ -115,6 +115,12 @@ def test_a_call_nobody_could_ever_take_is_refused_with_the_reason(pbx: LiveServe
     }
     french = http.post(calls, json={"caller_number": "+1", "ivr_choice": "1", "language": "fr"}, headers=KEY)
     assert french.status_code == 422 and french.json()["detail"].endswith("no agent speaks fr")
+    # The IVR may play the reason: a Chinese caller's is in Chinese (was: English for everyone).
+    chinese = http.post(calls, json={"caller_number": "+1", "ivr_choice": "1", "language": "zh"}, headers=KEY)
+    assert (
+        chinese.status_code == 422
+        and chinese.json()["detail"] == "抱歉，没有坐席能够接听这通电话：没有坐席会说 zh"
+    )
     bad = http.post(calls, json={"caller_number": "+1", "ivr_choice": "1", "language": "../x"}, headers=KEY)
     assert bad.status_code == 422
     stats = http.get(f"{pbx.url}{HOTLINE}/stats", headers=KEY).json()
