@@ -116,45 +116,65 @@ def erlang_c_figures(agents: int, load: float, aht: float, target: float) -> Que
     )
 
 
+def erlang_a_service(
+    agents: int, load: float, aht: float, patience: float, target: float
+) -> tuple[float, float, float]:
+    """Erlang A's (P(wait), service level within `target`, abandonment) for `agents`: the closed forms
+    alone, without the ASA integral (what a staffing search evaluates many times)."""
+    palm = _Palm(agents, load, aht, patience)
+    return palm.wait, palm.service_level(target), palm.abandonment
+
+
 def erlang_a_figures(agents: int, load: float, aht: float, patience: float, target: float) -> QueueFigures:
     """Erlang A figures for `agents` with mean caller `patience` (closed forms in the module docstring;
     the ASA of answered calls is the integral of their wait's survival function, by Simpson's rule)."""
-    if agents < 1 or load <= 0 or aht <= 0 or patience <= 0 or target < 0:
-        raise ValueError("agents ≥ 1 and positive load, aht and patience are required")
-    theta = 1.0 / patience
-    mu = 1.0 / aht
-    x = agents * mu / theta
-    y = load * mu / theta
-    e = erlang_b(agents, load)
-    log_a = _log_a(x, y)
-    # P(wait) = A·E / (1 + (A − 1)·E), written with 1/A so a huge A cannot overflow.
-    wait = e / (math.exp(-log_a) * (1.0 - e) + e)
-    log_p_x = _log_p(x, y)
-    log_p_x1 = _log_p(x + 1.0, y)
-
-    def answered_within(t: float) -> float:
-        """P(answered within t | the caller waits)."""
-        return math.exp(_log_answered_by(x, y, theta, t, log_p_x, log_p_x1))
-
-    answered_if_waiting = (x / y) * math.exp(log_p_x1 - log_p_x)
-    abandon = wait * (1.0 - answered_if_waiting)
-    answered = 1.0 - abandon
+    palm = _Palm(agents, load, aht, patience)
+    answered = 1.0 - palm.abandonment
     # E[wait; answered | waits] = ∫ (answered eventually − answered by t) dt; the integrand falls like
     # e^(−(x+1)θt), so 40 of those time constants leave nothing to add.
-    horizon = 40.0 / ((x + 1.0) * theta)
-    waited_answered = _simpson(lambda t: answered_if_waiting - answered_within(t), 0.0, horizon, 2000)
+    horizon = 40.0 / ((palm.x + 1.0) * palm.theta)
+    eventually = palm.answered_if_waiting
+    waited_answered = _simpson(lambda t: eventually - palm.answered_within(t), 0.0, horizon, 2000)
     return QueueFigures(
         model="Erlang A",
         agents=agents,
         load=load,
         target_s=target,
-        wait_probability=wait,
-        service_level=1.0 - wait + wait * answered_within(target),
-        asa_s=wait * waited_answered / answered,
-        mean_queue_s=abandon / theta,
+        wait_probability=palm.wait,
+        service_level=palm.service_level(target),
+        asa_s=palm.wait * waited_answered / answered,
+        mean_queue_s=palm.abandonment / palm.theta,
         occupancy=load * answered / agents,
-        abandonment=abandon,
+        abandonment=palm.abandonment,
     )
+
+
+class _Palm:
+    """M/M/N+M in the module docstring's notation (x = Nμ/θ, y = λ/θ), with the logs of P(x, y) and
+    P(x+1, y) that every figure divides by."""
+
+    def __init__(self, agents: int, load: float, aht: float, patience: float) -> None:
+        if agents < 1 or load <= 0 or aht <= 0 or patience <= 0:
+            raise ValueError("agents ≥ 1 and positive load, aht and patience are required")
+        self.theta = 1.0 / patience
+        self.x = agents * (1.0 / aht) / self.theta
+        self.y = load * (1.0 / aht) / self.theta
+        e = erlang_b(agents, load)
+        # P(wait) = A·E / (1 + (A − 1)·E), written with 1/A so a huge A cannot overflow.
+        self.wait = e / (math.exp(-_log_a(self.x, self.y)) * (1.0 - e) + e)
+        self.log_p_x = _log_p(self.x, self.y)
+        self.log_p_x1 = _log_p(self.x + 1.0, self.y)
+        self.answered_if_waiting = (self.x / self.y) * math.exp(self.log_p_x1 - self.log_p_x)
+        self.abandonment = self.wait * (1.0 - self.answered_if_waiting)
+
+    def answered_within(self, t: float) -> float:
+        """P(answered within t | the caller waits)."""
+        return math.exp(_log_answered_by(self.x, self.y, self.theta, t, self.log_p_x, self.log_p_x1))
+
+    def service_level(self, target: float) -> float:
+        if target < 0:
+            raise ValueError("the service-level target must be ≥ 0")
+        return 1.0 - self.wait + self.wait * self.answered_within(target)
 
 
 def _log_answered_by(x: float, y: float, theta: float, t: float, log_p_x: float, log_p_x1: float) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from routing.erlang import QueueFigures, erlang_a_figures, erlang_c_figures
+from routing.erlang import QueueFigures, erlang_a_figures, erlang_a_service, erlang_c_figures, service_level
 
 MAX_AGENTS = 100_000
 """Where the search gives up (a goal no staffing reaches, e.g. a service level of 1.0 with patience)."""
@@ -66,6 +66,8 @@ def plan_staffing(
 ) -> StaffingPlan:
     """The fewest agents meeting every part of `goal`; Erlang A when `patience_s` is given, else Erlang C.
 
+    More agents never lower the service level nor raise occupancy or abandonment, so the search doubles
+    until the goal is met and then bisects: a few dozen evaluations even for thousands of agents.
     Raises ValueError for goals outside their ranges or that no number of agents up to MAX_AGENTS meets."""
     if not 0.0 <= shrinkage < 1.0:
         raise ValueError("shrinkage must be in [0, 1)")
@@ -75,37 +77,55 @@ def plan_staffing(
     if load == 0:
         raise ValueError("no calls: nothing to staff")
     # Erlang C is stable only above the load; Erlang A from one agent.
-    agents = max(1, math.floor(load) + 1) if patience_s is None else 1
-    while agents <= MAX_AGENTS:
-        figures = figures_for(agents, load, aht_s, goal.target_s, patience_s)
-        short = _unmet(figures, goal)
-        if not short:
-            # The goal the agent fewer misses is the one that set the number.
-            fewer = figures_for(agents - 1, load, aht_s, goal.target_s, patience_s) if agents > 1 else None
-            binding = _unmet(fewer, goal) if fewer is not None else []
-            return StaffingPlan(
-                agents=agents,
-                scheduled=_scheduled(agents, shrinkage),
-                shrinkage=shrinkage,
-                figures=figures,
-                binding=", ".join(binding) or "service level",
+    low = max(1, math.floor(load) + 1) if patience_s is None else 1
+    if not _misses(low, load, aht_s, goal, patience_s):
+        agents = low
+    else:
+        high = low
+        while _misses(high, load, aht_s, goal, patience_s):
+            if high >= MAX_AGENTS:
+                raise ValueError(f"no staffing up to {MAX_AGENTS} agents meets the goal")
+            low, high = high, min(MAX_AGENTS, high * 2)
+        while high - low > 1:  # low misses the goal, high meets it
+            middle = (low + high) // 2
+            low, high = (
+                (low, middle) if not _misses(middle, load, aht_s, goal, patience_s) else (middle, high)
             )
-        agents += 1
-    raise ValueError(f"no staffing up to {MAX_AGENTS} agents meets the goal")
+        agents = high
+    # The goal the agent fewer misses is the one that set the number.
+    binding = _misses(agents - 1, load, aht_s, goal, patience_s) if agents > 1 else []
+    return StaffingPlan(
+        agents=agents,
+        scheduled=_scheduled(agents, shrinkage),
+        shrinkage=shrinkage,
+        figures=figures_for(agents, load, aht_s, goal.target_s, patience_s),
+        binding=", ".join(binding) or "service level",
+    )
 
 
-def _unmet(figures: QueueFigures, goal: StaffingGoal) -> list[str]:
-    """The parts of `goal` that `figures` miss (empty: all met)."""
-    unmet = []
-    if figures.overloaded and figures.model == "Erlang C":
-        return ["stability"]
-    if figures.service_level < goal.service_level:
-        unmet.append("service level")
-    if figures.occupancy > goal.max_occupancy:
-        unmet.append("occupancy")
-    if figures.abandonment > goal.max_abandonment:
-        unmet.append("abandonment")
-    return unmet
+def _misses(
+    agents: int, load: float, aht_s: float, goal: StaffingGoal, patience_s: float | None
+) -> list[str]:
+    """The parts of `goal` that `agents` miss (empty: all met)."""
+    if patience_s is None:
+        if load >= agents:
+            return ["stability"]
+        service, abandonment, occupancy = (
+            service_level(agents, load, aht_s, goal.target_s),
+            0.0,
+            load / agents,
+        )
+    else:
+        _, service, abandonment = erlang_a_service(agents, load, aht_s, patience_s, goal.target_s)
+        occupancy = load * (1.0 - abandonment) / agents
+    misses = []
+    if service < goal.service_level:
+        misses.append("service level")
+    if occupancy > goal.max_occupancy:
+        misses.append("occupancy")
+    if abandonment > goal.max_abandonment:
+        misses.append("abandonment")
+    return misses
 
 
 def _scheduled(agents: int, shrinkage: float) -> int:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import pytest
 
-from routing.staffing import StaffingGoal, offered_load, plan_staffing
+from routing.staffing import StaffingGoal, figures_for, offered_load, plan_staffing
 
 GOAL = StaffingGoal(service_level=0.80, target_s=20.0, max_occupancy=0.85)
 
@@ -80,3 +80,14 @@ def test_impossible_or_malformed_goals_are_refused() -> None:
         plan_staffing(100, 1800, 180, GOAL, shrinkage=1.0)
     with pytest.raises(ValueError, match="no calls"):
         plan_staffing(0, 1800, 180, GOAL)
+
+
+def test_the_search_finds_the_fewest_agents_for_large_centers() -> None:
+    # 500 erlangs: the bisection's answer is the smallest that meets the goal (one fewer misses it).
+    for patience in (None, 300.0):
+        plan = plan_staffing(5000, 1800, 180, GOAL, shrinkage=0.3, patience_s=patience)
+        fewer = plan_staffing(5000, 1800, 180, StaffingGoal(0.0, 20.0), patience_s=patience)
+        assert plan.figures.service_level >= 0.8 and fewer.agents <= plan.agents
+        one_less = figures_for(plan.agents - 1, 500.0, 180, 20.0, patience)
+        assert one_less.service_level < 0.8 or one_less.occupancy > 0.85
+    assert plan_staffing(5000, 1800, 180, GOAL, patience_s=None).agents == 589
