@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import math
 from collections.abc import Iterable
 
-from routing.announcements import Refusal
 from routing.model import Agent, AgentStatus, Assignment, Call, Candidate
+from routing.reads import RouterReads, RoutingError, Signature
 from routing.strategies import explain, get_ranker
 
-Signature = tuple[frozenset[str], frozenset[tuple[str, int]]]
+__all__ = ["Router", "RoutingError", "Signature"]
+
 _Entry = tuple[int, float, int, str]  # (-priority, arrived_at, seq, call id)
 
 
-class RoutingError(ValueError):
-    """A request that does not fit the router's state (unknown agent or call, agent not on that call)."""
-
-
-class Router:
-    """Assigns waiting calls to free agents by skill, language, priority and a selection strategy."""
+class Router(RouterReads):
+    """Assigns waiting calls to free agents by skill, language, priority and a selection strategy (its
+    read-only questions, e.g. a call's queue position or why nobody could take it: `RouterReads`)."""
 
     def __init__(self, strategy: str = "longest-idle", *, wrap_up_s: float = 0.0, seed: int = 0) -> None:
         self.strategy = strategy
@@ -213,70 +210,9 @@ class Router:
         times = [t[0] for t in self._wrap_due[:1]] + [t[0] for t in self._relax_due[:1]]
         return min(times) if times else None
 
-    def queue_position(self, call_id: str) -> int:
-        """1-based position among waiting calls that compete for the same agents (same signature)."""
-        call = self.waiting.get(call_id)
-        if call is None:
-            raise RoutingError(f"call {call_id} is not waiting")
-        seqs = self._entry_seq
-        key = (-call.priority, call.arrived_at, seqs[call_id])
-        sig = self._signature(call)
-        ahead = sum(
-            1
-            for other in self.waiting.values()
-            if (-other.priority, other.arrived_at, seqs[other.id]) < key and self._signature(other) == sig
-        )
-        return ahead + 1
-
     def find_agent(self, agent_id: str) -> Agent | None:
         """The agent as the router sees it, or None when unknown (read-only use)."""
         return self.agents.get(agent_id)
-
-    def staffed_for(self, call_id: str) -> int:
-        """Agents not offline who could take waiting call `call_id` at its current requirement."""
-        call = self.waiting.get(call_id)
-        if call is None:
-            raise RoutingError(f"call {call_id} is not waiting")
-        need = call.requirement().items()
-        languages = call.accepted_languages()
-        return sum(
-            1
-            for a in self.agents.values()
-            if a.status != AgentStatus.OFFLINE and self._eligible(a, languages, need)
-        )
-
-    def unservable(self, call: Call) -> Refusal | None:
-        """Why no routed agent (in any state) could take `call` at any relaxation level (words for the
-        caller: `Refusal.text(language)`), or None when some agent could. Costs O(agents with the call's
-        rarest skill) per level."""
-        levels = range(len(call.steps) + 1)
-        for level in levels:
-            need = call.requirement(level)
-            languages = call.accepted_languages(level)
-            pools = [self._all_by_skill.get(s, set()) for s in need] or [
-                set().union(*(self._all_by_language.get(lang, set()) for lang in languages))
-            ]
-            if any(self._eligible(self.agents[a], languages, need.items()) for a in min(pools, key=len)):
-                return None
-        need, languages = call.requirement(levels[-1]), call.accepted_languages(levels[-1])
-        missing = tuple(sorted(s for s in need if not self._all_by_skill.get(s)))
-        if missing:
-            return Refusal("no_skill", skills=missing)
-        short = sorted(
-            s for s, lvl in need.items() if all(self.agents[a].skills[s] < lvl for a in self._all_by_skill[s])
-        )
-        if short:
-            return Refusal("skill_level", levels=tuple((s, need[s]) for s in short))
-        spoken = tuple(sorted(languages))
-        if not any(self._all_by_language.get(lang) for lang in languages):
-            return Refusal("language", languages=spoken)
-        return Refusal("language_skills", levels=tuple(sorted(need.items())), languages=spoken)
-
-    def estimated_wait_s(self, call_id: str, aht_s: float) -> float:
-        """Seconds until waiting call `call_id` is answered: queue position × `aht_s` (average handle
-        time incl. wrap-up, s) / agents who could take it; infinite when nobody could."""
-        staffed = self.staffed_for(call_id)
-        return math.inf if staffed == 0 else self.queue_position(call_id) * aht_s / staffed
 
     # ----- internals --------------------------------------------------------------------------------
     def _release(self, call_id: str, missing: str) -> tuple[Agent, Call]:
@@ -302,16 +238,6 @@ class Router:
             return self.agents[agent_id]
         except KeyError:
             raise RoutingError(f"unknown agent {agent_id}") from None
-
-    @staticmethod
-    def _signature(call: Call) -> Signature:
-        return (call.accepted_languages(), frozenset(call.requirement().items()))
-
-    @staticmethod
-    def _eligible(agent: Agent, languages: frozenset[str], need: Iterable[tuple[str, int]]) -> bool:
-        return not languages.isdisjoint(agent.languages) and all(
-            agent.skills.get(s, 0) >= lvl for s, lvl in need
-        )
 
     def _index(self, agent: Agent) -> None:
         for skill in agent.skills:
