@@ -82,6 +82,8 @@ eval: install
 	$(VENV)/bin/callqa eval data/heldout-a --save data/eval/heldout-a.jsonl
 	$(PY) -m bench.heldout_calls_b --seed $(EVAL_SEED) --out data/heldout-b
 	$(VENV)/bin/callqa eval data/heldout-b --save data/eval/heldout-b.jsonl
+	$(PY) -m bench.heldout_calls_c --seed $(EVAL_SEED) --out data/heldout-c
+	$(VENV)/bin/callqa eval data/heldout-c --save data/eval/heldout-c.jsonl
 	$(PY) -m bench.asterisk_calls --seed $(EVAL_SEED) --out data/asterisk
 	$(VENV)/bin/callqa eval data/asterisk --save data/eval/asterisk.jsonl
 

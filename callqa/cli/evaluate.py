@@ -4,6 +4,7 @@ analyses (re-judged with `--requalify`) or from the reference turns."""
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -60,7 +61,11 @@ def evaluate(
         calls = sorted(
             p for p in directory.glob("*.json") if from_transcripts or p.with_suffix(".wav").is_file()
         )
-        with _progress() as progress:
+        # Each analysis is written as soon as it is made: a set takes many minutes of decoding, and an
+        # interrupted run keeps what it did (and shows how far it got).
+        if save is not None:
+            save.parent.mkdir(parents=True, exist_ok=True)
+        with _progress() as progress, save.open("w") if save is not None else nullcontext() as sink:
             task = progress.add_task("evaluating", total=len(calls), status="")
             for reference in calls:
                 progress.update(task, status=reference.stem)
@@ -73,8 +78,11 @@ def evaluate(
                     analyzer = analyzers.for_language(data.get("language") or get_settings().language)
                     res = analyzer.analyze_file(reference.with_suffix(".wav"), **who)
                 analyses[reference.stem] = res.to_contract()
+                if sink is not None:
+                    sink.write(json.dumps(analyses[reference.stem]) + "\n")
+                    sink.flush()
                 progress.advance(task)
-    if save is not None:
+    if save is not None and results is not None:
         save.parent.mkdir(parents=True, exist_ok=True)
         save.write_text("".join(json.dumps(a) + "\n" for a in analyses.values()))
     report = evaluate_calls(directory, analyses)

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 import bench.heldout_calls as set_a
 import bench.heldout_calls_b as set_b
+import bench.heldout_calls_c as set_c
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from tests.conftest import DEV_SET, callqa_ok
@@ -123,6 +124,38 @@ def test_set_b_labels_follow_from_the_turns(seed: int) -> None:
     ]
     assert labels["closing"] == all(has)
     _check_common(turns, labels, [set_b.CALLER_MOOD, set_b.CALLER_DONE, set_b.CALLER_BYE])
+
+
+def test_set_c_wording_stays_out_of_the_training_data() -> None:
+    # Set C is tuned on call by call; it only keeps measuring generalisation while its sentences are not
+    # what the classifiers learn from.
+    tsv = [
+        part
+        for path in (ROOT / "qa" / "data").glob("*.tsv")
+        for line in path.read_text().splitlines()
+        for part in line.split("\t")[1:]
+    ]
+    assert _closest(_sentences(set_c), tsv) == []
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_set_c_labels_follow_from_the_turns(seed: int) -> None:
+    turns, labels = set_c.build_call(random.Random(seed))
+    fill = {"company": labels["company"], "agent": labels["agent_name"]}
+    _, agent, _ = _pauses_and_texts(turns)
+    full = {g.format(**fill) for g in set_c.GREETINGS["full"]}
+    assert labels["greeting"] == (turns[0][1] in full)  # a late greeting comes after an opener
+    found = {c for c, pool in set_c.FORBIDDEN.items() if any(t in pool for t in agent)}
+    assert set(cast(list[str], labels["forbidden"])) == found
+    assert labels["empathy"] == any(t in set_c.EMPATHY for t in agent)
+    last = " ".join(agent[-3:])
+    has = [
+        any(o in last for o in set_c.OFFERS),
+        any(t.format(**fill) in last for t in set_c.THANKS),
+        any(g in last for g in set_c.GOODBYES),
+    ]
+    assert labels["closing"] == all(has)
+    _check_common(turns, labels, [set_c.CALLER_MOOD, set_c.CALLER_DONE, set_c.CALLER_BYE])
 
 
 @ASTERISK
