@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError
-from qa.intents import CALL_PREVALENCE, NEVER, NONE, Intent, IntentClassifier, normalized
+from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Intent, IntentClassifier, normalized
 from qa.labelled import read_tsv
 from qa.phrases import CATEGORIES
 
@@ -140,6 +140,8 @@ class IntentModel:
     embedder: SentenceEmbedder = field(repr=False, compare=False)
     elements: dict[str, IntentClassifier] = field(default_factory=dict, repr=False, compare=False)
     """Per script element (`ELEMENT_DATA`), a classifier of "says it" (the element's name) vs NONE."""
+    certainty_rule: str = CERTAINTY_RULE
+    """How its certainty points were computed (`qa.intents.CERTAINTY_RULE` at training time)."""
 
     @property
     def name(self) -> str:
@@ -236,13 +238,15 @@ def load_intents(
     embedder: SentenceEmbedder | None = None,
 ) -> IntentModel:
     """Load an artifact trained on `data` and `elements` (default: the packaged sentences); StaleModelError
-    when it was trained on other data, another embedding model or another scikit-learn version."""
+    when it was trained on other data, another embedding model, another scikit-learn version or under
+    another certainty rule."""
     state = joblib.load(path)
     embedder = embedder or SentenceEmbedder()
     expected = {
         "data": (state.get("data_sha256"), data_version(data, elements)),
         "embedding model": (state.get("embedding_model"), embedder.model_id),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
+        "certainty rule": (state.get("certainty_rule"), CERTAINTY_RULE),
     }
     for what, (saved, now) in expected.items():
         if saved != now:

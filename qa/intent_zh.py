@@ -31,7 +31,7 @@ from sklearn.linear_model import LogisticRegression
 
 from qa.exceptions import ScriptError
 from qa.intent_model import StaleModelError
-from qa.intents import CALL_PREVALENCE, Featurized, Intent, IntentClassifier
+from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, Featurized, Intent, IntentClassifier
 from qa.labelled import read_tsv
 from qa.matching import normalize
 from qa.phrases import CATEGORIES
@@ -103,6 +103,8 @@ class ChineseIntentModel:
     sklearn_version: str
     trained_at: str
     n_samples: int
+    certainty_rule: str = CERTAINTY_RULE
+    """How its certainty points were computed (`qa.intents.CERTAINTY_RULE` at training time)."""
 
     @property
     def name(self) -> str:
@@ -150,6 +152,7 @@ def load_chinese_intents(path: Path, *, data: Path | None = None) -> ChineseInte
     expected = {
         "data": (state.get("data_sha256"), read_chinese_intents(data)[2]),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
+        "certainty rule": (state.get("certainty_rule"), CERTAINTY_RULE),
     }
     for what, (saved, now) in expected.items():
         if saved != now:

@@ -23,6 +23,7 @@ from qa.intents import (
     agent_sentences,
     certainty_points,
     normalized,
+    wilson_lower,
 )
 from qa.phrases import find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
@@ -145,14 +146,27 @@ def test_certainty_points_are_the_lowest_probability_with_enough_held_out_precis
     probs = np.linspace(0.95, 0.5, 20)
     truth = ["rude"] * 20
     truth[8] = truth[17] = "none"
-    points = certainty_points(truth, ["rude"] * 20, probs, precision=0.9, min_hits=5)
+    points = certainty_points(truth, ["rude"] * 20, probs, precision=0.9, min_hits=5, z=0)
     kept = probs >= points["rude"]
     assert sum(t == "rude" for t, k in zip(truth, kept, strict=True) if k) / kept.sum() >= 0.9
     assert points["rude"] == pytest.approx(probs[19])  # all 20 hits: 18/20 = 0.9 (19 hits: 17/19 < 0.9)
-    assert certainty_points(truth, ["rude"] * 20, probs, precision=0.99, min_hits=5)["rude"] == pytest.approx(
-        probs[7]
-    )
-    assert certainty_points(truth[:4], ["rude"] * 4, probs[:4], min_hits=5)["rude"] == NEVER
+    assert certainty_points(truth, ["rude"] * 20, probs, precision=0.99, min_hits=5, z=0)[
+        "rude"
+    ] == pytest.approx(probs[7])
+    assert certainty_points(truth[:4], ["rude"] * 4, probs[:4], min_hits=5, z=0)["rude"] == NEVER
+
+
+def test_a_certainty_point_needs_enough_hits_for_the_precision_it_claims() -> None:
+    # Eight clean hits have a point-estimate precision of 1.0, but a 95 % lower bound of only ~0.75.
+    assert wilson_lower(np.array([8]), np.array([8]), 1.645)[0] == pytest.approx(0.747, abs=0.005)
+    probs = np.linspace(0.99, 0.5, 41)
+    hits = ["rude"] * 8 + ["none"] + ["rude"] * 32
+    # 40 of 41 right: 0.976 as a point estimate, 0.898 as a lower bound.
+    assert certainty_points(hits, ["rude"] * 41, probs, precision=0.9, min_hits=5, z=0)["rude"] == probs[-1]
+    assert certainty_points(hits, ["rude"] * 41, probs, precision=0.9, min_hits=5)["rude"] == NEVER
+    assert certainty_points(hits, ["rude"] * 41, probs, precision=0.85, min_hits=5)["rude"] == probs[-1]
+    # The eight clean hits alone never make a point, however high their probability.
+    assert certainty_points(hits[:8], ["rude"] * 8, probs[:8], precision=0.85, min_hits=5)["rude"] == NEVER
 
 
 def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:
@@ -196,6 +210,7 @@ def test_artifact_round_trip_classifies_the_same(intents: IntentModel, tmp_path:
         ("data_sha256", "0" * 64, "data"),
         ("sklearn_version", "0.1", "scikit-learn"),
         ("embedding_model", "other-model:123", "embedding model"),
+        ("certainty_rule", "point estimate", "certainty rule"),
     ],
 )
 def test_a_stale_artifact_is_refused_and_the_pipeline_refits_it(
