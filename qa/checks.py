@@ -92,6 +92,7 @@ def run_check(
     )
     results: dict[str, ElementResult] = {}
     deferred: list[ElementDef] = []
+    opening = _opening_segment(transcript, check)
     for element in check.elements:
         if element.needs == "company":
             deferred.append(element)
@@ -142,7 +143,11 @@ def run_check(
             element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS
         ):
             reasons.append("nearly matched")
-        meant = reading.doubt(element.name) if reading is not None and not element.window else None
+        meant = (
+            reading.doubt(element.name, opening=opening)
+            if reading is not None and not element.window
+            else None
+        )
         if meant:
             reasons.append(meant)
         absence[element.name] = reasons
@@ -160,6 +165,15 @@ def run_check(
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
     return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts)
+
+
+def _opening_segment(transcript: Transcript, check: CheckDef) -> int | None:
+    """The index of the check's speaker's first turn when the check looks at the last turns and that turn
+    is not the speaker's only one (None otherwise)."""
+    if check.window.first_s is not None:
+        return None
+    turns = [i for i, s in enumerate(transcript.segments) if s.speaker == check.speaker]
+    return turns[0] if len(turns) > 1 else None
 
 
 def reason_for(passed: bool, missing: Sequence[str], doubts: Sequence[str], note: str = "") -> str:

@@ -4,6 +4,7 @@ is certain only from the element's held-out certainty point and on enough words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,27 @@ def test_a_salutation_heard_unsure_is_confirmed_by_the_sentence_read_without_the
     [reading] = intents.read_elements([opening.text])
     assert reading["salutation"].certain
     assert result.passed and result.state == "pass", result.reason
+
+
+class _ReadsOffers:
+    """An element reader that hears an offer of help, a little, in every sentence asking how to help."""
+
+    def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]:
+        return [
+            {"offer_help": Intent("offer_help", 0.3 if "how can i help" in normalized(t) else 0.01, 0.9)}
+            for t in texts
+        ]
+
+
+def test_the_greetings_question_does_not_doubt_a_missing_offer_of_help_but_a_later_one_does() -> None:
+    script = load_script(None, company="Blue Harbor Bank")
+    judge = ElementJudge(_ReadsOffers(), INTENT_THRESHOLD)
+    opening: Turn = ("agent", 0.5, 4.0, "Good morning, Blue Harbor Bank, Dana speaking, how can I help?")
+    bye: Turn = ("agent", 12.0, 15.0, "Thank you for calling Blue Harbor Bank, goodbye.")
+    problem: Turn = ("caller", 5.0, 7.0, "My card was declined.")
+    closing = run_checks(make_transcript([opening, problem, bye]), script, judge=judge)["closing"]
+    # A short call's last turns reach back to the greeting, but its question is no offer of further help.
+    assert (closing.state, closing.missing) == ("fail", ["offer_help"]), closing.reason
+    later: Turn = ("agent", 9.0, 11.0, "Right, so how can I help with the card?")
+    closing = run_checks(make_transcript([opening, problem, later, bye]), script, judge=judge)["closing"]
+    assert closing.state == "uncertain" and "may say it" in closing.reason
