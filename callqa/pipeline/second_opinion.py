@@ -56,5 +56,8 @@ def reconsider_checks(
             span=span,
         )
         speech = activity.get(speaker) if activity is not None else None
-        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech, judge=judge))
+        named = [e.name for e in check.elements if e.needs is not None]
+        checks[name] = second_opinion(
+            result, run_check(redone, check, script, speech=speech, judge=judge), named=named
+        )
     return replace(analysis, checks=checks)
