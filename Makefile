@@ -71,8 +71,9 @@ bench: install
 	$(PY) bench/vosk_phrases.py
 	$(PY) bench/decode_memory.py
 
-# The same report on four sets: the dev set (tuned on), held-out A and B (never tuned on; independent
-# wording, names and voices) and calls whose agent leg is real recorded speech (Asterisk prompts).
+# The same report on each set: the dev set (tuned on), held-out A, B and C (never tuned on; independent
+# wording, names and voices), held-out Chinese set B (transcripts only, its own wording:
+# bench/heldout_zh_b.py) and calls whose agent leg is real recorded speech (Asterisk prompts).
 # Each set is analysed once; the analyses are saved to data/eval/<set>.jsonl (`callqa eval DIR --results
 # FILE` re-prints a report without ASR). About 20 min of audio per set.
 EVAL_SEED ?= 1
@@ -84,6 +85,9 @@ eval: install
 	$(VENV)/bin/callqa eval data/heldout-b --save data/eval/heldout-b.jsonl
 	$(PY) -m bench.heldout_calls_c --seed $(EVAL_SEED) --out data/heldout-c
 	$(VENV)/bin/callqa eval data/heldout-c --save data/eval/heldout-c.jsonl
+	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
+	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
+		--save data/eval/heldout-zh-b.jsonl
 	$(PY) -m bench.asterisk_calls --seed $(EVAL_SEED) --out data/asterisk
 	$(VENV)/bin/callqa eval data/asterisk --save data/eval/asterisk.jsonl
 
