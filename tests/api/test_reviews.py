@@ -31,7 +31,7 @@ def scored(api: ApiEnv, agent_id: int, verdicts: dict[str, bool | None]) -> tupl
                 duration_s=10.0,
                 channels=2,
                 sample_rate=8000,
-                sha256="0" * 64,
+                sha256=f"{call.id:064x}",  # one recording per content: distinct per call
                 original_filename="x.wav",
                 size_bytes=1,
             )

@@ -50,7 +50,7 @@ def _call_with_data(session: Session, agent_id: int, folder: Path, days_ago: flo
         channels=2,
         duration_s=1.0,
         size_bytes=4,
-        sha256="0",
+        sha256=f"{call.id:064x}",
     )
     store_transcript(session, call_id=call.id, transcript=TRANSCRIPT)
     store_original(session, call_id=call.id, transcript=TRANSCRIPT, recording_path=stored[1])
