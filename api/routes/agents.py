@@ -15,17 +15,15 @@ from sqlalchemy import select
 from api.deps import AdminUser, IdPath, ScopedAgentId, ScorecardDep, SessionDep, StaffUser
 from api.errors import ERROR_RESPONSES
 from api.schemas import (
-    AgentIn,
     AgentRead,
     AgentScoresRead,
-    AgentSkillsRead,
     AgentSummaryRead,
     ManualIn,
     ManualScoresRead,
     Proficiency,
-    RoutingProfileIn,
     ScoreRead,
 )
+from api.schemas_routing import AgentIn, AgentSkillsRead, RoutingProfileIn
 from models import Agent
 from routing.service import set_routing_profile, set_skills
 from scoring.aggregates import agent_summaries, set_manual_scores

@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import HotlineClient, HotlineDep, IdPath, SettingsDep, check_agent_scope
 from api.errors import ERROR_RESPONSES
-from api.schemas import AgentStateChange, CallArrival, CallbackRequest
+from api.schemas_routing import AgentStateChange, CallArrival, CallbackRequest
 from models import User
 from routing.service import AgentView, CallView, DecisionView, QueueStats
 
