@@ -151,6 +151,11 @@ def session(db_engine: Engine) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test (commits become savepoints)."""
     connection = db_engine.connect()
     outer = connection.begin()
+    if db_engine.dialect.name == "sqlite":
+        # pysqlite opens its transaction only before DML, never before a SAVEPOINT: without this BEGIN the
+        # first savepoint would start the transaction and its RELEASE (a test's commit) would make the
+        # test's rows permanent in the database every later test shares.
+        connection.exec_driver_sql("BEGIN")
     sess = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     try:
         yield sess
