@@ -39,9 +39,9 @@ class Call(Base):
     """The telephone system's id of the call (Asterisk's uniqueid/linkedid): one recorded call per id."""
     direction: Mapped[str | None] = mapped_column(String(8))
     """"inbound" or "outbound" as the PBX reported it (None: not reported)."""
-    hotline_call_id: Mapped[int | None] = mapped_column(index=True)
-    """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier); no
-    foreign key, see migration 0012 (hotline calls are never deleted)."""
+    hotline_call_id: Mapped[int | None] = mapped_column(ForeignKey("hotline_calls.id"), index=True)
+    """The routed hotline call this recording is of (its queue wait, skills asked, agent, tier); the key
+    was added without copying `calls` (migration 0017)."""
 
     agent: Mapped[Agent | None] = relationship(back_populates="calls")
     recording: Mapped[Recording | None] = relationship(back_populates="call", cascade="all, delete-orphan")
