@@ -22,11 +22,13 @@ from callqa.services.webhooks import (
     install_outbox,
     verify,
 )
-from models import Agent, HotlineCall, WebhookDelivery, make_engine, make_session_factory
+from models import Agent, HotlineCall, User, WebhookDelivery, make_engine, make_session_factory
 from routing.config import load_routing_config
 from routing.service import set_skills
+from scoring.review import Decision, FlagSeverity, flag_call, open_dispute, resolve_dispute, submit_review
+from scoring.scorecard import load_scorecard
 from tests.callqa.services.webhook_receiver import Receiver
-from tests.conftest import create_scored_call
+from tests.conftest import create_scored_call, make_analysis
 from tests.live import seed_database
 
 FAST = DeliveryPolicy(timeout_s=5.0, base_s=0.0, max_s=0.0, max_attempts=3)
@@ -140,3 +142,41 @@ def test_backoff_doubles_up_to_its_cap_and_a_delivery_is_claimed_once(factory: s
         s.commit()
     first, second = _claim(factory, FAST), _claim(factory, FAST)
     assert len(first) == 1 and second == []  # the claim holds until the HTTP timeout has passed
+
+
+def test_review_and_dispute_changes_are_announced(factory: sessionmaker[Session]) -> None:
+    card = load_scorecard(None)
+    with factory() as s:
+        create_subscription(s, url="http://127.0.0.1:9/hook", events=["*"], secret="r" * 32)
+        agent_id = s.scalars(select(Agent.id)).one()
+        qa_user = s.scalars(select(User.id).where(User.username == "qa")).one()
+        tom_user = s.scalars(select(User.id).where(User.username == "tom")).one()
+        analysis = make_analysis({"greeting": "fail"}, violations=[("rude", "uncertain")], caller_end="neg")
+        call = create_scored_call(s, agent_id, {"greeting": False, "closing": True}, analysis=analysis)
+        review = flag_call(s, call, weights=FlagSeverity(3, 1, 2), sample_per_week=0, sample_rate=0.0)
+        assert review is not None
+        s.commit()
+        submit_review(
+            s, review, reviewer_id=qa_user, decisions={"greeting": Decision(True, "said it")}, scorecard=card
+        )
+        s.commit()
+        dispute = open_dispute(s, call=call, item="closing", author_id=tom_user, comment="I did close")
+        s.commit()
+        resolve_dispute(s, dispute, resolver_id=qa_user, upheld=True, resolution="agreed", scorecard=card)
+        s.commit()
+        call_id, review_id, dispute_id = call.id, review.id, dispute.id
+    events = [(d.event, d.payload["data"]) for d in _deliveries(factory)]
+    names = [name for name, _ in events]
+    assert names[:2] == ["call.scored", "call.flagged"] and names[-3:] == [
+        "review.done",
+        "dispute.filed",
+        "dispute.resolved",
+    ]
+    data = dict(events)
+    assert data["call.flagged"]["review_id"] == review_id and data["call.flagged"]["agent_id"] == agent_id
+    assert data["review.done"]["call_id"] == call_id and data["review.done"]["final_total"] is not None
+    assert data["dispute.resolved"] == {
+        **data["dispute.resolved"],
+        "dispute_id": dispute_id,
+        "state": "upheld",
+    }
