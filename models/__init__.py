@@ -21,6 +21,7 @@ from models.routing import (
 )
 from models.sessions import LoginSession
 from models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookSubscription
+from models.workflow import EvaluationComment, EvaluationEvent, Notification
 
 __all__ = [
     "AGENT_PRESENCE",
@@ -44,12 +45,15 @@ __all__ = [
     "Callback",
     "CallbackAttempt",
     "Dispute",
+    "EvaluationComment",
+    "EvaluationEvent",
     "HotlineCall",
     "ItemVerdict",
     "Job",
     "Lease",
     "LoginSession",
     "ManualScore",
+    "Notification",
     "PiiOriginal",
     "QAResult",
     "Recording",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import Agent, Call, CallScore, Dispute, ManualScore, QAResult, Review
 from qa.service import read_analysis
 from scoring.effective import effective_total, effective_verdicts, is_reviewed
-from scoring.review import list_queue
+from scoring.queue import QueueFilter, count_queue
 from scoring.scorecard import Scorecard
 from scoring.service import read_score
 
@@ -224,7 +224,7 @@ def team_overview(session: Session, scorecard: Scorecard, *, now: datetime | Non
     return TeamOverview(
         ranked=ranked,
         item_pass_rates={k: sum(v) / len(v) for k, v in items.items()},
-        flagged_open=len(list_queue(session, state="open")),
+        flagged_open=count_queue(session, QueueFilter(state="open")),
         disputes_open=len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
     )
 

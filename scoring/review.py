@@ -23,8 +23,11 @@ from qa.analysis import CallAnalysis
 from qa.service import load_analysis
 from scoring.effective import effective_verdicts
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
+from scoring.glossary import label, state_word
+from scoring.queue import QueueFilter, queue_statement
 from scoring.scorecard import CallScore, Scorecard, score_verdicts
 from scoring.service import read_score
+from scoring.workflow import agent_user_ids, notify, record_event, staff_ids
 
 SAMPLE_REASON = "random sample"
 
@@ -129,18 +132,9 @@ def _sample(session: Session, call: Call, quota: int, rate: float, now: datetime
 def list_queue(
     session: Session, *, state: str = "open", assignee_id: int | None = None, agent_id: int | None = None
 ) -> list[tuple[Review, Call]]:
-    """Reviews in `state`, most severe first, then oldest first."""
-    stmt = (
-        select(Review, Call)
-        .join(Call, Call.id == Review.call_id)
-        .where(Review.state == state)
-        .order_by(Review.severity.desc(), Review.flagged_at, Review.id)
-    )
-    if assignee_id is not None:
-        stmt = stmt.where(Review.assignee_id == assignee_id)
-    if agent_id is not None:
-        stmt = stmt.where(Call.agent_id == agent_id)
-    return [(r, c) for r, c in session.execute(stmt)]
+    """Reviews in `state` (see scoring.queue.QUEUE_STATES), most severe first, then oldest first."""
+    f = QueueFilter(state=state, assignee_id=assignee_id, agent_id=agent_id)
+    return [(r, c) for r, c in session.execute(queue_statement(f))]
 
 
 def assign(session: Session, review: Review, user_id: int | None) -> Review:
@@ -167,11 +161,40 @@ def submit_review(
     now: datetime | None = None,
 ) -> float:
     """Record the reviewer's verdicts (items not decided keep the machine's) and the final score;
-    `now` (default: the wall clock) stamps them.
+    `now` (default: the wall clock) stamps them. Each changed verdict is added to the call's history and
+    the agent is told the evaluation is released.
 
     Raises ReviewStateError when a concurrent submission stored the same verdicts first (one verdict per
     item, a unique constraint); the session must then be rolled back."""
     now = now or datetime.now(UTC)
+    final = _apply_decisions(
+        session, review, actor_id=reviewer_id, decisions=decisions, scorecard=scorecard, now=now
+    )
+    call = session.get(Call, review.call_id)
+    notify(
+        session,
+        agent_user_ids(session, call.agent_id if call else None),
+        kind="evaluation_released",
+        call_id=review.call_id,
+        text=f"Evaluation of call #{review.call_id} released: score {final:.0f}",
+        at=now,
+    )
+    session.flush()
+    return final
+
+
+def _apply_decisions(
+    session: Session,
+    review: Review,
+    *,
+    actor_id: int,
+    decisions: dict[str, Decision],
+    scorecard: Scorecard,
+    now: datetime,
+    why: str | None = None,
+) -> float:
+    """Store `decisions` on `review`, re-score, and append each changed verdict to the history with
+    `why` (default: the decision's comment) as its reason."""
     row = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == review.call_id))
     if row is None:
         raise ReviewStateError(f"call {review.call_id} has no score")
@@ -179,17 +202,38 @@ def submit_review(
     score = read_score(row)
     machine = score.verdicts()
     existing = {v.item: v for v in review.verdicts}
+    changed: list[tuple[str, str | None, str, str]] = []
     for item, decision in decisions.items():
-        verdict = existing.get(item) or ItemVerdict(item=item, machine_passed=machine.get(item))
-        if verdict.id is None:
+        verdict = existing.get(item)
+        before = state_word(verdict.human_passed) if verdict else None
+        if verdict is None:
+            verdict = ItemVerdict(item=item, machine_passed=machine.get(item))
             review.verdicts.append(verdict)
+            before = None if item not in machine else state_word(machine[item])
+        elif verdict.human_passed == decision.passed and verdict.comment == decision.comment:
+            continue
+        after = state_word(decision.passed)
+        changed.append((item, before, after, why if why is not None else decision.comment))
         verdict.human_passed = decision.passed
         verdict.comment = decision.comment
-        verdict.reviewer_id = reviewer_id
+        verdict.reviewer_id = actor_id
         verdict.at = now
     review.state = "done"
     review.reviewed_at = now
     review.final_total = score_verdicts(effective_verdicts(score, review), scorecard).total
+    for item, before, after, note in changed:
+        record_event(
+            session,
+            call_id=review.call_id,
+            kind="verdict",
+            item=item,
+            before=before,
+            after=after,
+            note=note,
+            actor_id=actor_id,
+            total=review.final_total,
+            at=now,
+        )
     review_id = review.id  # read now: after a failed flush the session can load nothing more
     try:
         session.flush()
@@ -205,9 +249,12 @@ def _check_items(decisions: dict[str, Any], scorecard: Scorecard) -> None:
         raise ReviewError(f"unknown scorecard items {unknown}; items are {sorted(known)}")
 
 
-def open_dispute(session: Session, *, call: Call, item: str, author_id: int, comment: str) -> Dispute:
-    """An agent contests `item` of their call's evaluation. One open dispute per item, held by a unique
-    index: a concurrent duplicate raises ReviewStateError like a sequential one (roll the session back)."""
+def open_dispute(
+    session: Session, *, call: Call, item: str, author_id: int, comment: str, now: datetime | None = None
+) -> Dispute:
+    """An agent contests `item` of their call's evaluation; QA staff are notified. One open dispute per
+    item, held by a unique index: a concurrent duplicate raises ReviewStateError like a sequential one
+    (roll the session back)."""
     score = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == call.id))
     if score is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
@@ -220,12 +267,36 @@ def open_dispute(session: Session, *, call: Call, item: str, author_id: int, com
     )
     if duplicate is not None:
         raise ReviewStateError(f"item {item!r} of this call is already disputed")
-    dispute = Dispute(call_id=call.id, item=item, author_id=author_id, comment=comment.strip())
+    now = now or datetime.now(UTC)
+    dispute = Dispute(
+        call_id=call.id, item=item, author_id=author_id, comment=comment.strip(), created_at=now
+    )
     session.add(dispute)
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent filing won the unique index (the session must roll back)
         raise ReviewStateError(f"item {item!r} of this call is already disputed") from exc
+    # A call nobody flagged gets a queue entry, so the disputed call is reachable from the queue.
+    if session.scalar(select(Review.id).where(Review.call_id == call.id)) is None:
+        session.add(Review(call_id=call.id, reasons=[f"disputed: {label(item)}"], machine_total=score.total))
+    record_event(
+        session,
+        call_id=call.id,
+        kind="dispute_filed",
+        item=item,
+        note=dispute.comment,
+        actor_id=author_id,
+        at=now,
+    )
+    notify(
+        session,
+        staff_ids(session),
+        kind="dispute_filed",
+        call_id=call.id,
+        text=f"New dispute on call #{call.id}: {label(item)}",
+        at=now,
+    )
+    session.flush()
     return dispute
 
 
@@ -240,7 +311,8 @@ def resolve_dispute(
     now: datetime | None = None,
 ) -> Dispute:
     """Uphold (the item's verdict is reversed and the call re-scored) or reject the dispute; `now`
-    (default: the wall clock) stamps the resolution."""
+    (default: the wall clock) stamps the resolution. Both go into the call's history (the reviewer's
+    earlier comment is kept) and the agent who filed it is notified."""
     now = now or datetime.now(UTC)
     if dispute.state != "open":
         raise ReviewStateError(f"dispute {dispute.id} is already {dispute.state}")
@@ -248,6 +320,15 @@ def resolve_dispute(
     dispute.resolution = resolution
     dispute.resolver_id = resolver_id
     dispute.resolved_at = now
+    record_event(
+        session,
+        call_id=dispute.call_id,
+        kind=f"dispute_{dispute.state}",
+        item=dispute.item,
+        note=resolution,
+        actor_id=resolver_id,
+        at=now,
+    )
     if upheld:
         row = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == dispute.call_id))
         if row is None:
@@ -260,9 +341,29 @@ def resolve_dispute(
             session.flush()
         current = effective_verdicts(score, review).get(dispute.item)
         decisions = {v.item: Decision(v.human_passed, v.comment) for v in review.verdicts}
-        decisions[dispute.item] = Decision(not current, f"dispute upheld: {resolution}")
-        submit_review(
-            session, review, reviewer_id=resolver_id, decisions=decisions, scorecard=scorecard, now=now
+        # The reviewer's comment stays as written; why the verdict turned is the history's entry.
+        kept = decisions.get(dispute.item)
+        decisions[dispute.item] = Decision(
+            not current, kept.comment if kept else f"dispute upheld: {resolution}"
+        )
+        _apply_decisions(
+            session,
+            review,
+            actor_id=resolver_id,
+            decisions=decisions,
+            scorecard=scorecard,
+            now=now,
+            why=f"dispute upheld: {resolution}",
+        )
+    if dispute.author_id is not None:
+        notify(
+            session,
+            [dispute.author_id],
+            kind="dispute_resolved",
+            call_id=dispute.call_id,
+            text=f"Your dispute of {label(dispute.item)} on call #{dispute.call_id} was {dispute.state}"
+            + (f": {resolution}" if resolution else ""),
+            at=now,
         )
     session.flush()
     return dispute

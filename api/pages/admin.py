@@ -1,16 +1,16 @@
-"""User administration page (admins)."""
+"""User administration page (admins): list, add, disable or enable, reset a password."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from api.deps import AdminPageUser, SessionDep, parse_id
+from api.deps import AdminPageUser, IdPath, SessionDep, parse_id
 from api.pages.rendering import check_csrf, render
-from callqa.services.users import UserError, create_user
+from callqa.services.users import UserError, create_user, reset_password, set_active
 from models import Agent, User
 
 router = APIRouter()
@@ -53,3 +53,49 @@ def add_user(
     except UserError as exc:  # shown beside the form it came from, not as an error document
         return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
     return RedirectResponse(f"/admin/users?msg=Added {username}", status.HTTP_303_SEE_OTHER)
+
+
+def _target(session: SessionDep, user_id: int) -> User:
+    target = session.get(User, user_id)
+    if target is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "user not found")
+    return target
+
+
+@router.post("/admin/users/{user_id}/active")
+def set_active_form(
+    user_id: IdPath,
+    session: SessionDep,
+    request: Request,
+    user: AdminPageUser,
+    csrf: Annotated[str, Form()],
+    active: Annotated[str, Form()],
+) -> Response:
+    check_csrf(request, csrf)
+    target = _target(session, user_id)
+    try:
+        set_active(session, target, active=active == "1", by=user)
+    except UserError as exc:
+        return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
+    done = "enabled" if target.active else "disabled"
+    return RedirectResponse(f"/admin/users?msg={target.username} {done}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/admin/users/{user_id}/password")
+def reset_password_form(
+    user_id: IdPath,
+    session: SessionDep,
+    request: Request,
+    user: AdminPageUser,
+    csrf: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    check_csrf(request, csrf)
+    target = _target(session, user_id)
+    try:
+        reset_password(session, target, password=password)
+    except UserError as exc:
+        return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(
+        f"/admin/users?msg=New password set for {target.username}", status.HTTP_303_SEE_OTHER
+    )

@@ -10,13 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, visible_call
+from api.deps import STAFF_ROLES, IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, visible_call
 from api.pages.charts import sentiment_svg
+from api.pages.evaluation import breakdown, workflow_context
 from api.pages.rendering import check_csrf, render
 from models import Dispute, Review
 from qa.analysis import CallAnalysis
 from qa.service import read_analysis
-from scoring.effective import effective_score
+from scoring.glossary import label
 from scoring.review import Decision, open_dispute, resolve_dispute, submit_review
 from scoring.service import read_score
 
@@ -43,15 +44,19 @@ def _flagged_words(segments: list[Any], analysis: CallAnalysis | None) -> list[d
 
 
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
-def call_page(call_id: IdPath, request: Request, session: SessionDep, user: PageUser) -> HTMLResponse:
+def call_page(
+    call_id: IdPath, request: Request, session: SessionDep, user: PageUser, card: ScorecardDep
+) -> HTMLResponse:
     call = visible_call(session, user, call_id)
     analysis = read_analysis(call.qa_result) if call.qa_result else None
     review = session.scalar(select(Review).where(Review.call_id == call.id))
-    disputes = session.scalars(select(Dispute).where(Dispute.call_id == call.id).order_by(Dispute.id)).all()
-    score = effective_score(call.score, review) if call.score else None
-    human = {v.item: v.human_passed for v in review.verdicts} if review else {}
+    workflow = workflow_context(session, call)
+    rows, total, cap = (
+        breakdown(call, review, card, analysis, workflow["reasons"]) if call.score else ([], 0, "")
+    )
     duration = call.recording.duration_s if call.recording else 0.0
     caller = analysis.sentiment.get("caller") if analysis else None
+    staff = user.role in STAFF_ROLES
     return render(
         request,
         "call.html",
@@ -61,15 +66,18 @@ def call_page(call_id: IdPath, request: Request, session: SessionDep, user: Page
         segments=_flagged_words(list(call.segments), analysis),
         checks=analysis.checks if analysis else {},
         violations=analysis.violations if analysis else [],
+        talk=analysis.talk if analysis else None,
+        duration=duration,
         sentiment_svg=sentiment_svg(caller.utterances if caller else (), duration),
-        items=score.score.items if score else [],
-        human=human,
+        rows=rows,
+        cap=cap,
         review=review,
-        effective_total=score.total if score else 0,
-        can_review=user.role in ("qa", "admin") and score is not None,
-        can_dispute=user.role == "agent" and score is not None,
-        disputed={d.item: f"disputed ({d.state})" for d in disputes},
-        disputes=disputes,
+        effective_total=total,
+        can_review=staff and call.score is not None,
+        can_resolve=staff,
+        is_own_agent=user.role == "agent" and call.agent_id == user.agent_id and call.score is not None,
+        open_disputes={d.item for d in workflow["disputes"] if d.state == "open"},
+        **workflow,
     )
 
 
@@ -128,7 +136,9 @@ def dispute_call(
     if user.role != "agent":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the agent who handled the call can dispute it")
     open_dispute(session, call=call, item=item, author_id=user.id, comment=comment)
-    return RedirectResponse(f"/calls/{call.id}?msg=Dispute filed for {item}", status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(
+        f"/calls/{call.id}?msg=Dispute filed for {label(item)}", status.HTTP_303_SEE_OTHER
+    )
 
 
 @router.post("/disputes/{dispute_id}/resolve")

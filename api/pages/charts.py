@@ -29,11 +29,16 @@ def sentiment_svg(utterances: Sequence[UtteranceSentiment], duration: float) -> 
         for x, y, label in points
     )
     return (
-        f'<svg class="chart" id="sentiment" width="{width}" height="{height}" role="img" '
+        f'<svg class="chart" id="sentiment" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-label="caller sentiment over the call">'
         f'<text x="2" y="{pad}" font-size="10">pos</text>'
         f'<text x="2" y="{height - 6}" font-size="10">neg</text>'
         f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" stroke="#ccd"/>'
+        f'<text x="{pad}" y="{height - 2}" font-size="10">0 s</text>'
+        f'<text x="{width / 2}" y="{height - 2}" font-size="10" text-anchor="middle">'
+        f"{duration / 2:.0f} s</text>"
+        f'<text x="{width - pad}" y="{height - 2}" font-size="10" text-anchor="end">{duration:.0f} s</text>'
         f'<polyline points="{line}" fill="none" stroke="#1d4ea8" stroke-width="2"/>{dots}</svg>'
     )
 
@@ -55,8 +60,12 @@ def trend_svg(series: Sequence[tuple[datetime, float]]) -> str:
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
     dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3"/>' for x, y in pts)
     return (
-        f'<svg class="chart" id="trend" width="{width}" height="{height}" role="img" '
+        f'<svg class="chart" id="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-label="score trend"><text x="2" y="{pad}" font-size="10">100</text>'
         f'<text x="2" y="{height - pad}" font-size="10">0</text>'
+        f'<text x="{pad}" y="{height - 4}" font-size="10">{series[0][0]:%Y-%m-%d}</text>'
+        f'<text x="{width - pad}" y="{height - 4}" font-size="10" text-anchor="end">'
+        f"{series[-1][0]:%Y-%m-%d}</text>"
         f'<polyline points="{line}" fill="none" stroke="#1d4ea8" stroke-width="2"/>{dots}</svg>'
     )

@@ -1,4 +1,5 @@
-"""What every page shares: the templates, the session's form token (CSRF) and `render`."""
+"""What every page shares: the templates (with the glossary's labels), the session's form token (CSRF),
+the unread-notification count and `render`."""
 
 from __future__ import annotations
 
@@ -8,12 +9,24 @@ from typing import Any
 from fastapi import HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import object_session
 
 from api.security import csrf_matches
 from models import LoginSession, User
+from scoring import glossary
+from scoring.workflow import unread_count
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parents[1] / "templates")
-templates.env.globals["verdict_label"] = lambda v: {True: "pass", False: "FAIL", None: "n/a"}[v]
+templates.env.globals.update(
+    label=glossary.label,
+    state_label=glossary.state_label,
+    match_label=glossary.confidence_label,
+    severity=glossary.severity_label,
+    source_label=lambda source: glossary.SOURCES.get(source or "phrase", source),
+)
+templates.env.filters["reason"] = glossary.reason_label
+templates.env.filters["label"] = glossary.label
+templates.env.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
 
 
 def check_csrf(request: Request, token: str) -> None:
@@ -27,6 +40,11 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
     """The template `name` with the user, their session's form token and the `?msg=` flash message."""
     login: LoginSession | None = getattr(request.state, "login", None) if user else None
     message = request.query_params.get("msg")
+    # The header's unread count, read in the user's own request session (the page's transaction).
+    db = object_session(user) if user else None
+    unread = unread_count(db, user.id) if db is not None and user is not None else 0
     return templates.TemplateResponse(
-        request, name, {"user": user, "csrf": login.csrf if login else "", "message": message, **context}
+        request,
+        name,
+        {"user": user, "csrf": login.csrf if login else "", "message": message, "unread": unread, **context},
     )

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,16 +18,20 @@ import uvicorn
 from api.app import create_app
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.services.ingest import ingest_recording
-from callqa.services.processing import process_call
+from callqa.services.processing import flag_severity, process_call
 from callqa.services.users import create_user
 from callqa.settings import Settings
-from models import Agent, make_engine, make_session_factory
+from models import Agent, TranscriptSegment, make_engine, make_session_factory
 from models.migrate import upgrade_database
-from tests.conftest import DEV_SET
+from scoring.review import flag_call
+from tests.conftest import DEV_SET, create_scored_call, make_analysis
 
 PASSWORD = "browser-test-pw"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+EXTRA_CALLS = 60
+"""Synthetic flagged calls of Ann's beside the two real ones: every tenth mentions a warranty."""
+EXTRA_START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -75,6 +80,27 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             process_call(s, call, analyzer)
             call.status = "done"
             ids.append(call.id)
+        # A floor's worth of Ann's calls, stored as the pipeline stores them and flagged (UNCERTAIN
+        # greeting), so the queue has pages, a date range and words to search for.
+        weights = flag_severity(settings)
+        for i in range(EXTRA_CALLS):
+            extra = create_scored_call(
+                s,
+                ann.id,
+                {"greeting": False, "closing": True, "courtesy": True, "empathy": None, "no_dead_air": True},
+                at=EXTRA_START + timedelta(days=i % 30),
+                analysis=make_analysis({"greeting": "uncertain"}),
+            )
+            s.add(
+                TranscriptSegment(
+                    call_id=extra.id,
+                    speaker="caller",
+                    start_s=0.0,
+                    end_s=2.0,
+                    text="my warranty claim was refused" if i % 10 == 0 else "my bill is too high",
+                )
+            )
+            flag_call(s, extra, weights=weights, sample_per_week=0, sample_rate=0.0)
         s.commit()
         agent_id = priya.id
     port = _free_port()

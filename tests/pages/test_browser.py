@@ -16,7 +16,7 @@ def test_qa_works_the_queue_seeks_the_audio_and_overrides_a_verdict(page, site: 
     login(page, site, "qa")
     assert page.url.endswith("/queue")
     row = page.locator(f"#queue tr:has(a[href='/calls/{site.call_id}'])")
-    assert "critical item failed: courtesy" in row.inner_text()
+    assert "Critical item failed: Courtesy (no forbidden phrases)" in row.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
     row.locator("button", has_text="Take").click()
     page.wait_for_url(f"**/calls/{site.call_id}")
@@ -29,7 +29,8 @@ def test_qa_works_the_queue_seeks_the_audio_and_overrides_a_verdict(page, site: 
     page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {start}) < 1.0")
     # The violation is highlighted in the transcript and listed with its evidence.
     assert page.locator(".w.viol").count() >= 2
-    assert "blame_shifting" in page.locator(".verdicts").inner_text()
+    verdicts = page.locator(".verdicts").inner_text()
+    assert "Passing the buck" in verdicts and "blame_shifting" not in verdicts
     assert page.locator("#sentiment circle").count() >= 2
     page.screenshot(path=str(SCREENSHOTS / "call-review.png"), full_page=True)
 
@@ -38,7 +39,7 @@ def test_qa_works_the_queue_seeks_the_audio_and_overrides_a_verdict(page, site: 
     page.click("#review-form button[type=submit]")
     page.wait_for_load_state()
     assert "Review saved, final score" in page.locator(".flash").inner_text()
-    assert page.locator("#items tr[data-item=courtesy] td.human").inner_text() == "pass"
+    assert page.locator("#items tr[data-item=courtesy] td.human").inner_text() == "Pass"
 
 
 def test_agent_sees_own_scores_files_a_dispute_and_cannot_see_others(page, site: Site) -> None:  # type: ignore[no-untyped-def]
@@ -54,7 +55,7 @@ def test_agent_sees_own_scores_files_a_dispute_and_cannot_see_others(page, site:
     row.locator("textarea").fill("I greeted with the company name at the start")
     row.locator("button", has_text="File dispute").click()
     page.wait_for_load_state()
-    assert "Dispute filed for greeting" in page.locator(".flash").inner_text()
+    assert "Dispute filed for Greeting" in page.locator(".flash").inner_text()
     assert "disputed (open)" in page.locator("#items tr[data-item=greeting]").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "dispute.png"), full_page=True)
 
@@ -83,7 +84,7 @@ def test_qa_resolves_the_dispute_and_the_supervisor_overview_shows_agreement(pag
     page.goto(f"{site.url}/overview")
     ranking = page.locator("#ranking").inner_text()
     assert "Priya Shah" in ranking and "Ann Lee" in ranking
-    assert re.search(r"courtesy\s+1\s+0%", page.locator("#agreement").inner_text())
+    assert re.search(r"Courtesy \(no forbidden phrases\)\s+1\s+0%", page.locator("#agreement").inner_text())
     page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
 
 
@@ -91,7 +92,7 @@ def test_admin_adds_a_user_and_a_bad_login_is_refused(page, site: Site) -> None:
     login(page, site, "admin")
     page.goto(f"{site.url}/admin/users")
     page.fill("input[name=username]", "newqa")
-    page.fill("input[name=password]", "long-enough-pw")
+    page.fill("form[action='/admin/users'] input[name=password]", "long-enough-pw")
     page.select_option("select[name=role]", "qa")
     page.click("form[action='/admin/users'] button")
     page.wait_for_load_state()
@@ -102,3 +103,38 @@ def test_admin_adds_a_user_and_a_bad_login_is_refused(page, site: Site) -> None:
     page.fill("input[name=password]", "wrong-password")
     page.click("button[type=submit]")
     assert "Wrong username or password" in page.locator(".error").inner_text()
+
+
+def test_admin_disables_enables_and_resets_a_login(page, site: Site) -> None:  # type: ignore[no-untyped-def]
+    login(page, site, "admin")
+    page.goto(f"{site.url}/admin/users")
+    page.fill("input[name=username]", "tempqa")
+    page.fill("form[action='/admin/users'] input[name=password]", "first-password")
+    page.select_option("select[name=role]", "qa")
+    page.click("form[action='/admin/users'] button")
+    page.wait_for_load_state()
+    page.click("button:has-text('Disable tempqa')")
+    page.wait_for_load_state()
+    assert page.locator("#users tr[data-user=tempqa] td.status").inner_text() == "disabled"
+    assert page.locator("button:has-text('Disable admin')").count() == 0  # never yourself
+    page.goto(f"{site.url}/logout")
+    page.fill("input[name=username]", "tempqa")
+    page.fill("input[name=password]", "first-password")
+    page.click("button[type=submit]")
+    assert "Wrong username or password" in page.locator(".error").inner_text()
+
+    login(page, site, "admin")
+    page.goto(f"{site.url}/admin/users")
+    page.click("button:has-text('Enable tempqa')")
+    page.wait_for_load_state()
+    row = page.locator("#users tr[data-user=tempqa]")
+    assert row.locator("td.status").inner_text() == "active"
+    row.locator("input[name=password]").fill("second-password")
+    row.locator("button", has_text="Set new password").click()
+    page.wait_for_load_state()
+    assert "New password set for tempqa" in page.locator(".flash").inner_text()
+    page.goto(f"{site.url}/logout")
+    page.fill("input[name=username]", "tempqa")
+    page.fill("input[name=password]", "second-password")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/queue")

@@ -1,0 +1,129 @@
+"""The review queue at scale: filters, sort and pages done by the database, so a floor with thousands of
+open reviews gets one small page at a time.
+
+Transcript search is a case-insensitive substring test on the segments of each candidate call (through
+the segments' call index), the same on SQLite and PostgreSQL; there is no full-text index yet (FTS5 or a
+tsvector GIN index would need dialect-specific schema that tests/models/test_schema.py cannot compare).
+bench/queue_pages.py measures what it costs with 5,000 open reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC as _UTC
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, String, cast, func, select
+from sqlalchemy.orm import Session
+
+from models import Call, Dispute, Review, TranscriptSegment
+
+QUEUE_STATES = ("open", "done", "disputed", "all")
+REASON_KINDS: dict[str, str] = {
+    "critical": "critical item failed",
+    "uncertain": "uncertain verdict",
+    "negative": "caller sentiment ended negative",
+    "no_speech": "no speech from the agent",
+    "sample": "random sample",
+    "disputed": "disputed",
+}
+"""Filter key -> the start of the reason text `scoring.review.flag_reasons` (or a dispute) writes."""
+
+SORTS = {
+    "severity": (Review.severity.desc(), Review.flagged_at, Review.id),
+    "oldest": (Review.flagged_at, Review.id),
+    "newest": (Review.flagged_at.desc(), Review.id.desc()),
+    "score": (Review.machine_total, Review.id),
+    "call_date": (Call.started_at.desc(), Review.id.desc()),
+}
+"""Sort key -> ORDER BY; the default, `severity`, is the queue index's order."""
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which reviews to list. Dates are days (UTC) of the call's start, both ends included."""
+
+    state: str = "open"
+    agent_id: int | None = None
+    agent_ids: tuple[int, ...] | None = None
+    """Only these agents' calls (a team's scope); None: everyone's."""
+    assignee_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    reason: str = ""
+    """A key of REASON_KINDS ("" = any)."""
+    min_severity: int | None = None
+    search: str = ""
+    """Words said in the call (either leg)."""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[tuple[Review, Call]]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+
+def _filtered(stmt: Select, f: QueueFilter) -> Select:  # type: ignore[type-arg]
+    if f.state == "disputed":
+        stmt = stmt.where(
+            select(Dispute.id).where(Dispute.call_id == Call.id, Dispute.state == "open").exists()
+        )
+    elif f.state != "all":
+        stmt = stmt.where(Review.state == f.state)
+    if f.agent_id is not None:
+        stmt = stmt.where(Call.agent_id == f.agent_id)
+    if f.agent_ids is not None:
+        stmt = stmt.where(Call.agent_id.in_(f.agent_ids))
+    if f.assignee_id is not None:
+        stmt = stmt.where(Review.assignee_id == f.assignee_id)
+    if f.since is not None:
+        stmt = stmt.where(Call.started_at >= datetime.combine(f.since, time(), tzinfo=_UTC))
+    if f.until is not None:
+        stmt = stmt.where(
+            Call.started_at < datetime.combine(f.until + timedelta(days=1), time(), tzinfo=_UTC)
+        )
+    if f.reason in REASON_KINDS:
+        stmt = stmt.where(cast(Review.reasons, String).like(f"%{REASON_KINDS[f.reason]}%"))
+    if f.min_severity is not None:
+        stmt = stmt.where(Review.severity >= f.min_severity)
+    words = f.search.strip()
+    if words:
+        escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        said = func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\")
+        stmt = stmt.where(
+            select(TranscriptSegment.id).where(TranscriptSegment.call_id == Call.id, said).exists()
+        )
+    return stmt
+
+
+def queue_statement(f: QueueFilter, *, sort: str = "severity") -> Select:  # type: ignore[type-arg]
+    """(Review, Call) rows the filter matches, in `sort` order (a key of SORTS; unknown keys: severity)."""
+    stmt = _filtered(select(Review, Call).join(Call, Call.id == Review.call_id), f)
+    return stmt.order_by(*SORTS.get(sort, SORTS["severity"]))
+
+
+def count_queue(session: Session, f: QueueFilter) -> int:
+    stmt = _filtered(select(func.count(Review.id)).join(Call, Call.id == Review.call_id), f)
+    return session.scalar(stmt) or 0
+
+
+def queue_page(
+    session: Session, f: QueueFilter, *, sort: str = "severity", page: int = 1, per_page: int = 50
+) -> QueuePage:
+    """One page (1-based; clamped to the last) of the filtered queue in `sort` order, with the total."""
+    total = count_queue(session, f)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    stmt = queue_statement(f, sort=sort).limit(per_page).offset((page - 1) * per_page)
+    return QueuePage([(r, c) for r, c in session.execute(stmt)], total, page, pages, per_page)
+
+
+def iter_queue(
+    session: Session, f: QueueFilter, *, sort: str = "severity", batch: int = 500
+) -> Iterator[tuple[Review, Call]]:
+    """Every review the filter matches, in `sort` order, fetched `batch` rows at a time (for exports)."""
+    stmt = queue_statement(f, sort=sort).execution_options(yield_per=batch)
+    yield from ((review, call) for review, call in session.execute(stmt))
