@@ -12,6 +12,7 @@ LABELS: dict[str, str] = {
     "empathy": "Empathy when the caller is upset",
     "no_dead_air": "No long silences",
     "three_musts": "Three musts (please, polite you, goodbye)",
+    "noisy_line": "Noisy-line procedure",
     "silent_caller": "Silent-caller procedure",
     # elements of the checks
     "salutation": "Salutation",

@@ -172,7 +172,8 @@ def test_pages_use_a_session_cookie_and_forms_need_their_token(api: ApiEnv, call
     page = client.get(f"/calls/{calls['tom_call']}")
     assert page.status_code == 200
     assert "calm down" in page.text and 'id="sentiment"' in page.text
-    assert "UNCERTAIN: weak evidence (88, conf 0.40)" in page.text
+    # The finding in words (scoring.glossary), never the internal category or the raw match score.
+    assert "Rude or harsh words" in page.text and "Needs review" in page.text and "(88" not in page.text
     forged = client.post(
         f"/calls/{calls['tom_call']}/review", data={"csrf": "forged", "verdict__courtesy": "pass"}
     )
