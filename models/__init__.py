@@ -1,7 +1,7 @@
 """SQLAlchemy ORM tables. Importing this package registers every table on `Base.metadata`."""
 
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
-from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt
+from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt, CallbackOffer
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.feedback import CallFeedback
 from models.jobs import JOB_STATUSES, Job
@@ -44,6 +44,7 @@ __all__ = [
     "CallScore",
     "Callback",
     "CallbackAttempt",
+    "CallbackOffer",
     "Dispute",
     "EvaluationComment",
     "EvaluationEvent",

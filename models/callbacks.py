@@ -17,8 +17,9 @@ out); `closed` ends it without reaching the customer (settled otherwise, wrong n
 
 class Callback(Base):
     """A promised call back to `number` by `due_at` (UTC). `agent_id`: who works it (None: anyone);
-    `hotline_call_id`: the hotline call it came from or, while the hotline offers it, that offer's call;
-    `outcome`: how it ended (None while open)."""
+    `hotline_call_id`: the hotline call it was requested on (None: recorded otherwise); `offers`: the
+    hotline calls through which the hotline offered it to agents; `outcome`: how it ended (None while
+    open)."""
 
     __tablename__ = "callbacks"
     __table_args__ = (Index("ix_callbacks_status_due_at", "status", "due_at"),)
@@ -39,6 +40,9 @@ class Callback(Base):
     attempts: Mapped[list[CallbackAttempt]] = relationship(
         back_populates="callback", cascade="all, delete-orphan", order_by="CallbackAttempt.id"
     )
+    offers: Mapped[list[CallbackOffer]] = relationship(
+        back_populates="callback", cascade="all, delete-orphan", order_by="CallbackOffer.id"
+    )
 
 
 class CallbackAttempt(Base):
@@ -54,3 +58,19 @@ class CallbackAttempt(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     callback: Mapped[Callback] = relationship(back_populates="attempts")
+
+
+class CallbackOffer(Base):
+    """The hotline offered a callback to agents as hotline call `hotline_call_id` (an outbound task, not
+    a caller: left out of the queue KPIs)."""
+
+    __tablename__ = "callback_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    callback_id: Mapped[int] = mapped_column(ForeignKey("callbacks.id", ondelete="CASCADE"), index=True)
+    hotline_call_id: Mapped[int] = mapped_column(
+        ForeignKey("hotline_calls.id", ondelete="CASCADE"), unique=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    callback: Mapped[Callback] = relationship(back_populates="offers")

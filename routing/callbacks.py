@@ -5,8 +5,10 @@ clock: `now` is a tz-aware UTC datetime). Policy numbers (how long until due, ho
 before giving up, how long between tries) come in as arguments from settings.
 
 A callback is *overdue* while open past its due time. It is *ready* for the hotline to offer when open,
-not assigned to a named agent, not already being offered (its hotline call waiting, offered or talking)
-and its last unanswered try at least `retry_after` ago.
+not assigned to a named agent, neither the call it was requested on nor its latest offer still live
+(waiting, offered or talking), and `retry_after` gone by since the last of: its last try, and the end of
+that call or offer (an agent who ended a callback call gets time to record its outcome before it comes
+round again).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from models import CALLBACK_OUTCOMES, Agent, Callback, CallbackAttempt, HotlineCall
+from models import CALLBACK_OUTCOMES, Agent, Callback, CallbackAttempt, CallbackOffer, HotlineCall
 
 LIVE_HOTLINE_STATES = ("waiting", "offered", "talking")
 
@@ -45,7 +47,8 @@ class AttemptView:
 @dataclass(frozen=True)
 class CallbackView:
     """A callback as agents and supervisors see it. Times are ISO-8601 UTC; `overdue`: open past its due
-    time; `offered_to`: the agent the hotline is offering it to right now, if any."""
+    time; `hotline_call_id`: the call it was requested on; `offer_call_id`: the hotline call of its latest
+    offer; `offered_to`: the agent that call or the call it was requested on is with right now, if any."""
 
     id: int
     number: str
@@ -61,6 +64,7 @@ class CallbackView:
     language: str
     note: str | None
     hotline_call_id: int | None
+    offer_call_id: int | None
     offered_to: int | None
     closed_at: str | None
 
@@ -112,8 +116,7 @@ def get_callback(session: Session, callback_id: int) -> Callback:
 def read_callback(session: Session, callback_id: int, *, now: datetime) -> CallbackView:
     """One callback's view (with the agent its hotline call is offered to, if any)."""
     row = get_callback(session, callback_id)
-    offered = _offered_to(session, [row.hotline_call_id] if row.hotline_call_id is not None else [])
-    return callback_view(row, now=now, offered_to=offered.get(row.hotline_call_id or 0))
+    return callback_view(row, now=now, offered_to=_offered_to(session, [row]).get(row.id))
 
 
 def assign_callback(session: Session, callback_id: int, *, agent_id: int | None) -> Callback:
@@ -167,14 +170,18 @@ def list_callbacks(
 ) -> list[CallbackView]:
     """Callbacks by due time (soonest first). `status` None: all; `agent_id`: those assigned to (or being
     offered to) that agent, plus unassigned ones with `include_unassigned`."""
-    query = select(Callback).options(selectinload(Callback.attempts)).order_by(Callback.due_at, Callback.id)
+    query = (
+        select(Callback)
+        .options(selectinload(Callback.attempts), selectinload(Callback.offers))
+        .order_by(Callback.due_at, Callback.id)
+    )
     if status is not None:
         query = query.where(Callback.status == status)
     if overdue_only:
         query = query.where(Callback.status == "open", Callback.due_at < now)
     rows = list(session.scalars(query))
-    offered = _offered_to(session, [r.hotline_call_id for r in rows if r.hotline_call_id is not None])
-    views = [callback_view(r, now=now, offered_to=offered.get(r.hotline_call_id or 0)) for r in rows]
+    offered = _offered_to(session, rows)
+    views = [callback_view(r, now=now, offered_to=offered.get(r.id)) for r in rows]
     if agent_id is not None:
         views = [
             v
@@ -188,23 +195,33 @@ def ready_to_offer(session: Session, *, now: datetime, retry_after: timedelta) -
     """Open callbacks the hotline may offer now (see the module docstring), most overdue first."""
     rows = session.scalars(
         select(Callback)
-        .options(selectinload(Callback.attempts))
+        .options(selectinload(Callback.attempts), selectinload(Callback.offers))
         .where(Callback.status == "open", Callback.agent_id.is_(None))
         .order_by(Callback.due_at, Callback.id)
     )
     candidates = list(rows)
-    live = _live_calls(session, [r.hotline_call_id for r in candidates if r.hotline_call_id is not None])
-    return [
-        r
-        for r in candidates
-        if r.hotline_call_id not in live and (not r.attempts or r.attempts[-1].at + retry_after <= now)
-    ]
+    calls = _calls(session, [c for r in candidates for c in _linked_calls(r)])
+    ready = []
+    for row in candidates:
+        linked = [calls[c] for c in _linked_calls(row) if c in calls]
+        if any(call.state in LIVE_HOTLINE_STATES for call in linked):
+            continue
+        ends = [call.ended_at for call in linked if call.ended_at is not None]
+        last = max([*ends, *(a.at for a in row.attempts)], default=None)
+        if last is None or last + retry_after <= now:
+            ready.append(row)
+    return ready
 
 
-def mark_offered(session: Session, callback: Callback, *, hotline_call_id: int) -> None:
+def mark_offered(session: Session, callback: Callback, *, hotline_call_id: int, now: datetime) -> None:
     """The hotline now offers `callback` as hotline call `hotline_call_id`."""
-    callback.hotline_call_id = hotline_call_id
+    callback.offers.append(CallbackOffer(hotline_call_id=hotline_call_id, at=now))
     session.flush()
+
+
+def offer_call_ids() -> Select[tuple[int]]:
+    """The ids of hotline calls that are callback offers (outbound tasks, not callers), as a subquery."""
+    return select(CallbackOffer.hotline_call_id)
 
 
 def overdue_count(session: Session, *, now: datetime) -> int:
@@ -232,28 +249,33 @@ def callback_view(row: Callback, *, now: datetime, offered_to: int | None = None
         language=row.language,
         note=row.note,
         hotline_call_id=row.hotline_call_id,
+        offer_call_id=row.offers[-1].hotline_call_id if row.offers else None,
         offered_to=offered_to,
         closed_at=row.closed_at.isoformat() if row.closed_at else None,
     )
 
 
-def _live_calls(session: Session, ids: list[int]) -> set[int]:
-    if not ids:
-        return set()
-    return set(
-        session.scalars(
-            select(HotlineCall.id).where(HotlineCall.id.in_(ids), HotlineCall.state.in_(LIVE_HOTLINE_STATES))
-        )
-    )
+def _linked_calls(row: Callback) -> list[int]:
+    """The call `row` was requested on and its latest offer's call."""
+    linked = [row.hotline_call_id] if row.hotline_call_id is not None else []
+    return [*linked, row.offers[-1].hotline_call_id] if row.offers else linked
 
 
-def _offered_to(session: Session, ids: list[int]) -> dict[int, int]:
-    """Hotline call id → the agent it is offered to or talking with, for the live ones among `ids`."""
+def _calls(session: Session, ids: list[int]) -> dict[int, HotlineCall]:
     if not ids:
         return {}
-    rows = session.execute(
-        select(HotlineCall.id, HotlineCall.agent_id).where(
-            HotlineCall.id.in_(ids), HotlineCall.state.in_(("offered", "talking"))
-        )
-    )
-    return {call_id: agent for call_id, agent in rows if agent is not None}
+    return {c.id: c for c in session.scalars(select(HotlineCall).where(HotlineCall.id.in_(ids)))}
+
+
+def _offered_to(session: Session, rows: list[Callback]) -> dict[int, int]:
+    """Callback id → the agent its latest offer (or the call it was requested on) is offered to or
+    talking with, for those that are."""
+    calls = _calls(session, [c for r in rows for c in _linked_calls(r)])
+    with_agent: dict[int, int] = {}
+    for row in rows:
+        for call_id in reversed(_linked_calls(row)):
+            call = calls.get(call_id)
+            if call is not None and call.state in ("offered", "talking") and call.agent_id is not None:
+                with_agent[row.id] = call.agent_id
+                break
+    return with_agent

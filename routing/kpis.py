@@ -1,6 +1,7 @@
 """The center's KPIs, defined here and only here, and the feedback they are built on.
 
-Over the hotline calls that arrived in [since, until) — for one agent, the calls that agent answered:
+Over the hotline calls that arrived in [since, until) — for one agent, the calls that agent answered —
+leaving out the hotline's callback offers (outbound tasks, not callers: `routing.callbacks`):
 
 - **offered**: calls that reached the hotline; **answered**: those an agent picked up; **abandoned**: those
   whose caller hung up before an answer. **Abandonment rate** = abandoned / offered.
@@ -30,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Call, CallFeedback, HotlineCall, TranscriptSegment
+from routing.callbacks import offer_call_ids
 
 SURVEY_DIGITS = range(1, 6)
 
@@ -126,7 +128,11 @@ def compute_kpis(
     agent_id: int | None = None,
 ) -> KpiReport:
     """The KPIs of the module docstring for calls arriving in [since, until)."""
-    query = select(HotlineCall).where(HotlineCall.arrived_at >= since, HotlineCall.arrived_at < until)
+    query = select(HotlineCall).where(
+        HotlineCall.arrived_at >= since,
+        HotlineCall.arrived_at < until,
+        HotlineCall.id.not_in(offer_call_ids()),
+    )
     if agent_id is not None:
         query = query.where(HotlineCall.agent_id == agent_id, HotlineCall.answered_at.is_not(None))
     calls = list(session.scalars(query))
@@ -194,6 +200,7 @@ def _first_contact(
         ).where(
             HotlineCall.caller_number.in_(numbers),
             HotlineCall.arrived_at > min(c.arrived_at for c in decided_calls),
+            HotlineCall.id.not_in(offer_call_ids()),
         )
     )
     arrivals: dict[tuple[str, str], list[datetime]] = defaultdict(list)

@@ -20,6 +20,11 @@ from routing import callbacks
 
 log = logging.getLogger("callqa.services.callbacks")
 
+_OFFERING = threading.Lock()
+"""One offering round at a time in a process: two rounds reading the same ready callback before either
+recorded its offer would offer it twice (an app served twice, e.g. by a test client and uvicorn, runs two
+offering threads on one hotline)."""
+
 OVERDUE_PRIORITY = 1
 """Routing priority of an overdue callback (callers' default is 0; higher is served first)."""
 
@@ -28,8 +33,19 @@ def offer_ready_callbacks(
     hotline: Hotline, factory: sessionmaker[Session], *, retry_after_s: float, now: datetime | None = None
 ) -> int:
     """Offer ready callbacks to the hotline, at most one per free agent and none while a caller waits;
-    returns how many were offered. A server that does not own the hotline offers nothing."""
-    now = now or datetime.now(UTC)
+    returns how many were offered. A server that does not own the hotline offers nothing, nor does a
+    call while another round is under way."""
+    if not _OFFERING.acquire(blocking=False):
+        return 0
+    try:
+        return _offer_round(hotline, factory, retry_after_s=retry_after_s, now=now or datetime.now(UTC))
+    finally:
+        _OFFERING.release()
+
+
+def _offer_round(
+    hotline: Hotline, factory: sessionmaker[Session], *, retry_after_s: float, now: datetime
+) -> int:
     try:
         stats = hotline.stats()
     except HotlineNotLeaderError:
@@ -54,9 +70,8 @@ def offer_ready_callbacks(
             log.warning("callback %s cannot be offered: %s", callback_id, exc)
             continue
         with factory() as session:
-            callbacks.mark_offered(
-                session, callbacks.get_callback(session, callback_id), hotline_call_id=view.call_id
-            )
+            row = callbacks.get_callback(session, callback_id)
+            callbacks.mark_offered(session, row, hotline_call_id=view.call_id, now=now)
             session.commit()
         offered += 1
     return offered

@@ -114,7 +114,7 @@ def test_the_running_server_offers_a_ready_callback_to_a_free_agent(live: LiveSe
     cb = created.json()["id"]
     # Nobody is free: the server's offering thread leaves it alone.
     time.sleep(3)
-    assert http.get(f"{url}/api/callbacks/{cb}", headers=admin).json()["hotline_call_id"] is None
+    assert http.get(f"{url}/api/callbacks/{cb}", headers=admin).json()["offer_call_id"] is None
     state = http.put(f"{url}/api/hotline/agents/{tom}/state", json={"status": "available"}, headers=KEY)
     assert state.status_code == 200
     deadline = time.monotonic() + 30
@@ -123,7 +123,7 @@ def test_the_running_server_offers_a_ready_callback_to_a_free_agent(live: LiveSe
         assert time.monotonic() < deadline, view
         time.sleep(0.5)
         view = http.get(f"{url}/api/callbacks/{cb}", headers=admin).json()
-    call = http.get(f"{url}/api/hotline/calls/{view['hotline_call_id']}", headers=KEY).json()
+    call = http.get(f"{url}/api/hotline/calls/{view['offer_call_id']}", headers=KEY).json()
     assert (call["state"], call["agent_id"], call["callback"]) == ("offered", tom, True)
     # Tom picks up the offer, dials, reaches the customer and says so; the PBX ends the call.
     agent = live.token("tom")
@@ -132,3 +132,5 @@ def test_the_running_server_offers_a_ready_callback_to_a_free_agent(live: LiveSe
     done = http.post(f"{url}/api/callbacks/{cb}/attempts", json={"outcome": "reached"}, headers=agent).json()
     assert (done["status"], done["outcome"], done["agent_id"]) == ("done", "reached", tom)
     http.post(f"{url}/api/hotline/calls/{call['call_id']}/end", headers=KEY).raise_for_status()
+    # The offer was an outbound task, not a caller: the queue KPIs leave it out.
+    assert http.get(f"{url}/api/kpis", headers=admin).json()["offered"] == 0

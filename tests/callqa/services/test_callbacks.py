@@ -58,7 +58,7 @@ def test_ready_callbacks_go_to_free_agents_never_ahead_of_callers(factory: sessi
     assert offer_ready_callbacks(hotline, factory, retry_after_s=retry, now=utc(clock.now)) == 1
     with factory() as s:
         views = {v.id: v for v in list_callbacks(s, now=utc(clock.now))}
-        call = s.get(HotlineCall, views[overdue].hotline_call_id)
+        call = s.get(HotlineCall, views[overdue].offer_call_id)
         assert call is not None
         # The most overdue first, as a call marked callback, with priority over later callers.
         assert (call.state, call.agent_id, call.callback, call.callback_number) == (
@@ -69,7 +69,7 @@ def test_ready_callbacks_go_to_free_agents_never_ahead_of_callers(factory: sessi
         )
         assert call.priority == 1
         assert views[overdue].offered_to == ids["fay"] and views[overdue].overdue
-        assert views[later].hotline_call_id is None
+        assert views[later].offer_call_id is None and views[overdue].hotline_call_id is None
     # Offered once: not again while its hotline call is live.
     assert offer_ready_callbacks(hotline, factory, retry_after_s=retry, now=utc(clock.now)) == 0
 
@@ -82,7 +82,7 @@ def test_ready_callbacks_go_to_free_agents_never_ahead_of_callers(factory: sessi
     assert offer_ready_callbacks(hotline, factory, retry_after_s=retry, now=utc(clock.now)) == 0
 
     # Fay's try is unanswered: the callback is offered again once the retry time has passed.
-    first = hotline.call_view(views[overdue].hotline_call_id or 0)
+    first = hotline.call_view(views[overdue].offer_call_id or 0)
     hotline.answer(first.call_id)
     clock.now += 60
     hotline.end(first.call_id)
@@ -99,3 +99,22 @@ def test_ready_callbacks_go_to_free_agents_never_ahead_of_callers(factory: sessi
         again = {v.id: v for v in list_callbacks(s, now=utc(clock.now))}
     assert offered_now == 1 and again[later].offered_to == ids["fay"]  # the other one, not the one just tried
     assert again[overdue].offered_to is None
+
+    # An offer ended without a recorded outcome waits the retry time as well, then comes round again.
+    second = hotline.call_view(again[later].offer_call_id or 0)
+    hotline.answer(second.call_id)
+    clock.now += 30
+    hotline.end(second.call_id)
+    clock.now += 30
+    hotline.tick()
+    assert offer_ready_callbacks(hotline, factory, retry_after_s=retry, now=utc(clock.now)) == 0
+    clock.now += HOUR_S
+    hotline.tick()
+    assert offer_ready_callbacks(hotline, factory, retry_after_s=retry, now=utc(clock.now)) == 1
+    with factory() as s:
+        third = {v.id: v for v in list_callbacks(s, now=utc(clock.now))}
+        row = s.get(Callback, overdue)
+        assert row is not None
+        offers = [o.hotline_call_id for o in row.offers]
+    assert third[overdue].offered_to == ids["fay"] and third[overdue].offer_call_id == offers[-1]
+    assert offers[0] == first.call_id and len(offers) == 2
