@@ -1,7 +1,7 @@
 """Callback offers: the hotline calls through which a callback was offered to agents
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06 06:30:00
 
 A new table only (nothing copied, no batch mode). `callbacks.hotline_call_id` keeps the call a callback was
@@ -15,8 +15,8 @@ from alembic import op
 
 from models.base import UTCDateTime
 
-revision: str = "0018"
-down_revision: str | None = "0017"
+revision: str = "0019"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
