@@ -11,7 +11,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from qa.pii.config import EntityRule, PiiConfig
-from qa.pii.spoken import Kind, SpokenText, atoms, normalize, speaker_words
+from qa.pii.spoken import CJK, Kind, SpokenText, WordRef, atoms, normalize, speaker_words
 from transcription.recognizer import Speaker, Transcript
 
 NOT_PERSONAL = "NOT_PERSONAL"
@@ -19,6 +19,7 @@ CARD = "CREDIT_CARD"
 BIRTH = "DATE_OF_BIRTH"
 GENERIC = "PERSONAL_NUMBER"
 READBACK = "READ_BACK"
+CN_ID = "CN_RESIDENT_ID"
 AGENT: Speaker = "agent"
 UNIT_REACH = 4
 """Words after a number searched for a unit ("three to five working days")."""
@@ -45,12 +46,17 @@ def find_cues(transcript: Transcript, config: PiiConfig) -> list[Cue]:
     phrases = [(tuple(c.split()), rule.name) for rule in config.entities.values() for c in rule.cues]
     phrases += [(tuple(c.split()), NOT_PERSONAL) for c in config.not_personal]
     phrases += [(tuple(c.split()), READBACK) for c in config.read_back]
+    chinese = sorted(
+        (("".join(tokens), e) for tokens, e in phrases if CJK.search(tokens[0])), key=lambda p: -len(p[0])
+    )
+    phrases = [p for p in phrases if not CJK.search(p[0][0])]
     phrases.sort(key=lambda p: -len(p[0]))
     cues: list[Cue] = []
     speakers: tuple[Speaker, ...] = ("agent", "caller")
     for speaker in speakers:
         refs = speaker_words(transcript, speaker)
         words = [normalize(r.word.text) for r in refs]
+        cues.extend(_chinese_cues(refs, words, chinese, speaker))
         i, last_end = 0, -1
         while i < len(words):
             for tokens, entity in phrases:
@@ -62,6 +68,27 @@ def find_cues(transcript: Transcript, config: PiiConfig) -> list[Cue]:
                     break
             i += 1
     return sorted(cues, key=lambda c: c.time)
+
+
+def _chinese_cues(
+    refs: Sequence[WordRef], words: Sequence[str], phrases: Sequence[tuple[str, str]], speaker: Speaker
+) -> list[Cue]:
+    """Chinese cue phrases in the speaker's words read as one text (a recogniser splits Chinese into
+    words anywhere: "身份证号" may come as "身份", "证号"), each ending at the end of the word holding its
+    last character; a phrase inside a longer one found there counts once."""
+    text, owner = "", []
+    for i, word in enumerate(words):
+        text += word
+        owner.extend([i] * len(word))
+    taken = [False] * len(text)
+    cues = []
+    for phrase, entity in phrases:  # longest first
+        for m in re.finditer(re.escape(phrase), text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            taken[m.start() : m.end()] = [True] * len(phrase)
+            cues.append(Cue(refs[owner[m.end() - 1]].word.end, entity, speaker))
+    return cues
 
 
 FUZZY_MIN_LETTERS = 5
@@ -95,7 +122,21 @@ def luhn_valid(digits: str) -> bool:
 
 
 def is_complete_card(digits: str) -> bool:
-    return 13 <= len(digits) <= 19 and luhn_valid(digits)
+    return 13 <= len(digits) <= 19 and luhn_valid(digits) and not is_cn_id(digits)
+
+
+_CN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CN_ID_CHECK = "10X98765432"
+
+
+def is_cn_id(digits: str) -> bool:
+    """An 18-character Chinese resident identity number (GB 11643-1999): 17 digits whose weighted sum
+    mod 11 gives the check character (0-9 or X), and a birth date (digits 7-14, YYYYMMDD) that can be."""
+    if len(digits) != 18 or not digits[:17].isdigit():
+        return False
+    check = _CN_ID_CHECK[sum(int(d) * w for d, w in zip(digits, _CN_ID_WEIGHTS, strict=False)) % 11]
+    year, month, day = int(digits[6:10]), int(digits[10:12]), int(digits[12:14])
+    return digits[17].upper() == check and 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
 class CuedNumberRecognizer(EntityRecognizer):
@@ -137,10 +178,12 @@ class CuedNumberRecognizer(EntityRecognizer):
         self, digits: str, start: float, cues: Sequence[Cue], around: Sequence[str], said: Sequence[Kind]
     ) -> tuple[str | None, float]:
         config, n = self._config, len(digits)
+        if is_cn_id(digits):
+            return CN_ID, 0.95
         if is_complete_card(digits):
             return CARD, 0.95
         before, after = around[:1], around[1:]
-        if config.money.intersection(before) or config.units.intersection(after):
+        if config.money.intersection(before) or _unit_after(after, config.units):
             return None, 0.0  # "24 pounds 50", "3 to 5 days": an amount, not an identifier
         if n <= 2 and config.counted.intersection(after[:1]):
             return None, 0.0  # "the last 3 digits", "a 16 digit number": a count
@@ -208,6 +251,11 @@ class CuedNumberRecognizer(EntityRecognizer):
         follows = cue.found and cue.speaker == self._spoken.speaker
         after = [r for r in rules if follows and r.after == cue.entity]
         return after + same if cue.complete else same + after
+
+
+def _unit_after(after: Sequence[str], units: frozenset[str]) -> bool:
+    """A unit among the words after a number; a Chinese one may begin the word ("元的", "天内")."""
+    return any(w in units or (CJK.match(w) and any(w.startswith(u) for u in units)) for w in after)
 
 
 def _context(text: str, start: int, end: int) -> list[str]:

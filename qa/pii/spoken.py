@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from qa.text import canonical
 from transcription.recognizer import Segment, Speaker, Transcript, Word
 
 
@@ -51,7 +52,12 @@ HOMOPHONES = {"oh": "0", "o": "0", "for": "4", "won": "1", "ate": "8"}
 """Words a recogniser writes for digits read out; digits only beside other digits ("to" is left out:
 "three to five days" is a range)."""
 FILLERS = frozenset(_numbered("um uh er erm ah hmm and dash hyphen then space of the"))
-_STRIP = ".,!?;:\"'()[]…-"
+_STRIP = ".,!?;:\"'()[]…-，。！？；：、“”‘’（）《》"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+"""A Chinese character."""
+CN_DIGITS = dict(zip("零〇幺一二两三四五六七八九", "0011223456789", strict=True))
+"""Chinese numerals read out digit by digit: 幺 is 1 and 两 is 2 as said in phone numbers."""
+_CJK_PIECES = re.compile(r"\d+|\D+")
 _DIGITS = re.compile(r"^[-+]?\d+(?:[-,./]\d+)*$")
 _ORDINAL_DIGITS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)$")
 _DIGITS_LETTER = re.compile(r"^(\d+)[a-z]{1,2}$")  # "483M", "1A": a digit read out and one misheard
@@ -124,6 +130,8 @@ def atoms(text: str) -> list[Atom]:
     word = normalize(text)
     if not word:
         return [Atom(Kind.FILLER)]
+    if CJK.search(word):
+        return _chinese_atoms(word)
     if _DIGITS.match(word):
         return [Atom(Kind.DIGITS, re.sub(r"\D", "", word))]
     if m := _ORDINAL_DIGITS.match(word):
@@ -152,6 +160,18 @@ def atoms(text: str) -> list[Atom]:
     if word in FILLERS:
         return [Atom(Kind.FILLER)]
     return [Atom(Kind.OTHER)]
+
+
+def _chinese_atoms(word: str) -> list[Atom]:
+    """A Chinese word: numerals alone are digits read out ("六二二二", "幺三八"; a lone 一 or 两 only beside
+    other digits, as it is mostly a word); in a longer word, the numbers `qa.text.canonical` reads
+    ("是6222", "一千零二十四号") as digits between the other characters (kept as OTHER atoms with
+    their text)."""
+    if all(ch in CN_DIGITS for ch in word):
+        digits = "".join(CN_DIGITS[ch] for ch in word)
+        return [Atom(Kind.WEAK_UNIT if word in ("一", "两") else Kind.DIGITS, digits)]
+    pieces = _CJK_PIECES.findall(canonical(word))
+    return [Atom(Kind.DIGITS, p) if p.isdigit() else Atom(Kind.OTHER, p) for p in pieces]
 
 
 _STRONG = frozenset({Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS, Kind.ORDINAL})
@@ -240,8 +260,11 @@ def _number_runs(
             i += 1
             continue
         last = i
+        # a Chinese word may hold a number between other characters ("是6222", "1024号为您服务"): the
+        # number goes on only from a word ending in digits, and ends in a word going on in characters
+        closed = kinds[i][-1] not in NUMERIC
         for j in range(i + 1, len(words)):
-            if Kind.OTHER in kinds[j]:
+            if closed or (Kind.OTHER in kinds[j] and kinds[j][0] not in NUMERIC):
                 break
             if numeric[j]:
                 if words[j].word.start - words[last].word.end > max_gap_s:
@@ -249,6 +272,7 @@ def _number_runs(
                 if _interjection(words[j]) and words[j - 1].word.text.rstrip().endswith((".", "!", "?")):
                     break
                 last = j
+            closed = Kind.OTHER in kinds[j]
         start, end = i, last + 1
         if _interjection(words[start]):
             start += 1
@@ -258,6 +282,13 @@ def _number_runs(
             runs.append((start, end))
         i = last + 1
     return runs
+
+
+def _chinese_edges(first: Sequence[Atom], last: Sequence[Atom]) -> tuple[str, str]:
+    """The characters of a Chinese word before the number it starts, and after the number it ends."""
+    lead = first[0].text if len(first) > 1 and first[0].kind is Kind.OTHER else ""
+    trail = last[-1].text if len(last) > 1 and last[-1].kind is Kind.OTHER else ""
+    return lead, trail
 
 
 def _interjection(ref: WordRef) -> bool:
@@ -279,8 +310,13 @@ def spoken_text(transcript: Transcript, speaker: Speaker, *, max_gap_s: float) -
             digits = compose([a for n in range(i, end) for a in said[n]])
             # every digit is owned by every word of the run: a match on part of a number takes it whole,
             # so no digit of it is left behind
+            lead, trail = _chinese_edges(said[i], said[end - 1])
+            if lead:
+                pieces.append((lead, (i,)))
             if digits:
                 pieces.append((digits, tuple(range(i, end))))
+            if trail:  # "50元": the unit after the number, for the rules that read it
+                pieces.append((trail, (end - 1,)))
             i = end
         else:
             token = bare(words[i].word.text)  # case kept: IBAN checksums read letters as capitals

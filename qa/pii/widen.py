@@ -125,7 +125,9 @@ def _join(refs: Sequence[WordRef], groups: list[_Group], owner: dict[int, int], 
         left, right = groups[current], groups[b]
         last, first = max(left.members), min(right.members)
         between = range(last + 1, first)
-        near = refs[first].word.start - refs[last].word.end <= rule.join_s
+        near = refs[first].word.start - refs[last].word.end <= rule.join_s and all(
+            refs[i + 1].word.start - refs[i].word.end <= rule.pause_s for i in range(last, first)
+        )  # and said in one breath: no pause between
         if left.entity == right.entity and near and all(i not in owner for i in between):
             for i in [*between, *right.members]:
                 left.members.add(i)
