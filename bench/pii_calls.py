@@ -8,14 +8,18 @@ Every call also has what must stay: the greeting with the company and the agent'
 amounts and days, the closing. Each entity is spoken as a turn of its own (right after the words
 leading to it), so the reference turns give its time. Voices are espeak-ng, over the same simulated
 phone line as the dev set (8 kHz, mu-law, 18–30 dB noise).
+With `--extra` (files pii-x-SEED-NNN) every call also has one of: an IBAN read letter by letter, a postal
+address with its postcode, a card whose first digits the agent reads back.
 Usage (from the repository root):
-    python -m bench.pii_calls [--n 24] [--seed 1] [--out data/pii-set]
+    python -m bench.pii_calls [--n 24] [--seed 1] [--out data/pii-set] [--extra]
     callqa eval-pii data/pii-set
 """
 
 from __future__ import annotations
 
+import argparse
 import calendar
+import functools
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -186,6 +190,62 @@ def _account(rng: random.Random, turns: list[Turn], entities: list[Entity]) -> N
     )
 
 
+def iban(rng: random.Random) -> str:
+    """A GB IBAN with valid check digits (ISO 13616: the rearranged number mod 97 is 1)."""
+    bban = "WEST" + "".join(rng.choice("0123456789") for _ in range(14))
+    numeric = "".join(str(int(ch, 36)) for ch in bban + "GB00")
+    return f"GB{98 - int(numeric) % 97:02d}{bban}"
+
+
+def _iban(rng: random.Random, turns: list[Turn], entities: list[Entity]) -> None:
+    code = iban(rng)
+    spoken = " ".join(ch if ch.isalpha() else WORDS[int(ch)] for ch in code)
+    turns.append(("agent", "For the refund, can you read me your IBAN please?", 0.6))
+    turns.append(("caller", "Yes, it's", 0.6))
+    turns.append(("caller", spoken, 0.2))
+    digits = "".join(ch for ch in code if ch.isdigit())
+    entities.append({"entity": "IBAN_CODE", "speaker": "caller", "turns": [len(turns) - 1], "digits": digits})
+
+
+STREETS = ("Baker Street", "Mill Lane", "Station Road", "Church Avenue")
+TOWNS = ("Leeds", "Bristol", "Norwich", "Carlisle")
+
+
+def _address(rng: random.Random, turns: list[Turn], entities: list[Entity]) -> None:
+    house, street, town = rng.randint(2, 199), rng.choice(STREETS), rng.choice(TOWNS)
+    district, sector = rng.randint(1, 9), rng.randint(1, 9)
+    letters = "".join(rng.choice("ABDEFHJLNPRSTUWXY") for _ in range(2))
+    postcode = (
+        f"{rng.choice(('N W', 'S E', 'L S', 'B S'))} {WORDS[district]}, {WORDS[sector]} {' '.join(letters)}"
+    )
+    turns.append(("agent", rng.choice(ADDRESS_ASKS), 0.6))
+    turns.append(("caller", f"It's {house} {street}, {town}, {postcode}", 0.6))
+    entities.append(
+        {
+            "entity": "ADDRESS",
+            "speaker": "caller",
+            "turns": [len(turns) - 1],
+            "digits": f"{house}{district}{sector}",
+            "words": [street.split()[0].lower()],
+        }
+    )
+
+
+def _partial_read_back(rng: random.Random, turns: list[Turn], entities: list[Entity]) -> None:
+    """A card whose first digits the agent reads back, in the caller's own grouping."""
+    card = luhn_card(rng)
+    turns.append(("agent", rng.choice(ASK_CARD), 0.6))
+    turns.append(("caller", say(card, rng), 0.6))
+    entities.append({"entity": "CREDIT_CARD", "speaker": "caller", "turns": [len(turns) - 1], "digits": card})
+    turns.append(("agent", rng.choice(("Just to check, it starts", "So the first digits are")), 0.5))
+    turns.append(("agent", say(card[:6], rng, group=3), 0.2))
+    entities.append(
+        {"entity": "CREDIT_CARD", "speaker": "agent", "turns": [len(turns) - 1], "digits": card[:6]}
+    )
+    turns.append(("caller", "Yes, that's right.", 0.6))
+
+
+ADDRESS_ASKS = ("And what's the address on the account?", "Can I have your postcode and address?")
 ASK_CARD = (
     "Can I have the long number on the card please?",
     "Could you read me the card number?",
@@ -216,9 +276,18 @@ STAYS = (  # said by the agent, never personal data
 )
 
 
-def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
+EXTRA_SCENES: dict[str, Callable[[random.Random, list[Turn], list[Entity]], None]] = {
+    "iban": _iban,
+    "address": _address,
+    "partial": _partial_read_back,
+}
+"""Scenes only `--extra` sets have (seeds 1 and 2 of the plain set stay the calls they always were)."""
+
+
+def build_call(rng: random.Random, *, extra: bool = False) -> tuple[list[Turn], dict[str, object]]:
     """A call's turns and labels: the dev-set fields used here and `pii`, the entities said (entity type,
-    speaker, the indices of the reference turns that say it, its digits and other secret words)."""
+    speaker, the indices of the reference turns that say it, its digits and other secret words). With
+    `extra`, every call also has one of `EXTRA_SCENES`."""
     company, agent = rng.choice(COMPANIES), rng.choice(AGENTS)
     turns: list[Turn] = [
         ("agent", f"Good morning, {company}, my name is {agent}, how can I help you?", 0.5),
@@ -228,9 +297,11 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
     scenes = ["card", *rng.sample([s for s in SCENES if s != "card"], k=rng.randint(1, 3))]
     if rng.random() < 0.25:
         scenes.remove("card")
+    if extra:
+        scenes.append(rng.choice(sorted(EXTRA_SCENES)))
     rng.shuffle(scenes)
     for scene in scenes:
-        SCENES[scene](rng, turns, entities)
+        (SCENES | EXTRA_SCENES)[scene](rng, turns, entities)
     turns.append(("agent", rng.choice(STAYS), 0.6))
     turns.append(("agent", "Is there anything else I can help you with?", 0.6))
     turns.append(("caller", "No, that's all, thanks.", 0.6))
@@ -240,14 +311,18 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--extra", action="store_true")
+    known, rest = parser.parse_known_args()
     run_generator(
         __doc__,
-        prefix="pii",
+        prefix="pii-x" if known.extra else "pii",
         default_out=Path("data/pii-set"),
         default_n=24,
-        build_call=build_call,
+        build_call=functools.partial(build_call, extra=known.extra),
         agent_voices=AGENT_VOICES,
         caller_voices=CALLER_VOICES,
+        argv=rest,
     )
 
 

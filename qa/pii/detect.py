@@ -11,6 +11,7 @@ addresses said with "at" and "dot", street addresses. Each speaker's words becom
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
@@ -35,6 +36,13 @@ _EMAIL = (
 )
 _STREETS = "street|road|avenue|lane|drive|way|court|place|boulevard|close|crescent|terrace|st|rd|ave"
 _ADDRESS = r"\b\d{1,5}(?:\s+[a-z]+){1,3}\s+(?:" + _STREETS + r")\b"
+# A UK postcode as a recogniser writes one read out: "NW1 6XE", "N W 1, 6 X E", "LS 16 XE" (the two
+# digits may come as one number); letters in capitals, so matched case-sensitively.
+_POSTCODE = r"\b(?:[A-Z]\s?){1,2}\d{1,2}[A-Z]?,?\s?\d?\s?(?:[A-Z]\s?){2}(?![a-z])"
+# A Chinese address: at least two parts each ending in an address word (省 市 区 县 路 街 号 楼 室 …),
+# one of them a place or a street ("北京市海淀区中关村大街27号", "3号楼2单元401室" after a street).
+_CN_PART = r"[\u4e00-\u9fff\d ]{1,10}?(?:省|市|区|县|镇|乡|村|路|街|大街|道|巷|弄|号|栋|幢|楼|单元|室)"
+_CN_ADDRESS = r"(?=[^。，]*?(?:省|市|区|县|路|街|巷|弄))(?:" + _CN_PART + r"){2,}"
 
 
 @cache
@@ -49,6 +57,15 @@ def _analyzer() -> AnalyzerEngine:
             PhoneRecognizer(),
             PatternRecognizer("EMAIL_ADDRESS", patterns=[Pattern("spoken e-mail", _EMAIL, 0.85)]),
             PatternRecognizer("ADDRESS", patterns=[Pattern("street address", _ADDRESS, 0.7)]),
+            PatternRecognizer(
+                "ADDRESS",
+                name="postcode and Chinese address",
+                patterns=[
+                    Pattern("UK postcode", _POSTCODE, 0.6),
+                    Pattern("Chinese address", _CN_ADDRESS, 0.7),
+                ],
+                global_regex_flags=re.MULTILINE,
+            ),
         ]
     )
     return AnalyzerEngine(registry=registry, nlp_engine=nlp, supported_languages=["en"])

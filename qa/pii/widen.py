@@ -77,6 +77,7 @@ def _maybe_digit(ref: WordRef, rule: WidenRule) -> bool:
         bool(kinds & NUMERIC)
         or any(ch.isdigit() for ch in word)
         or word in BRIDGES
+        or (len(word) == 1 and word.isascii() and word.isalpha())  # a letter of an IBAN or a postcode
         or ref.word.conf < rule.unsure_conf
     )
 

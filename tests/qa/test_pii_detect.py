@@ -102,3 +102,19 @@ def test_digits_as_whisper_writes_them_and_a_code_after_a_card_nobody_was_heard_
         ("caller", "7.3, 7"),
     )
     assert out[1] == "[CARD]" and out[3] == "[CVV]"
+
+
+def test_addresses_postcodes_and_an_iban_read_out() -> None:
+    out = _redacted(
+        ("caller", "我住在北京市海淀区中关村大街27号。"),
+        ("agent", "And what's the address on the account?"),
+        ("caller", "It's 12 Mill Lane, Leeds, LS 16 XE."),
+        ("agent", "And what email address should we use?"),
+        ("caller", "It's john dot smith at gmail dot com."),
+        ("agent", "For the refund, can you read me your IBAN please?"),
+        ("caller", "Yes, it's G B 82 W E S T 1234 5698 7654 32"),
+        ("agent", "The engineer will come between 2 and 4."),
+    )
+    assert "北京" not in out[0] and "27" not in out[0] and "[ADDRESS]" in out[0]
+    assert out[2] == "[ADDRESS]" and out[4] == "It's [EMAIL]" and out[6] == "[IBAN]"
+    assert out[7] == "The engineer will come between 2 and 4."
