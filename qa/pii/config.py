@@ -37,6 +37,8 @@ class WidenRule:
     max_s: float
     after_card_s: float
     join_s: float
+    garbled_conf: float
+    unheard_entities: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -107,5 +109,7 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
             max_s=float(raw["widen"]["stretch"]["max_s"]),
             after_card_s=float(raw["widen"]["after_card_s"]),
             join_s=float(raw["widen"]["join_s"]),
+            garbled_conf=float(raw["widen"]["stretch"]["garbled_conf"]),
+            unheard_entities=frozenset(raw["widen"]["stretch"]["unheard"]),
         ),
     )

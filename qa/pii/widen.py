@@ -13,7 +13,7 @@ transcript and silenced in the audio alike, so the player and the text still agr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.pii.config import PiiConfig, WidenRule
 from qa.pii.numbers import CARD, Cue
@@ -35,6 +35,8 @@ class _Group:
     token: str
     score: float
     members: set[int]
+    silence: tuple[float, float] | None = None
+    """For a span of audio where nothing was decoded: its start and end (s)."""
 
 
 def widen_spans(
@@ -47,9 +49,6 @@ def widen_spans(
     for speaker in ("agent", "caller"):
         refs = speaker_words(transcript, speaker)
         mine = [s for s in spans if s.speaker == speaker]
-        if not refs:
-            out.extend(mine)
-            continue
         position = {(r.segment, r.index): i for i, r in enumerate(refs)}
         owner: dict[int, int] = {}
         groups: list[_Group] = []
@@ -64,7 +63,7 @@ def widen_spans(
         _join(refs, groups, owner, rule)
         stretches = _stretches(transcript, refs, speaker, rule)
         if speaker == "caller":  # the agent asks; the agent's stretch after a read-back is a question
-            _add_stretches(refs, speaker, stretches, cues, groups, owner, config)
+            _add_stretches(transcript, refs, speaker, stretches, cues, groups, owner, config)
             _add_codes(refs, stretches, groups, owner, config)
         out.extend(_spans(refs, groups, speaker))
     return sorted(out, key=lambda s: (s.start, s.speaker))
@@ -160,6 +159,7 @@ def _stretches(
 
 
 def _add_stretches(
+    transcript: Transcript,
     refs: Sequence[WordRef],
     speaker: Speaker,
     stretches: Sequence[Sequence[int]],
@@ -169,21 +169,56 @@ def _add_stretches(
     config: PiiConfig,
 ) -> None:
     """After each question by the other speaker for one of `stretch_entities`, the speaker's first stretch
-    (starting within `stretch_start_s`) joins the span it touches, or becomes one of the question's
-    entity, when a word in it may be a digit."""
+    (starting within `stretch_start_s`, before the other speaker says anything more) joins the span it
+    touches, or becomes one of the question's entity, when a word in it may be a digit or (for
+    `unheard_entities`) the recogniser was unsure of it. With no answer decoded after a question for one
+    of `unheard_entities`, that stretch of the speaker's leg is silenced all the same."""
     rule = config.widen
-    for cue in cues:
-        if cue.speaker == speaker or cue.found or cue.entity not in rule.stretch_entities:
+    other = sorted(
+        (w.start, w.end) for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
+    )
+    asked = [c for c in cues if c.speaker != speaker and not c.found]
+    code_asked = False
+    for n, cue in enumerate(asked):
+        # the question ends where its speaker pauses; its last cue names what was asked, but a question
+        # for a card's code usually names the card too ("the three digits on the back of the card")
+        ends = _utterance_end(other, cue.time, rule.pause_s)
+        code_asked |= cue.entity == CVV
+        if n + 1 < len(asked) and asked[n + 1].time <= ends:
             continue
+        if code_asked and cue.entity == CARD:
+            cue = replace(cue, entity=CVV)
+        code_asked = False
+        if cue.entity not in rule.stretch_entities:
+            continue
+        resumes = next((a for a, _ in other if a > ends), float("inf"))
         stretch = next((st for st in stretches if refs[st[0]].word.start >= cue.time), None)
-        if stretch is None or refs[stretch[0]].word.start - cue.time > rule.stretch_start_s:
+        begins = refs[stretch[0]].word.start if stretch else float("inf")
+        if stretch is None or begins > min(resumes, cue.time + rule.stretch_start_s):
+            if cue.entity in rule.unheard_entities:
+                # no answer decoded: what the speaker said may be the number the recogniser lost, and
+                # played back it can be heard
+                window = (cue.time, min(begins, resumes, cue.time + rule.stretch_start_s))
+                token = config.token(cue.entity)
+                groups.append(_Group(cue.entity, token, config.cued_score, set(), window))
             continue
-        begins = refs[stretch[0]].word.start
-        if any(c.speaker == cue.speaker and cue.time < c.time <= begins for c in cues):
-            continue  # the stretch answers a later phrase ("confirm your … account number")
-        if any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch):
+        numeric = any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch)
+        garbled = sum(refs[i].word.conf for i in stretch) / len(stretch) < rule.garbled_conf
+        if numeric or (garbled and cue.entity in rule.unheard_entities):
             # else nothing in it sounds like a number: an answer such as "I don't have it here"
             _take(stretch, cue.entity, groups, owner, config)
+
+
+def _utterance_end(words: Sequence[tuple[float, float]], time: float, pause_s: float) -> float:
+    """The end (s) of the utterance going on at `time` in `words` (start, end), ended by a pause."""
+    end = time
+    for start, stop in words:
+        if stop <= time:
+            continue
+        if start - end > pause_s:
+            break
+        end = max(end, stop)
+    return end
 
 
 def _add_codes(
@@ -232,6 +267,9 @@ def _spans(refs: Sequence[WordRef], groups: Sequence[_Group], speaker: Speaker) 
     spans = []
     for g in groups:
         if not g.members:
+            if g.silence is not None:
+                start, end = g.silence
+                spans.append(PiiSpan(g.entity, g.token, speaker, start, end, (), g.score))
             continue
         words = [refs[i] for i in sorted(g.members)]
         spans.append(

@@ -80,3 +80,23 @@ def test_what_is_not_a_number_stays() -> None:
         ("agent", "Is there anything else I can help you with? Thank you for calling Acme Bank, goodbye."),
     ]
     assert _redacted(*turns) == [" ".join(w.partition("/")[0] for w in t.split()) for _, t in turns]
+
+
+def test_a_code_the_recogniser_lost_or_garbled_is_silenced_all_the_same() -> None:
+    tr = heard(
+        ("agent", "Can I have the long number on the card?"),
+        ("caller", "4532 0151 1283 0366"),
+        ("agent", "And finally the last three digits on the back of the card."),
+        # the caller's "seven five six" was not decoded at all
+        ("agent", "That comes to twenty four pounds fifty."),
+        ("caller", "thanks"),
+    )
+    asked = tr.segments[2].end
+    lost = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
+    assert [(s.entity, s.start) for s in lost] == [("CVV", asked)]
+    assert lost[0].end == tr.segments[3].start  # up to what was said next (the agent)
+    out = _redacted(
+        ("agent", "And finally the last three digits on the back of the card."),
+        ("caller", "I'm/0.42 near/0.32 at/0.66"),  # "nine zero one"
+    )
+    assert out[1] == "[CVV]"
