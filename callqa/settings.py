@@ -81,6 +81,14 @@ class Settings(BaseSettings):
         "'redacted_and_original' also keeps the originals, readable by admins only, every read audited; "
         "'off' stores calls as said.",
     )
+    caller_number_key: str | None = Field(
+        default=None,
+        min_length=16,
+        description="Secret key (16+ characters) under which a recorded call keeps its caller's number as "
+        "a pseudonym (HMAC-SHA256): a repeat caller's calls share it, the number is not stored. Unset: the "
+        "number is not kept on the call. No default: a key everyone knows would make the pseudonyms "
+        "reversible by trying every number.",
+    )
     pii_min_score: float = Field(
         default=0.5, ge=0.0, le=1.0, description="Recognizer score (0-1) from which a finding is redacted."
     )

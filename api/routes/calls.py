@@ -98,6 +98,7 @@ def upload_call(
                 agent_id=agent_id,
                 original_filename=file.filename,
                 caller_number=caller_number,
+                caller_key=settings.caller_number_key,
                 language=language,
                 default_language=settings.language,
                 max_duration_s=settings.max_duration_s,

@@ -257,6 +257,7 @@ def ingest(
                     agent_id=agent,
                     original_filename=file.name,
                     caller_number=caller,
+                    caller_key=settings.caller_number_key,
                     default_language=settings.language,
                     max_duration_s=settings.max_duration_s,
                 )

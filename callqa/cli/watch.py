@@ -37,6 +37,7 @@ def watch(
         default_agent_id=agent,
         default_language=settings.language,
         max_duration_s=settings.max_duration_s,
+        caller_key=settings.caller_number_key,
     )
     stop = threading.Event()
 

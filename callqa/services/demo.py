@@ -102,6 +102,7 @@ def create_demo_data(
                 agent_id=agent_ids[call["agent"]],
                 original_filename=wav.name,
                 caller_number=f"+44 20 7946 0{100 + i}",
+                caller_key=settings.caller_number_key,
                 language=call.get("language"),
                 default_language=settings.language,
             )

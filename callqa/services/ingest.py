@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from callqa.services.jobs import enqueue
+from callqa.services.pii_caller import caller_pseudonym
 from callqa.services.storage import new_key
 from models import Agent, Call, Recording
 from qa.script import packaged_languages
@@ -91,6 +92,7 @@ def ingest_recording(
     agent_id: int | None,
     original_filename: str | None = None,
     caller_number: str | None = None,
+    caller_key: str | None = None,
     language: str | None = None,
     default_language: str = "en",
     max_duration_s: float | None = None,
@@ -102,7 +104,9 @@ def ingest_recording(
     `origin` (from the PBX) links the call to its routed hotline call by PBX call id and gives its agent
     (or the agent's extension), times and direction. The call is judged in `language` when given (one
     with a packaged script, else IngestError), else in the routed hotline call's language, else in
-    `default_language` (the deployment's). Ingest is idempotent: DuplicateCallError (naming the
+    `default_language` (the deployment's). The caller's number (given, or the routed call's) is kept
+    only as its pseudonym under `caller_key` (`callqa.services.pii_caller`), not at all without a key.
+    Ingest is idempotent: DuplicateCallError (naming the
     stored call) when the same content or the same PBX call id was ingested before.
     Raises IngestError (unknown agent or language, unsupported type) or transcription's AudioError subclasses
     (unreadable, empty, silent, too long: the length is read from the header, never by decoding all of it).
@@ -152,7 +156,9 @@ def ingest_recording(
     started = origin.started_at or (routed.answered_at or routed.arrived_at if routed else None)
     call = Call(
         agent_id=agent_id,
-        caller_number=caller_number or (routed.caller_number if routed else None),
+        caller_number=caller_pseudonym(
+            caller_number or (routed.caller_number if routed else None), caller_key
+        ),
         language=language or (routed.language if routed else None) or default_language,
         status="queued",
         pbx_call_id=origin.pbx_call_id,

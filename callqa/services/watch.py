@@ -173,7 +173,12 @@ def scan_folder(
 
 
 def recording_ingester(
-    *, recordings_dir: Path, default_agent_id: int | None, default_language: str, max_duration_s: float | None
+    *,
+    recordings_dir: Path,
+    default_agent_id: int | None,
+    default_language: str,
+    max_duration_s: float | None,
+    caller_key: str | None = None,
 ) -> Callable[[Session, Path, Sidecar], int]:
     """The `ingest` step of `scan_folder` with the deployment's settings: the sidecar's agent (id or
     extension) or the routed call's, else `default_agent_id`."""
@@ -193,6 +198,7 @@ def recording_ingester(
             agent_id=agent_id,
             original_filename=recording.name,
             caller_number=sidecar.caller_number,
+            caller_key=caller_key,
             language=sidecar.language,
             default_language=default_language,
             max_duration_s=max_duration_s,
