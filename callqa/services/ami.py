@@ -127,6 +127,20 @@ def _chan_variables(event: Mapping[str, Any]) -> dict[str, str]:
     return {k.strip(): v for k, v in pairs}
 
 
+class _Manager(Manager):  # type: ignore[misc]
+    """panoramisk's manager, saying so when Asterisk refuses the login (it would otherwise wait silently)."""
+
+    def login(self, future: asyncio.Future[Message]) -> bool:
+        accepted = bool(super().login(future))
+        if not accepted:
+            log.error(
+                "Asterisk refused the AMI login of user %r: check CALLQA_AMI_USERNAME, CALLQA_AMI_SECRET and "
+                "manager.conf (permit, read/write classes)",
+                self.config["username"],
+            )
+        return accepted
+
+
 @dataclass
 class AmiAdapter:
     """Follows one Asterisk through its AMI and drives the hotline (see the module docstring)."""
@@ -138,7 +152,7 @@ class AmiAdapter:
     _queue: asyncio.Queue[tuple[str, Any]] = field(default_factory=asyncio.Queue)
 
     def __post_init__(self) -> None:
-        self.manager = Manager(
+        self.manager = _Manager(
             host=self.config.host,
             port=self.config.port,
             username=self.config.username,

@@ -224,3 +224,28 @@ def test_a_restarted_adapter_and_a_lost_connection_leave_the_hotline_matching_as
         assert pbx.hotline.get("/api/hotline/calls").json() == []
     finally:
         stop(adapter)
+
+
+def test_a_refused_login_is_reported_not_waited_on_silently(tmp_path: Path) -> None:
+    ami = AmiServer(AMI_USER, AMI_SECRET)
+    env = {**server_env(tmp_path), "CALLQA_AMI_USERNAME": AMI_USER, "CALLQA_AMI_SECRET": "wrong-secret"}
+    log = tmp_path / "adapter.log"
+    cmd = [sys.executable, "-m", "callqa", "pbx", "ami", "--queue", "q=1", "--port", str(ami.port)]
+    with log.open("wb") as out:
+        adapter = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: "refused the AMI login of user 'callqa'" in log.read_text(), 30), (
+            log.read_text()
+        )
+        assert ami.logins == 0
+    finally:
+        stop(adapter)
+        ami.stop()
+    missing = subprocess.run(
+        [*cmd[:3], "pbx", "ami", "--queue", "q=1"],
+        env={k: v for k, v in env.items() if k != "CALLQA_AMI_SECRET"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 2 and "CALLQA_AMI_SECRET" in missing.stdout + missing.stderr
