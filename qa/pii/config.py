@@ -39,6 +39,7 @@ class WidenRule:
     join_s: float
     garbled_conf: float
     unheard_entities: frozenset[str]
+    mail_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -111,5 +112,6 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
             join_s=float(raw["widen"]["join_s"]),
             garbled_conf=float(raw["widen"]["stretch"]["garbled_conf"]),
             unheard_entities=frozenset(raw["widen"]["stretch"]["unheard"]),
+            mail_words=frozenset(str(w).lower() for w in raw["widen"]["stretch"]["mail_words"]),
         ),
     )

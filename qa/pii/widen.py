@@ -27,6 +27,7 @@ widened span only, never read as digits by detection ("three to five days" stays
 
 
 CVV = "CVV"
+EMAIL = "EMAIL_ADDRESS"
 
 
 @dataclass
@@ -204,9 +205,18 @@ def _add_stretches(
             continue
         numeric = any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch)
         garbled = sum(refs[i].word.conf for i in stretch) / len(stretch) < rule.garbled_conf
+        if cue.entity == EMAIL:
+            numeric = any(_mail_like(refs[i], rule) for i in stretch)
         if numeric or (garbled and cue.entity in rule.unheard_entities):
             # else nothing in it sounds like a number: an answer such as "I don't have it here"
             _take(stretch, cue.entity, groups, owner, config)
+
+
+def _mail_like(ref: WordRef, rule: WidenRule) -> bool:
+    """A word of an e-mail address as a recogniser writes one said: "@", ".mit", "gmail", "Hartmail"."""
+    raw = ref.word.text.lower().strip(",!?;:")
+    word = normalize(raw)
+    return "@" in raw or "." in raw.rstrip(".") or word in rule.mail_words or word.endswith("mail")
 
 
 def _utterance_end(words: Sequence[tuple[float, float]], time: float, pause_s: float) -> float:

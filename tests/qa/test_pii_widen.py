@@ -100,3 +100,13 @@ def test_a_code_the_recogniser_lost_or_garbled_is_silenced_all_the_same() -> Non
         ("caller", "I'm/0.42 near/0.32 at/0.66"),  # "nine zero one"
     )
     assert out[1] == "[CVV]"
+
+
+def test_an_email_address_as_tiny_en_garbles_it() -> None:
+    out = _redacted(
+        ("agent", "And what email address should we use?"),
+        ("caller", "If/0.57 there were not Taylor/0.32 F./0.19 Hartmail, not come./0.44"),
+        ("agent", "And what email address should we use?"),
+        ("caller", "It's the same as before."),
+    )
+    assert out[1] == "[EMAIL]" and out[3] == "It's the same as before."
