@@ -27,8 +27,9 @@ from qa.elements import (
     tokens_of_element,
     window_tokens,
 )
-from qa.matching import Token, best_match, normalize
+from qa.matching import Token, best_match, normalize, tokenize_segments
 from qa.metrics import Activity
+from qa.names import find_name
 from qa.never import NEVER_HEARD, find_never, never_doubts
 from qa.script import CheckDef, ElementDef, Script
 from qa.work_number import NUMBER_ONLY, OTHER_NUMBER
@@ -94,7 +95,7 @@ def run_check(
     )
     results: dict[str, ElementResult] = {}
     deferred: list[ElementDef] = []
-    opening = _opening_segment(transcript, check)
+    opening = _opening_segments(transcript, check, script.agent_name)
     for element in check.elements:
         if element.needs == "company":
             deferred.append(element)
@@ -170,13 +171,19 @@ def run_check(
     return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts, clear)
 
 
-def _opening_segment(transcript: Transcript, check: CheckDef) -> int | None:
-    """The index of the check's speaker's first turn when the check looks at the last turns and that turn
-    is not the speaker's only one (None otherwise)."""
+def _opening_segments(transcript: Transcript, check: CheckDef, agent_name: str | None) -> set[int]:
+    """The segments (indices) of the check's speaker that open the call, for a check of the last turns:
+    the speaker's first turn, and any turn where the agent introduces themselves by name (a late
+    greeting after an opener like "one moment"); never the speaker's last turn. Empty for a check of
+    the call's start."""
     if check.window.first_s is not None:
-        return None
+        return set()
     turns = [i for i, s in enumerate(transcript.segments) if s.speaker == check.speaker]
-    return turns[0] if len(turns) > 1 else None
+    opening = set(turns[:1])
+    if agent_name:
+        tokens = tokenize_segments([transcript.segments[i] for i in turns], turns)
+        opening |= {t.segment for t in tokens if find_name([t], agent_name) is not None}
+    return opening - set(turns[-1:])
 
 
 def reason_for(passed: bool, missing: Sequence[str], doubts: Sequence[str], note: str = "") -> str:

@@ -11,7 +11,7 @@ said; it is stated certain only from the element's certainty point (held-out pre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, runtime_checkable
@@ -87,11 +87,11 @@ class WindowReading:
     def _read(self) -> list[dict[str, Intent]]:
         return self.judge.reader.read_elements([s.text for s in self.sentences])
 
-    def _best(self, element: str, *, skip_segment: int | None = None) -> tuple[Sentence, Intent] | None:
+    def _best(self, element: str, *, skip: Collection[int] = frozenset()) -> tuple[Sentence, Intent] | None:
         scored = [
             (s, r[element])
             for s, r in zip(self.sentences, self._read, strict=True)
-            if element in r and s.segment != skip_segment
+            if element in r and s.segment not in skip
         ]
         return max(scored, key=lambda pair: pair[1].probability, default=None)
 
@@ -114,13 +114,13 @@ class WindowReading:
             certain_at=intent.certain_at,
         )
 
-    def doubt(self, element: str, *, opening: int | None = None) -> str | None:
+    def doubt(self, element: str, *, opening: Collection[int] = frozenset()) -> str | None:
         """Why the model doubts that `element` is missing (a sentence it reads as the element with
-        probability ≥ DOUBT_PROBABILITY), or None. Sentences of segment `opening` (the speaker's first
-        turn, for a check of the last turns) doubt nothing: a short call's closing window reaches back to
-        the greeting, whose "how can I help you today?" reads a little like an offer of further help, but
-        a call's opening words are not its closing."""
-        best = self._best(element, skip_segment=opening)
+        probability ≥ DOUBT_PROBABILITY), or None. Sentences of the `opening` segments (the agent's
+        greeting turns, for a check of the last turns) doubt nothing: a short call's closing window
+        reaches back to the greeting, whose "how can I help you today?" reads a little like an offer of
+        further help, but a call's opening words are not its closing."""
+        best = self._best(element, skip=opening)
         if best is None or best[1].probability < DOUBT_PROBABILITY:
             return None
         return f"“{best[0].text}” may say it (model probability {best[1].probability:.2f})"

@@ -170,3 +170,18 @@ def test_the_greetings_question_does_not_doubt_a_missing_offer_of_help_but_a_lat
     later: Turn = ("agent", 9.0, 11.0, "Right, so how can I help with the card?")
     closing = run_checks(make_transcript([opening, problem, later, bye]), script, judge=judge)["closing"]
     assert closing.state == "uncertain" and "may say it" in closing.reason
+
+
+def test_a_late_greeting_where_the_agent_gives_their_name_is_part_of_the_opening_too() -> None:
+    script = load_script(None, company="Blue Harbor Bank", agent_name="Dana")
+    judge = ElementJudge(_ReadsOffers(), INTENT_THRESHOLD)
+    turns: list[Turn] = [
+        ("agent", 0.5, 1.5, "One moment."),
+        ("caller", 2.0, 3.0, "Hello?"),
+        ("agent", 25.0, 28.0, "Blue Harbor Bank, my name is Dana, how can I help?"),
+        ("caller", 29.0, 31.0, "My card was declined."),
+        ("agent", 32.0, 35.0, "I've unblocked it, try again now."),
+        ("agent", 40.0, 43.0, "Thank you for calling Blue Harbor Bank, goodbye."),
+    ]
+    closing = run_checks(make_transcript(turns), script, judge=judge)["closing"]
+    assert (closing.state, closing.missing) == ("fail", ["offer_help"]), closing.reason
