@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from qa.checks import CheckResult, run_checks
-from qa.element_evidence import ElementJudge
-from qa.elements import BY_MEANING
+from qa.element_evidence import ElementJudge, WindowReading, window_sentences
+from qa.elements import BY_MEANING, window_tokens
 from qa.exceptions import ScriptError
 from qa.intent_model import IntentModel, read_elements, read_intents
 from qa.intents import Intent, ModelMatch, normalized
+from qa.matching import normalize
 from qa.script import load_script
 from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript
 from transcription.recognizer import Segment, Transcript, Word
@@ -138,14 +139,22 @@ def test_a_salutation_heard_unsure_is_confirmed_by_the_sentence_read_without_the
     script = load_script(None, company="Blue Harbor Bank", agent_name="Dana")
     alone = run_checks(transcript, script)["greeting"]
     assert alone.passed and alone.state == "uncertain"  # "hello" heard with confidence 0.3
-    result = run_checks(transcript, script, judge=ElementJudge(intents, INTENT_THRESHOLD))["greeting"]
-    salutation = next(e for e in result.elements if e.name == "salutation")
-    assert salutation.note == BY_MEANING and salutation.evidence is not None
+    judge = ElementJudge(intents, INTENT_THRESHOLD)
+    tokens = window_tokens(transcript, "agent", script.checks["greeting"].window)
+    hinted = frozenset(normalize("Blue Harbor Bank") + normalize("Dana"))
+    window = WindowReading(judge, window_sentences(transcript, "agent", tokens, 20.0), tokens, hinted)
+    meant = window.evidence("salutation")
+    assert meant is not None
     unhinted = [c for w, c in heard if w.strip(",?") not in {"Blue", "Harbor", "Bank", "Dana"}]
-    assert salutation.evidence.mean_conf == pytest.approx(sum(unhinted) / len(unhinted))
+    assert meant.mean_conf == pytest.approx(sum(unhinted) / len(unhinted))
+    # The model's reading confirms the unsure "hello" only where the salutation model may be certain at all
+    # (its held-out precision clears the bound; today it does not, and a person looks).
+    result = run_checks(transcript, script, judge=judge)["greeting"]
+    salutation = next(e for e in result.elements if e.name == "salutation")
     [reading] = intents.read_elements([opening.text])
-    assert reading["salutation"].certain
-    assert result.passed and result.state == "pass", result.reason
+    certain = reading["salutation"].certain
+    assert salutation.note == (BY_MEANING if certain else "")
+    assert result.passed and result.state == ("pass" if certain else "uncertain"), result.reason
 
 
 class _ReadsOffers:
