@@ -1,9 +1,10 @@
 """The review queue at scale: filters, sort and pages done by the database, so a floor with thousands of
 open reviews gets one small page at a time.
 
-Transcript search is a case-insensitive substring test on the segments of each candidate call (through
-the segments' call index), the same on SQLite and PostgreSQL; there is no full-text index yet (FTS5 or a
-tsvector GIN index would need dialect-specific schema that tests/models/test_schema.py cannot compare).
+Transcript search is a substring test on the transcript segments (case-insensitive: SQLite's LIKE for
+ASCII letters, PostgreSQL's ILIKE for all), one pass over the segments per query; there is no full-text
+index yet (FTS5 or a tsvector GIN index would need dialect-specific schema that
+tests/models/test_schema.py cannot compare).
 bench/queue_pages.py measures what it costs with 5,000 open reviews."""
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ class QueuePage:
     per_page: int
 
 
-def _filtered(stmt: Select, f: QueueFilter) -> Select:  # type: ignore[type-arg]
+def _filtered(stmt: Select, f: QueueFilter, dialect: str) -> Select:  # type: ignore[type-arg]
     if f.state == "disputed":
         stmt = stmt.where(
             select(Dispute.id).where(Dispute.call_id == Call.id, Dispute.state == "open").exists()
@@ -91,22 +92,28 @@ def _filtered(stmt: Select, f: QueueFilter) -> Select:  # type: ignore[type-arg]
         stmt = stmt.where(Review.severity >= f.min_severity)
     words = f.search.strip()
     if words:
-        escaped = words.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        said = func.lower(TranscriptSegment.text).like(f"%{escaped}%", escape="\\")
-        stmt = stmt.where(
-            select(TranscriptSegment.id).where(TranscriptSegment.call_id == Call.id, said).exists()
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        # SQLite's LIKE ignores ASCII case by itself; lower() on every segment would triple the cost.
+        text = TranscriptSegment.text
+        said = (
+            text.ilike(pattern, escape="\\") if dialect == "postgresql" else text.like(pattern, escape="\\")
         )
+        # One pass over the segments for the whole query, not one lookup per candidate review.
+        stmt = stmt.where(Call.id.in_(select(TranscriptSegment.call_id).where(said)))
     return stmt
 
 
-def queue_statement(f: QueueFilter, *, sort: str = "severity") -> Select:  # type: ignore[type-arg]
+def queue_statement(session: Session, f: QueueFilter, *, sort: str = "severity") -> Select:  # type: ignore[type-arg]
     """(Review, Call) rows the filter matches, in `sort` order (a key of SORTS; unknown keys: severity)."""
-    stmt = _filtered(select(Review, Call).join(Call, Call.id == Review.call_id), f)
+    dialect = session.get_bind().dialect.name
+    stmt = _filtered(select(Review, Call).join(Call, Call.id == Review.call_id), f, dialect)
     return stmt.order_by(*SORTS.get(sort, SORTS["severity"]))
 
 
 def count_queue(session: Session, f: QueueFilter) -> int:
-    stmt = _filtered(select(func.count(Review.id)).join(Call, Call.id == Review.call_id), f)
+    dialect = session.get_bind().dialect.name
+    stmt = _filtered(select(func.count(Review.id)).join(Call, Call.id == Review.call_id), f, dialect)
     return session.scalar(stmt) or 0
 
 
@@ -117,7 +124,7 @@ def queue_page(
     total = count_queue(session, f)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    stmt = queue_statement(f, sort=sort).limit(per_page).offset((page - 1) * per_page)
+    stmt = queue_statement(session, f, sort=sort).limit(per_page).offset((page - 1) * per_page)
     return QueuePage([(r, c) for r, c in session.execute(stmt)], total, page, pages, per_page)
 
 
@@ -125,5 +132,5 @@ def iter_queue(
     session: Session, f: QueueFilter, *, sort: str = "severity", batch: int = 500
 ) -> Iterator[tuple[Review, Call]]:
     """Every review the filter matches, in `sort` order, fetched `batch` rows at a time (for exports)."""
-    stmt = queue_statement(f, sort=sort).execution_options(yield_per=batch)
+    stmt = queue_statement(session, f, sort=sort).execution_options(yield_per=batch)
     yield from ((review, call) for review, call in session.execute(stmt))

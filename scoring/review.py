@@ -134,7 +134,7 @@ def list_queue(
 ) -> list[tuple[Review, Call]]:
     """Reviews in `state` (see scoring.queue.QUEUE_STATES), most severe first, then oldest first."""
     f = QueueFilter(state=state, assignee_id=assignee_id, agent_id=agent_id)
-    return [(r, c) for r, c in session.execute(queue_statement(f))]
+    return [(r, c) for r, c in session.execute(queue_statement(session, f))]
 
 
 def assign(session: Session, review: Review, user_id: int | None) -> Review:
