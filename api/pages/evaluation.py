@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Call, Dispute, Review, User
 from qa.analysis import CallAnalysis
 from scoring.effective import effective_verdicts
-from scoring.glossary import state_word
+from scoring.glossary import label, state_word
 from scoring.scorecard import Scorecard, score_verdicts
 from scoring.service import read_score
 from scoring.workflow import acknowledgement, history, latest_reasons, list_comments
@@ -81,7 +81,7 @@ def breakdown(
     points = sum(r.points for r in rows)
     if scored.total < points - 0.01:
         capped = [d.id for d in card.items if d.critical and verdicts.get(d.id) is False]
-        cap = f"capped at {scored.total:.0f} because a critical item failed: {', '.join(capped)}"
+        cap = f"capped at {scored.total:.0f}: a critical item failed ({', '.join(label(c) for c in capped)})"
     return rows, scored.total, cap
 
 
