@@ -7,10 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.services.demo import render_call
 from callqa.settings import Settings
+from qa.pii.redact import silence_spans
+from qa.pii.spoken import atoms, compose
+from transcription.audio import load_call_audio
 
 CARD = "4532015112830366"
 TURNS = [
@@ -52,3 +56,15 @@ def test_card_and_code_never_reach_the_transcript_or_the_qa_record(card_call: Pa
     assert result.original is None  # the default policy keeps no original
     # the greeting (company and agent's name) is left for QA
     assert result.analysis.checks["greeting"].passed
+    # played back, the stored recording says none of it: decoded again, the caller's leg has no digit
+    redacted = silence_spans(
+        load_call_audio(card_call),
+        result.pii,
+        agent_channel=settings.agent_channel,
+        pad_s=settings.pii_audio_pad_s,
+    )
+    stored_wav = tmp_path / "redacted.wav"
+    sf.write(stored_wav, redacted.channels.T, redacted.sample_rate, subtype="PCM_16")
+    again = CallAnalyzer(settings).transcribe(stored_wav, hints=["Acme Bank", "Alice"])
+    heard = [a for seg in again.by_speaker("caller") for w in seg.text.split() for a in atoms(w)]
+    assert compose(heard) == "", " ".join(seg.text for seg in again.by_speaker("caller"))
