@@ -66,6 +66,7 @@ def widen_spans(
         if speaker == "caller":  # the agent asks; the agent's stretch after a read-back is a question
             _add_stretches(transcript, refs, speaker, stretches, cues, groups, owner, config)
             _add_codes(refs, stretches, groups, owner, config)
+            _add_undecoded_tails(transcript, refs, speaker, groups, rule)
         out.extend(_spans(refs, groups, speaker))
     return sorted(out, key=lambda s: (s.start, s.speaker))
 
@@ -210,6 +211,28 @@ def _add_stretches(
         if numeric or (garbled and cue.entity in rule.unheard_entities):
             # else nothing in it sounds like a number: an answer such as "I don't have it here"
             _take(stretch, cue.entity, groups, owner, config)
+
+
+def _add_undecoded_tails(
+    transcript: Transcript, refs: Sequence[WordRef], speaker: Speaker, groups: list[_Group], rule: WidenRule
+) -> None:
+    """After a card number or code, the speaker's leg up to their next decoded word or the other
+    speaker's (at most `stretch_start_s`) is silenced when that stretch is longer than `pause_s`: a
+    recogniser drops the end of a number read out ("… nine zero five five, nine oh two seven" written as
+    nothing), and played back it is heard."""
+    other = sorted(
+        w.start for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
+    )
+    for g in list(groups):
+        if g.entity not in rule.unheard_entities or not g.members:
+            continue
+        last = max(g.members)
+        end = refs[last].word.end
+        own_next = refs[last + 1].word.start if last + 1 < len(refs) else float("inf")
+        other_next = next((t for t in other if t >= end), float("inf"))
+        until = min(own_next, other_next, end + rule.stretch_start_s)
+        if until - end > rule.pause_s:
+            groups.append(_Group(g.entity, g.token, g.score, set(), (end, until)))
 
 
 def _mail_like(ref: WordRef, rule: WidenRule) -> bool:

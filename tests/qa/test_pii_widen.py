@@ -3,6 +3,8 @@ PII set's phone line: garbled digits beside the ones caught, garbled questions, 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qa.pii.config import load_pii_config
 from qa.pii.detect import find_pii
 from qa.pii.redact import redact_transcript
@@ -92,7 +94,7 @@ def test_a_code_the_recogniser_lost_or_garbled_is_silenced_all_the_same() -> Non
         ("caller", "thanks"),
     )
     asked = tr.segments[2].end
-    lost = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
+    lost = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words and s.start >= asked]
     assert [(s.entity, s.start) for s in lost] == [("CVV", asked)]
     assert lost[0].end == tr.segments[3].start  # up to what was said next (the agent)
     out = _redacted(
@@ -110,3 +112,16 @@ def test_an_email_address_as_tiny_en_garbles_it() -> None:
         ("caller", "It's the same as before."),
     )
     assert out[1] == "[EMAIL]" and out[3] == "It's the same as before."
+
+
+def test_the_end_of_a_card_number_the_recogniser_dropped_is_silenced() -> None:
+    tr = heard(
+        ("agent", "Can I have the long number on the card?"),
+        ("caller", "Sure, 4 times 4 times 3, 9,"),  # "... nine zero five five, nine oh two seven" not written
+    )
+    tr = replace(
+        tr, segments=(*tr.segments, Segment("agent", 12.0, 12.3, "Thanks.", (Word("Thanks.", 12.0, 12.3),)))
+    )
+    said = tr.segments[1].end
+    tails = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
+    assert [(s.start, s.end) for s in tails] == [(said, 12.0)]
