@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.pii.config import PiiConfig, WidenRule
-from qa.pii.numbers import CARD, Cue
+from qa.pii.numbers import CARD, READBACK, Cue
 from qa.pii.spans import PiiSpan
 from qa.pii.spoken import NUMERIC, Kind, WordRef, atoms, normalize, segment_words, speaker_words
 from transcription.recognizer import Speaker, Transcript
@@ -63,6 +63,8 @@ def widen_spans(
                 _extend(refs, group, n, owner, rule)
         _join(refs, groups, owner, rule)
         stretches = _stretches(transcript, refs, speaker, rule)
+        if speaker == "agent":
+            _add_read_backs(refs, spans, cues, groups, owner, config)
         if speaker == "caller":  # the agent asks; the agent's stretch after a read-back is a question
             _add_stretches(transcript, refs, speaker, stretches, cues, groups, owner, config)
             _add_codes(refs, stretches, groups, owner, config)
@@ -211,6 +213,38 @@ def _add_stretches(
         if numeric or (garbled and cue.entity in rule.unheard_entities):
             # else nothing in it sounds like a number: an answer such as "I don't have it here"
             _take(stretch, cue.entity, groups, owner, config)
+
+
+def _add_read_backs(
+    refs: Sequence[WordRef],
+    spans: Sequence[PiiSpan],
+    cues: Sequence[Cue],
+    groups: list[_Group],
+    owner: dict[int, int],
+    config: PiiConfig,
+) -> None:
+    """After the agent's own read-back phrase ("let me repeat that", "ending in"), the agent's words up to
+    a pause go whole, as the caller's latest number (within `cue_window_s`), when a word in them may be a
+    digit: a read-back garbled into homophones ("for free time" for "four three nine") is still the
+    number."""
+    rule = config.widen
+    for cue in cues:
+        if cue.entity != READBACK or cue.speaker != "agent":
+            continue
+        said = [s for s in spans if s.speaker != "agent" and 0 <= cue.time - s.end <= config.cue_window_s]
+        if not said:
+            continue
+        entity = max(said, key=lambda s: s.end).entity
+        after = [i for i, r in enumerate(refs) if r.word.start >= cue.time - 0.01]
+        if not after or refs[after[0]].word.start - cue.time > rule.stretch_start_s:
+            continue
+        stretch = [after[0]]
+        for i in after[1:]:
+            if refs[i].word.start - refs[stretch[-1]].word.end > rule.pause_s:
+                break
+            stretch.append(i)
+        if any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch):
+            _take(stretch, entity, groups, owner, config)
 
 
 def _add_undecoded_tails(

@@ -125,3 +125,13 @@ def test_the_end_of_a_card_number_the_recogniser_dropped_is_silenced() -> None:
     said = tr.segments[1].end
     tails = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
     assert [(s.start, s.end) for s in tails] == [(said, 12.0)]
+
+
+def test_a_read_back_garbled_into_homophones_goes_as_the_callers_number() -> None:
+    out = _redacted(
+        ("agent", "Can I take a contact number?"),
+        ("caller", "it's 49 times double time, 4 -3 -2"),
+        ("agent", "Let me repeat that. For/0.23 free/0.28 time, I'm for free to,"),
+        ("agent", "And what email address should we use?"),
+    )
+    assert out[2] == "Let me repeat [PHONE]" and out[3] == "And what email address should we use?"
