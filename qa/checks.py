@@ -54,8 +54,6 @@ class CheckResult:
     of a missing element was heard; at most UNCERTAIN_CONFIDENCE when the state is uncertain."""
     doubts: list[str] = field(default_factory=list)
     """Why the verdict is uncertain, one reason each (empty when it is certain); also in `reason`."""
-    clearly_missing: list[str] = field(default_factory=list)
-    """Required elements missing with no reason to doubt their absence (what makes a FAIL certain)."""
 
     @property
     def missing(self) -> list[str]:
@@ -167,8 +165,7 @@ def run_check(
     if doubts:
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
-    clear = [] if passed else [name for name, reasons in absence.items() if not reasons]
-    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts, clear)
+    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts)
 
 
 def _opening_segments(transcript: Transcript, check: CheckDef, agent_name: str | None) -> set[int]:

@@ -5,7 +5,6 @@ Pure QA: the caller decodes (`callqa.second_opinion`), this module judges.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 
 from qa.absence import window_span
@@ -22,17 +21,13 @@ def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] |
     return window_span(transcript, tokens, check.window.first_s)
 
 
-def second_opinion(first: CheckResult, second: CheckResult, *, named: Collection[str] = ()) -> CheckResult:
+def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
     """Combine a check's verdict with the same check run on a second decoding of its window.
 
     Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
     heard every element clearly (a certain PASS) decides, whatever the other missed; two readings that
-    both find an element missing beyond doubt make a certain FAIL, and so does a first reading that only
-    doubted an absence (a garbled stretch, speech without words, a sound-alike) when the second, by another
-    model, finds that element missing beyond doubt: the doubt was whether the recogniser lost it, and
-    another recogniser heard the place clearly. Not for the elements in `named` (the agent's or the
-    company's name): the second reading gets no name hints, so its not hearing a name proves nothing.
-    Anything else is UNCERTAIN, leaning to the reading that found the elements."""
+    both find an element missing beyond doubt make a certain FAIL; anything else is UNCERTAIN, leaning to
+    the reading that found the elements."""
     if first.passed or second.passed:
         found = first if first.state == "pass" or not second.passed else second
         other = second if found is first else first
@@ -66,21 +61,6 @@ def second_opinion(first: CheckResult, second: CheckResult, *, named: Collection
             first,
             reason=reason_for(False, first.missing, [], "confirmed by a second decoding"),
             confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
-        )
-    agreed = [name for name in second.clearly_missing if name in first.missing and name not in set(named)]
-    if second.state == "fail" and agreed:
-        return replace(
-            first,
-            state="fail",
-            reason=reason_for(
-                False,
-                first.missing,
-                [],
-                f"a second decoding by another model finds {', '.join(agreed)} missing beyond doubt",
-            ),
-            confidence=max(second.confidence, CONFIRMED_CONFIDENCE),
-            doubts=[],
-            clearly_missing=agreed,
         )
     doubts = [*first.doubts, *second.doubts]
     if second.state != "uncertain":

@@ -56,8 +56,5 @@ def reconsider_checks(
             span=span,
         )
         speech = activity.get(speaker) if activity is not None else None
-        named = [e.name for e in check.elements if e.needs is not None]
-        checks[name] = second_opinion(
-            result, run_check(redone, check, script, speech=speech, judge=judge), named=named
-        )
+        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech, judge=judge))
     return replace(analysis, checks=checks)
