@@ -24,6 +24,14 @@ FRAME_S = 0.032
 HOP_S = 0.016
 
 
+def _frame_db(samples: FloatArray, sample_rate: int) -> npt.NDArray[np.float64]:
+    """Level (dBFS) of each FRAME_S frame, one every HOP_S, at any sample rate."""
+    frame = max(16, int(FRAME_S * sample_rate))
+    hop = max(8, int(HOP_S * sample_rate))
+    rms = librosa.feature.rms(y=samples.astype(np.float32), frame_length=frame, hop_length=hop, center=True)
+    return np.asarray(20 * np.log10(np.maximum(rms[0], 1e-10)), dtype=np.float64)
+
+
 def energy_speech_spans(
     samples: FloatArray,
     sample_rate: int,
@@ -38,12 +46,8 @@ def energy_speech_spans(
     dropped. Works at any sample rate."""
     if samples.size == 0:
         return []
-    frame = max(16, int(FRAME_S * sample_rate))
     hop = max(8, int(HOP_S * sample_rate))
-    rms = librosa.feature.rms(y=samples.astype(np.float32), frame_length=frame, hop_length=hop, center=True)[
-        0
-    ]
-    db = 20 * np.log10(np.maximum(rms, 1e-10))
+    db = _frame_db(samples, sample_rate)
     threshold = max(float(np.percentile(db, 10)) + margin_db, floor_dbfs)
     active = db > threshold
     spans: list[Span] = []
@@ -80,10 +84,7 @@ def line_snr_db(samples: FloatArray | None, sample_rate: int) -> float | None:
     18–30 dB) measure 17.3 and above (caller legs)."""
     if samples is None or samples.size < sample_rate // 2:
         return None
-    frame = max(16, int(FRAME_S * sample_rate))
-    hop = max(8, int(HOP_S * sample_rate))
-    rms = librosa.feature.rms(y=samples.astype(np.float32), frame_length=frame, hop_length=hop)[0]
-    db = 20 * np.log10(np.maximum(rms, 1e-10))
+    db = _frame_db(samples, sample_rate)
     loud, floor = float(np.percentile(db, 95)), float(np.percentile(db, 10))
     if loud < -50.0 or loud - floor < NOISY_SPREAD_MIN_DB:
         return None
