@@ -52,7 +52,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy routing transcription qa scoring models callqa api tests
+	$(VENV)/bin/mypy routing transcription qa scoring models callqa api tests bench
 
 pytest: install
 	$(PY) -m pytest -q

@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,195 @@ def run_generator(
         written.append(stem.with_suffix(".wav"))
         print(f"wrote {stem.name}.wav ({len(audio) / PHONE_SR:.1f} s)", flush=True)
     return written
+
+
+def pause(rng: random.Random) -> float:
+    """An ordinary pause before a turn (s)."""
+    return round(rng.uniform(0.4, 1.2), 2)
+
+
+def opening_turns(
+    rng: random.Random,
+    kind: str,
+    greetings: Mapping[str, Sequence[str]],
+    late_openers: Sequence[str],
+    fill: dict[str, str],
+) -> list[Turn]:
+    """The agent's opening: a greeting of `kind`; for "late", a filler line first and the full greeting
+    only after 20–23 s (past the greeting window)."""
+    if kind != "late":
+        return [("agent", rng.choice(greetings[kind]).format(**fill), 0.5)]
+    return [
+        ("agent", rng.choice(late_openers), 0.5),
+        ("agent", rng.choice(greetings["full"]).format(**fill), round(rng.uniform(20.0, 23.0), 2)),
+    ]
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What an English labelled call is about, drawn first and in this order: the draw order is part of
+    every set's identity (a seed must keep writing the same calls)."""
+
+    company: str
+    agent: str
+    greeting_kind: str
+    closing_kind: str
+    forbidden: list[str]
+    empathy: bool
+    mood: str
+
+    @property
+    def fill(self) -> dict[str, str]:
+        return {"company": self.company, "agent": self.agent}
+
+    def labels(self, dead_air: bool) -> Labels:
+        """The dev-set labels of a call with this outline."""
+        return {
+            "company": self.company,
+            "agent_name": self.agent,
+            "greeting": self.greeting_kind == "full",
+            "greeting_kind": self.greeting_kind,
+            "empathy": self.empathy,
+            "forbidden": self.forbidden,
+            "dead_air": dead_air,
+            "caller_sentiment_end": self.mood,
+            "closing": self.closing_kind == "full",
+            "closing_kind": self.closing_kind,
+        }
+
+
+def draw_outline(
+    rng: random.Random,
+    companies: Sequence[str],
+    agents: Sequence[str],
+    remarks: Sequence[str],
+    moods: Sequence[str],
+) -> Outline:
+    """A call's outline: greeting kinds full 5 : no_company : no_self : absent : late 1 each, closing kinds
+    full 5 : no_thanks : no_offer : absent 1 each, each forbidden category with probability 0.2, empathy
+    0.4, the caller's last mood uniform."""
+    company, agent = rng.choice(companies), rng.choice(agents)
+    greeting = rng.choices(["full", "no_company", "no_self", "absent", "late"], [5, 1, 1, 1, 1])[0]
+    closing = rng.choices(["full", "no_thanks", "no_offer", "absent"], [5, 1, 1, 1])[0]
+    forbidden = [c for c in remarks if rng.random() < 0.2]
+    empathy = rng.random() < 0.4
+    mood = rng.choice(list(moods))
+    return Outline(company, agent, greeting, closing, forbidden, empathy, mood)
+
+
+def middle_turns(
+    rng: random.Random,
+    outline: Outline,
+    *,
+    work: Sequence[str],
+    replies: Sequence[str],
+    empathy: Sequence[str],
+    remarks: Mapping[str, Sequence[str]],
+    moods: Mapping[str, Sequence[str]],
+    dead_air: bool,
+) -> list[Turn]:
+    """The body of a call after the caller's problem: two agent work lines around a caller reply (an
+    empathy line first when the outline has one), the outline's forbidden remarks, a last work line after
+    11–14 s of silence when `dead_air` (and the greeting was not late, whose wait already is the dead
+    air), and the caller's last words in the outline's mood. `work` holds at least three lines: the
+    first two open the body, the rest close it."""
+    turns: list[Turn] = [
+        ("agent", rng.choice(work[:2]), pause(rng)),
+        ("caller", rng.choice(replies), pause(rng)),
+    ]
+    if outline.empathy:
+        turns.insert(0, ("agent", rng.choice(empathy), pause(rng)))
+    for category in outline.forbidden:
+        turns.append(("agent", rng.choice(remarks[category]), pause(rng)))
+    silence = dead_air and outline.greeting_kind != "late"
+    line = rng.choice(work[2:])
+    turns.append(("agent", line, round(rng.uniform(11.0, 14.0), 2) if silence else pause(rng)))
+    turns.append(("caller", rng.choice(moods[outline.mood]), pause(rng)))
+    return turns
+
+
+def write_text_calls(
+    out: Path,
+    n: int,
+    seed: int,
+    *,
+    prefix: str,
+    build_call: BuildCall,
+    char_s: float,
+    traditional: Callable[[int], bool],
+) -> list[Path]:
+    """`n` Chinese calls as `<prefix>-<seed>-<i>.json`, reference turns only (no audio), each turn timed at
+    `char_s` seconds per character after its pause; call i written in traditional characters (as a
+    recogniser may write them, labels unchanged) where `traditional(i)`. Earlier calls of the same prefix
+    and seed in `out` are replaced."""
+    import opencc  # Chinese sets only; the English generators do not need it
+
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob(f"{prefix}-{seed}-*"):
+        old.unlink()
+    rng = random.Random(seed)
+    to_traditional = opencc.OpenCC("s2t")
+    written = []
+    for i in range(n):
+        turns, labels = build_call(rng)
+        in_traditional = traditional(i)
+        cursor, reference = 0.0, []
+        for speaker, text, pause_s in turns:
+            start = cursor + pause_s
+            cursor = start + char_s * len(text)
+            said = to_traditional.convert(text) if in_traditional else text
+            reference.append(
+                {"speaker": speaker, "start": round(start, 2), "end": round(cursor, 2), "text": said}
+            )
+        path = out / f"{prefix}-{seed}-{i:03d}.json"
+        record = {
+            "id": path.stem,
+            "language": "zh",
+            "duration_s": round(cursor + 1.0, 2),
+            "script": "traditional" if in_traditional else "simplified",
+            "labels": labels,
+            "turns": reference,
+        }
+        path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+        written.append(path)
+    print(f"wrote {n} transcripts to {out}")
+    return written
+
+
+def run_zh_generator(
+    doc: str | None,
+    argv: Sequence[str] | None,
+    *,
+    prefix: str,
+    default_out: Path,
+    default_audio_out: Path,
+    write_transcripts: Callable[[Path, int, int], list[Path]],
+    build_call: BuildCall,
+) -> None:
+    """The Chinese sets' command line: transcripts only by default (`--n` 60, `--seed`, `--out`), or with
+    `--audio` calls spoken by espeak-ng's Mandarin voices through the phone line (`--n` 8)."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--audio", action="store_true", help="render with espeak-ng Mandarin (wav + json)")
+    args, rest = parser.parse_known_args(argv)
+    if not args.audio:
+        transcripts = argparse.ArgumentParser()
+        transcripts.add_argument("--n", type=int, default=60)
+        transcripts.add_argument("--seed", type=int, default=1)
+        transcripts.add_argument("--out", type=Path, default=default_out)
+        opts = transcripts.parse_args(rest)
+        write_transcripts(opts.out, opts.n, opts.seed)
+        return
+    paths = run_generator(
+        doc,
+        prefix=prefix,
+        default_out=default_audio_out,
+        default_n=8,
+        build_call=build_call,
+        agent_voices=["cmn"],
+        caller_voices=["cmn+f3"],
+        argv=rest,
+    )
+    for wav in paths:  # the renderer writes English metadata; these calls are Chinese
+        meta = json.loads(wav.with_suffix(".json").read_text())
+        meta["language"] = "zh"
+        wav.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

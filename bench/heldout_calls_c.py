@@ -16,7 +16,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bench.callgen import Labels, Turn, piper_voice, run_generator
+from bench.callgen import (
+    Labels,
+    Turn,
+    draw_outline,
+    middle_turns,
+    opening_turns,
+    pause,
+    piper_voice,
+    run_generator,
+)
 from callqa.services.demo import Voice
 
 AGENT_VOICES: tuple[Voice, ...] = ("en-us-nyc+f1", "en-gb-x-rp+m3", piper_voice(1.15), "en-029+f4")
@@ -100,70 +109,35 @@ NO_THANKS_END = ("Okay, cheers, bye.", "Right, goodbye.")
 
 def build_call(rng: random.Random) -> tuple[list[Turn], Labels]:
     """A call's turns and its labels (dev-set format)."""
-    company, agent = rng.choice(COMPANIES), rng.choice(AGENTS)
-    fill = {"company": company, "agent": agent}
-    kind = rng.choices(["full", "no_company", "no_self", "absent", "late"], [5, 1, 1, 1, 1])[0]
-    closing = rng.choices(["full", "no_thanks", "no_offer", "absent"], [5, 1, 1, 1])[0]
-    forbidden = [c for c in FORBIDDEN if rng.random() < 0.2]
-    empathy = rng.random() < 0.4
-    mood = rng.choice(list(CALLER_MOOD))
-    dead_air = kind == "late" or rng.random() < 0.25
-
-    def pause() -> float:
-        return round(rng.uniform(0.4, 1.2), 2)
-
-    turns: list[Turn] = []
-    if kind == "late":
-        turns.append(("agent", rng.choice(LATE_OPENER), 0.5))
-        turns.append(
-            ("agent", rng.choice(GREETINGS["full"]).format(**fill), round(rng.uniform(20.0, 23.0), 2))
-        )
-    else:
-        turns.append(("agent", rng.choice(GREETINGS[kind]).format(**fill), 0.5))
-    turns.append(("caller", rng.choice(PROBLEMS), pause()))
-    middle: list[Turn] = [
-        ("agent", rng.choice(AGENT_WORK[:2]), pause()),
-        ("caller", rng.choice(CALLER_REPLIES), pause()),
-    ]
-    if empathy:
-        middle.insert(0, ("agent", rng.choice(EMPATHY), pause()))
-    for category in forbidden:
-        middle.append(("agent", rng.choice(FORBIDDEN[category]), pause()))
-    middle.append(
-        (
-            "agent",
-            rng.choice(AGENT_WORK[2:]),
-            round(rng.uniform(11.0, 14.0), 2) if dead_air and kind != "late" else pause(),
-        )
+    outline = draw_outline(rng, COMPANIES, AGENTS, list(FORBIDDEN), list(CALLER_MOOD))
+    dead_air = outline.greeting_kind == "late" or rng.random() < 0.25
+    turns = opening_turns(rng, outline.greeting_kind, GREETINGS, LATE_OPENER, outline.fill)
+    turns.append(("caller", rng.choice(PROBLEMS), pause(rng)))
+    turns += middle_turns(
+        rng,
+        outline,
+        work=AGENT_WORK,
+        replies=CALLER_REPLIES,
+        empathy=EMPATHY,
+        remarks=FORBIDDEN,
+        moods=CALLER_MOOD,
+        dead_air=dead_air,
     )
-    middle.append(("caller", rng.choice(CALLER_MOOD[mood]), pause()))
-    turns.extend(middle)
+    closing, mood = outline.closing_kind, outline.mood
     if closing in ("full", "no_thanks"):
-        turns.append(("agent", rng.choice(OFFERS), pause()))
-        turns.append(("caller", rng.choice(CALLER_DONE[mood]), pause()))
+        turns.append(("agent", rng.choice(OFFERS), pause(rng)))
+        turns.append(("caller", rng.choice(CALLER_DONE[mood]), pause(rng)))
     if closing in ("full", "no_offer"):
-        thanks, goodbye = rng.choice(THANKS).format(**fill), rng.choice(GOODBYES)
+        thanks, goodbye = rng.choice(THANKS).format(**outline.fill), rng.choice(GOODBYES)
         if rng.random() < 0.3:  # the goodbye as its own turn after the caller's
-            turns.append(("agent", thanks, pause()))
-            turns.append(("caller", rng.choice(CALLER_BYE[mood]), pause()))
-            turns.append(("agent", goodbye, pause()))
+            turns.append(("agent", thanks, pause(rng)))
+            turns.append(("caller", rng.choice(CALLER_BYE[mood]), pause(rng)))
+            turns.append(("agent", goodbye, pause(rng)))
         else:
-            turns.append(("agent", f"{thanks} {goodbye}", pause()))
+            turns.append(("agent", f"{thanks} {goodbye}", pause(rng)))
     elif closing == "no_thanks":
-        turns.append(("agent", rng.choice(NO_THANKS_END), pause()))
-    labels: Labels = {
-        "company": company,
-        "agent_name": agent,
-        "greeting": kind == "full",
-        "greeting_kind": kind,
-        "empathy": empathy,
-        "forbidden": forbidden,
-        "dead_air": dead_air,
-        "caller_sentiment_end": mood,
-        "closing": closing == "full",
-        "closing_kind": closing,
-    }
-    return turns, labels
+        turns.append(("agent", rng.choice(NO_THANKS_END), pause(rng)))
+    return turns, outline.labels(dead_air)
 
 
 def main() -> None:

@@ -20,14 +20,11 @@ espeak-ng's Mandarin voice (poor, robotic: the recogniser's figures on it are re
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 from pathlib import Path
 
-import opencc
-
-from bench.callgen import Turn, run_generator
+from bench import callgen
+from bench.callgen import Turn, pause
 
 CHAR_S = 0.22
 """Seconds per character when no audio is rendered (a brisk Mandarin agent: ~270 characters a minute)."""
@@ -126,39 +123,29 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
     mood = rng.choice(list(CALLER_MOOD))
     dead_air = kind == "late" or rng.random() < 0.25
 
-    def pause() -> float:
-        return round(rng.uniform(0.4, 1.2), 2)
-
-    turns: list[Turn] = []
-    if kind == "late":
-        turns.append(("agent", rng.choice(LATE_OPENER), 0.5))
-        turns.append(
-            ("agent", rng.choice(GREETINGS["full"]).format(**fill), round(rng.uniform(20.0, 23.0), 2))
-        )
-    else:
-        turns.append(("agent", rng.choice(GREETINGS[kind]).format(**fill), 0.5))
-    turns.append(("caller", rng.choice(PROBLEMS), pause()))
+    turns = callgen.opening_turns(rng, kind, GREETINGS, LATE_OPENER, fill)
+    turns.append(("caller", rng.choice(PROBLEMS), pause(rng)))
     middle: list[Turn] = [
-        ("agent", rng.choice(AGENT_WORK[:2]), pause()),
-        ("caller", rng.choice(CALLER_REPLIES), pause()),
+        ("agent", rng.choice(AGENT_WORK[:2]), pause(rng)),
+        ("caller", rng.choice(CALLER_REPLIES), pause(rng)),
     ]
     if empathy:
-        middle.insert(0, ("agent", rng.choice(EMPATHY), pause()))
+        middle.insert(0, ("agent", rng.choice(EMPATHY), pause(rng)))
     if plain_you:
-        middle.append(("agent", rng.choice(PLAIN_YOU), pause()))
+        middle.append(("agent", rng.choice(PLAIN_YOU), pause(rng)))
     for category in forbidden:
-        middle.append(("agent", rng.choice(FORBIDDEN[category]), pause()))
-    gap = round(rng.uniform(11.0, 14.0), 2) if dead_air and kind != "late" else pause()
+        middle.append(("agent", rng.choice(FORBIDDEN[category]), pause(rng)))
+    gap = round(rng.uniform(11.0, 14.0), 2) if dead_air and kind != "late" else pause(rng)
     middle.append(("agent", rng.choice(AGENT_WORK[2:]), gap))
-    middle.append(("caller", rng.choice(CALLER_MOOD[mood]), pause()))
+    middle.append(("caller", rng.choice(CALLER_MOOD[mood]), pause(rng)))
     turns.extend(middle)
     if closing in ("full", "no_thanks"):
-        turns.append(("agent", rng.choice(OFFERS), pause()))
-        turns.append(("caller", rng.choice(CALLER_DONE), pause()))
+        turns.append(("agent", rng.choice(OFFERS), pause(rng)))
+        turns.append(("caller", rng.choice(CALLER_DONE), pause(rng)))
     if closing in ("full", "no_offer"):
-        turns.append(("agent", rng.choice(THANKS).format(**fill), pause()))
+        turns.append(("agent", rng.choice(THANKS).format(**fill), pause(rng)))
     elif closing == "no_thanks":
-        turns.append(("agent", "好的，再见。", pause()))
+        turns.append(("agent", "好的，再见。", pause(rng)))
     agent_text = "".join(text for speaker, text, _ in turns if speaker == "agent")
     last_agent = next(text for speaker, text, _ in reversed(turns) if speaker == "agent")
     musts = "请" in agent_text and not plain_you and last_agent.rstrip("。！!.").endswith("再见")
@@ -180,67 +167,22 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
 
 def write_transcripts(out: Path, n: int, seed: int, prefix: str = "zh") -> list[Path]:
     """`n` calls as `<prefix>-<seed>-<i>.json` (reference turns timed at CHAR_S per character, no audio);
-    every third call written in traditional characters (labels unchanged)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob(f"{prefix}-{seed}-*"):
-        old.unlink()
-    rng = random.Random(seed)
-    to_traditional = opencc.OpenCC("s2t")
-    written = []
-    for i in range(n):
-        turns, labels = build_call(rng)
-        traditional = i % 3 == 2
-        cursor, reference = 0.0, []
-        for speaker, text, pause_s in turns:
-            start = cursor + pause_s
-            cursor = start + CHAR_S * len(text)
-            said = to_traditional.convert(text) if traditional else text
-            reference.append(
-                {"speaker": speaker, "start": round(start, 2), "end": round(cursor, 2), "text": said}
-            )
-        path = out / f"{prefix}-{seed}-{i:03d}.json"
-        record = {
-            "id": path.stem,
-            "language": "zh",
-            "duration_s": round(cursor + 1.0, 2),
-            "script": "traditional" if traditional else "simplified",
-            "labels": labels,
-            "turns": reference,
-        }
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        written.append(path)
-    print(f"wrote {n} transcripts to {out}")
-    return written
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    every third call (i % 3 == 2) written in traditional characters (labels unchanged)."""
+    return callgen.write_text_calls(
+        out, n, seed, prefix=prefix, build_call=build_call, char_s=CHAR_S, traditional=lambda i: i % 3 == 2
     )
-    parser.add_argument("--audio", action="store_true", help="render with espeak-ng Mandarin (wav + json)")
-    args, rest = parser.parse_known_args()
-    if not args.audio:
-        transcripts = argparse.ArgumentParser()
-        transcripts.add_argument("--n", type=int, default=60)
-        transcripts.add_argument("--seed", type=int, default=1)
-        transcripts.add_argument("--out", type=Path, default=Path("data/eval/heldout-zh"))
-        opts = transcripts.parse_args(rest)
-        write_transcripts(opts.out, opts.n, opts.seed)
-        return
-    paths = run_generator(
+
+
+def main(argv: list[str] | None = None) -> None:
+    callgen.run_zh_generator(
         __doc__,
+        argv,
         prefix="zh",
-        default_out=Path("data/eval/heldout-zh-audio"),
-        default_n=8,
+        default_out=Path("data/eval/heldout-zh"),
+        default_audio_out=Path("data/eval/heldout-zh-audio"),
+        write_transcripts=write_transcripts,
         build_call=build_call,
-        agent_voices=["cmn"],
-        caller_voices=["cmn+f3"],
-        argv=rest,
     )
-    for wav in paths:  # the renderer writes English metadata; these calls are Chinese
-        meta = json.loads(wav.with_suffix(".json").read_text())
-        meta["language"] = "zh"
-        wav.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -17,15 +17,12 @@ Without --audio the turns are timed at set A's CHAR_S seconds per character.
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import re
 from pathlib import Path
 
-import opencc
-
-from bench.callgen import Turn, run_generator
+from bench import callgen
+from bench.callgen import Turn
 from bench.heldout_zh import CHAR_S, spoken_number
 from bench.zh_b_wording import (
     ASK,
@@ -150,66 +147,21 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
 def write_transcripts(out: Path, n: int, seed: int, prefix: str = "zhb") -> list[Path]:
     """`n` calls as `<prefix>-<seed>-<i>.json` (reference turns timed at CHAR_S per character, no audio);
     every third call (i % 3 == 1) written in traditional characters, labels unchanged."""
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob(f"{prefix}-{seed}-*"):
-        old.unlink()
-    rng = random.Random(seed)
-    to_traditional = opencc.OpenCC("s2t")
-    written = []
-    for i in range(n):
-        turns, labels = build_call(rng)
-        traditional = i % 3 == 1
-        cursor, reference = 0.0, []
-        for speaker, text, pause_s in turns:
-            start = cursor + pause_s
-            cursor = start + CHAR_S * len(text)
-            said = to_traditional.convert(text) if traditional else text
-            reference.append(
-                {"speaker": speaker, "start": round(start, 2), "end": round(cursor, 2), "text": said}
-            )
-        path = out / f"{prefix}-{seed}-{i:03d}.json"
-        record = {
-            "id": path.stem,
-            "language": "zh",
-            "duration_s": round(cursor + 1.0, 2),
-            "script": "traditional" if traditional else "simplified",
-            "labels": labels,
-            "turns": reference,
-        }
-        path.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        written.append(path)
-    print(f"wrote {n} transcripts to {out}")
-    return written
+    return callgen.write_text_calls(
+        out, n, seed, prefix=prefix, build_call=build_call, char_s=CHAR_S, traditional=lambda i: i % 3 == 1
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--audio", action="store_true", help="render with espeak-ng Mandarin (wav + json)")
-    args, rest = parser.parse_known_args(argv)
-    if not args.audio:
-        transcripts = argparse.ArgumentParser()
-        transcripts.add_argument("--n", type=int, default=60)
-        transcripts.add_argument("--seed", type=int, default=1)
-        transcripts.add_argument("--out", type=Path, default=Path("data/heldout-zh-b"))
-        opts = transcripts.parse_args(rest)
-        write_transcripts(opts.out, opts.n, opts.seed)
-        return
-    paths = run_generator(
+    callgen.run_zh_generator(
         __doc__,
+        argv,
         prefix="zhb",
-        default_out=Path("data/heldout-zh-b-audio"),
-        default_n=8,
+        default_out=Path("data/heldout-zh-b"),
+        default_audio_out=Path("data/heldout-zh-b-audio"),
+        write_transcripts=write_transcripts,
         build_call=build_call,
-        agent_voices=["cmn"],
-        caller_voices=["cmn+f3"],
-        argv=rest,
     )
-    for wav in paths:  # the renderer writes English metadata; these calls are Chinese
-        meta = json.loads(wav.with_suffix(".json").read_text())
-        meta["language"] = "zh"
-        wav.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
