@@ -78,6 +78,8 @@ class Recording(Base):
     duration_s: Mapped[float]
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    """Of the content as received (hex): duplicate detection keys on it, so it is kept when the stored
+    file is replaced by its redacted copy."""
     duplicate_of: Mapped[int | None]
     """Only on copies stored before the content hash was unique (migration 0016): the recording id they
     repeat. New copies are refused, never marked."""

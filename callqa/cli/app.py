@@ -18,7 +18,7 @@ from callqa.cli.evaluate import evaluate
 from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pbx import pbx_app
-from callqa.cli.pii import eval_pii, purge
+from callqa.cli.pii import eval_pii, pseudonymise_callers, purge
 from callqa.cli.routing import simulate
 from callqa.cli.staffing import staff
 from callqa.cli.watch import watch
@@ -44,6 +44,7 @@ app.command("listen")(listen)
 app.command("worker")(worker)
 app.command("watch")(watch)
 app.command("purge")(purge)
+app.command("pseudonymise-callers")(pseudonymise_callers)
 app.command("eval-pii")(eval_pii)
 
 

@@ -1,4 +1,5 @@
-"""`callqa purge` (retention) and `callqa eval-pii` (redaction measured on labelled calls)."""
+"""`callqa purge` (retention), `callqa pseudonymise-callers` (caller numbers stored before they were
+pseudonymised) and `callqa eval-pii` (redaction measured on labelled calls)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,41 @@ def purge(
             session, days=older_than, now=utcnow(), recordings_dir=settings.recordings_dir
         )
     out.print(report.summary())
+
+
+def pseudonymise_callers(
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Calls converted and committed per transaction.")
+    ] = 500,
+) -> None:
+    """Replace the plain caller numbers of calls stored before CALLQA_CALLER_NUMBER_KEY existed by their
+    keyed pseudonyms (the ones new calls get), in batches each committed with its audit record. Safe to
+    interrupt and to run again: it converts only what is still plain."""
+    from callqa.runtime import open_database
+    from callqa.services.pii_caller import pseudonymise_stored_numbers
+    from models import session_scope
+
+    settings = get_settings()
+    if not settings.caller_number_key:
+        err.print("CALLQA_CALLER_NUMBER_KEY is not set: set the key new calls use, then run this again")
+        raise typer.Exit(2)
+    factory = open_database(settings)
+    converted = cleared = batches = 0
+    while True:
+        with session_scope(factory) as session:
+            batch = pseudonymise_stored_numbers(
+                session, key=settings.caller_number_key, batch_size=batch_size
+            )
+        if not batch.size:
+            break
+        batches += 1
+        converted += len(batch.converted)
+        cleared += len(batch.cleared)
+        err.print(f"batch {batches}: {batch.size} call(s), up to call {max(batch.converted + batch.cleared)}")
+    out.print(
+        f"pseudonymised {converted} caller number(s) in {batches} batch(es); "
+        f"cleared {cleared} without a digit"
+    )
 
 
 def eval_pii(

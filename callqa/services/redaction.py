@@ -14,7 +14,6 @@ import soundfile as sf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from callqa.services.ingest import sha256_of
 from callqa.services.storage import locate, new_key
 from callqa.settings import ORIGINALS_FOLDER, Settings
 from models import Call
@@ -39,6 +38,7 @@ def store_redacted_call(
 ) -> None:
     """Replace `call`'s stored recording by a WAV with `spans` silenced (same rate and channels); keep
     `original` (given only under the policy that keeps originals) and a copy of the unredacted recording.
+    The recording's `sha256` stays that of the content as received (duplicate detection keys on it).
     Nothing changes for a call without personal data. Flushes."""
     recording = call.recording
     if recording is None or not spans:
@@ -68,7 +68,8 @@ def store_redacted_call(
     recording.path = stored
     recording.format = "wav"
     recording.size_bytes = redacted.stat().st_size
-    recording.sha256 = sha256_of(redacted)
+    # `sha256` stays the received content's: duplicate detection must recognise the same original
+    # uploaded again, and the redacted file is never what a PBX or a user sends.
     session.flush()
 
 

@@ -11,7 +11,7 @@ import httpx
 import numpy as np
 import soundfile as sf
 from fastapi.routing import APIRoute
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.pages import admin as page_admin
 from api.pages import agents as page_agents
@@ -144,3 +144,21 @@ def test_the_default_policy_keeps_no_original(api: ApiEnv, speech_call: Path) ->
     assert not api.settings.originals_dir.exists() or not any(api.settings.originals_dir.iterdir())
     resp = api.client.get(f"/api/calls/{call_id}/original/transcript", headers=api.token("admin"))
     assert resp.status_code == 404
+
+
+def test_the_same_original_uploaded_after_redaction_is_recognised(api: ApiEnv, speech_call: Path) -> None:
+    call_id, _ = _process(api, speech_call, "redacted")
+    with api.factory() as s:
+        recording = s.get(Call, call_id).recording  # type: ignore[union-attr]
+        assert recording is not None
+        stored = (api.settings.recordings_dir / recording.path).read_bytes()
+    assert stored != speech_call.read_bytes()  # the store holds the redacted copy
+    resp = api.client.post(
+        "/api/calls",
+        files={"file": ("again.wav", speech_call.read_bytes(), "audio/wav")},
+        data={"agent_id": str(api.agent_id)},
+        headers=api.token("admin"),
+    )
+    assert resp.status_code == 200 and resp.json()["id"] == call_id, resp.text
+    with api.factory() as s:
+        assert s.scalar(select(func.count()).select_from(Call)) == 1
