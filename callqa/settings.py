@@ -175,6 +175,12 @@ class Settings(BaseSettings):
         default=4, ge=1, le=5, description="Survey digit (1-5) from which a caller counts as satisfied."
     )
     max_duration_s: float = 4 * 3600.0
+    decode_max_rate_hz: int = Field(
+        default=16000,
+        ge=8000,
+        description="The worker reads a recording recorded above this rate (Hz) resampled down to it, block "
+        "by block: the speech models use 16 kHz, and 4 h of 48 kHz stereo would otherwise be held as 5.5 GB.",
+    )
     secret_key: str | None = Field(
         default=None,
         description="Signs session tokens. Unset: a random one is generated on first start and kept in "
@@ -197,6 +203,13 @@ class Settings(BaseSettings):
         default=60,
         ge=1,
         description="Failed logins allowed per client address per minute (a floor shares one).",
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (the client address then comes from the proxy; login throttling "
+        "and audit use it). Anyone else's forwarded headers are ignored, so a client cannot pick its own "
+        "address. '*' trusts every peer: only where the server is reachable through the proxy alone.",
     )
     login_hash_concurrency: int = Field(
         default=4, ge=1, description="Password checks run at once (each Argon2 check holds ~64 MB)."

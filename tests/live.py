@@ -83,7 +83,7 @@ def seed_database(url: str) -> int:
 
 @contextmanager
 def live_server(
-    env: dict[str, str], log: Path, *, worker: bool = True, timeout_s: float = 60
+    env: dict[str, str], log: Path, *, worker: bool = True, timeout_s: float = 120
 ) -> Iterator[LiveServer]:
     """Start `python -m callqa serve` with `env` and wait until it answers; stopped (SIGTERM, then
     SIGKILL) on exit. Its output goes to `log`."""

@@ -283,7 +283,15 @@ def serve(
     if not worker_:
         os.environ["CALLQA_EMBEDDED_WORKER"] = "false"
         get_settings.cache_clear()
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=True,
+        forwarded_allow_ips=get_settings().trusted_proxies,
+    )
 
 
 @db_app.command("upgrade")

@@ -242,7 +242,11 @@ class CallAnalyzer:
         return self._transcribe_legs(self._legs(audio, agent_channel), audio, hints, phrases)
 
     def _load(self, path: Path) -> CallAudio:
-        return load_call_audio(path, max_duration_s=self._settings.max_duration_s)
+        return load_call_audio(
+            path,
+            max_rate=self._settings.decode_max_rate_hz,
+            max_duration_s=self._settings.max_duration_s,
+        )
 
     def _legs(self, audio: CallAudio, agent_channel: int | None) -> dict[Speaker, FloatArray]:
         channel = self._settings.agent_channel if agent_channel is None else agent_channel

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import librosa
 import numpy as np
 import pytest
 import soundfile as sf
@@ -66,6 +67,32 @@ def test_target_rate_resamples(tmp_path: Path) -> None:
     sf.write(path, _signal(8000, 2), 8000)
     audio = load_call_audio(path, target_sr=16000)
     assert audio.sample_rate == 16000 and abs(audio.channels.shape[1] - 16000) < 10
+
+
+def test_highest_rate_resamples_a_long_wideband_recording_block_by_block(tmp_path: Path) -> None:
+    """25 s of 48 kHz stereo (three decoding blocks) read with max_rate 16000: the length and each leg's
+    tone are kept, and the block-wise stream matches resampling the whole recording at once (so block
+    edges add no clicks)."""
+    path = tmp_path / "wide.wav"
+    data = _signal(48000, 2, 25.0)
+    sf.write(path, data, 48000, subtype="FLOAT")
+    audio = load_call_audio(path, max_rate=16000)
+    assert audio.sample_rate == 16000
+    assert abs(audio.channels.shape[1] - 25 * 16000) <= 2
+    whole = librosa.resample(data.T, orig_sr=48000, target_sr=16000)
+    n = min(whole.shape[1], audio.channels.shape[1])
+    assert np.max(np.abs(audio.channels[:, 100 : n - 100] - whole[:, 100 : n - 100])) < 1e-3
+    for channel, tone_hz in enumerate((300, 500)):
+        spectrum = np.abs(np.fft.rfft(audio.channels[channel]))
+        peak_hz = np.argmax(spectrum) * 16000 / audio.channels.shape[1]
+        assert abs(peak_hz - tone_hz) < 1
+
+
+def test_highest_rate_never_upsamples(tmp_path: Path) -> None:
+    path = tmp_path / "phone.wav"
+    sf.write(path, _signal(8000, 2), 8000)
+    audio = load_call_audio(path, max_rate=16000)
+    assert audio.sample_rate == 8000 and audio.channels.shape[1] == 8000
 
 
 def test_split_legs_follows_agent_channel(tmp_path: Path) -> None:
