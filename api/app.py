@@ -20,9 +20,23 @@ from api import pages
 from api.admission import AdmissionLimit
 from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
+from api.live import LiveHub
 from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
-from api.routes import agents, auth, callbacks, calls, hotline, jobs, kpis, ops, originals, reviews, webhooks
+from api.routes import (
+    agents,
+    auth,
+    callbacks,
+    calls,
+    hotline,
+    jobs,
+    kpis,
+    live,
+    ops,
+    originals,
+    reviews,
+    webhooks,
+)
 from api.security import LoginGuard
 from callqa.runtime import open_database
 from callqa.services.callbacks import offer_callbacks_forever
@@ -89,6 +103,7 @@ def create_app(
             app.state.worker_thread = thread
         yield
         stop.set()
+        app.state.live.shutdown()
         ticker.join(timeout=5)
         leaser.join(timeout=5)
         sender.join(timeout=settings.webhook_timeout_s + 1)
@@ -114,6 +129,7 @@ def create_app(
     lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path, settings.language)
+    app.state.live = LiveHub(settings)
     app.state.login_guard = LoginGuard(
         per_username_per_minute=settings.login_failures_per_minute,
         per_client_per_minute=settings.login_failures_per_minute_per_client,
@@ -123,7 +139,7 @@ def create_app(
     app.add_middleware(
         AdmissionLimit,
         limit=settings.server_threads,
-        exempt=("/health", "/metrics", "/static/", "/api/hotline/stats/stream"),
+        exempt=("/health", "/metrics", "/static/", "/api/hotline/stats/stream", "/api/live/"),
     )
     # Limits and headers sit outside admission: a refused body never waits for a slot, and every
     # answer (refusals too) carries the security headers.
@@ -146,6 +162,7 @@ def create_app(
     app.include_router(reviews.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)
+    app.include_router(live.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

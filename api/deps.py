@@ -125,6 +125,16 @@ def staff_refusal(factory: sessionmaker[Session], settings: Settings, headers: H
         return None if user is not None and user.role in STAFF_ROLES else status.HTTP_403_FORBIDDEN
 
 
+def audio_source_refusal(factory: sessionmaker[Session], settings: Settings, headers: Headers) -> int | None:
+    """None if a live-audio stream may be opened with these headers: the PBX's `X-Hotline-Key`, or a QA or
+    admin login (bearer token or cookie); else 401 or 403. No anonymous audio."""
+    key = headers.get("x-hotline-key")
+    if key is not None:
+        valid = bool(settings.hotline_key) and hmac.compare_digest(key, settings.hotline_key or "")
+        return None if valid else status.HTTP_401_UNAUTHORIZED
+    return staff_refusal(factory, settings, headers)
+
+
 def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     """A dependency that lets only users with one of `roles` through (403 otherwise)."""
 

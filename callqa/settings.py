@@ -136,6 +136,21 @@ class Settings(BaseSettings):
     hotline_key: str | None = Field(
         default=None, description="Shared secret the PBX/IVR sends as X-Hotline-Key to drive the hotline API."
     )
+    live_max_streams: int = Field(
+        default=4,
+        ge=1,
+        description="Live assist: audio legs (two per call) streamed at once; more are refused (HTTP 429).",
+    )
+    live_max_frame_bytes: int = Field(
+        default=6400,
+        ge=320,
+        description="Live assist: largest audio message (bytes of 8 kHz 16-bit PCM; 6400 = 0.4 s).",
+    )
+    live_burst_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="Live assist: audio (s) a leg may run ahead of the wall clock before it is cut off.",
+    )
     callback_due_days: float = Field(
         default=3.0,
         gt=0,

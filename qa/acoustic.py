@@ -91,6 +91,22 @@ def line_snr_db(samples: FloatArray | None, sample_rate: int) -> float | None:
     return loud - floor
 
 
+AGITATED_PITCH_ST = 2.0
+"""Rise in median pitch (semitones) that, with AGITATED_LOUDNESS_DB, marks a caller as agitated."""
+AGITATED_LOUDNESS_DB = 3.0
+"""Rise in loudness (dB) that, with AGITATED_PITCH_ST, marks a caller as agitated."""
+
+
+def is_agitated(pitch_change_st: float | None, loudness_change_db: float | None) -> bool:
+    """Both pitch and loudness rose markedly (relative to the caller's own earlier speech)."""
+    return (
+        pitch_change_st is not None
+        and loudness_change_db is not None
+        and pitch_change_st >= AGITATED_PITCH_ST
+        and loudness_change_db >= AGITATED_LOUDNESS_DB
+    )
+
+
 @dataclass(frozen=True)
 class Agitation:
     """Caller's voice at the end of the call relative to the start: pitch (semitones) and loudness (dB)
@@ -120,13 +136,19 @@ def caller_agitation(samples: FloatArray, sample_rate: int, spans: list[Span]) -
     l_pitch, l_db = _voice(samples, sample_rate, last)
     pitch = 12 * np.log2(l_pitch / f_pitch) if f_pitch and l_pitch else None
     loud = l_db - f_db if f_db is not None and l_db is not None else None
-    agitated = bool(pitch is not None and loud is not None and pitch >= 2.0 and loud >= 3.0)
+    agitated = is_agitated(None if pitch is None else float(pitch), loud)
     return Agitation(None if pitch is None else float(pitch), loud, agitated)
 
 
 def _voice(samples: FloatArray, sample_rate: int, spans: list[Span]) -> tuple[float | None, float | None]:
     pieces = [samples[int(s * sample_rate) : int(e * sample_rate)] for s, e in spans]
     audio = np.concatenate([p for p in pieces if p.size]) if pieces else np.zeros(0, np.float32)
+    return voice_of(audio, sample_rate)
+
+
+def voice_of(audio: FloatArray, sample_rate: int) -> tuple[float | None, float | None]:
+    """(median pitch in Hz, loudness in dBFS) of a stretch of speech; (None, None) under a quarter
+    second."""
     if audio.size < sample_rate // 4:
         return None, None
     f0 = librosa.yin(audio.astype(np.float32), fmin=70, fmax=400, sr=sample_rate)

@@ -121,7 +121,7 @@ def run_check(
         if element.name not in required:
             continue
         if result.found:
-            doubt, strength[element.name] = _presence_doubt(element, result, script.threshold)
+            doubt, strength[element.name] = presence_doubt(element, result, script.threshold)
             if doubt:
                 presence.append(doubt)
             continue
@@ -193,8 +193,9 @@ def reason_for(passed: bool, missing: Sequence[str], doubts: Sequence[str], note
     return reason
 
 
-def _presence_doubt(element: ElementDef, result: ElementResult, threshold: float) -> tuple[str | None, float]:
-    """(why the found element is doubtful or None, its strength 0–1)."""
+def presence_doubt(element: ElementDef, result: ElementResult, threshold: float) -> tuple[str | None, float]:
+    """(why the found element is doubtful or None, its strength 0–1). A found element counts as heard
+    beyond doubt only when this gives None: the rule both the verdict and the live checklist use."""
     ev = result.evidence
     if result.note == ALTERNATIVE_NOTE:
         return f"{element.name} only in a next-best hypothesis", UNCERTAIN_CONFIDENCE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,8 @@ class PhraseSet:
 
     groups: dict[str, tuple[str, ...]]
     threshold: float
+    instead: dict[str, str] = field(default_factory=dict)
+    """Per group, the approved wording to say instead (forbidden categories; shown by live assist)."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +81,13 @@ def load_forbidden_phrases(path: Path | None, language: str = "en") -> PhraseSet
     try:
         groups = {str(k): tuple(str(p) for p in v) for k, v in data["categories"].items()}
         threshold = float(data.get("threshold", 86))
+        instead = {str(k): str(v) for k, v in (data.get("instead") or {}).items()}
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ScriptError(f"{source}: invalid phrase file ({exc})") from exc
-    unknown = set(groups) - set(CATEGORIES)
+    unknown = (set(groups) | set(instead)) - set(CATEGORIES)
     if unknown:
         raise ScriptError(f"{source}: unknown categories {sorted(unknown)}; expected {CATEGORIES}")
-    return PhraseSet(groups, threshold)
+    return PhraseSet(groups, threshold, instead)
 
 
 def load_empathy_phrases(path: Path | None, language: str = "en") -> PhraseSet:

@@ -9,8 +9,10 @@ under CI (CI=true), where that fails the run: CI must test against the real serv
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -265,3 +267,30 @@ def speech_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("speech") / "good-call.wav"
     render_call(GOOD_CALL_TURNS, "en-us+f3", "en-gb+m3", path)
     return path
+
+
+@pytest.fixture(scope="module")
+def virtual_mic() -> Iterator[str]:
+    """A PulseAudio null sink whose monitor is the default input: what is played into it is 'heard'."""
+    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
+        pytest.fail("pulseaudio and pulseaudio-utils are required (make system-deps installs them)")
+    started = subprocess.run(["pulseaudio", "--check"], check=False).returncode != 0
+    if started:
+        subprocess.run(
+            ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit"], check=True
+        )
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], capture_output=True, check=False).returncode == 0:
+                break
+            time.sleep(0.1)
+    module = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=callqa_test_mic"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run(["pactl", "set-default-source", "callqa_test_mic.monitor"], check=True)
+    yield "callqa_test_mic"
+    subprocess.run(["pactl", "unload-module", module], check=False)
+    if started:
+        subprocess.run(["pulseaudio", "--kill"], check=False)

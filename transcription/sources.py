@@ -40,6 +40,30 @@ def file_chunks(
     return rate, chunks()
 
 
+def call_chunks(
+    path: Path, *, chunk_s: float = 0.1, realtime: bool = True
+) -> tuple[int, Iterator[tuple[Speaker, FloatArray]]]:
+    """(sample rate, (leg, chunk) pairs) of every leg of a recording, leg by leg for each `chunk_s`
+    stretch; `realtime` paces them like a live call. A mono recording has the agent leg only."""
+    audio = load_call_audio(path)
+    legs = split_legs(audio)
+    rate = audio.sample_rate
+    step = max(1, int(chunk_s * rate))
+    length = max(samples.size for samples in legs.values())
+
+    def chunks() -> Iterator[tuple[Speaker, FloatArray]]:
+        started = time.monotonic()
+        for begin in range(0, length, step):
+            if realtime:
+                delay = begin / rate - (time.monotonic() - started)
+                if delay > 0:
+                    time.sleep(delay)
+            for speaker, samples in legs.items():
+                yield speaker, samples[begin : begin + step]
+
+    return rate, chunks()
+
+
 class MicrophoneError(AudioError):
     """PyAudio is missing, or the input device cannot be opened (the message names the fix)."""
 

@@ -1,9 +1,10 @@
 """Incremental (streaming) recognition: feed audio chunks as they arrive, get partial and final results.
 
 Vosk streams natively (its decoder emits partial hypotheses and endpoints). Whisper decodes whole
-utterances, so its stream cuts the audio at pauses (speech-energy endpointing): while someone speaks it
-re-decodes the growing utterance now and then for a partial, and decodes it once more, with the full
-beam, when the pause comes (final). Times are seconds from the start of the stream.
+utterances, so its stream cuts the audio at pauses (speech-energy endpointing) and decodes each utterance
+once when the pause comes (final). Partials (re-decoding the growing utterance now and then) are optional:
+they cost a decode each, which a live call serving several streams cannot afford. Times are seconds from
+the start of the stream.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class UtteranceStream:
 
     Endpointing: a frame is speech when its energy is `margin_db` above the running noise floor; an
     utterance ends after `pause_s` without speech (or at `max_utterance_s`). Partials come every
-    `partial_every_s` seconds of new audio while speech goes on.
+    `partial_every_s` seconds of new audio while speech goes on; None: no partials, each utterance is
+    decoded exactly once.
     """
 
     def __init__(
@@ -95,7 +97,7 @@ class UtteranceStream:
         sample_rate: int,
         *,
         pause_s: float = 0.7,
-        partial_every_s: float = 1.0,
+        partial_every_s: float | None = 1.0,
         max_utterance_s: float = 25.0,
         margin_db: float = 12.0,
         hints: tuple[str, ...] = (),
@@ -108,6 +110,7 @@ class UtteranceStream:
         self._margin = margin_db
         self._hints = hints
         self._buffer: list[FloatArray] = []
+        self._buffered = 0  # samples in _buffer, kept as it grows (frames can be 20 ms: no re-summing)
         # Audio just before the onset: energy endpointing fires late, and whisper drops a clipped first word.
         self._preroll: deque[FloatArray] = deque()
         self._preroll_s = 0.5
@@ -127,6 +130,7 @@ class UtteranceStream:
         if speech and not self._speaking:
             self._speaking = True
             self._buffer = list(self._preroll)
+            self._buffered = sum(c.size for c in self._buffer)
             self._buffer_start = max(0.0, now - sum(c.size for c in self._preroll) / self._rate)
             self._since_partial = 0.0
         if not self._speaking:
@@ -135,17 +139,23 @@ class UtteranceStream:
                 self._preroll.popleft()
             return events
         self._buffer.append(chunk)
+        self._buffered += chunk.size
         self._silence_s = 0.0 if speech else self._silence_s + duration
         self._since_partial += duration
-        length = sum(c.size for c in self._buffer) / self._rate
+        length = self._buffered / self._rate
         if self._silence_s >= self._pause or length >= self._max:
             events += self._decode("final")
             self._speaking = False
             self._preroll.clear()
-        elif self._since_partial >= self._partial_every:
+        elif self._partial_every is not None and self._since_partial >= self._partial_every:
             self._since_partial = 0.0
             events += self._decode("partial")
         return events
+
+    @property
+    def speaking(self) -> bool:
+        """Whether the stream is inside an utterance (speech heard and its pause not yet over)."""
+        return self._speaking
 
     def finish(self) -> list[StreamEvent]:
         if not self._speaking:
@@ -178,11 +188,12 @@ class UtteranceStream:
 
 
 def open_stream(
-    recognizer: Recognizer, sample_rate: int, *, hints: tuple[str, ...] = ()
+    recognizer: Recognizer, sample_rate: int, *, hints: tuple[str, ...] = (), partials: bool = True
 ) -> StreamingRecognizer:
-    """The best streaming decoder for `recognizer`: Vosk's own, else utterance endpointing."""
+    """The best streaming decoder for `recognizer`: Vosk's own, else utterance endpointing (each utterance
+    decoded once when it ends, and, with `partials`, re-decoded every second while it grows)."""
     from transcription.vosk_engine import VoskRecognizer
 
     if isinstance(recognizer, VoskRecognizer):
         return VoskStream(recognizer.model, sample_rate)
-    return UtteranceStream(recognizer, sample_rate, hints=hints)
+    return UtteranceStream(recognizer, sample_rate, hints=hints, partial_every_s=1.0 if partials else None)

@@ -4,11 +4,9 @@ real virtual PulseAudio device fed from a recording."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -85,33 +83,6 @@ def test_file_source_chunks_cover_the_leg_and_refuse_a_missing_leg(tmp_path: Pat
     sf.write(mono, _noise(1.0, 8000) + 0.1, 8000)
     with pytest.raises(AudioError, match="no caller leg"):
         file_chunks(mono, speaker="caller")
-
-
-@pytest.fixture(scope="module")
-def virtual_mic() -> Iterator[str]:
-    """A PulseAudio null sink whose monitor is the default input: what is played into it is 'heard'."""
-    if shutil.which("pulseaudio") is None or shutil.which("paplay") is None:
-        pytest.fail("pulseaudio and pulseaudio-utils are required (make system-deps installs them)")
-    started = subprocess.run(["pulseaudio", "--check"], check=False).returncode != 0
-    if started:
-        subprocess.run(
-            ["pulseaudio", "--daemonize=yes", "--exit-idle-time=-1", "--disallow-exit"], check=True
-        )
-        for _ in range(50):
-            if subprocess.run(["pactl", "info"], capture_output=True, check=False).returncode == 0:
-                break
-            time.sleep(0.1)
-    module = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=callqa_test_mic"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    subprocess.run(["pactl", "set-default-source", "callqa_test_mic.monitor"], check=True)
-    yield "callqa_test_mic"
-    subprocess.run(["pactl", "unload-module", module], check=False)
-    if started:
-        subprocess.run(["pulseaudio", "--kill"], check=False)
 
 
 def test_microphone_source_hears_a_recording_played_into_a_virtual_device(

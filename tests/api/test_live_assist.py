@@ -1,0 +1,174 @@
+"""Live assist through a real `callqa serve`: a PBX streams both legs of a generated call as raw 8 kHz PCM
+frames over real websockets; the agent and QA watch the server-sent events. Limits and authentication are
+checked before any work."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from bench.assist_latency import COMPANY, render_call
+from callqa.services.users import create_user
+from models import Agent, make_engine, make_session_factory
+from tests.live import PASSWORD, LiveServer, live_server, seed_database, server_env
+
+FRAME = 160  # samples: 20 ms at 8 kHz, as AudioSocket sends
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, int, int]]:
+    """A server with live assist (whisper tiny.en, at most 2 legs streaming, frames ≤ 640 bytes, audio
+    allowed far ahead of the clock so a test need not wait the call's length); (server, tom's agent id,
+    another agent's id)."""
+    tmp = tmp_path_factory.mktemp("live")
+    data = tmp / "data"
+    data.mkdir()
+    url = f"sqlite:///{data / 'callqa.db'}"
+    tom = seed_database(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        ann = Agent(name="Ann Lee")
+        s.add(ann)
+        s.flush()
+        create_user(s, username="ann", password=PASSWORD, role="agent", agent_id=ann.id)
+        s.commit()
+        ann_id = ann.id
+    engine.dispose()
+    env = server_env(
+        data,
+        engine="whisper",
+        language="en",
+        company=COMPANY,
+        live_max_streams="2",
+        live_max_frame_bytes="640",
+        live_burst_s="3600",
+    )
+    with live_server(env, tmp / "server.log", worker=False) as live:
+        yield live, tom, ann_id
+
+
+def _ws_url(server: LiveServer, key: str, leg: str, agent_id: int) -> str:
+    return f"{server.url.replace('http', 'ws')}/api/live/calls/{key}/legs/{leg}?agent_id={agent_id}"
+
+
+def _pbx(server: LiveServer) -> dict[str, str]:
+    return {"X-Hotline-Key": server.env["CALLQA_HOTLINE_KEY"]}
+
+
+def _pcm(samples: np.ndarray) -> bytes:
+    pcm: bytes = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    return pcm
+
+
+def _refused(server: LiveServer, url: str, headers: dict[str, str]) -> int:
+    with pytest.raises(InvalidStatus) as refused:
+        connect(url, additional_headers=headers, open_timeout=60).close()
+    return refused.value.response.status_code
+
+
+def test_audio_is_refused_without_credentials_or_past_the_limits(server: tuple[LiveServer, int, int]) -> None:
+    live, tom, _ = server
+    url = _ws_url(live, "limits-1", "agent", tom)
+    assert _refused(live, url, {}) == 401  # no anonymous audio
+    assert _refused(live, url, {"X-Hotline-Key": "wrong"}) == 401
+    assert _refused(live, url, live.token("tom")) == 403  # an agent does not feed audio
+    assert _refused(live, _ws_url(live, "limits-1", "agent", 9999), _pbx(live)) == 404
+    with (
+        connect(url, additional_headers=_pbx(live), open_timeout=120) as agent,
+        connect(_ws_url(live, "limits-1", "caller", tom), additional_headers=live.token("qa")) as caller,
+    ):
+        assert _refused(live, url, _pbx(live)) == 429  # 2 legs streaming: the limit
+        caller.send(b"\x00" * 641)  # over the frame limit: the leg is closed, nothing decoded
+        with pytest.raises(ConnectionClosed) as closed:
+            caller.recv(timeout=30)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        agent.send(b"\x00" * 3)
+        with pytest.raises(ConnectionClosed) as odd:
+            agent.recv(timeout=30)
+        assert odd.value.rcvd is not None and odd.value.rcvd.code == 1003
+
+
+def _events(
+    server: LiveServer, key: str, username: str, into: list[dict[str, Any]], ready: threading.Event
+) -> None:
+    with httpx.stream(
+        "GET", f"{server.url}/api/live/calls/{key}/events", headers=server.token(username), timeout=600
+    ) as resp:
+        assert resp.status_code == 200, resp.read()
+        ready.set()
+        kind = ""
+        for line in resp.iter_lines():
+            if line.startswith("event: "):
+                kind = line.removeprefix("event: ")
+            elif line.startswith("data: ") and kind == "update":
+                into.append(json.loads(line.removeprefix("data: ")))
+            elif kind == "end":
+                return
+
+
+def _stream(ws: ClientConnection, samples: np.ndarray) -> None:
+    for begin in range(0, samples.size, FRAME):
+        ws.send(_pcm(samples[begin : begin + FRAME]))
+
+
+@pytest.mark.slow
+def test_a_streamed_call_shows_both_legs_suggestions_and_verdicts_to_its_agent_only(
+    server: tuple[LiveServer, int, int],
+) -> None:
+    live, tom, _ = server
+    legs, _ = render_call()
+    key = "pbx-call-42"
+    with (
+        connect(_ws_url(live, key, "agent", tom), additional_headers=_pbx(live), open_timeout=120) as agent,
+        connect(_ws_url(live, key, "caller", tom), additional_headers=_pbx(live), open_timeout=120) as caller,
+    ):
+        agent.send(json.dumps({"callSid": key, "sampleRate": 8000}))  # jambonz's metadata: ignored
+        listed = httpx.get(f"{live.url}/api/live/calls", headers=live.token("qa")).json()
+        assert [c["key"] for c in listed] == [key]
+        assert httpx.get(f"{live.url}/api/live/calls", headers=live.token("ann")).json() == []
+        ann = httpx.get(f"{live.url}/api/live/calls/{key}/events", headers=live.token("ann"))
+        assert ann.status_code == 404  # another agent's call
+        seen: dict[str, list[dict[str, Any]]] = {"tom": [], "qa": []}
+        watchers = []
+        for user in seen:
+            ready = threading.Event()
+            thread = threading.Thread(target=_events, args=(live, key, user, seen[user], ready))
+            thread.start()
+            assert ready.wait(60)
+            watchers.append(thread)
+        sender = threading.Thread(target=_stream, args=(caller, legs["caller"]))
+        sender.start()
+        _stream(agent, legs["agent"])
+        sender.join()
+    for thread in watchers:
+        thread.join(timeout=600)
+    updates = seen["tom"]
+    assert updates == seen["qa"], live.log_text()[-3000:]
+    turns = [u["turn"] for u in updates if u["turn"]]
+    caller_turns = [t for t in turns if t["speaker"] == "caller"]
+    assert caller_turns and "terrible" in caller_turns[0]["text"].lower()
+    assert caller_turns[0]["sentiment"] == "neg"
+    assert all(u["shown_at"] > 0 for u in updates)
+    said = {s["kind"]: s for u in updates for s in u["suggestions"]}
+    assert said["empathy"]["reason"].startswith("the caller sounds negative")
+    assert said["greeting"]["element"] == "self_id" and said["greeting"]["say"] == "My name is Tom Baker"
+    assert "stay on the line" in said["forbidden"]["say"]
+    take_a_look = next(u for u in updates if u["turn"] and "look" in u["turn"]["text"].lower())
+    assert not take_a_look["closing_phase"]
+    assert not any(e["ticked"] for e in take_a_look["checklist"] if e["check"] == "closing")
+    final = updates[-1]["final"]
+    assert (
+        final is not None
+        and final["greeting"]["state"] == "fail"
+        and "self_id" in final["greeting"]["reason"]
+    )
+    gone = httpx.get(f"{live.url}/api/live/calls/{key}/events", headers=live.token("qa"))
+    assert gone.status_code == 404  # ended calls are no longer live
