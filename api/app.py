@@ -25,6 +25,7 @@ from api.metrics import install_metrics
 from api.middleware import BodyLimits, SecurityHeaders, UploadRule
 from api.routes import (
     agents,
+    appraisals,
     auth,
     callbacks,
     calls,
@@ -35,6 +36,7 @@ from api.routes import (
     ops,
     originals,
     reviews,
+    teams,
     webhooks,
 )
 from api.security import LoginGuard
@@ -159,6 +161,8 @@ def create_app(
     app.include_router(hotline.router)
     app.include_router(callbacks.router)
     app.include_router(kpis.router)
+    app.include_router(appraisals.router)
+    app.include_router(teams.router)
     app.include_router(reviews.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)

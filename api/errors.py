@@ -39,7 +39,10 @@ from callqa.services.users import UserError
 from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
 from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
 from routing.engine import RoutingError
+from routing.escalations import EscalationError
 from routing.kpis import FeedbackError, FeedbackNotFoundError, FeedbackStateError
+from routing.teams import TeamError, TeamExistsError, TeamNotFoundError
+from scoring.appraisal import AppraisalError, AppraisalExistsError
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from transcription.exceptions import AudioError, ModelNotFoundError, UnsupportedAudioError
 
@@ -91,6 +94,12 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     JobStateError: 409,
     WebhookNotFoundError: 404,
     WebhookInputError: 422,
+    EscalationError: 422,
+    TeamError: 422,
+    TeamNotFoundError: 404,
+    TeamExistsError: 409,
+    AppraisalError: 422,
+    AppraisalExistsError: 409,
     # A unique or foreign-key constraint refused a write another request raced us to: a conflict, not a
     # crash. Its message (which carries the SQL parameters, e.g. a password hash) is never echoed or logged.
     IntegrityError: 409,

@@ -71,5 +71,14 @@ class CallbackRequest(BaseModel):
     due_at: AwareDatetime | None = None
 
 
+class EscalationRequest(BaseModel):
+    """The agent on a live call hands it on to a higher tier (default: the next configured one), needing
+    `skills` there (default: what the call needed so far)."""
+
+    reason: str = Field(min_length=1, max_length=500)
+    to_tier: int | None = Field(default=None, ge=2, le=9)
+    skills: dict[str, Proficiency] | None = None
+
+
 class AgentStateChange(BaseModel):
     status: Literal["available", "break", "offline"]

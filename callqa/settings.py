@@ -189,6 +189,13 @@ class Settings(BaseSettings):
     csat_satisfied_from: int = Field(
         default=4, ge=1, le=5, description="Survey digit (1-5) from which a caller counts as satisfied."
     )
+    appraisal_self_weight: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Share of the agent's self-evaluation in the monthly appraisal; the manager's evaluation "
+        "has the rest (scoring/appraisal.py).",
+    )
     max_duration_s: float = 4 * 3600.0
     decode_max_rate_hz: int = Field(
         default=16000,

@@ -1,5 +1,6 @@
 """SQLAlchemy ORM tables. Importing this package registers every table on `Base.metadata`."""
 
+from models.appraisal import APPRAISAL_KINDS, Appraisal
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
 from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt, CallbackOffer
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
@@ -14,17 +15,20 @@ from models.routing import (
     AGENT_PRESENCE,
     HOTLINE_STATES,
     AgentPresence,
+    CallEscalation,
     HotlineCall,
     RoutingChange,
     RoutingDecision,
     RoutingSync,
 )
 from models.sessions import LoginSession
+from models.teams import Team, TeamMember
 from models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookSubscription
 from models.workflow import EvaluationComment, EvaluationEvent, Notification
 
 __all__ = [
     "AGENT_PRESENCE",
+    "APPRAISAL_KINDS",
     "CALLBACK_OUTCOMES",
     "CALLBACK_STATUSES",
     "CALL_STATUSES",
@@ -37,9 +41,11 @@ __all__ = [
     "Agent",
     "AgentPresence",
     "AgentSkill",
+    "Appraisal",
     "AuditEvent",
     "Base",
     "Call",
+    "CallEscalation",
     "CallFeedback",
     "CallScore",
     "Callback",
@@ -63,6 +69,8 @@ __all__ = [
     "RoutingDecision",
     "RoutingSync",
     "Skill",
+    "Team",
+    "TeamMember",
     "TranscriptSegment",
     "User",
     "WebhookDelivery",

@@ -31,7 +31,10 @@ _ACTIVE = "state IN ('offered', 'talking')"
 
 
 class HotlineCall(Base):
-    """A call that reached the hotline. Times are UTC; `skills` maps skill name → minimum level."""
+    """A call that reached the hotline. Times are UTC; `skills` maps skill name → minimum level (after an
+    escalation, what the tier it was sent to needs); `min_tier` is the lowest agent tier that may take it
+    (1, or the tier it was escalated to); `answered_at` is the first answer, `leg_answered_at` when the
+    agent now on it answered (they differ after an escalation)."""
 
     __tablename__ = "hotline_calls"
     __table_args__ = (
@@ -59,10 +62,31 @@ class HotlineCall(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     excluded: Mapped[list[str]] = mapped_column(JSON, default=list)
     relax_level: Mapped[int] = mapped_column(default=0)
+    min_tier: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     arrived_at: Mapped[datetime] = mapped_column(default=utcnow)
     offered_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
+    leg_answered_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+
+
+class CallEscalation(Base):
+    """A live call handed on by `from_agent_id` (tier `from_tier`) to agents of tier `to_tier` or higher,
+    with the agent's reason; `skills_before` what the call needed until then (the call's row holds the
+    skills it needs now). One row per escalation: a call escalated twice has two."""
+
+    __tablename__ = "call_escalations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("hotline_calls.id", ondelete="CASCADE"), index=True)
+    from_agent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agents.id", ondelete="SET NULL"), index=True
+    )
+    from_tier: Mapped[int]
+    to_tier: Mapped[int]
+    skills_before: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AgentPresence(Base):

@@ -1,4 +1,4 @@
-"""Hotline routing configuration (YAML): strategy, wrap-up, IVR choices → skills, relaxation steps."""
+"""Hotline routing configuration (YAML): strategy, wrap-up, IVR choices → skills, relaxation steps, tiers."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import yaml
 
 from routing.model import RelaxStep
 from routing.strategies import STRATEGY_NAMES
+
+DEFAULT_TIERS = {1: "first line", 2: "second line", 3: "expert"}
 
 
 class RoutingConfigError(ValueError):
@@ -32,6 +34,12 @@ class RoutingConfig:
     """Days of QA call scores averaged into an agent's quality for quality-weighted routing."""
     service_level_window_h: float
     """Hours of calls the real-time service level is computed over."""
+    tiers: dict[int, str]
+    """Agent tier → its name (1 is the first line); a call is escalated to a configured tier."""
+
+    def next_tier(self, tier: int) -> int | None:
+        """The lowest configured tier above `tier`, None when there is none."""
+        return min((t for t in self.tiers if t > tier), default=None)
 
 
 def load_routing_config(path: Path | None) -> RoutingConfig:
@@ -59,6 +67,9 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
             )
             for step in data.get("relax", [])
         )
+        tiers = {int(k): str(v) for k, v in data.get("tiers", DEFAULT_TIERS).items()}
+        if not tiers or min(tiers) != 1:
+            raise ValueError("tiers must name tier 1 (the first line)")
         if any(b.after_s <= a.after_s for a, b in pairwise(steps)):
             raise ValueError("relax steps must have increasing after_s")
         return RoutingConfig(
@@ -71,6 +82,7 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
             aht_sample_calls=int(data.get("aht_sample_calls", 200)),
             quality_window_days=float(data.get("quality_window_days", 90.0)),
             service_level_window_h=float(data.get("service_level_window_h", 24.0)),
+            tiers=tiers,
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RoutingConfigError(f"{source}: invalid routing config ({exc})") from exc

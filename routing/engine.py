@@ -113,6 +113,36 @@ class Router(RouterReads):
     def end_call(self, call_id: str, now: float, *, talk_s: float = 0.0) -> list[Assignment]:
         """The call's conversation ended: the agent wraps up (if configured) or takes the next call."""
         agent, _ = self._release(call_id, "is not with an agent")
+        return self._done(agent, now, talk_s)
+
+    def escalate(
+        self,
+        call_id: str,
+        now: float,
+        *,
+        min_tier: int,
+        skills: dict[str, int] | None = None,
+        talk_s: float = 0.0,
+    ) -> list[Assignment]:
+        """The agent on `call_id` hands it on to agents of `min_tier` or higher (needing `skills` instead,
+        when given): for that agent it ended (counters, wrap-up); the call keeps its arrival time, priority
+        and the agents who missed it, so it goes ahead of calls that arrived after it, and it is no longer
+        relaxed (it waits for the tier it was sent to). RoutingError unless the call is with an agent of a
+        tier below `min_tier`."""
+        agent = self.agents.get(self.on_call.get(call_id, ""))
+        if agent is None:
+            raise RoutingError(f"call {call_id} is not with an agent")
+        if min_tier <= agent.tier:
+            raise RoutingError(f"call {call_id} is with tier {agent.tier}: escalate to a higher tier")
+        agent, call = self._release(call_id, "is not with an agent")
+        call.min_tier, call.steps, call.relax_level = min_tier, (), 0
+        if skills is not None:
+            call.skills = dict(skills)
+        decision = self._place(call, now)
+        return ([decision] if decision else []) + self._done(agent, now, talk_s)
+
+    def _done(self, agent: Agent, now: float, talk_s: float) -> list[Assignment]:
+        """`agent` finished a call that took `talk_s`: wrap-up (if configured) or the next call."""
         self._changed.add(agent.id)
         agent.calls_handled += 1
         agent.talk_time_s += talk_s
@@ -193,8 +223,8 @@ class Router(RouterReads):
         while self._relax_due and self._relax_due[0][0] <= now:
             _, level, call_id = heapq.heappop(self._relax_due)
             call = self.waiting.get(call_id)
-            if call is None or call.relax_level >= level:
-                continue
+            if call is None or call.relax_level >= level or level > len(call.steps):
+                continue  # answered or relaxed meanwhile, or escalated (no longer relaxed)
             call.relax_level = level
             if level < len(call.steps):
                 due = call.arrived_at + call.steps[level].after_s
@@ -259,7 +289,8 @@ class Router(RouterReads):
         candidates = [
             self.agents[a]
             for a in pool
-            if a not in call.excluded and self._eligible(self.agents[a], languages, need.items())
+            if a not in call.excluded
+            and self._eligible(self.agents[a], languages, need.items(), call.min_tier)
         ]
         if candidates:
             return self._assign(call, candidates, need, now)
@@ -342,8 +373,8 @@ class Router(RouterReads):
             # The raw top bounds the live head from below: a queue that cannot beat the best is skipped.
             if not queue or (best is not None and queue[0] >= best[0]):
                 continue
-            languages, need = sig
-            if not self._eligible(agent, languages, need):
+            languages, need, min_tier = sig
+            if not self._eligible(agent, languages, need, min_tier):
                 continue
             head = self._head(queue, agent.id)
             if head is not None and (best is None or head < best[0]):

@@ -1,7 +1,8 @@
 """The center's KPIs, defined here and only here, and the feedback they are built on.
 
-Over the hotline calls that arrived in [since, until) — for one agent, the calls that agent answered —
-leaving out the hotline's callback offers (outbound tasks, not callers: `routing.callbacks`):
+Over the hotline calls that arrived in [since, until) — for one agent, the calls that agent answered; for a
+team, those its members answered — leaving out the hotline's callback offers (outbound tasks, not callers:
+`routing.callbacks`):
 
 - **offered**: calls that reached the hotline; **answered**: those an agent picked up; **abandoned**: those
   whose caller hung up before an answer. **Abandonment rate** = abandoned / offered.
@@ -16,7 +17,13 @@ leaving out the hotline's callback offers (outbound tasks, not callers: `routing
   from the same number with the same need (IVR choice, or the required skills when there was none) arrives
   within `fcr_window` after it, and the agent did not mark it unresolved. A call whose window has not yet
   closed at `now` is pending and left out. **FCR rate** = resolved at first contact / decided calls.
-- **Complaint rate**: answered calls the agent marked as a complaint / answered calls.
+- **Complaint rate**: answered calls that were complaints / answered calls. A call is a complaint when
+  the agent marked it so, or when the caller complained in its recording's transcript (the detector is
+  passed in by the caller of `compute_kpis`: routing does not read transcripts' meaning; the server's is
+  `callqa.services.complaints`); `complaints_detected` counts the latter.
+- **Escalation rate**: answered calls an agent escalated to a higher tier (`routing.escalations`) /
+  answered calls. For an agent: the calls they escalated / the calls they answered, counting both those
+  they ended and those they escalated (the other KPIs of an agent count the calls they ended).
 
 Functions take a `Session` keyword-only and flush, never commit; times are tz-aware UTC datetimes.
 """
@@ -24,6 +31,7 @@ Functions take a `Session` keyword-only and flush, never commit; times are tz-aw
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +39,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Call, CallFeedback, HotlineCall, TranscriptSegment
+from routing import escalations, teams
 from routing.callbacks import offer_call_ids
 
 SURVEY_DIGITS = range(1, 6)
@@ -50,12 +59,14 @@ class FeedbackStateError(FeedbackError):
 
 @dataclass(frozen=True)
 class KpiReport:
-    """The KPIs of the module docstring for one period (and one agent, or the whole center: agent None).
+    """The KPIs of the module docstring for one period and one agent, one team, or the whole center (both
+    None).
     Rates are 0–1 and None when there is nothing to divide by; times are seconds."""
 
     since: str
     until: str
     agent_id: int | None
+    team_id: int | None
     offered: int
     answered: int
     abandoned: int
@@ -72,7 +83,10 @@ class KpiReport:
     fcr_resolved: int
     fcr_rate: float | None
     complaints: int
+    complaints_detected: int
     complaint_rate: float | None
+    escalated: int
+    escalation_rate: float | None
 
 
 def record_survey(session: Session, hotline_call_id: int, *, digit: int, now: datetime) -> CallFeedback:
@@ -126,15 +140,21 @@ def compute_kpis(
     sl_target_s: float,
     satisfied_from: int = 4,
     agent_id: int | None = None,
+    team_id: int | None = None,
+    detect_complaints: Callable[[list[int]], set[int]] | None = None,
 ) -> KpiReport:
-    """The KPIs of the module docstring for calls arriving in [since, until)."""
+    """The KPIs of the module docstring for calls arriving in [since, until), for the center, one agent
+    or one team (its members' figures together; TeamNotFoundError for an unknown team).
+    `detect_complaints`: given answered hotline call ids, those whose transcript holds a caller's
+    complaint (None: marked complaints only)."""
     query = select(HotlineCall).where(
         HotlineCall.arrived_at >= since,
         HotlineCall.arrived_at < until,
         HotlineCall.id.not_in(offer_call_ids()),
     )
-    if agent_id is not None:
-        query = query.where(HotlineCall.agent_id == agent_id, HotlineCall.answered_at.is_not(None))
+    agents = {agent_id} if agent_id is not None else teams.team_members(session, team_id) if team_id else None
+    if agents is not None:
+        query = query.where(HotlineCall.agent_id.in_(agents), HotlineCall.answered_at.is_not(None))
     calls = list(session.scalars(query))
     feedback = {
         f.hotline_call_id: f
@@ -146,13 +166,22 @@ def compute_kpis(
     abandoned = sum(1 for c in calls if c.state == "abandoned")
     waits = [(c.answered_at - c.arrived_at).total_seconds() for c in answered if c.answered_at is not None]
     scores = [f.satisfaction for f in feedback.values() if f.satisfaction is not None]
-    complaints = sum(1 for c in answered if (f := feedback.get(c.id)) is not None and f.complaint)
+    marked = {c.id for c in answered if (f := feedback.get(c.id)) is not None and f.complaint}
+    detected = detect_complaints([c.id for c in answered]) if detect_complaints and answered else set()
+    complaints = len(marked | detected)
     decided, resolved = _first_contact(session, answered, feedback, now=now, window=fcr_window)
     first_words = _first_agent_words(session, [c.id for c in answered])
+    if agents is None:
+        escalated = escalations.escalated_calls(session, [c.id for c in answered])
+        handled = len(answered)
+    else:
+        escalated = escalations.calls_escalated_by(session, agents, since=since, until=until)
+        handled = len({c.id for c in answered} | escalated)
     return KpiReport(
         since=since.isoformat(),
         until=until.isoformat(),
         agent_id=agent_id,
+        team_id=team_id,
         offered=len(calls),
         answered=len(answered),
         abandoned=abandoned,
@@ -169,7 +198,10 @@ def compute_kpis(
         fcr_resolved=resolved,
         fcr_rate=_share(resolved, decided),
         complaints=complaints,
+        complaints_detected=len(detected),
         complaint_rate=_share(complaints, len(answered)),
+        escalated=len(escalated),
+        escalation_rate=_share(len(escalated), handled),
     )
 
 

@@ -56,7 +56,8 @@ class RelaxStep:
 
 @dataclass
 class Call:
-    """A caller waiting for (or talking to) an agent. `skills` maps skill → minimum proficiency."""
+    """A caller waiting for (or talking to) an agent. `skills` maps skill → minimum proficiency; relaxation
+    never lowers `min_tier`."""
 
     id: str
     skills: dict[str, int]
@@ -66,6 +67,7 @@ class Call:
     queue: str = "default"
     steps: tuple[RelaxStep, ...] = ()
     callback: bool = False
+    min_tier: int = 1  # only agents of this tier or higher may take it (raised by an escalation)
     excluded: set[str] = field(default_factory=set)  # agents who did not answer this call
     relax_level: int = 0  # how many of `steps` apply now
 

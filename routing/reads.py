@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from routing.announcements import Refusal
 from routing.model import Agent, AgentStatus, Call
 
-Signature = tuple[frozenset[str], frozenset[tuple[str, int]]]
-"""Waiting calls compete for the same agents when they accept the same languages and need the same skills."""
+Signature = tuple[frozenset[str], frozenset[tuple[str, int]], int]
+"""Waiting calls compete for the same agents when they accept the same languages, need the same skills and
+the same lowest tier."""
 
 
 class RoutingError(ValueError):
@@ -52,13 +53,14 @@ class RouterReads:
         return sum(
             1
             for a in self.agents.values()
-            if a.status != AgentStatus.OFFLINE and self._eligible(a, languages, need)
+            if a.status != AgentStatus.OFFLINE and self._eligible(a, languages, need, call.min_tier)
         )
 
     def unservable(self, call: Call) -> Refusal | None:
         """Why no routed agent (in any state) could take `call` at any relaxation level (words for the
-        caller: `Refusal.text(language)`), or None when some agent could. Costs O(agents with the call's
-        rarest skill) per level."""
+        caller: `Refusal.text(language)`), or None when some agent could. Agents below `call.min_tier`
+        are not counted, and the reason does not name the tier: check first that someone has it. Costs
+        O(agents with the call's rarest skill) per level."""
         levels = range(len(call.steps) + 1)
         for level in levels:
             need = call.requirement(level)
@@ -66,7 +68,10 @@ class RouterReads:
             pools = [self._all_by_skill.get(s, set()) for s in need] or [
                 set().union(*(self._all_by_language.get(lang, set()) for lang in languages))
             ]
-            if any(self._eligible(self.agents[a], languages, need.items()) for a in min(pools, key=len)):
+            if any(
+                self._eligible(self.agents[a], languages, need.items(), call.min_tier)
+                for a in min(pools, key=len)
+            ):
                 return None
         need, languages = call.requirement(levels[-1]), call.accepted_languages(levels[-1])
         missing = tuple(sorted(s for s in need if not self._all_by_skill.get(s)))
@@ -90,10 +95,14 @@ class RouterReads:
 
     @staticmethod
     def _signature(call: Call) -> Signature:
-        return (call.accepted_languages(), frozenset(call.requirement().items()))
+        return (call.accepted_languages(), frozenset(call.requirement().items()), call.min_tier)
 
     @staticmethod
-    def _eligible(agent: Agent, languages: frozenset[str], need: Iterable[tuple[str, int]]) -> bool:
-        return not languages.isdisjoint(agent.languages) and all(
-            agent.skills.get(s, 0) >= lvl for s, lvl in need
+    def _eligible(
+        agent: Agent, languages: frozenset[str], need: Iterable[tuple[str, int]], min_tier: int = 1
+    ) -> bool:
+        return (
+            agent.tier >= min_tier
+            and not languages.isdisjoint(agent.languages)
+            and all(agent.skills.get(s, 0) >= lvl for s, lvl in need)
         )

@@ -47,8 +47,9 @@ def utc(ts: float) -> datetime:
 
 @dataclass(frozen=True)
 class CallView:
-    """A hotline call as the PBX sees it; `position`, `estimated_wait_s` (None = nobody could take it)
-    and `announcement` only while it waits."""
+    """A hotline call as the PBX sees it; `min_tier` the lowest agent tier that may take it (above 1
+    after an escalation); `position`, `estimated_wait_s` (None = nobody could take it) and
+    `announcement` only while it waits."""
 
     call_id: int
     state: str
@@ -58,6 +59,7 @@ class CallView:
     arrived_at: str
     pbx_call_id: str | None = None
     agent_extension: str | None = None
+    min_tier: int = 1
     position: int | None = None
     estimated_wait_s: int | None = None
     announcement: str | None = None
@@ -250,6 +252,7 @@ def call_view(session: Session, router: Router, config: RoutingConfig, row: Hotl
         arrived_at=row.arrived_at.isoformat(),
         pbx_call_id=row.pbx_call_id,
         agent_extension=agent.extension if agent is not None else None,
+        min_tier=row.min_tier,
     )
     if row.state != "waiting" or str(row.id) not in router.waiting:
         return view

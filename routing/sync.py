@@ -24,14 +24,16 @@ from routing.service import OPEN_STATES, epoch_s, utc
 
 
 def routed_call(row: HotlineCall, config: RoutingConfig) -> RoutedCall:
+    """The router's copy of a stored call; an escalated one (min_tier above 1) is not relaxed."""
     return RoutedCall(
         id=str(row.id),
         skills=dict(row.skills),
         arrived_at=epoch_s(row.arrived_at),
         language=row.language,
         priority=row.priority,
-        steps=config.steps,
+        steps=config.steps if row.min_tier <= 1 else (),
         callback=row.callback,
+        min_tier=row.min_tier,
         excluded=set(row.excluded),
     )
 

@@ -9,15 +9,29 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, check_agent_scope
+from api.deps import (
+    HotlineDep,
+    IdPath,
+    PageUser,
+    ScorecardDep,
+    SessionDep,
+    SettingsDep,
+    StaffPageUser,
+    check_agent_scope,
+)
 from api.pages.charts import trend_svg
+from api.pages.kpis import kpi_report
 from api.pages.rendering import check_csrf, render
 from models import Agent, User
+from routing.callbacks import overdue_count
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import agreement
 from scoring.scorecard import Scorecard
 
 router = APIRouter()
+
+OVERVIEW_KPI_DAYS = 30
+"""The overview shows the center's KPIs over this many days (the KPIs page takes any period)."""
 
 
 def _agent_page(
@@ -77,7 +91,12 @@ def manual_scores_form(
 
 @router.get("/overview", response_class=HTMLResponse)
 def overview_page(
-    request: Request, session: SessionDep, user: StaffPageUser, card: ScorecardDep
+    request: Request,
+    session: SessionDep,
+    user: StaffPageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+    hotline: HotlineDep,
 ) -> HTMLResponse:
     team = team_overview(session, card)
     return render(
@@ -89,4 +108,7 @@ def overview_page(
         flagged=team.flagged_open,
         disputes=team.disputes_open,
         agreement=agreement(session),
+        kpis=kpi_report(session, settings, hotline, days=OVERVIEW_KPI_DAYS),
+        kpi_days=OVERVIEW_KPI_DAYS,
+        callbacks_overdue=overdue_count(session, now=datetime.now(UTC)),
     )

@@ -1,5 +1,6 @@
-"""The KPIs page: the center and each agent over a period (definitions: routing/kpis.py). Staff see
-everyone; an agent sees the center line and their own."""
+"""The KPIs page: the center, each team and each agent over a period (definitions: routing/kpis.py).
+Staff see everyone; an agent sees the center line and their own. `kpi_report` serves the other pages that
+show KPIs (the overview)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,43 @@ from datetime import UTC, datetime, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.deps import STAFF_ROLES, HotlineDep, PageUser, SessionDep, SettingsDep
 from api.pages.rendering import render
+from callqa.services.complaints import transcript_complaints
+from callqa.services.hotline import Hotline
+from callqa.settings import Settings
 from models import Agent
 from routing.kpis import KpiReport, compute_kpis
+from routing.teams import list_teams
 
 router = APIRouter()
+
+
+def kpi_report(
+    session: Session,
+    settings: Settings,
+    hotline: Hotline,
+    *,
+    days: int,
+    agent_id: int | None = None,
+    team_id: int | None = None,
+) -> KpiReport:
+    """The KPIs of the last `days` days for the center, one agent or one team, as every page shows them."""
+    now = datetime.now(UTC)
+    return compute_kpis(
+        session,
+        since=now - timedelta(days=days),
+        until=now,
+        now=now,
+        fcr_window=timedelta(days=settings.fcr_window_days),
+        sl_target_s=hotline.config.sl_target_s,
+        satisfied_from=settings.csat_satisfied_from,
+        agent_id=agent_id,
+        team_id=team_id,
+        detect_complaints=lambda ids: transcript_complaints(session, ids),
+    )
 
 
 @router.get("/kpis", response_class=HTMLResponse)
@@ -26,26 +57,21 @@ def kpis_page(
     hotline: HotlineDep,
     days: int = 30,
 ) -> HTMLResponse:
-    now = datetime.now(UTC)
     days = max(1, min(days, 366))
-
-    def report(agent_id: int | None) -> KpiReport:
-        return compute_kpis(
-            session,
-            since=now - timedelta(days=days),
-            until=now,
-            now=now,
-            fcr_window=timedelta(days=settings.fcr_window_days),
-            sl_target_s=hotline.config.sl_target_s,
-            satisfied_from=settings.csat_satisfied_from,
-            agent_id=agent_id,
-        )
-
     query = select(Agent).where(Agent.active).order_by(Agent.name)
-    if user.role not in STAFF_ROLES:
+    staff = user.role in STAFF_ROLES
+    if not staff:
         query = query.where(Agent.id == user.agent_id)
-    agents = list(session.scalars(query))
-    rows = [("Whole center", report(None))] + [(a.name, report(a.id)) for a in agents]
+    rows = [("Whole center", kpi_report(session, settings, hotline, days=days))]
+    if staff:
+        rows += [
+            (f"Team {t.name}", kpi_report(session, settings, hotline, days=days, team_id=t.id))
+            for t in list_teams(session)
+        ]
+    rows += [
+        (a.name, kpi_report(session, settings, hotline, days=days, agent_id=a.id))
+        for a in session.scalars(query)
+    ]
     return render(
         request,
         "kpis.html",

@@ -18,8 +18,9 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import HotlineClient, HotlineDep, IdPath, SettingsDep, check_agent_scope
 from api.errors import ERROR_RESPONSES
-from api.schemas_routing import AgentStateChange, CallArrival, CallbackRequest
+from api.schemas_routing import AgentStateChange, CallArrival, CallbackRequest, EscalationRequest
 from models import User
+from routing.escalations import EscalationView
 from routing.service import AgentView, CallView, DecisionView, QueueStats
 
 router = APIRouter(prefix="/api/hotline", tags=["hotline"], responses=ERROR_RESPONSES)
@@ -102,6 +103,30 @@ def end(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView
 def abandon(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
     _pbx_or_admin(client)
     return hotline.abandon(call_id)
+
+
+@router.post("/calls/{call_id}/escalate", response_model=CallView)
+def escalate(
+    call_id: IdPath, body: EscalationRequest, hotline: HotlineDep, client: HotlineClient
+) -> CallView:
+    """The agent on the call (or the PBX, or an admin) hands it on to a higher tier: the same call waits
+    for an agent of that tier, ahead of later callers. 409 unless it is talking; 422 for a tier that is not
+    configured or not above the agent's, or that no agent of it could take."""
+    if (
+        client is not None
+        and client.role != "admin"
+        and (client.role != "agent" or hotline.call_view(call_id).agent_id != client.agent_id)
+    ):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "hotline call not found")
+    return hotline.escalate(call_id, reason=body.reason, to_tier=body.to_tier, skills=body.skills)
+
+
+@router.get("/calls/{call_id}/escalations", response_model=list[EscalationView])
+def call_escalations(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> list[EscalationView]:
+    """The call's escalations, oldest first: by whom, from and to which tier, why."""
+    _pbx_or_staff(client)
+    hotline.call_view(call_id)  # unknown call → HotlineNotFoundError → 404
+    return hotline.escalations(call_id)
 
 
 @router.post("/calls/{call_id}/callback", response_model=CallView)

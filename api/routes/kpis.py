@@ -14,6 +14,7 @@ from pydantic import AwareDatetime
 from api.deps import STAFF_ROLES, CurrentUser, HotlineClient, HotlineDep, IdPath, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import DispositionCreate, SurveyDigit
+from callqa.services.complaints import transcript_complaints
 from routing import kpis
 from routing.kpis import KpiReport
 
@@ -56,14 +57,17 @@ def center_kpis(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
     agent_id: int | None = None,
+    team_id: int | None = None,
 ) -> KpiReport:
     """Offered, answered, abandonment, ASA, service level, satisfaction, first-contact resolution and
-    complaint rate for calls arriving in [since, until) (default: the last 30 days), for the center or
-    one agent."""
+    complaint rate for calls arriving in [since, until) (default: the last 30 days), for the center, one
+    agent or one team (staff)."""
     if user.role not in STAFF_ROLES:
-        if agent_id not in (None, user.agent_id):
+        if agent_id not in (None, user.agent_id) or team_id is not None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
         agent_id = user.agent_id
+    if agent_id is not None and team_id is not None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give agent_id or team_id, not both")
     now = datetime.now(UTC)
     end = until or now
     return kpis.compute_kpis(
@@ -75,4 +79,6 @@ def center_kpis(
         sl_target_s=hotline.config.sl_target_s,
         satisfied_from=settings.csat_satisfied_from,
         agent_id=agent_id,
+        team_id=team_id,
+        detect_complaints=lambda ids: transcript_complaints(session, ids),
     )

@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.services.leader import LeaderLease
 from models import HotlineCall
-from routing import callbacks, service, sync
+from routing import callbacks, escalations, service, sync
 from routing.announcements import Refusal
 from routing.config import RoutingConfig
 from routing.engine import Router, RoutingError
+from routing.escalations import EscalationView
 from routing.model import AgentStatus, Assignment
 from routing.model import Call as RoutedCall
 from routing.service import AgentView, CallView, DecisionView, QueueStats, utc
@@ -212,7 +213,8 @@ class Hotline:
         with self._transaction() as session:
             row = self._row(session, call_id, "offered")
             row.state = "talking"
-            row.answered_at = utc(self._clock())
+            row.leg_answered_at = utc(self._clock())
+            row.answered_at = row.answered_at or row.leg_answered_at  # the first answer, kept on escalation
             return self._view(session, row)
 
     def reject(self, call_id: int, *, pause_agent: bool = True) -> CallView:
@@ -233,10 +235,51 @@ class Hotline:
         with self._transaction() as session:
             row = self._row(session, call_id, "talking")
             now = self._clock()
-            talk = now - service.epoch_s(row.answered_at)
+            talk = now - service.epoch_s(row.leg_answered_at or row.answered_at)
             decisions = self.router.end_call(str(call_id), now, talk_s=max(0.0, talk))
             row.state, row.ended_at = "ended", utc(now)
             session.flush()
+            self._store(session, decisions)
+            return self._view(session, row)
+
+    def escalate(
+        self, call_id: int, *, reason: str, to_tier: int | None = None, skills: dict[str, int] | None = None
+    ) -> CallView:
+        """The agent talking on `call_id` hands it on to a higher tier (`to_tier`, default the next
+        configured one) needing `skills` (default: what it needed so far): the same call waits again,
+        ahead of calls that arrived after it, for an agent of that tier or higher; the escalation and
+        `reason` are stored (`routing.escalations`). HotlineStateError unless the call is talking;
+        EscalationError for a tier that is not configured or not above the agent's, or that no agent could
+        take it at (the call then stays with its agent)."""
+        with self._transaction() as session:
+            row = self._row(session, call_id, "talking")
+            agent = self.router.find_agent(str(row.agent_id))
+            if agent is None or row.agent_id is None:
+                raise HotlineStateError(f"call {call_id} has no routed agent")
+            need = dict(row.skills if skills is None else skills)
+            target = escalations.escalation_tier(
+                self.router,
+                self.config,
+                agent_tier=agent.tier,
+                to_tier=to_tier,
+                skills=need,
+                language=row.language,
+            )
+            now = self._clock()
+            talk = now - service.epoch_s(row.leg_answered_at or row.answered_at)
+            decisions = self.router.escalate(
+                str(call_id), now, min_tier=target, skills=need, talk_s=max(0.0, talk)
+            )
+            escalations.record_escalation(
+                session,
+                row,
+                from_agent_id=row.agent_id,
+                from_tier=agent.tier,
+                to_tier=target,
+                reason=reason,
+                skills=need,
+                now=utc(now),
+            )
             self._store(session, decisions)
             return self._view(session, row)
 
@@ -338,6 +381,10 @@ class Hotline:
     def decisions(self, call_id: int) -> list[DecisionView]:
         with self._factory() as session:
             return service.list_decisions(session, call_id)
+
+    def escalations(self, call_id: int) -> list[EscalationView]:
+        with self._factory() as session:
+            return escalations.list_escalations(session, call_id)
 
     def stats(self) -> QueueStats:
         """Real-time queue figures (see `routing.service.queue_stats`)."""

@@ -144,3 +144,23 @@ def test_time_to_the_first_agent_word_from_the_recording(session: Session) -> No
     session.flush()
     k = _kpis(session)
     assert (k["recorded"], k["first_word_s"]) == (1, 2.5)
+
+
+def test_complaints_marked_by_the_agent_or_said_in_the_transcript(session: Session) -> None:
+    tom = create_agent(session)
+    marked = _call(session, "+1 555 0400", T0, wait_s=4, agent_id=tom.id)
+    said = _call(session, "+1 555 0401", T0 + timedelta(minutes=5), wait_s=4, agent_id=tom.id)
+    both = _call(session, "+1 555 0402", T0 + timedelta(minutes=9), wait_s=4, agent_id=tom.id)
+    _call(session, "+1 555 0403", T0 + timedelta(minutes=12), wait_s=4, agent_id=tom.id)
+    for row in (marked, both):
+        record_disposition(session, row.id, resolved=True, complaint=True, agent_id=tom.id, now=T0)
+    asked: list[list[int]] = []
+
+    def detector(ids: list[int]) -> set[int]:
+        asked.append(ids)
+        return {said.id, both.id}
+
+    k = _kpis(session, detect_complaints=detector)
+    assert (k["complaints"], k["complaints_detected"], k["complaint_rate"]) == (3, 2, 0.75)
+    assert sorted(asked[0]) == sorted([marked.id, said.id, both.id, marked.id + 3])  # the answered calls
+    assert _kpis(session)["complaints"] == 2  # without a detector: marked only

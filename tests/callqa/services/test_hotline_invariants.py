@@ -1,12 +1,13 @@
 """The hotline's invariants under random event sequences (a hypothesis state machine on a real SQLite file).
 
-Rules: calls arrive (IVR choice, language, priority), offers are answered or rejected, callers hang up at
-any moment, agents change state, admins edit skills and languages in their own transactions, new QA
-scores arrive, the server restarts, time passes. After every step:
+Rules: calls arrive (IVR choice, language, priority), offers are answered or rejected, talking calls are
+escalated to the second line, callers hang up at any moment, agents change state, admins edit skills and
+languages in their own transactions, new QA scores arrive, the server restarts, time passes. After every
+step:
 - no agent has two offers or active calls (database and router);
 - a call that reached a terminal state (ended, abandoned) never leaves it, and every call ends in exactly
   one (checked at teardown, after hanging up whatever is still open);
-- no call is offered after its caller hung up;
+- no call is offered after its caller hung up, nor to an agent below the tier it was escalated to;
 - the router and the database agree: waiting calls, calls with agents, each agent's state, skills and
   languages; no wrap-up outlasts its deadline, and no call waits while a free agent could take it.
 The bounded run is part of the test suite; `bench/hotline_invariants.py` runs it longer and prints counts.
@@ -31,6 +32,7 @@ from callqa.services.hotline import Hotline, HotlineRefusedError, HotlineStateEr
 from models import Agent, AgentPresence, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import load_routing_config
+from routing.escalations import EscalationError
 from routing.model import AgentStatus
 from routing.service import set_skills
 from tests.conftest import create_scored_call
@@ -78,7 +80,8 @@ class HotlineMachine(RuleBasedStateMachine):
         self.clock = Clock()
         with self.factory() as s:
             agents = [
-                Agent(name=f"agent{i}", languages=["en"] if i % 2 else ["en", "zh"]) for i in range(AGENTS)
+                Agent(name=f"agent{i}", languages=["en"] if i % 2 else ["en", "zh"], tier=1 + i // 3)
+                for i in range(AGENTS)
             ]
             s.add_all(agents)
             s.flush()
@@ -129,6 +132,16 @@ class HotlineMachine(RuleBasedStateMachine):
         offered = self._calls("offered")
         if offered:
             self.hotline.reject(offered[pick % len(offered)], pause_agent=pause)
+
+    @rule(pick=st.integers(0, 50))
+    def escalate(self, pick: int) -> None:
+        self._step()
+        talking = self._calls("talking")
+        if talking:
+            # Refused when the agent is already second line, or nobody there has the skills/language.
+            with contextlib.suppress(EscalationError):
+                view = self.hotline.escalate(talking[pick % len(talking)], reason="needs the second line")
+                assert view.min_tier == 2 and view.state in ("waiting", "offered")
 
     @rule(pick=st.integers(0, 50))
     def hang_up(self, pick: int) -> None:
@@ -201,6 +214,9 @@ class HotlineMachine(RuleBasedStateMachine):
             agents_busy = [c.agent_id for c in active]
             assert len(agents_busy) == len(set(agents_busy)), "an agent has two active calls"
             assert router.on_call == {str(c.id): str(c.agent_id) for c in active}
+            for c in active:
+                holder = router.find_agent(str(c.agent_id))
+                assert holder is not None and holder.tier >= c.min_tier, f"call {c.id} below its tier"
             assert set(router.waiting) == {str(c.id) for c in calls if c.state == "waiting"}
             for call in calls:
                 if call.id in self.terminal:
@@ -231,7 +247,7 @@ class HotlineMachine(RuleBasedStateMachine):
             need = queued.requirement().items()
             for agent in router.agents.values():
                 if agent.free and agent.id not in queued.excluded:
-                    assert not router._eligible(agent, queued.accepted_languages(), need), (
+                    assert not router._eligible(agent, queued.accepted_languages(), need, queued.min_tier), (
                         f"call {queued.id} waits while agent {agent.id} is free and could take it"
                     )
 

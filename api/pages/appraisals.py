@@ -1,0 +1,81 @@
+"""The appraisals page: an agent sees and submits their own self-evaluation; QA staff see everyone's, and an
+admin (the manager) submits the manager's evaluation. The same service functions and role rules as
+/api/appraisals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, SettingsDep
+from api.pages.rendering import check_csrf, render
+from api.routes.appraisals import period_reports
+from scoring import appraisal
+
+router = APIRouter()
+
+
+@router.get("/appraisals", response_class=HTMLResponse)
+def appraisals_page(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+    period: str | None = None,
+) -> HTMLResponse:
+    period = appraisal.check_period(period or datetime.now(UTC).strftime("%Y-%m"))
+    reports = period_reports(session, user, period, card, settings.appraisal_self_weight)
+    return render(
+        request,
+        "appraisals.html",
+        user,
+        reports=reports,
+        period=period,
+        self_pct=round(settings.appraisal_self_weight * 100),
+    )
+
+
+@router.post("/appraisals/{agent_id}/{period}/{kind}")
+def submit_evaluation(
+    agent_id: IdPath,
+    period: str,
+    kind: str,
+    session: SessionDep,
+    request: Request,
+    user: PageUser,
+    csrf: Annotated[str, Form()],
+    knowledge: Annotated[float, Form(ge=0, le=100)],
+    skills: Annotated[float, Form(ge=0, le=100)],
+    attitude: Annotated[float, Form(ge=0, le=100)],
+    performance: Annotated[float, Form(ge=0, le=100)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    allowed = (kind == "self" and user.agent_id == agent_id) or (kind == "manager" and user.role == "admin")
+    if not allowed:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "not your evaluation to give")
+    try:
+        appraisal.submit_evaluation(
+            session,
+            agent_id=agent_id,
+            period=period,
+            kind=kind,
+            parts={
+                "knowledge": knowledge,
+                "skills": skills,
+                "attitude": attitude,
+                "performance": performance,
+            },
+            comment=comment,
+            by_user_id=user.id,
+            now=datetime.now(UTC),
+        )
+        said = f"{kind.capitalize()} evaluation for {period} saved"
+    except appraisal.AppraisalExistsError as exc:
+        said = str(exc)
+    return RedirectResponse(f"/appraisals?period={period}&msg=" + quote(said), status.HTTP_303_SEE_OTHER)
