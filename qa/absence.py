@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from qa.matching import Token, normalize
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
+from qa.sound_zh import SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
 from transcription.recognizer import Transcript
 
 Span = tuple[float, float]
@@ -41,19 +42,28 @@ def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float 
 
 def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, str] | None:
     """(heard words, phrase) where a stretch of `tokens` sounds close to one of `phrases` (slots and
-    placeholders skipped), e.g. "could buy" for "goodbye": the phrase may have been said and misheard."""
+    placeholders skipped), e.g. "could buy" for "goodbye", 在见 for 再见: the phrase may have been said
+    and misheard. Chinese phrases are compared by pinyin (`qa.sound_zh`), others by spelling and sound
+    codes (`qa.names.name_similarity`)."""
     best: tuple[float, str, str] | None = None
     for phrase in phrases:
         words = normalize(phrase)
         if not words or any(w.startswith("<") for w in words):
             continue
+        chinese = is_chinese(phrase)
         for i in range(len(tokens)):
             for width in {max(1, len(words) - 1), len(words), len(words) + 1}:
                 window = tokens[i : i + width]
                 if len(window) < width or window[-1].segment != window[0].segment:
                     continue
                 heard = " ".join(t.text for t in window)
-                score = name_similarity(heard, " ".join(words))
+                score = (
+                    100.0 * sound_similarity_zh([t.text for t in window], "".join(words))
+                    if chinese
+                    else name_similarity(heard, " ".join(words))
+                )
+                if chinese and score < 100.0 * SOUND_CLOSE_ZH:
+                    continue
                 if score >= SOUND_CLOSE and (best is None or score > best[0]):
                     best = (score, heard, phrase)
     return (best[1], best[2]) if best else None

@@ -157,8 +157,14 @@ def analyze_transcript(
         holds=find_holds(transcript),
         talk=talk_stats(transcript, activity),
         sentiment={
-            "caller": speaker_sentiment(transcript, "caller", sentiment_model, content_ends_at=content_end),
-            "agent": speaker_sentiment(transcript, "agent", sentiment_model, content_ends_at=content_end),
+            speaker: speaker_sentiment(
+                transcript,
+                speaker,
+                sentiment_model,
+                content_ends_at=content_end,
+                mood_in_reply=script.mood_in_closing_reply,
+            )
+            for speaker in ("caller", "agent")
         },
         sentiment_model=sentiment_model.name,
         intent_model=intent_model.name if intent_model is not None else "",

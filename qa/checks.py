@@ -32,7 +32,7 @@ from qa.metrics import Activity
 from qa.names import find_name
 from qa.never import NEVER_HEARD, find_never, never_doubts
 from qa.script import CheckDef, ElementDef, Script
-from qa.work_number import NUMBER_ONLY, OTHER_NUMBER
+from qa.work_number import BY_NAME, NUMBER_ONLY, OTHER_NUMBER
 from transcription.recognizer import Transcript
 
 State = Literal["pass", "fail", "uncertain"]
@@ -140,8 +140,11 @@ def run_check(
             speech=speech,
             agent_name=script.agent_name if element.needs == "agent" else None,
         )
-        if element.phrases and best_match(
-            element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS
+        # An introduction by name matched the frame whole: it is heard, and it lacks the number.
+        if (
+            element.phrases
+            and result.note != BY_NAME
+            and best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)
         ):
             reasons.append("nearly matched")
         meant = (

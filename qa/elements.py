@@ -11,7 +11,7 @@ from qa.element_evidence import WindowReading, window_sentences
 from qa.matching import Match, Token, best_match, tokenize_segments
 from qa.names import find_name, name_match
 from qa.script import CheckDef, ElementDef, Script, Window
-from qa.work_number import find_work_number
+from qa.work_number import find_work_number, said_work_number
 from transcription.recognizer import Transcript
 
 # Notes an element result carries, read by `qa.checks` to say why a found element is doubtful.
@@ -196,7 +196,7 @@ def number_element(
 ) -> ElementResult:
     """An element that gives the agent's work number (`needs: agent_number`), see `qa.work_number`."""
     evidence, note = find_work_number(element.phrases, tokens, threshold, agent_number)
-    return ElementResult(element.name, evidence is not None, evidence, note)
+    return ElementResult(element.name, said_work_number(evidence, note), evidence, note)
 
 
 def tokens_of_element(

@@ -8,15 +8,19 @@ category where cross-validated precision, counted at the rate a remark occurs in
 CERTAIN_PRECISION. A hit below its point is evidence, stated uncertain.
 
 Training data: `qa/data/agent_intents_zh.tsv`, sentences written for this project (labels as in English:
-blame_customer 责怪客户, blame_shifting 推诿, rude 粗话/不耐烦, empathy, none).
+blame_customer 责怪客户, blame_shifting 推诿, rude 粗话/不耐烦, empathy, none). Script elements said in
+other words than the phrase lists' (上午好 for 您好, 您还有别的事情要办吗 for 请问还有什么可以帮您) are read
+the same way, one yes/no classifier per element, from `qa/data/script_elements_zh.tsv` (see
+`qa.element_evidence`; every intent sentence not listed there says none).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -31,12 +35,14 @@ from sklearn.linear_model import LogisticRegression
 
 from qa.exceptions import ScriptError
 from qa.intent_model import StaleModelError
-from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, Featurized, Intent, IntentClassifier
+from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Featurized, Intent, IntentClassifier
 from qa.labelled import read_tsv
 from qa.matching import normalize
 from qa.phrases import CATEGORIES
 
 DEFAULT_DATA = "agent_intents_zh.tsv"
+ELEMENT_DATA = "script_elements_zh.tsv"
+"""Script elements said in a sentence (`offer_help,thanks<TAB>text`, or `none`), as in English."""
 
 
 def chinese_text(text: str) -> str:
@@ -94,6 +100,29 @@ def read_chinese_intents(path: Path | None = None) -> tuple[list[str], list[str]
     return texts, labels, digest
 
 
+def read_chinese_elements(
+    path: Path | None = None, intents: Path | None = None
+) -> tuple[list[str], list[frozenset[str]], str]:
+    """(classifier texts, elements each says, sha256 over both files) of the element sentences (`path`,
+    default the packaged ELEMENT_DATA) and, saying none, the intent sentences (`intents`) not listed."""
+    rows, digest, source = read_tsv(path, ELEMENT_DATA)
+    texts: list[str] = []
+    elements: list[frozenset[str]] = []
+    for lineno, row in rows:
+        if len(row) != 2 or not row[0] or not row[1].strip():
+            raise ScriptError(f"{source}:{lineno}: expected element[,element…]<TAB>text")
+        texts.append(chinese_text(row[1]))
+        elements.append(frozenset(e.strip() for e in row[0].split(",")) - {NONE})
+    others, _, others_digest = read_chinese_intents(intents)
+    listed = set(texts)
+    for text in others:
+        if text not in listed:
+            texts.append(text)
+            elements.append(frozenset())
+            listed.add(text)
+    return texts, elements, hashlib.sha256(f"{digest}:{others_digest}".encode()).hexdigest()
+
+
 @dataclass
 class ChineseIntentModel:
     """A fitted Chinese intent classifier with its provenance; fits `qa.intents.SentenceClassifier`."""
@@ -103,6 +132,8 @@ class ChineseIntentModel:
     sklearn_version: str
     trained_at: str
     n_samples: int
+    elements: dict[str, ChineseIntentClassifier] = field(default_factory=dict, repr=False, compare=False)
+    """Per script element (ELEMENT_DATA), a classifier of "says it" (the element's name) vs NONE."""
     certainty_rule: str = CERTAINTY_RULE
     """How its certainty points were computed (`qa.intents.CERTAINTY_RULE` at training time)."""
 
@@ -124,6 +155,20 @@ class ChineseIntentModel:
             return []
         return self.classifier.intents(_as_input([chinese_text(t) for t in texts]))
 
+    def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]:
+        """Per text, each script element's verdict: an Intent labelled with the element (probability that
+        the text says it, and the element's certainty point) — also when the probability is low."""
+        if not texts or not self.elements:
+            return [{} for _ in texts]
+        features = _as_input([chinese_text(t) for t in texts])
+        out: list[dict[str, Intent]] = [{} for _ in texts]
+        for element, classifier in self.elements.items():
+            column = list(classifier.classes_).index(element)
+            point = classifier.certain_at_.get(element, NEVER)
+            for row, probs in zip(out, classifier.predict_proba(features), strict=True):
+                row[element] = Intent(element, float(probs[column]), point)
+        return out
+
     def save(self, path: Path) -> None:
         """Write the artifact atomically (a concurrent reader sees the old file or the new one)."""
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,24 +178,39 @@ class ChineseIntentModel:
         os.replace(tmp, path)
 
 
-def train_chinese_intents(path: Path | None = None, **params: Any) -> ChineseIntentModel:
-    """Fit the calibrated classifier on labelled sentences (default: the packaged file; seconds)."""
-    texts, labels, digest = read_chinese_intents(path)
+def train_chinese_intents(
+    path: Path | None = None, *, elements: Path | None = None, **params: Any
+) -> ChineseIntentModel:
+    """Fit the calibrated classifier on labelled sentences (default: the packaged file) and one yes/no
+    classifier per script element (`elements`, default the packaged ELEMENT_DATA), each with its
+    certainty point from cross-validated precision (no prevalence weighting, as in English: the data
+    holds more sentences that say no element than a check's window does, so the point is conservative)
+    (seconds)."""
+    texts, labels, _ = read_chinese_intents(path)
+    element_texts, said, digest = read_chinese_elements(elements, path)
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
     classifier = ChineseIntentClassifier(**params).fit(_as_input(texts), np.asarray(labels))
+    readers = {
+        name: ChineseIntentClassifier().fit(
+            _as_input(element_texts), np.asarray([name if name in s else NONE for s in said])
+        )
+        for name in sorted(set().union(*said))
+    }
     return ChineseIntentModel(
-        classifier, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts)
+        classifier, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts), readers
     )
 
 
-def load_chinese_intents(path: Path, *, data: Path | None = None) -> ChineseIntentModel:
-    """Load an artifact trained on `data` (default: the packaged sentences); StaleModelError when it was
-    trained on other data or with another scikit-learn version."""
+def load_chinese_intents(
+    path: Path, *, data: Path | None = None, elements: Path | None = None
+) -> ChineseIntentModel:
+    """Load an artifact trained on `data` and `elements` (default: the packaged sentences);
+    StaleModelError when it was trained on other data or with another scikit-learn version."""
     state = joblib.load(path)
     if "embedding_model" in state:
         raise StaleModelError(f"{path}: an English intent model; run `callqa train intents --language zh`")
     expected = {
-        "data": (state.get("data_sha256"), read_chinese_intents(data)[2]),
+        "data": (state.get("data_sha256"), read_chinese_elements(elements, data)[2]),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
         "certainty rule": (state.get("certainty_rule"), CERTAINTY_RULE),
     }

@@ -91,6 +91,10 @@ class Script:
     agent_number: str | None = None
     """The agent's work number (工号, the agent record's employee number) when known: a `needs:
     agent_number` element must say it (qa/checks.py)."""
+    mood_in_closing_reply: bool = False
+    """Whether the caller's reply to the offer of further help tells their end mood when it is not
+    neutral (`qa.sentiment.speaker_sentiment`); off where the language's sentiment model reads the
+    formula reply ("no, that is all, thank you") as a mood."""
 
     def for_call(
         self, company: str | None, agent_name: str | None, agent_number: str | None = None
@@ -173,6 +177,7 @@ def parse_script(data: Any, *, source: str) -> Script:
             threshold=float(data.get("threshold", 80)),
             checks=checks,
             procedures=_procedures(data.get("procedures"), source),
+            mood_in_closing_reply=bool(data.get("mood_in_closing_reply", False)),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         if isinstance(exc, ScriptError):

@@ -76,13 +76,20 @@ class SpeakerSentiment:
 
 
 def speaker_sentiment(
-    transcript: Transcript, speaker: Speaker, model: SentimentModel, *, content_ends_at: float | None = None
+    transcript: Transcript,
+    speaker: Speaker,
+    model: SentimentModel,
+    *,
+    content_ends_at: float | None = None,
+    mood_in_reply: bool = False,
 ) -> SpeakerSentiment:
     """Label every utterance of `speaker` and summarise the trajectory.
 
     `content_ends_at` (seconds) marks where the closing formalities begin (the agent's offer of further
     help): the `end` label is taken from the last utterance before it, because the reply to "anything
-    else?" ("no, that is all") is formulaic and says nothing about how the caller feels.
+    else?" ("no, that is all") is formulaic and says nothing about how the caller feels. With
+    `mood_in_reply`, a last utterance after it that is itself positive or negative ("没有了，今天多亏您了")
+    is how the caller sounds at the end (for a model that reads the formula reply as neutral).
     """
     segments = transcript.by_speaker(speaker)
     labels = model.predict([s.text for s in segments]) if segments else []
@@ -95,4 +102,6 @@ def speaker_sentiment(
         utterances
     )
     first, last = utterances[0].label, content[-1].label
+    if mood_in_reply and utterances[-1] not in content and utterances[-1].label != "neu":
+        last = utterances[-1].label
     return SpeakerSentiment(first, last, LABEL_VALUE[last] - LABEL_VALUE[first], utterances)

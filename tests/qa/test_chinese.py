@@ -143,6 +143,37 @@ def test_another_work_number_or_none_is_doubted() -> None:
     assert unknown.checks["greeting"].state == "pass"
 
 
+@pytest.mark.parametrize("said", ["您好，星海电信，1024号。", "您好，星海电信，工号1024，请讲。"])
+def test_the_work_number_alone_is_a_self_introduction(said: str) -> None:
+    greeting = _with_number([("agent", 0.5, 4.0, said), CLOSING, BYE], "1024").checks["greeting"]
+    assert greeting.state == "pass", greeting.reason
+
+
+def test_a_name_without_the_work_number_is_no_self_introduction() -> None:
+    by_name = _with_number([("agent", 0.5, 4.0, "您好，星海电信，我是小周。"), CLOSING, BYE], "1024")
+    greeting = by_name.checks["greeting"]
+    assert greeting.state == "fail" and greeting.missing == ["self_id"], greeting.reason
+    # The number said anywhere in the opening turn still counts, the name beside it does no harm.
+    both = _with_number(
+        [("agent", 0.5, 4.0, "您好，星海电信，我是小周，工号一零二四。"), CLOSING, BYE], "1024"
+    )
+    assert both.checks["greeting"].state == "pass", both.checks["greeting"].reason
+
+
+@pytest.mark.parametrize("salutation", ["上午好", "下午好", "晚上好", "早上好"])
+def test_a_time_of_day_salutation_is_a_salutation(salutation: str) -> None:
+    greeting = analyze([("agent", 0.5, 4.0, f"{salutation}，星海电信，1024号为您服务。"), CLOSING, BYE])
+    assert greeting.checks["greeting"].state == "pass", greeting.checks["greeting"].reason
+
+
+def test_a_goodbye_heard_as_a_homophone_is_no_certain_fail() -> None:
+    misheard = analyze([GREETING, CALLER, ASK, CLOSING, ("agent", 27.0, 30.0, "感谢您的来电，在见。")])
+    closing = misheard.checks["closing"]
+    assert closing.state == "uncertain" and "在 见" in closing.reason, closing.reason
+    unrelated = analyze([GREETING, CALLER, ASK, CLOSING, ("agent", 27.0, 30.0, "感谢您的来电，好的。")])
+    assert unrelated.checks["closing"].state == "fail", unrelated.checks["closing"].reason
+
+
 def test_the_default_chinese_scorecard_scores_the_three_musts() -> None:
     card = load_scorecard(None, "zh")
     assert card.id == "default-zh" and load_scorecard(None, "en").id == "default"

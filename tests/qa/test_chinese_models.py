@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sklearn.metrics import f1_score
 
-from qa.analysis import analyze_transcript
+from qa.analysis import CallAnalysis, analyze_transcript
 from qa.intent_model import StaleModelError
 from qa.intent_zh import (
     ChineseIntentModel,
@@ -20,7 +20,8 @@ from qa.intent_zh import (
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment_model import SklearnSentiment, load_sentiment, read_labelled, train_sentiment
-from tests.qa.helpers import QA_NUMBERS, make_transcript
+from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
+from transcription.recognizer import Speaker
 
 HELD_OUT = Path(__file__).resolve().parents[2] / "bench" / "data"
 
@@ -117,3 +118,62 @@ def test_a_chinese_call_with_a_paraphrased_remark_and_an_angry_caller(
     assert [v.category for v in analysis.violations] == ["rude"]
     assert analysis.violations[0].source == "model" and analysis.intent_model == intents.name
     assert not analysis.has_empathy
+
+
+def _closing_call(
+    sentiment: SklearnSentiment, intents: ChineseIntentModel, closing: list[tuple[Speaker, str]]
+) -> CallAnalysis:
+    turns: list[Turn] = [
+        ("agent", 0.5, 4.0, "您好，星海电信，1024号为您服务。"),
+        ("caller", 4.5, 8.0, "网又断了，这都第三回了，太气人了！"),
+        ("agent", 9.0, 12.0, "请您提供一下手机号码。"),
+    ]
+    at = 14.0
+    for speaker, text in closing:
+        turns.append((speaker, at, at + 3.0, text))
+        at += 4.0
+    return analyze_transcript(
+        make_transcript(turns),
+        load_script(None, company="星海电信", language="zh"),
+        load_forbidden_phrases(None, "zh"),
+        load_empathy_phrases(None, "zh"),
+        sentiment_model=sentiment,
+        intent_model=intents,
+        **QA_NUMBERS,
+    )
+
+
+def test_an_offer_of_help_in_other_words_is_read_by_meaning(
+    sentiment: SklearnSentiment, intents: ChineseIntentModel
+) -> None:
+    read = intents.read_elements(["您看还有什么别的事情要我这边办的吗", "谢谢您的配合"])
+    assert read[0]["offer_help"].probability >= 0.5 and read[1]["thanks"].probability < 0.5
+    reworded = _closing_call(
+        sentiment,
+        intents,
+        [
+            ("agent", "您看还有什么别的事情要我这边办的吗？"),
+            ("caller", "没有了。"),
+            ("agent", "感谢您的来电，再见。"),
+        ],
+    )
+    closing = reworded.checks["closing"]
+    assert closing.passed and closing.state != "fail", closing.reason
+    offer = next(e for e in closing.elements if e.name == "offer_help")
+    assert offer.evidence is not None and offer.evidence.phrase == "model:offer_help"
+
+
+def test_the_callers_reply_to_the_offer_tells_the_end_mood_unless_it_is_the_formula(
+    sentiment: SklearnSentiment, intents: ChineseIntentModel
+) -> None:
+    def end(reply: str) -> str | None:
+        analysis = _closing_call(
+            sentiment,
+            intents,
+            [("agent", "请问还有什么可以帮您？"), ("caller", reply), ("agent", "感谢您的来电，再见。")],
+        )
+        assert analysis.sentiment["caller"].start == "neg"
+        return analysis.sentiment["caller"].end
+
+    assert end("没有了，这回可算弄好了，谢谢您啊！") == "pos"
+    assert end("没有了，谢谢。") == "neg"  # the formula: the mood before the offer stands

@@ -1,0 +1,47 @@
+"""Does a heard stretch of Chinese sound like a script phrase? Pinyin compared syllable by syllable.
+
+A recogniser on a phone line writes a Chinese word it did not catch as another with the same or a near
+sound: 在见 for 再见, 感谢您的来店 for 感谢您的来电, 晚上号 for 晚上好. The characters differ, the syllables
+stay. Each character is read as toneless pinyin (pypinyin, a maintained library with phrase tables for
+the many-readings characters), the sound pairs a southern or hurried speaker merges are folded into one
+(zh/z, ch/c, sh/s, n/l, -ng/-n, f/h), and heard and phrase are compared as syllable sequences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+from rapidfuzz.distance import Levenshtein
+
+SOUND_CLOSE_ZH = 0.8
+"""Share (0–1) of a phrase's syllables a heard stretch must match, after a Levenshtein alignment, to
+sound like it: a six-syllable phrase allows one syllable misheard, a phrase of four or fewer none (two
+characters alike in sound are a homophone, not a near miss)."""
+_FOLDS = ((r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"), (r"^l", "n"), (r"^f", "h"), (r"ng$", "n"))
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_chinese(text: str) -> bool:
+    return _CJK.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def syllables(text: str) -> tuple[str, ...]:
+    """Toneless pinyin of each character of `text` with near sounds folded; other words as they are."""
+    out = []
+    for syllable in lazy_pinyin(text, style=Style.NORMAL, errors="ignore"):
+        for pattern, repl in _FOLDS:
+            syllable = re.sub(pattern, repl, syllable)
+        out.append(syllable)
+    return tuple(out)
+
+
+def sound_similarity_zh(heard: Sequence[str], phrase: str) -> float:
+    """0–1: how much the characters `heard` sound like `phrase` (1 − syllable edit distance / length)."""
+    a, b = syllables("".join(heard)), syllables(phrase)
+    if not a or not b:
+        return 0.0
+    return float(Levenshtein.normalized_similarity(a, b))
