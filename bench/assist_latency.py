@@ -3,8 +3,9 @@ legs each, sharing one recogniser (as the server does).
 
 Prints, over every turn shown: the latency from the end of the utterance's speech (its last word's end, on
 the call's clock) to the update leaving the assistant (wall clock), p50 / p95 / max; the real-time factor
-(decoding seconds / seconds of audio decoded, both legs); and how many calls were kept up with (each
-call's last update out within LAG_OK_S of its audio's end).
+(decoding wall seconds / seconds of audio, both legs) and the CPU one (the process's CPU seconds, all its
+work, per second of audio: what the machine's other load does not inflate); the load average; and how many
+calls were kept up with (each call's last update out within LAG_OK_S of its audio's end).
 
     python bench/assist_latency.py --calls 1
     python bench/assist_latency.py --calls 2 --engine whisper
@@ -13,6 +14,7 @@ call's last update out within LAG_OK_S of its audio's end).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import threading
 import time
@@ -98,6 +100,7 @@ def main() -> None:
     recognizer.transcribe(legs["agent"][: 4 * PHONE_SR], PHONE_SR)  # first decode loads what it needs
     recognizer.busy_s = 0.0
     results: list[tuple[list[float], float]] = []
+    cpu_began = time.process_time()
     threads = [
         threading.Thread(target=lambda: results.append(play(analyzer, recognizer, legs)))
         for _ in range(args.calls)
@@ -114,7 +117,10 @@ def main() -> None:
         f"latency end of speech -> shown: p50 {statistics.median(latencies):.2f} s, p95 {p95:.2f} s, "
         f"max {latencies[-1]:.2f} s"
     )
-    print(f"real-time factor (decode s / audio s, both legs): {recognizer.busy_s / audio_s:.3f}")
+    cpu_s = time.process_time() - cpu_began
+    print(f"real-time factor (decode wall s / audio s, both legs): {recognizer.busy_s / audio_s:.3f}")
+    print(f"CPU real-time factor (process CPU s / audio s, both legs, all work): {cpu_s / audio_s:.3f}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     kept = sum(1 for _, lag in results if lag <= LAG_OK_S)
     lags = ", ".join(f"{lag:.2f}" for _, lag in results)
     print(f"calls kept up with: {kept}/{args.calls} (last update behind audio end: {lags} s)")

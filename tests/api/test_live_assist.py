@@ -5,6 +5,7 @@ checked before any work."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -21,6 +22,7 @@ from models import Agent, make_engine, make_session_factory
 from tests.live import PASSWORD, LiveServer, live_server, seed_database, server_env
 
 FRAME = 160  # samples: 20 ms at 8 kHz, as AudioSocket sends
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +174,48 @@ def test_a_streamed_call_shows_both_legs_suggestions_and_verdicts_to_its_agent_o
     )
     gone = httpx.get(f"{live.url}/api/live/calls/{key}/events", headers=live.token("qa"))
     assert gone.status_code == 404  # ended calls are no longer live
+
+
+@pytest.mark.slow
+def test_the_agents_live_panel_in_a_browser_shows_the_caller_and_what_to_say(
+    server: tuple[LiveServer, int, int],
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    live, tom, _ = server
+    legs, reference = render_call()
+    until = int(float(str(reference[2]["start"])) * 8000)  # the greeting and the caller's complaint
+    key = "pbx-call-43"
+    with (
+        connect(_ws_url(live, key, "agent", tom), additional_headers=_pbx(live), open_timeout=120) as agent,
+        connect(_ws_url(live, key, "caller", tom), additional_headers=_pbx(live), open_timeout=120) as caller,
+        sync_playwright() as p,
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{live.url}/login")
+        page.fill("input[name=username]", "tom")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        assert page.goto(f"{live.url}/live/{key}").status == 200  # type: ignore[union-attr]
+        expect(page.locator("#status")).to_have_text("Live", timeout=30_000)
+        _stream(caller, np.concatenate([legs["caller"][:until], np.zeros(8000, np.float32)]))
+        _stream(agent, np.concatenate([legs["agent"][:until], np.zeros(8000, np.float32)]))
+        suggestions = page.locator("#suggestions")
+        expect(suggestions).to_contain_text("My name is Tom Baker", timeout=300_000)
+        expect(page.locator("#suggestions li.empathy")).to_have_count(1)
+        expect(page.locator("#turns li.caller").first).to_contain_text("(negative)")
+        expect(page.locator("#checklist")).to_contain_text("✓ greeting: salutation")
+        other = browser.new_page()
+        other.goto(f"{live.url}/login")
+        other.fill("input[name=username]", "ann")
+        other.fill("input[name=password]", PASSWORD)
+        other.click("button[type=submit]")
+        other.wait_for_load_state()
+        assert other.goto(f"{live.url}/live/{key}").status == 404  # type: ignore[union-attr]
+        agent.close()
+        caller.close()
+        expect(page.locator("#status")).to_have_text("Call ended", timeout=120_000)
+        expect(page.locator("#verdicts")).to_contain_text("greeting: fail")
+        browser.close()
