@@ -28,8 +28,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, int, int]]:
     """A server with live assist (whisper tiny.en, at most 2 legs streaming, frames ≤ 640 bytes, audio
-    allowed far ahead of the clock so a test need not wait the call's length); (server, tom's agent id,
-    another agent's id)."""
+    allowed 60 s ahead of the clock so a test need not wait a 30 s call's length); (server, tom's agent
+    id, another agent's id)."""
     tmp = tmp_path_factory.mktemp("live")
     data = tmp / "data"
     data.mkdir()
@@ -51,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
         company=COMPANY,
         live_max_streams="2",
         live_max_frame_bytes="640",
-        live_burst_s="3600",
+        live_burst_s="60",
     )
     with live_server(env, tmp / "server.log", worker=False) as live:
         yield live, tom, ann_id
@@ -96,6 +96,13 @@ def test_audio_is_refused_without_credentials_or_past_the_limits(server: tuple[L
         with pytest.raises(ConnectionClosed) as odd:
             agent.recv(timeout=30)
         assert odd.value.rcvd is not None and odd.value.rcvd.code == 1003
+    # Audio sent faster than real time beyond the allowed 60 s lead: cut off, not queued up.
+    with connect(url, additional_headers=_pbx(live), open_timeout=120) as fast:
+        with pytest.raises(ConnectionClosed) as flood:
+            for _ in range(2000):  # 80 s of 40 ms frames, sent at once
+                fast.send(b"\x00" * 640)
+            fast.recv(timeout=30)
+        assert flood.value.rcvd is not None and flood.value.rcvd.code == 1008
 
 
 def _events(

@@ -4,14 +4,18 @@ voice), and the assistant's updates in between."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.pipeline.augment import speak
 from callqa.pipeline.live import SerialRecognizer, open_live_call
 from callqa.settings import Settings
 from qa.assist import Update
+from transcription.model_store import build_recognizer
 from transcription.recognizer import FloatArray, Utterance, Word
 
 RATE = 8000
@@ -93,3 +97,20 @@ def test_each_utterance_is_decoded_once_and_an_agitated_caller_gets_empathy() ->
     assert "agitated" in empathy.reason
     assert turns[1].start < 3.5 and turns[3].end > 8.0  # times are the leg's clock, not the decode's
     assert updates[-1].final is not None and updates[-1].final["greeting"].passed is False
+
+
+@pytest.mark.slow
+def test_vosk_streams_a_live_leg_natively() -> None:
+    """Where a Vosk model exists (Korean is the one installable offline), a live leg is decoded by Vosk's
+    own streaming decoder, the shared model used without the decode lock."""
+    vosk_ko = build_recognizer("vosk", language="ko")
+    analyzer = CallAnalyzer(Settings(language="en"), recognizer=vosk_ko)
+    shared = SerialRecognizer(vosk_ko)
+    call = open_live_call(analyzer, shared, sample_rate=RATE, legs=("agent",))
+    speech = speak("안녕하세요 고객센터입니다 무엇을 도와드릴까요", "ko")
+    leg = np.concatenate([_quiet(0.5), speech, _quiet(1.5)])
+    updates = [u for begin in range(0, leg.size, 160) for u in call.feed("agent", leg[begin : begin + 160])]
+    updates += call.finish()
+    turns = [u.turn for u in updates if u.turn is not None]
+    assert turns and re.search(r"[가-힣]", turns[0].text) and turns[0].start >= 0.3
+    assert shared.busy_s == 0.0  # Vosk's stream, not a whole-utterance decode through the lock
