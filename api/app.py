@@ -27,8 +27,10 @@ from api.routes import (
     agents,
     appraisals,
     auth,
+    calibration,
     callbacks,
     calls,
+    evaluation,
     hotline,
     jobs,
     kpis,
@@ -164,6 +166,8 @@ def create_app(
     app.include_router(appraisals.router)
     app.include_router(teams.router)
     app.include_router(reviews.router)
+    app.include_router(evaluation.router)
+    app.include_router(calibration.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)
     app.include_router(live.router)

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Cookie, Depends, Header, HTTPException, Path, Request, status
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, object_session, sessionmaker
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
@@ -23,6 +23,8 @@ from callqa.services.users import authenticate
 from callqa.settings import Settings
 from models import Call, LoginSession, User
 from scoring.scorecard import Scorecard
+from scoring.workflow import STAFF_ROLES as STAFF_ROLES
+from scoring.workflow import may_see_agent
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -38,9 +40,6 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id (1 â€¦ 2^31â
 def parse_id(text: str) -> int | None:
     """A row id typed into a form field, or None if it is empty or cannot be one."""
     return int(text) if text.isdigit() and 1 <= int(text) <= MAX_ID else None
-
-
-STAFF_ROLES = ("qa", "admin")
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -183,14 +182,15 @@ StaffPageUser = Annotated[User, Depends(staff_page_user)]
 AdminPageUser = Annotated[User, Depends(admin_page_user)]
 
 
-# What a user may see: an agent only their own calls and their own agent record; anything else answers
-# 404 exactly like a missing one (no hint whether it exists).
+# What a user may see: an agent only their own calls and their own agent record, a supervisor their
+# team's (scoring.workflow.visible_agent_ids); anything else answers 404 exactly like a missing one (no
+# hint whether it exists).
 
 
 def visible_call(session: Session, user: User, call_id: int) -> Call:
     """The call if `user` may see it; 404 otherwise."""
     call = session.get(Call, call_id)
-    if call is None or (user.role == "agent" and call.agent_id != user.agent_id):
+    if call is None or not may_see_agent(session, user, call.agent_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "call not found")
     return call
 
@@ -203,8 +203,12 @@ VisibleCall = Annotated[Call, Depends(get_visible_call)]
 
 
 def check_agent_scope(user: User, agent_id: int) -> None:
-    """An agent user may address only their own agent id (404 for any other)."""
+    """An agent user may address only their own agent id, a supervisor their team's agents (404 for any
+    other). `user` is the request's loaded login (its session answers the team lookup)."""
     if user.role == "agent" and user.agent_id != agent_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
+    session = object_session(user)
+    if user.role == "supervisor" and (session is None or not may_see_agent(session, user, agent_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
 
 

@@ -2,6 +2,7 @@
 
 from models.appraisal import APPRAISAL_KINDS, Appraisal
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
+from models.calibration import CALIBRATION_STATES, CalibrationMember, CalibrationSession, CalibrationVerdict
 from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt, CallbackOffer
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.feedback import CallFeedback
@@ -29,6 +30,7 @@ from models.workflow import EvaluationComment, EvaluationEvent, Notification
 __all__ = [
     "AGENT_PRESENCE",
     "APPRAISAL_KINDS",
+    "CALIBRATION_STATES",
     "CALLBACK_OUTCOMES",
     "CALLBACK_STATUSES",
     "CALL_STATUSES",
@@ -44,6 +46,9 @@ __all__ = [
     "Appraisal",
     "AuditEvent",
     "Base",
+    "CalibrationMember",
+    "CalibrationSession",
+    "CalibrationVerdict",
     "Call",
     "CallEscalation",
     "CallFeedback",

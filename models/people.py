@@ -13,7 +13,7 @@ from models.base import Base, utcnow
 if TYPE_CHECKING:
     from models.calls import Call
 
-ROLES = ("agent", "qa", "admin")
+ROLES = ("agent", "qa", "supervisor", "admin")
 
 
 class Agent(Base):
@@ -58,16 +58,19 @@ class AgentSkill(Base):
 
 
 class User(Base):
-    """A login. `role` is one of ROLES; an `agent` user is linked to exactly one Agent."""
+    """A login. `role` is one of ROLES; an `agent` user is linked to exactly one Agent; a `supervisor`
+    works the queue and disputes of one team's agents (`team_id`, see models.teams), and sees no other
+    agent's calls."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('agent', 'qa', 'admin')", name="role_valid"),)
+    __table_args__ = (CheckConstraint("role IN ('agent', 'qa', 'supervisor', 'admin')", name="role_valid"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, utcnow
 
 EVENT_KINDS = ("verdict", "dispute_filed", "dispute_upheld", "dispute_rejected", "acknowledged")
-NOTIFICATION_KINDS = ("dispute_filed", "dispute_resolved", "evaluation_released", "comment")
+NOTIFICATION_KINDS = ("dispute_filed", "dispute_resolved", "evaluation_released", "comment", "calibration")
 
 
 class EvaluationEvent(Base):
@@ -58,7 +58,7 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('dispute_filed', 'dispute_resolved', 'evaluation_released', 'comment')",
+            "kind IN ('dispute_filed', 'dispute_resolved', 'evaluation_released', 'comment', 'calibration')",
             name="kind_valid",
         ),
         Index("ix_notifications_unread", "user_id", "read_at"),

@@ -17,6 +17,7 @@ from scoring.effective import effective_total, effective_verdicts, is_reviewed
 from scoring.queue import QueueFilter, count_queue
 from scoring.scorecard import Scorecard
 from scoring.service import read_score
+from scoring.workflow import list_disputes
 
 WINDOWS_DAYS = (7, 30, 90)
 
@@ -212,9 +213,14 @@ class TeamOverview:
     disputes_open: int
 
 
-def team_overview(session: Session, scorecard: Scorecard, *, now: datetime | None = None) -> TeamOverview:
+def team_overview(
+    session: Session, scorecard: Scorecard, *, now: datetime | None = None, agent_ids: list[int] | None = None
+) -> TeamOverview:
+    """The overview of every agent, or of `agent_ids` only (a supervisor's team; percentiles stay
+    against every active agent)."""
+    summaries = agent_summaries(session, scorecard, now=now)
     ranked = sorted(
-        agent_summaries(session, scorecard, now=now).values(),
+        (s for a, s in summaries.items() if agent_ids is None or a in agent_ids),
         key=lambda s: -(s.averages[30] if s.averages[30] is not None else -1),
     )
     items: dict[str, list[float]] = {}
@@ -224,8 +230,10 @@ def team_overview(session: Session, scorecard: Scorecard, *, now: datetime | Non
     return TeamOverview(
         ranked=ranked,
         item_pass_rates={k: sum(v) / len(v) for k, v in items.items()},
-        flagged_open=count_queue(session, QueueFilter(state="open")),
-        disputes_open=len(session.scalars(select(Dispute.id).where(Dispute.state == "open")).all()),
+        flagged_open=count_queue(
+            session, QueueFilter(state="open", agent_ids=None if agent_ids is None else tuple(agent_ids))
+        ),
+        disputes_open=len(list_disputes(session, agent_ids=agent_ids)),
     )
 
 

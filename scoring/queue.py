@@ -17,7 +17,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from models import Call, Dispute, Review, TranscriptSegment
+from models import Call, Dispute, Review, TranscriptSegment, User
+from scoring.exceptions import ReviewError
+from scoring.workflow import STAFF_ROLES, may_see_agent
 
 QUEUE_STATES = ("open", "done", "disputed", "all")
 REASON_KINDS: dict[str, str] = {
@@ -134,3 +136,39 @@ def iter_queue(
     """Every review the filter matches, in `sort` order, fetched `batch` rows at a time (for exports)."""
     stmt = queue_statement(session, f, sort=sort).execution_options(yield_per=batch)
     yield from ((review, call) for review, call in session.execute(stmt))
+
+
+def list_queue(
+    session: Session,
+    *,
+    state: str = "open",
+    assignee_id: int | None = None,
+    agent_id: int | None = None,
+    agent_ids: list[int] | None = None,
+) -> list[tuple[Review, Call]]:
+    """Reviews in `state` (see scoring.queue.QUEUE_STATES), most severe first, then oldest first;
+    `agent_ids` limits them to those agents' calls (see scoring.workflow.visible_agent_ids)."""
+    f = QueueFilter(
+        state=state,
+        assignee_id=assignee_id,
+        agent_id=agent_id,
+        agent_ids=None if agent_ids is None else tuple(agent_ids),
+    )
+    return [(r, c) for r, c in session.execute(queue_statement(session, f))]
+
+
+def assign(session: Session, review: Review, user_id: int | None, *, by: User) -> Review:
+    """Give `review` to the staff user `user_id` (None: to nobody). Both `by` and the assignee must be
+    allowed to see the call (a supervisor only their team's); ReviewError otherwise."""
+    agent_id = session.scalar(select(Call.agent_id).where(Call.id == review.call_id))
+    if not may_see_agent(session, by, agent_id):
+        raise ReviewError(f"review {review.id} is not in your team's queue")
+    if user_id is not None:
+        assignee = session.get(User, user_id)
+        if assignee is None or assignee.role not in STAFF_ROLES or not assignee.active:
+            raise ReviewError("reviews go to an active qa, supervisor or admin user")
+        if not may_see_agent(session, assignee, agent_id):
+            raise ReviewError(f"{assignee.username} supervises another team")
+    review.assignee_id = user_id
+    session.flush()
+    return review

@@ -24,7 +24,6 @@ from qa.service import load_analysis
 from scoring.effective import effective_verdicts
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from scoring.glossary import label, state_word
-from scoring.queue import QueueFilter, queue_statement
 from scoring.scorecard import CallScore, Scorecard, score_verdicts
 from scoring.service import read_score
 from scoring.workflow import agent_user_ids, notify, record_event, staff_ids
@@ -127,20 +126,6 @@ def _sample(session: Session, call: Call, quota: int, rate: float, now: datetime
         )
     )
     return (taken or 0) < quota
-
-
-def list_queue(
-    session: Session, *, state: str = "open", assignee_id: int | None = None, agent_id: int | None = None
-) -> list[tuple[Review, Call]]:
-    """Reviews in `state` (see scoring.queue.QUEUE_STATES), most severe first, then oldest first."""
-    f = QueueFilter(state=state, assignee_id=assignee_id, agent_id=agent_id)
-    return [(r, c) for r, c in session.execute(queue_statement(session, f))]
-
-
-def assign(session: Session, review: Review, user_id: int | None) -> Review:
-    review.assignee_id = user_id
-    session.flush()
-    return review
 
 
 @dataclass(frozen=True)
@@ -290,7 +275,7 @@ def open_dispute(
     )
     notify(
         session,
-        staff_ids(session),
+        staff_ids(session, call.agent_id),
         kind="dispute_filed",
         call_id=call.id,
         text=f"New dispute on call #{call.id}: {label(item)}",

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from models import Agent, Call, Dispute, EvaluationComment, EvaluationEvent, Notification, User
+from models import Agent, Call, Dispute, EvaluationComment, EvaluationEvent, Notification, TeamMember, User
 from scoring.exceptions import ReviewError, ReviewStateError
 
-STAFF_ROLES = ("qa", "admin")
+STAFF_ROLES = ("qa", "supervisor", "admin")
+"""Roles that work the review queue and resolve disputes (a supervisor only for their team's agents)."""
 CHANGES = ("verdict", "dispute_upheld")
 """Event kinds that change the evaluation an agent acknowledged (so they may acknowledge again)."""
 
@@ -58,9 +59,36 @@ def latest_reasons(events: Iterable[EvaluationEvent]) -> dict[str, str]:
     return {e.item: e.note for e in events if e.kind == "verdict" and e.item is not None}
 
 
-def staff_ids(session: Session) -> list[int]:
-    """Active users who work the queue and resolve disputes."""
-    stmt = select(User.id).where(User.role.in_(STAFF_ROLES), User.active)
+def visible_agent_ids(session: Session, user: User) -> list[int] | None:
+    """The agents whose calls, reviews and disputes `user` may see: None for everyone's (qa, admin); a
+    supervisor their team's agents (none without a team); an agent themselves."""
+    if user.role in ("qa", "admin"):
+        return None
+    if user.role == "supervisor":
+        if user.team_id is None:
+            return []
+        return list(session.scalars(select(TeamMember.agent_id).where(TeamMember.team_id == user.team_id)))
+    return [user.agent_id] if user.agent_id is not None else []
+
+
+def may_see_agent(session: Session, user: User, agent_id: int | None) -> bool:
+    """Whether `user` may see the calls of `agent_id` (None: a call no agent handled, staff of all only)."""
+    scope = visible_agent_ids(session, user)
+    return scope is None or (agent_id is not None and agent_id in scope)
+
+
+def staff_ids(session: Session, agent_id: int | None = None) -> list[int]:
+    """Active users who work the queue and resolve disputes for `agent_id`'s calls: QA staff and admins,
+    and the supervisors of the agent's team."""
+    team = (
+        session.scalar(select(TeamMember.team_id).where(TeamMember.agent_id == agent_id))
+        if agent_id
+        else None
+    )
+    whom: ColumnElement[bool] = User.role.in_(("qa", "admin"))
+    if team is not None:
+        whom = or_(whom, and_(User.role == "supervisor", User.team_id == team))
+    stmt = select(User.id).where(whom, User.active)
     return list(session.scalars(stmt.order_by(User.id)))
 
 
@@ -117,7 +145,7 @@ def add_comment(session: Session, *, call: Call, author: User, body: str, at: da
     session.add(comment)
     if author.role == "agent":
         reviewers = [e.actor_id for e in history(session, call.id) if e.kind == "verdict" and e.actor_id]
-        recipients = reviewers or staff_ids(session)
+        recipients = reviewers or staff_ids(session, call.agent_id)
     else:
         recipients = agent_user_ids(session, call.agent_id)
     recipients = [r for r in recipients if r != author.id]

@@ -10,8 +10,36 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages import admin, agents, appraisals, auth, callbacks, calls, exports, kpis, live, queue, workflow
+from api.pages import (
+    admin,
+    agents,
+    appraisals,
+    auth,
+    calibration,
+    callbacks,
+    calls,
+    exports,
+    kpis,
+    live,
+    people,
+    queue,
+    workflow,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth, queue, exports, calls, agents, admin, callbacks, kpis, appraisals, live, workflow):
+for _module in (
+    auth,
+    queue,
+    exports,
+    calls,
+    agents,
+    admin,
+    people,
+    calibration,
+    callbacks,
+    kpis,
+    appraisals,
+    live,
+    workflow,
+):
     router.include_router(_module.router)

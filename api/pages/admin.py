@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.deps import AdminPageUser, IdPath, SessionDep, parse_id
 from api.pages.rendering import check_csrf, render
 from callqa.services.users import UserError, create_user, reset_password, set_active
-from models import Agent, User
+from models import Agent, Team, User
 
 router = APIRouter()
 
@@ -19,6 +19,7 @@ router = APIRouter()
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, session: SessionDep, user: AdminPageUser, error: str = "") -> HTMLResponse:
     agents = session.scalars(select(Agent).order_by(Agent.name)).all()
+    teams = session.scalars(select(Team).order_by(Team.name)).all()
     return render(
         request,
         "users.html",
@@ -26,6 +27,8 @@ def users_page(request: Request, session: SessionDep, user: AdminPageUser, error
         users=session.scalars(select(User).order_by(User.username)).all(),
         agents=agents,
         agent_names={a.id: a.name for a in agents},
+        teams=teams,
+        team_names={t.id: t.name for t in teams},
         error=error,
     )
 
@@ -40,6 +43,7 @@ def add_user(
     password: Annotated[str, Form()],
     role: Annotated[str, Form()],
     agent_id: Annotated[str, Form()] = "",
+    team_id: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
     try:
@@ -49,6 +53,7 @@ def add_user(
             password=password,
             role=role,
             agent_id=parse_id(agent_id),
+            team_id=parse_id(team_id),
         )
     except UserError as exc:  # shown beside the form it came from, not as an error document
         return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)

@@ -27,6 +27,7 @@ from routing.callbacks import overdue_count
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import agreement
 from scoring.scorecard import Scorecard
+from scoring.workflow import visible_agent_ids
 
 router = APIRouter()
 
@@ -69,6 +70,7 @@ def manual_scores_form(
     performance: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
+    check_agent_scope(user, agent_id)
     if session.get(Agent, agent_id) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     try:
@@ -98,7 +100,7 @@ def overview_page(
     settings: SettingsDep,
     hotline: HotlineDep,
 ) -> HTMLResponse:
-    team = team_overview(session, card)
+    team = team_overview(session, card, agent_ids=visible_agent_ids(session, user))
     return render(
         request,
         "overview.html",

@@ -156,6 +156,7 @@ def resolve_page(
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "dispute not found")
+    visible_call(session, user, dispute.call_id)  # a supervisor resolves only their team's disputes
     resolve_dispute(
         session, dispute, resolver_id=user.id, upheld=upheld == "1", resolution=resolution, scorecard=card
     )

@@ -16,6 +16,7 @@ from models import Agent, Call, CallScore, Review, User
 from scoring.effective import effective_score, effective_verdicts
 from scoring.glossary import label, severity_label, state_label
 from scoring.queue import iter_queue
+from scoring.workflow import visible_agent_ids
 
 router = APIRouter()
 
@@ -54,7 +55,8 @@ def queue_csv(request: Request, session: SessionDep, user: StaffPageUser) -> Res
             "assigned_to",
         ]
     ]
-    for review, call in iter_queue(session, queue_filter(request, user), sort=sort_key(request)):
+    f = queue_filter(request, user, visible_agent_ids(session, user))
+    for review, call in iter_queue(session, f, sort=sort_key(request)):
         rows.append(
             [
                 review.id,
@@ -85,6 +87,9 @@ def scores_csv(session: SessionDep, user: StaffPageUser) -> Response:
         .order_by(Call.started_at, Call.id)
         .execution_options(yield_per=500)
     )
+    scope = visible_agent_ids(session, user)
+    if scope is not None:
+        stmt = stmt.where(Call.agent_id.in_(scope))
     rows: list[list[object]] = []
     items: list[str] = []
     for row, call, review in session.execute(stmt):

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from api.deps import STAFF_ROLES, IdPath, SessionDep, StaffPageUser, parse_id
+from api.deps import IdPath, SessionDep, StaffPageUser, parse_id
 from api.pages.rendering import check_csrf, render
 from models import Agent, Dispute, ItemVerdict, Review, User
 from scoring.glossary import SEVERITY_BANDS
-from scoring.queue import QUEUE_STATES, REASON_KINDS, SORTS, QueueFilter, queue_page
-from scoring.review import assign
+from scoring.queue import QUEUE_STATES, REASON_KINDS, SORTS, QueueFilter, assign, queue_page
+from scoring.workflow import STAFF_ROLES, visible_agent_ids
 
 router = APIRouter()
 
@@ -32,14 +32,16 @@ def _day(text: str) -> date | None:
         return None
 
 
-def queue_filter(request: Request, user: User) -> QueueFilter:
-    """The queue's filter from the query string; a value that does not parse is ignored, not an error."""
+def queue_filter(request: Request, user: User, scope: list[int] | None) -> QueueFilter:
+    """The queue's filter from the query string (a value that does not parse is ignored, not an error),
+    within `scope`, the agents whose reviews the user may see (scoring.workflow.visible_agent_ids)."""
     q = request.query_params
     state = q.get("state", "open")
     severity = q.get("severity", "")
     return QueueFilter(
         state=state if state in QUEUE_STATES else "open",
         agent_id=parse_id(q.get("agent_id", "")),
+        agent_ids=None if scope is None else tuple(scope),
         assignee_id=user.id if q.get("mine") else None,
         since=_day(q.get("since", "")),
         until=_day(q.get("until", "")),
@@ -56,7 +58,8 @@ def sort_key(request: Request) -> str:
 
 @router.get("/queue", response_class=HTMLResponse)
 def queue_view(request: Request, session: SessionDep, user: StaffPageUser) -> HTMLResponse:
-    f = queue_filter(request, user)
+    scope = visible_agent_ids(session, user)
+    f = queue_filter(request, user, scope)
     page = queue_page(
         session,
         f,
@@ -81,9 +84,13 @@ def queue_view(request: Request, session: SessionDep, user: StaffPageUser) -> HT
         )
     )
     agents = session.scalars(select(Agent).order_by(Agent.name)).all()
-    staff = session.scalars(
-        select(User).where(User.role.in_(STAFF_ROLES), User.active).order_by(User.username)
+    agents = [a for a in agents if scope is None or a.id in scope]
+    staff = list(
+        session.scalars(select(User).where(User.role.in_(STAFF_ROLES), User.active).order_by(User.username))
     )
+    if user.role == "supervisor":
+        # Who a supervisor may hand a review to: QA staff, admins and the team's supervisors.
+        staff = [s for s in staff if s.role != "supervisor" or s.team_id == user.team_id]
     kept = {k: v for k, v in request.query_params.items() if k in FILTER_KEYS and v}
     return render(
         request,
@@ -97,7 +104,7 @@ def queue_view(request: Request, session: SessionDep, user: StaffPageUser) -> HT
         page_url=lambda n: "/queue?" + urlencode({**kept, "page": n}),
         agents=agents,
         agent_names={a.id: a.name for a in agents},
-        staff=list(staff),
+        staff=staff,
         user_names=dict(session.execute(select(User.id, User.username)).all()),
         reviewed_by=reviewed_by,
         disputed=disputed,
@@ -120,7 +127,7 @@ def take_review(
     review = session.get(Review, review_id)
     if review is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "review not found")
-    assign(session, review, user.id)
+    assign(session, review, user.id, by=user)
     return RedirectResponse(f"/calls/{review.call_id}", status.HTTP_303_SEE_OTHER)
 
 
@@ -138,14 +145,10 @@ def bulk_assign(
     """Assign every ticked review to one reviewer (or to nobody), then back to the same queue view."""
     check_csrf(request, str(form.get("csrf", "")))
     assignee = parse_id(str(form.get("assignee_id", "")))
-    if assignee is not None:
-        target = session.get(User, assignee)
-        if target is None or target.role not in STAFF_ROLES:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "assignee must be a qa or admin user")
     ids = [i for i in (parse_id(str(v)) for v in form.getlist("review_id")) if i is not None]
     reviews = session.scalars(select(Review).where(Review.id.in_(ids))).all()
     for review in reviews:
-        assign(session, review, assignee)
+        assign(session, review, assignee, by=user)
     back = str(form.get("back", ""))
     back = back if back.startswith("/queue") else "/queue"
     sep = "&" if "?" in back else "?"

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from api.deps import IdPath, PageUser, SessionDep, StaffPageUser, visible_call
 from api.pages.rendering import check_csrf, render
 from models import Notification, User
-from scoring.workflow import acknowledge, add_comment, list_disputes, list_notifications, mark_read
+from scoring.workflow import (
+    acknowledge,
+    add_comment,
+    list_disputes,
+    list_notifications,
+    mark_read,
+    visible_agent_ids,
+)
 
 router = APIRouter()
 
@@ -51,7 +58,7 @@ def disputes_page(
 ) -> HTMLResponse:
     if state not in DISPUTE_FILTERS:
         state = "open"
-    rows = list_disputes(session, state=state)
+    rows = list_disputes(session, state=state, agent_ids=visible_agent_ids(session, user))
     ids = {d.author_id for d, _, _ in rows} | {d.resolver_id for d, _, _ in rows}
     names = dict(session.execute(select(User.id, User.username).where(User.id.in_(ids - {None}))).all())
     return render(
@@ -79,6 +86,8 @@ def open_notification(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "notification not found")
     mark_read(session, user.id, at=datetime.now(UTC), notification_id=note.id)
     target = f"/calls/{note.call_id}" if note.call_id is not None else "/notifications"
+    if note.kind == "calibration":
+        target = "/calibrations"
     return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
 
 

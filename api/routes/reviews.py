@@ -1,7 +1,8 @@
 """The QA workflow over JSON: review queue, reviewer verdicts, disputes, agreement, team overview.
 
-`qa` and `admin` work the queue and resolve disputes; an `agent` files disputes on their own calls.
-Another agent's call answers 404. Workflow errors (`ReviewError`, `ReviewStateError`) are mapped to
+`qa`, `supervisor` and `admin` work the queue and resolve disputes (a supervisor only for their team's
+agents: anything else answers 404 as if missing); an `agent` files disputes on their own calls. Another
+agent's call answers 404. Workflow errors (`ReviewError`, `ReviewStateError`) are mapped to
 422/409 in `api/errors.py`.
 """
 
@@ -26,24 +27,28 @@ from api.schemas import (
     ReviewIn,
     ReviewRead,
 )
-from models import Dispute, Review, User
+from models import Call, Dispute, Review, User
 from scoring.aggregates import team_overview
+from scoring.queue import assign, list_queue
 from scoring.review import (
     Decision,
     agreement,
-    assign,
-    list_queue,
     open_dispute,
     resolve_dispute,
     submit_review,
 )
+from scoring.workflow import may_see_agent, visible_agent_ids
 
 router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)
 
 
-def _review(session: SessionDep, review_id: int) -> Review:
+def _agent_of(session: SessionDep, call_id: int) -> int | None:
+    return session.scalar(select(Call.agent_id).where(Call.id == call_id))
+
+
+def _review(session: SessionDep, review_id: int, user: User) -> Review:
     review = session.get(Review, review_id)
-    if review is None:
+    if review is None or not may_see_agent(session, user, _agent_of(session, review.call_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "review not found")
     return review
 
@@ -57,7 +62,13 @@ def review_queue(
     agent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[QueueEntryRead]:
     """The queue, most severe first, then oldest."""
-    rows = list_queue(session, state=state, assignee_id=user.id if mine else None, agent_id=agent_id)
+    rows = list_queue(
+        session,
+        state=state,
+        assignee_id=user.id if mine else None,
+        agent_id=agent_id,
+        agent_ids=visible_agent_ids(session, user),
+    )
     return [QueueEntryRead(**ReviewRead.of(r).model_dump(), agent_id=c.agent_id) for r, c in rows]
 
 
@@ -68,17 +79,14 @@ def review_agreement(session: SessionDep, _user: StaffUser) -> dict[str, ItemAgr
 
 
 @router.get("/api/reviews/{review_id}", response_model=ReviewRead)
-def get_review(review_id: IdPath, session: SessionDep, _user: StaffUser) -> ReviewRead:
-    return ReviewRead.of(_review(session, review_id))
+def get_review(review_id: IdPath, session: SessionDep, user: StaffUser) -> ReviewRead:
+    return ReviewRead.of(_review(session, review_id, user))
 
 
 @router.post("/api/reviews/{review_id}/assign", response_model=ReviewRead)
-def assign_review(review_id: IdPath, body: AssignIn, session: SessionDep, _user: StaffUser) -> ReviewRead:
-    if body.user_id is not None:
-        assignee = session.get(User, body.user_id)
-        if assignee is None or assignee.role not in ("qa", "admin"):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "assignee must be a qa or admin user")
-    return ReviewRead.of(assign(session, _review(session, review_id), body.user_id))
+def assign_review(review_id: IdPath, body: AssignIn, session: SessionDep, user: StaffUser) -> ReviewRead:
+    """Give the review to an active qa, supervisor (of the call's team) or admin user; 422 otherwise."""
+    return ReviewRead.of(assign(session, _review(session, review_id, user), body.user_id, by=user))
 
 
 @router.post("/api/reviews/{review_id}", response_model=ReviewRead)
@@ -86,7 +94,7 @@ def post_review(
     review_id: IdPath, body: ReviewIn, session: SessionDep, user: StaffUser, card: ScorecardDep
 ) -> ReviewRead:
     """Confirm or override verdicts; the final score uses the human ones."""
-    review = _review(session, review_id)
+    review = _review(session, review_id, user)
     decisions = {k: Decision(v.passed, v.comment) for k, v in body.decisions.items()}
     submit_review(session, review, reviewer_id=user.id, decisions=decisions, scorecard=card)
     return ReviewRead.of(review)
@@ -103,10 +111,13 @@ def file_dispute(call: VisibleCall, body: DisputeIn, session: SessionDep, user: 
 
 @router.get("/api/disputes", response_model=list[DisputeRead])
 def list_disputes(session: SessionDep, user: CurrentUser, state: str = "open") -> list[DisputeRead]:
-    """Staff see every dispute; an agent sees the ones they filed."""
+    """Staff see every dispute (a supervisor their team's); an agent sees the ones they filed."""
     stmt = select(Dispute).where(Dispute.state == state).order_by(Dispute.created_at)
     if user.role == "agent":
         stmt = stmt.where(Dispute.author_id == user.id)
+    scope = visible_agent_ids(session, user)
+    if user.role != "agent" and scope is not None:
+        stmt = stmt.join(Call, Call.id == Dispute.call_id).where(Call.agent_id.in_(scope))
     return [DisputeRead.model_validate(d) for d in session.scalars(stmt)]
 
 
@@ -115,7 +126,7 @@ def resolve(
     dispute_id: IdPath, body: ResolveIn, session: SessionDep, user: StaffUser, card: ScorecardDep
 ) -> DisputeRead:
     dispute = session.get(Dispute, dispute_id)
-    if dispute is None:
+    if dispute is None or not may_see_agent(session, user, _agent_of(session, dispute.call_id)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "dispute not found")
     resolve_dispute(
         session, dispute, resolver_id=user.id, upheld=body.upheld, resolution=body.resolution, scorecard=card
@@ -124,9 +135,10 @@ def resolve(
 
 
 @router.get("/api/overview", response_model=OverviewRead)
-def overview(session: SessionDep, _user: StaffUser, card: ScorecardDep) -> OverviewRead:
-    """Supervisor view: agents ranked by 30-day score, team item pass rates, queue counts."""
-    team = team_overview(session, card)
+def overview(session: SessionDep, user: StaffUser, card: ScorecardDep) -> OverviewRead:
+    """Supervisor view: agents ranked by 30-day score, team item pass rates, queue counts (a supervisor's
+    own team only)."""
+    team = team_overview(session, card, agent_ids=visible_agent_ids(session, user))
     return OverviewRead(
         agents=[AgentSummaryRead.model_validate(s.to_dict()) for s in team.ranked],
         item_pass_rates={k: round(v, 3) for k, v in team.item_pass_rates.items()},

@@ -308,9 +308,10 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 @users_app.command("add")
 def users_add(
     username: str,
-    role: Annotated[str, typer.Option(help="agent | qa | admin")],
+    role: Annotated[str, typer.Option(help="agent | qa | supervisor | admin")],
     password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
     agent: Annotated[int | None, typer.Option(help="Agent id (role agent).")] = None,
+    team: Annotated[int | None, typer.Option(help="Team id the supervisor leads (role supervisor).")] = None,
 ) -> None:
     """Create a login user."""
     from callqa.runtime import open_database
@@ -319,7 +320,9 @@ def users_add(
 
     factory = open_database(get_settings())
     with session_scope(factory) as session:
-        user = create_user(session, username=username, password=password, role=role, agent_id=agent)
+        user = create_user(
+            session, username=username, password=password, role=role, agent_id=agent, team_id=team
+        )
         out.print(f"user {user.username} ({user.role}) created")
 
 

@@ -19,10 +19,11 @@ from api.app import create_app
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.services.ingest import ingest_recording
 from callqa.services.processing import flag_severity, process_call
-from callqa.services.users import create_user
+from callqa.services.users import create_user, update_agent
 from callqa.settings import Settings
 from models import Agent, TranscriptSegment, make_engine, make_session_factory
 from models.migrate import upgrade_database
+from routing.teams import create_team
 from scoring.review import flag_call
 from tests.conftest import DEV_SET, create_scored_call, make_analysis
 
@@ -68,6 +69,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         create_user(s, username="admin", password=PASSWORD, role="admin")
         create_user(s, username="qa", password=PASSWORD, role="qa")
         create_user(s, username="priya", password=PASSWORD, role="agent", agent_id=priya.id)
+        # Priya's team lead: works Priya's reviews and disputes, never sees Ann's.
+        team = create_team(s, "Billing East")
+        update_agent(s, priya, active=True, team_id=team.id)
+        create_user(s, username="sam", password=PASSWORD, role="supervisor", team_id=team.id)
         ids = []
         # Real calls through the real pipeline: "That's not my problem." (blame shifting) and an empathy one.
         for agent, name in ((priya, "public-11-029"), (ann, "public-11-004")):

@@ -46,10 +46,12 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
                 "/disputes?state=all",
                 "/overview",
                 "/notifications",
+                "/calibrations",
             ],
         ),
         ("priya", ["/me", "/calls/{call}", "/notifications"]),
-        ("admin", ["/admin/users", "/agents/{agent}"]),
+        ("admin", ["/admin/users", "/admin/agents", "/agents/{agent}"]),
+        ("sam", ["/queue", "/disputes", "/overview"]),
         (None, ["/login"]),
     ],
 )

@@ -18,13 +18,13 @@ from qa.sentiment import Label
 from qa.service import load_analysis
 from scoring.aggregates import agent_summaries
 from scoring.exceptions import ReviewError
+from scoring.queue import list_queue
 from scoring.review import (
     SAMPLE_REASON,
     Decision,
     agreement,
     flag_call,
     flag_reasons,
-    list_queue,
     open_dispute,
     resolve_dispute,
     submit_review,

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from callqa.services.users import UserError, authenticate, create_user, reset_password, set_active
-from models import utcnow
+from callqa.services.users import (
+    UserError,
+    authenticate,
+    create_user,
+    reset_password,
+    set_active,
+    team_of,
+    update_agent,
+)
+from callqa.services.users import create_agent as create_agent_record
+from models import Agent, utcnow
+from routing.teams import create_team
 from tests.conftest import create_agent
 
 
@@ -46,3 +57,37 @@ def test_disable_enable_and_reset_end_the_old_access(session: Session) -> None:
     reset_password(session, qa, password="another-long-pw")
     assert authenticate(session, username="qa2", password="another-long-pw") is qa
     assert session.query(LoginSession).filter_by(user_id=qa.id).count() == 0
+
+
+def test_teams_supervisors_and_agents_as_admins_add_them(session: Session) -> None:
+    with pytest.raises(UserError, match="lead an existing team"):
+        create_user(session, username="sam", password="long-enough-pw", role="supervisor")
+    team = create_team(session, "Billing")
+    sam = create_user(session, username="sam", password="long-enough-pw", role="supervisor", team_id=team.id)
+    assert sam.team_id == team.id
+    qa = create_user(session, username="q", password="long-enough-pw", role="qa", team_id=team.id)
+    assert qa.team_id is None  # a team is what a supervisor leads; others have none
+
+    raj = create_agent_record(
+        session,
+        name="Raj",
+        skills={"billing": 4},
+        languages=["zh", "en"],
+        extension="PJSIP/1",
+        tier=2,
+        team_id=team.id,
+    )
+    assert ({s.skill.name: s.proficiency for s in raj.skills}, raj.languages, raj.tier) == (
+        {"billing": 4},
+        ["en", "zh"],
+        2,
+    )
+    # A refused extension leaves no half-made agent behind in the caller's transaction.
+    with pytest.raises(UserError, match="PJSIP/1"):
+        create_agent_record(session, name="Copy", skills={"x": 2}, languages=["en"], extension="PJSIP/1")
+    assert session.scalars(select(Agent).where(Agent.name == "Copy")).all() == []
+    with pytest.raises(UserError, match="proficiency"):
+        create_agent_record(session, name="Bad", skills={"x": 9}, languages=["en"])
+    assert team_of(session, raj.id) == team.id
+    update_agent(session, raj, active=False, team_id=None)
+    assert (raj.active, team_of(session, raj.id)) == (False, None)

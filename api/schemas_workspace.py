@@ -1,0 +1,137 @@
+"""Pydantic models of the QA workspace's JSON routes: calibration sessions, an evaluation's history and
+comment thread, and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from api.schemas import ORMModel
+from scoring.calibration import CalibrationResults
+
+Verdict = Literal["pass", "fail", "na"]
+
+
+class CalibrationCreate(BaseModel):
+    call_id: int = Field(ge=1)
+    title: str = Field(default="", max_length=120)
+    member_ids: list[int] = Field(min_length=2, max_length=50, description="Reviewers (user ids) who score.")
+    expert_id: int | None = Field(default=None, description="The member whose verdicts are the key.")
+
+
+class CalibrationVerdictIn(BaseModel):
+    verdict: Verdict
+    comment: str = Field(default="", max_length=2000)
+
+
+class CalibrationScoresIn(BaseModel):
+    verdicts: dict[str, CalibrationVerdictIn] = Field(description="Scorecard item -> verdict, every item.")
+
+
+class CalibrationMemberRead(BaseModel):
+    user_id: int
+    username: str
+    submitted: bool
+
+
+class ItemResultRead(BaseModel):
+    item: str
+    label: str
+    verdicts: dict[int, Verdict] = Field(description="Member user id -> verdict.")
+    key: Verdict | None = Field(description="The expert's verdict, else the majority's; none on a tie.")
+    agreeing: int
+    machine: Verdict
+    machine_agrees: bool | None
+
+
+class MemberResultRead(BaseModel):
+    user_id: int
+    differing: int = Field(description="Items where the member's verdict is not the key.")
+    kappa: float | None = Field(description="Cohen's kappa against the key over the items.")
+
+
+class CalibrationResultsRead(BaseModel):
+    items: list[ItemResultRead]
+    members: list[MemberResultRead]
+    pairwise_kappa: float | None = Field(description="Mean Cohen's kappa over every pair of members.")
+    machine_agreement: float | None = Field(description="Share (0-1) of keyed items the machine matched.")
+
+    @classmethod
+    def of(cls, results: CalibrationResults, labels: dict[str, str]) -> CalibrationResultsRead:
+        return cls(
+            items=[
+                ItemResultRead(
+                    item=r.item,
+                    label=labels.get(r.item, r.item),
+                    verdicts=r.verdicts,
+                    key=r.key,
+                    agreeing=r.agreeing,
+                    machine=r.machine,
+                    machine_agrees=r.machine_agrees,
+                )
+                for r in results.items
+            ],
+            members=[
+                MemberResultRead(user_id=m.user_id, differing=m.differing, kappa=m.kappa)
+                for m in results.members
+            ],
+            pairwise_kappa=results.pairwise_kappa,
+            machine_agreement=results.machine_agreement,
+        )
+
+
+class CalibrationRead(BaseModel):
+    id: int
+    call_id: int
+    title: str
+    state: Literal["open", "revealed"]
+    expert_id: int | None
+    created_by: int | None
+    created_at: datetime
+    members: list[CalibrationMemberRead]
+    mine: dict[str, CalibrationVerdictIn] = Field(
+        description="The caller's own verdicts (blind: only these)."
+    )
+    results: CalibrationResultsRead | None = Field(description="Once revealed; none while scoring is blind.")
+
+
+class EventRead(ORMModel):
+    """One step of an evaluation's history (append-only)."""
+
+    id: int
+    kind: str
+    item: str | None
+    before: str | None
+    after: str | None
+    actor_id: int | None
+    note: str
+    total: float | None
+    at: datetime
+
+
+class CommentIn(BaseModel):
+    body: str = Field(min_length=1, max_length=4000)
+
+
+class CommentRead(ORMModel):
+    id: int
+    call_id: int
+    author_id: int | None
+    body: str
+    created_at: datetime
+
+
+class NotificationRead(ORMModel):
+    id: int
+    kind: str
+    call_id: int | None
+    text: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationsRead(BaseModel):
+    unread: int
+    notifications: list[NotificationRead]
