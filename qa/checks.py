@@ -27,6 +27,7 @@ from qa.elements import (
     tokens_of_element,
     window_tokens,
 )
+from qa.intents import ModelMatch
 from qa.matching import Token, best_match, normalize, tokenize_segments
 from qa.metrics import Activity
 from qa.names import find_name
@@ -122,6 +123,8 @@ def run_check(
             continue
         if result.found:
             doubt, strength[element.name] = presence_doubt(element, result, script.threshold)
+            if doubt and _corroborated(reading, result):
+                doubt = None
             if doubt:
                 presence.append(doubt)
             continue
@@ -222,6 +225,16 @@ def presence_doubt(element: ElementDef, result: ElementResult, threshold: float)
     conf = 1.0 if names else min(1.0, ev.mean_conf / 0.8)
     strength = 0.6 + 0.4 * margin * conf
     return (f"{element.name} heard with {weakness}" if weakness else None), strength
+
+
+def _corroborated(reading: WindowReading | None, result: ElementResult) -> bool:
+    """A phrase-list match the sentence model reads, on its own, as the element beyond doubt (see
+    `WindowReading.corroborates`). Only plain phrase matches qualify: a name heard alone, another name or
+    a next-best hypothesis is doubted for what it says, not for how close its words came."""
+    ev = result.evidence
+    if reading is None or ev is None or result.note or isinstance(ev, ModelMatch):
+        return False
+    return reading.corroborates(result.name, ev.start, ev.end) is not None
 
 
 def _clarity(tokens: Sequence[Token]) -> float:

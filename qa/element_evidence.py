@@ -17,9 +17,11 @@ from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 from qa.intents import Intent, ModelMatch, Sentence, speaker_sentences
-from qa.matching import Token
+from qa.matching import LOW_CONFIDENCE, Token
 from transcription.recognizer import Transcript
 
+SPAN_SLACK_S = 0.05
+"""Seconds a phrase match's word times may reach past its sentence's (word and sentence times are rounded)."""
 DOUBT_PROBABILITY = 0.2
 """Probability (0–1) from which the model's reading of a sentence as the missing element doubts its
 absence (below the judge's threshold it is no evidence of presence, but a FAIL should not be certain)."""
@@ -100,7 +102,28 @@ class WindowReading:
         best = self._best(element)
         if best is None or best[1].probability < self.judge.threshold:
             return None
-        sentence, intent = best
+        return self._match(element, *best)
+
+    def corroborates(self, element: str, start: float, end: float) -> ModelMatch | None:
+        """The model's reading of the sentence holding a phrase match at `start`–`end` (s) as `element`,
+        when it reaches the element's certainty point on words the recogniser was sure of: a second,
+        meaning-based witness for a match the phrase list found only near its threshold ("anything" for
+        "anything else" in "Can I check anything further for you while you're on?"). None otherwise,
+        e.g. when "anything" sits in "I can't do anything about it". Unlike a model-only hit, no count of
+        content words is asked: the phrase match already vouches for the words, the model for their sense."""
+        held = [
+            (s, r[element])
+            for s, r in zip(self.sentences, self._read, strict=True)
+            if element in r and s.start <= start + SPAN_SLACK_S and end <= s.end + SPAN_SLACK_S
+        ]
+        if not held:
+            return None
+        sentence, intent = held[0]
+        if not intent.certain or self._conf(sentence) < LOW_CONFIDENCE:
+            return None
+        return self._match(element, sentence, intent)
+
+    def _match(self, element: str, sentence: Sentence, intent: Intent) -> ModelMatch:
         return ModelMatch(
             phrase=f"model:{element}",
             text=sentence.text,

@@ -194,3 +194,30 @@ def test_a_late_greeting_where_the_agent_gives_their_name_is_part_of_the_opening
     ]
     closing = run_checks(make_transcript(turns), script, judge=judge)["closing"]
     assert (closing.state, closing.missing) == ("fail", ["offer_help"]), closing.reason
+
+
+@pytest.mark.parametrize(
+    ("offer", "certain"),
+    [
+        # The recogniser dropped "else": the phrase list matches "anything" only at its threshold; the
+        # sentence says an offer of help, and the model reads it so beyond its certainty point.
+        ("Can I check anything further for you while you're on?", True),
+        # The same word in a refusal is no offer: the model does not vouch for it, the doubt stays.
+        ("Honestly, I can't do anything about it.", False),
+    ],
+)
+def test_an_offer_matched_only_at_the_threshold_is_certain_when_the_model_reads_its_sentence_as_one(
+    intents: IntentModel, offer: str, certain: bool
+) -> None:
+    [reading] = intents.read_elements([offer])
+    assert reading["offer_help"].certain == certain  # the premise: what the trained model reads
+    turns: list[Turn] = [
+        ("agent", 25.0, 28.0, _unseen(offer)),
+        ("agent", 30.0, 33.0, "Thank you for calling Blue Harbor Bank, goodbye."),
+    ]
+    without_model = _closing(None, *turns)
+    assert without_model.passed and without_model.state == "uncertain", without_model.reason
+    assert any(d.startswith("offer_help heard with weak evidence") for d in without_model.doubts)
+    result = _closing(intents, *turns)
+    assert result.passed, result.reason
+    assert result.state == ("pass" if certain else "uncertain"), result.reason
