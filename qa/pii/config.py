@@ -40,6 +40,8 @@ class WidenRule:
     garbled_conf: float
     unheard_entities: frozenset[str]
     mail_words: frozenset[str]
+    answer_entities: frozenset[str]
+    answer_max_s: float
 
 
 @dataclass(frozen=True)
@@ -113,5 +115,7 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
             garbled_conf=float(raw["widen"]["stretch"]["garbled_conf"]),
             unheard_entities=frozenset(raw["widen"]["stretch"]["unheard"]),
             mail_words=frozenset(str(w).lower() for w in raw["widen"]["stretch"]["mail_words"]),
+            answer_entities=frozenset(raw["widen"]["answer"]["entities"]),
+            answer_max_s=float(raw["widen"]["answer"]["max_s"]),
         ),
     )

@@ -176,7 +176,9 @@ def _add_stretches(
     (starting within `stretch_start_s`, before the other speaker says anything more) joins the span it
     touches, or becomes one of the question's entity, when a word in it may be a digit or (for
     `unheard_entities`) the recogniser was unsure of it. With no answer decoded after a question for one
-    of `unheard_entities`, that stretch of the speaker's leg is silenced all the same."""
+    of `unheard_entities`, that stretch of the speaker's leg is silenced all the same. After a question for
+    one of `answer_entities`, the speaker's leg is silenced until the other speaker resumes (at most
+    `answer_max_s`), whatever was decoded."""
     rule = config.widen
     other = sorted(
         (w.start, w.end) for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
@@ -193,26 +195,32 @@ def _add_stretches(
         if code_asked and cue.entity == CARD:
             cue = replace(cue, entity=CVV)
         code_asked = False
+        resumes = next((a for a, _ in other if a > ends), float("inf"))
+        if cue.entity in rule.answer_entities:
+            # the answer's audio, wherever its words really were: silenced, not redacted in the text
+            window = (cue.time, min(resumes, cue.time + rule.answer_max_s))
+            groups.append(_Group(cue.entity, config.token(cue.entity), config.cued_score, set(), window))
         if cue.entity not in rule.stretch_entities:
             continue
-        resumes = next((a for a, _ in other if a > ends), float("inf"))
         stretch = next((st for st in stretches if refs[st[0]].word.start >= cue.time), None)
         begins = refs[stretch[0]].word.start if stretch else float("inf")
         if stretch is None or begins > min(resumes, cue.time + rule.stretch_start_s):
-            if cue.entity in rule.unheard_entities:
+            if cue.entity in rule.unheard_entities and cue.entity not in rule.answer_entities:
                 # no answer decoded: what the speaker said may be the number the recogniser lost, and
                 # played back it can be heard
                 window = (cue.time, min(begins, resumes, cue.time + rule.stretch_start_s))
                 token = config.token(cue.entity)
                 groups.append(_Group(cue.entity, token, config.cued_score, set(), window))
             continue
-        numeric = any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch)
-        garbled = sum(refs[i].word.conf for i in stretch) / len(stretch) < rule.garbled_conf
-        if cue.entity == EMAIL:
-            numeric = any(_mail_like(refs[i], rule) for i in stretch)
-        if numeric or (garbled and cue.entity in rule.unheard_entities):
-            # else nothing in it sounds like a number: an answer such as "I don't have it here"
-            _take(stretch, cue.entity, groups, owner, config)
+        # the answer may pause ("five two six, [pause] seven two"): each stretch before the asker resumes
+        for part in (st for st in stretches if begins <= refs[st[0]].word.start < resumes):
+            numeric = any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in part)
+            garbled = sum(refs[i].word.conf for i in part) / len(part) < rule.garbled_conf
+            if cue.entity == EMAIL:
+                numeric = any(_mail_like(refs[i], rule) for i in part)
+            if numeric or (garbled and cue.entity in rule.unheard_entities):
+                # else nothing in it sounds like a number: an answer such as "I don't have it here"
+                _take(part, cue.entity, groups, owner, config)
 
 
 def _add_read_backs(

@@ -68,7 +68,7 @@ def test_phone_email_birth_date_ssn_account() -> None:
     assert out[2] == "And my email is [EMAIL]"
     assert out[4] == "[DOB]"
     assert out[6] == "[SSN]"
-    assert out[8] == "Sure, it is [ACCOUNT]"
+    assert out[8] == "[ACCOUNT]"  # the whole answer, as for a phone number
 
 
 def test_iban_as_a_recogniser_writes_it() -> None:

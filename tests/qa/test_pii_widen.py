@@ -123,8 +123,27 @@ def test_the_end_of_a_card_number_the_recogniser_dropped_is_silenced() -> None:
         tr, segments=(*tr.segments, Segment("agent", 12.0, 12.3, "Thanks.", (Word("Thanks.", 12.0, 12.3),)))
     )
     said = tr.segments[1].end
-    tails = [s for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
-    assert [(s.start, s.end) for s in tails] == [(said, 12.0)]
+    tails = [(s.start, s.end) for s in find_pii(tr, CONFIG) if s.speaker == "caller" and not s.words]
+    asked = tr.segments[0].end  # the question's cue ends it
+    # the answer to the card question up to the agent's next word, and the tail after what was decoded
+    # (kept for a card said without a question)
+    assert tails == [(asked, 12.0), (said, 12.0)]
+
+
+def test_an_answer_whose_words_end_early_is_silenced_until_the_agent_speaks_again() -> None:
+    tr = heard(
+        ("agent", "And your date of birth please?"),
+        ("caller", "The third and one,"),  # "the third of August, nineteen sixty four": the year not written
+    )
+    tr = replace(
+        tr, segments=(*tr.segments, Segment("agent", 9.0, 9.5, "Thanks.", (Word("Thanks.", 9.0, 9.5),)))
+    )
+    spans = find_pii(tr, CONFIG)
+    silenced = [(s.entity, s.start, s.end) for s in spans if s.speaker == "caller" and not s.words]
+    birth = next(w for w in tr.segments[0].words if w.text.startswith("birth"))
+    assert silenced == [("DATE_OF_BIRTH", birth.end, 9.0)]  # from the question's cue on
+    # the transcript is the text rules' business: the answer itself is redacted by its words
+    assert [s.entity for s in spans if s.words] == ["DATE_OF_BIRTH"]
 
 
 def test_a_read_back_garbled_into_homophones_goes_as_the_callers_number() -> None:
