@@ -62,13 +62,17 @@ def lay_out(
     return legs, reference
 
 
-def render_call(turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path) -> None:
-    """Write a stereo call: agent on channel 0, caller on channel 1, turns separated by their pauses."""
-    legs, _ = lay_out(turns, agent_voice, caller_voice, speed=DEMO_WPM)
+def render_call(
+    turns: list[list[Any]], agent_voice: str, caller_voice: str, path: Path, *, speed: int = DEMO_WPM
+) -> list[dict[str, Any]]:
+    """Write a stereo call: agent on channel 0, caller on channel 1, turns separated by their pauses,
+    espeak-ng voices at `speed` words per minute; return the turns with their times (see `lay_out`)."""
+    legs, reference = lay_out(turns, agent_voice, caller_voice, speed=speed)
     stereo: FloatArray = np.ascontiguousarray(legs.T * 0.6, dtype=np.float32)
     # A little line noise so the legs are not digitally silent, as on a real phone line.
     stereo += np.random.default_rng(7).normal(0, 0.002, stereo.shape).astype(np.float32)
     sf.write(path, stereo, PHONE_SR, subtype="PCM_16")
+    return reference
 
 
 def create_demo_data(
