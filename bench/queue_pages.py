@@ -1,7 +1,9 @@
 """The review queue at scale: 5,000 open reviews (a busy floor) on SQLite, then every kind of queue page
 (first, middle and last page, each filter, each sort, transcript search, the CSV export) requested in
-turn. Prints p50/p95 server time (in-process ASGI: routing, login check, queries, template) and the HTML
-size of each. Targets: <= 150 ms p95 and <= 100 KB per page.
+turn. Prints p50/p95 server time (in-process ASGI: routing, login check, queries, template) as wall time
+and as the process's CPU time (what the request itself cost: on a machine shared with other work, wall
+time mostly measures waiting for a core), and the HTML size of each. Targets: <= 150 ms p95 and <= 100 KB
+per page.
 
     PYTHONPATH=$PWD python bench/queue_pages.py [--reviews 5000] [--repeat 20]
 
@@ -158,25 +160,32 @@ def main() -> None:
         with TestClient(create_app(settings)) as client:
             r = client.post("/login", data={"username": "qa", "password": PASSWORD}, follow_redirects=False)
             assert r.status_code == 303, r.text
-            print(f"{'page':<16}{'p50 ms':>8}{'p95 ms':>8}{'KB':>8}{'rows':>6}  total")
-            worst = 0.0
+            heads = ("p50 ms", "p95 ms", "cpu p50", "cpu p95", "KB")
+            print(f"{'page':<16}" + "".join(f"{h:>8}" for h in heads) + f"{'rows':>6}  total")
+            worst = worst_cpu = 0.0
             for name, path in {**PAGES, "CSV export": "/queue.csv"}.items():
-                times, size, body = [], 0, ""
+                times, cpu, size, body = [], [], 0, ""
                 for _ in range(args.repeat):
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.process_time()
                     r = client.get(path)
                     times.append((time.perf_counter() - start) * 1000)
+                    cpu.append((time.process_time() - start_cpu) * 1000)
                     assert r.status_code == 200, (path, r.status_code)
                     size, body = len(r.content), r.text
-                times.sort()
-                p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+                p95, cpu_p95 = _p95(times), _p95(cpu)
                 rows = body.count("<tr data-review=") if path != "/queue.csv" else body.count("\n") - 1
                 total = body.split('id="count">', 1)[1].split("<", 1)[0] if 'id="count">' in body else ""
                 if path != "/queue.csv":
-                    worst = max(worst, p95)
-                p50 = statistics.median(times)
-                print(f"{name:<16}{p50:>8.1f}{p95:>8.1f}{size / 1024:>8.1f}{rows:>6}  {total}")
-            print(f"worst page p95: {worst:.1f} ms (target 150 ms)")
+                    worst, worst_cpu = max(worst, p95), max(worst_cpu, cpu_p95)
+                p50, cpu_p50 = statistics.median(times), statistics.median(cpu)
+                figures = (p50, p95, cpu_p50, cpu_p95, size / 1024)
+                print(f"{name:<16}" + "".join(f"{v:>8.1f}" for v in figures) + f"{rows:>6}  {total}")
+            print(f"worst page p95: {worst:.1f} ms wall, {worst_cpu:.1f} ms CPU (target 150 ms)")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 if __name__ == "__main__":

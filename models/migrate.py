@@ -9,6 +9,15 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SEARCH_INDEX = ("transcript_fts", "ix_transcript_segments_text_trgm")
+"""The transcript search index (migration 0025): SQLite's FTS5 table (and the shadow tables FTS5 keeps
+beside it, transcript_fts_*) or PostgreSQL's trigram index; dialect-specific, so no ORM table or index
+describes them."""
+
+
+def modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic `include_name` hook: whether the schema comparison looks at `name` (not the search index)."""
+    return not (name is not None and name.startswith(SEARCH_INDEX))
 
 
 def alembic_config(url: str) -> Config:

@@ -1,11 +1,10 @@
 """The review queue at scale: filters, sort and pages done by the database, so a floor with thousands of
 open reviews gets one small page at a time.
 
-Transcript search is a substring test on the transcript segments (case-insensitive: SQLite's LIKE for
-ASCII letters, PostgreSQL's ILIKE for all), one pass over the segments per query; there is no full-text
-index yet (FTS5 or a tsvector GIN index would need dialect-specific schema that
-tests/models/test_schema.py cannot compare).
-bench/queue_pages.py measures what it costs with 5,000 open reviews."""
+Transcript search is a case-insensitive substring test on the transcript segments, answered from a
+trigram index (SQLite FTS5, PostgreSQL pg_trgm: migration 0025). A page's review ids come from the
+reviews first (index order for the default sort; keyset cursors for Next/Previous), then only those rows
+are loaded. bench/queue_pages.py measures what it costs with 5,000 open reviews."""
 
 from __future__ import annotations
 
@@ -13,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC as _UTC
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, String, cast, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, cast, column, func, or_, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import Call, Dispute, Review, TranscriptSegment, User
 from scoring.exceptions import ReviewError
@@ -32,14 +32,20 @@ REASON_KINDS: dict[str, str] = {
 }
 """Filter key -> the start of the reason text `scoring.review.flag_reasons` (or a dispute) writes."""
 
-SORTS = {
-    "severity": (Review.severity.desc(), Review.flagged_at, Review.id),
-    "oldest": (Review.flagged_at, Review.id),
-    "newest": (Review.flagged_at.desc(), Review.id.desc()),
-    "score": (Review.machine_total, Review.id),
-    "call_date": (Call.started_at.desc(), Review.id.desc()),
+ORDERS: dict[str, tuple[tuple[InstrumentedAttribute[Any], bool], ...]] = {
+    "severity": ((Review.severity, True), (Review.flagged_at, False), (Review.id, False)),
+    "oldest": ((Review.flagged_at, False), (Review.id, False)),
+    "newest": ((Review.flagged_at, True), (Review.id, True)),
+    "score": ((Review.machine_total, False), (Review.id, False)),
+    "call_date": ((Call.started_at, True), (Review.id, True)),
 }
-"""Sort key -> ORDER BY; the default, `severity`, is the queue index's order."""
+"""Sort key -> (column, descending) pairs, ending in the review id so that every order is total. The
+default, `severity`, is the order of the queue index (ix_reviews_queue: state, severity DESC, flagged_at,
+id), which serves a page by walking the index."""
+SORTS = tuple(ORDERS)
+KEYSET_SORTS = ("severity", "oldest", "newest")
+"""Sorts whose keys are never NULL: their pages are addressed by the last row's key (keyset), so a page is
+a seek in the index, and reviews taken off the queue meanwhile do not shift the next page."""
 
 
 @dataclass(frozen=True)
@@ -65,15 +71,52 @@ class QueuePage:
     rows: list[tuple[Review, Call]]
     total: int
     page: int
+    """1-based; for a keyset page, the page its first row falls on."""
     pages: int
     per_page: int
+    next_after: str | None = None
+    """Cursor of the next page (keyset sorts), None on the last page or for other sorts."""
+    prev_before: str | None = None
+    """Cursor of the previous page (keyset sorts), None on the first page or for other sorts."""
+    keyset: bool = False
+    """Whether Next/Previous go by the cursors (else by page number)."""
+
+
+def _needs_call(f: QueueFilter, sort: str) -> bool:
+    """Whether the filter or the sort reads the call's columns (otherwise the reviews alone answer)."""
+    return (
+        f.agent_id is not None
+        or f.agent_ids is not None
+        or f.since is not None
+        or f.until is not None
+        or sort == "call_date"
+    )
+
+
+def _said(words: str, dialect: str) -> Select:  # type: ignore[type-arg]
+    """The ids of the calls in which `words` were said (a case-insensitive substring of a segment).
+
+    SQLite: the FTS5 trigram index `transcript_fts` (migration 0025); a phrase of three or more
+    characters is a substring query on it (MATCH), a shorter one a LIKE over it (read whole). PostgreSQL:
+    ILIKE, served by the pg_trgm GIN index."""
+    segment = TranscriptSegment
+    # A LIKE pattern holding `words` anywhere, their own %, _ and backslash taken literally.
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if dialect == "postgresql":
+        return select(segment.call_id).where(segment.text.ilike(pattern, escape="\\"))
+    if len(words) >= 3:
+        query = text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :phrase")
+        found = query.bindparams(phrase='"' + words.replace('"', '""') + '"')
+    else:
+        query = text("SELECT rowid FROM transcript_fts WHERE text LIKE :pattern ESCAPE '\\'")
+        found = query.bindparams(pattern=pattern)
+    return select(segment.call_id).where(segment.id.in_(found.columns(column("rowid", Integer))))
 
 
 def _filtered(stmt: Select, f: QueueFilter, dialect: str) -> Select:  # type: ignore[type-arg]
     if f.state == "disputed":
-        stmt = stmt.where(
-            select(Dispute.id).where(Dispute.call_id == Call.id, Dispute.state == "open").exists()
-        )
+        open_dispute = select(Dispute.id).where(Dispute.call_id == Review.call_id, Dispute.state == "open")
+        stmt = stmt.where(open_dispute.exists())
     elif f.state != "all":
         stmt = stmt.where(Review.state == f.state)
     if f.agent_id is not None:
@@ -94,40 +137,145 @@ def _filtered(stmt: Select, f: QueueFilter, dialect: str) -> Select:  # type: ig
         stmt = stmt.where(Review.severity >= f.min_severity)
     words = f.search.strip()
     if words:
-        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        # SQLite's LIKE ignores ASCII case by itself; lower() on every segment would triple the cost.
-        text = TranscriptSegment.text
-        said = (
-            text.ilike(pattern, escape="\\") if dialect == "postgresql" else text.like(pattern, escape="\\")
-        )
-        # One pass over the segments for the whole query, not one lookup per candidate review.
-        stmt = stmt.where(Call.id.in_(select(TranscriptSegment.call_id).where(said)))
+        # One pass over the index for the whole query, not one lookup per candidate review.
+        stmt = stmt.where(Review.call_id.in_(_said(words, dialect)))
     return stmt
 
 
+def _order(sort: str, *, reverse: bool = False) -> list[Any]:
+    return [
+        col.asc() if desc == reverse else col.desc() for col, desc in ORDERS.get(sort, ORDERS["severity"])
+    ]
+
+
+def _from(stmt: Select, f: QueueFilter, sort: str) -> Select:  # type: ignore[type-arg]
+    return stmt.join(Call, Call.id == Review.call_id) if _needs_call(f, sort) else stmt
+
+
 def queue_statement(session: Session, f: QueueFilter, *, sort: str = "severity") -> Select:  # type: ignore[type-arg]
-    """(Review, Call) rows the filter matches, in `sort` order (a key of SORTS; unknown keys: severity)."""
+    """(Review, Call) rows the filter matches, in `sort` order (a key of ORDERS; unknown keys: severity)."""
     dialect = session.get_bind().dialect.name
     stmt = _filtered(select(Review, Call).join(Call, Call.id == Review.call_id), f, dialect)
-    return stmt.order_by(*SORTS.get(sort, SORTS["severity"]))
+    return stmt.order_by(*_order(sort))
 
 
 def count_queue(session: Session, f: QueueFilter) -> int:
     dialect = session.get_bind().dialect.name
-    stmt = _filtered(select(func.count(Review.id)).join(Call, Call.id == Review.call_id), f, dialect)
+    stmt = _filtered(_from(select(func.count(Review.id)), f, "severity"), f, dialect)
     return session.scalar(stmt) or 0
 
 
+def _keys(review: Review, sort: str) -> list[Any]:
+    return [getattr(review, col.key) for col, _ in ORDERS[sort]]
+
+
+def _cursor(review: Review, sort: str) -> str:
+    return "~".join(v.isoformat() if isinstance(v, datetime) else str(v) for v in _keys(review, sort))
+
+
+def _parse_cursor(cursor: str, sort: str) -> list[Any] | None:
+    """The key values in `cursor` (see _cursor), or None when it is not one of `sort`'s."""
+    parts = cursor.split("~")
+    keys = ORDERS[sort]
+    if len(parts) != len(keys):
+        return None
+    try:
+        return [
+            datetime.fromisoformat(p) if col.key == "flagged_at" else int(p)
+            for p, (col, _) in zip(parts, keys, strict=True)
+        ]
+    except ValueError:
+        return None
+
+
+def _beyond(sort: str, values: list[Any], *, backwards: bool) -> ColumnElement[bool]:
+    """Rows after the row whose keys are `values` in `sort` order (before it when `backwards`)."""
+    keys = ORDERS[sort]
+    clauses = []
+    for k, (col, desc) in enumerate(keys):
+        later = col < values[k] if desc != backwards else col > values[k]
+        clauses.append(and_(*(c == v for (c, _), v in zip(keys[:k], values[:k], strict=True)), later))
+    return or_(*clauses)
+
+
 def queue_page(
-    session: Session, f: QueueFilter, *, sort: str = "severity", page: int = 1, per_page: int = 50
+    session: Session,
+    f: QueueFilter,
+    *,
+    sort: str = "severity",
+    page: int = 1,
+    per_page: int = 50,
+    after: str = "",
+    before: str = "",
 ) -> QueuePage:
-    """One page (1-based; clamped to the last) of the filtered queue in `sort` order, with the total."""
+    """One page of the filtered queue in `sort` order, with the total.
+
+    `after` / `before` (cursors from a QueuePage, keyset sorts only) give the page after or before a row
+    by seeking the sort's index; otherwise `page` (1-based, clamped to the last) is used, counted from
+    whichever end is nearer. Either way the page's review ids are chosen first from the reviews (and
+    calls only when the filter or sort needs them), then those rows alone are loaded."""
+    dialect = session.get_bind().dialect.name
+    sort = sort if sort in ORDERS else "severity"
     total = count_queue(session, f)
     pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    stmt = queue_statement(session, f, sort=sort).limit(per_page).offset((page - 1) * per_page)
-    return QueuePage([(r, c) for r, c in session.execute(stmt)], total, page, pages, per_page)
+    ids_stmt = _filtered(_from(select(Review.id), f, sort), f, dialect)
+    keyset = sort in KEYSET_SORTS
+    cursor = _parse_cursor(after or before, sort) if keyset and (after or before) else None
+    if cursor is not None:
+        backwards = not after
+        found = list(
+            session.scalars(
+                ids_stmt.where(_beyond(sort, cursor, backwards=backwards))
+                .order_by(*_order(sort, reverse=backwards))
+                .limit(per_page)
+            )
+        )
+        ids = found[::-1] if backwards else found
+    else:
+        page = min(max(1, page), pages)
+        skip = (page - 1) * per_page
+        if skip > total // 2:  # nearer the end: walk the index from there
+            size = min(per_page, total - skip)
+            tail = ids_stmt.order_by(*_order(sort, reverse=True)).limit(size).offset(total - skip - size)
+            ids = list(session.scalars(tail))[::-1]
+        else:
+            ids = list(session.scalars(ids_stmt.order_by(*_order(sort)).limit(per_page).offset(skip)))
+    loaded = {r.id: (r, c) for r, c in session.execute(_rows(ids))}
+    rows = [loaded[i] for i in ids if i in loaded]
+    if not keyset or not rows:
+        return QueuePage(rows, total, page, pages, per_page)
+    first, last = rows[0][0], rows[-1][0]
+    position = (page - 1) * per_page if cursor is None else _position(session, f, sort, first, dialect)
+    return QueuePage(
+        rows,
+        total,
+        position // per_page + 1,
+        pages,
+        per_page,
+        next_after=_cursor(last, sort) if position + len(rows) < total else None,
+        prev_before=_cursor(first, sort) if position > 0 else None,
+        keyset=True,
+    )
+
+
+def _position(session: Session, f: QueueFilter, sort: str, first: Review, dialect: str) -> int:
+    """How many of the filtered reviews come before `first` in `sort` order."""
+    return (
+        session.scalar(
+            _filtered(
+                _from(select(func.count(Review.id)), f, sort).where(
+                    _beyond(sort, _keys(first, sort), backwards=True)
+                ),
+                f,
+                dialect,
+            )
+        )
+        or 0
+    )
+
+
+def _rows(ids: list[int]) -> Select:  # type: ignore[type-arg]
+    return select(Review, Call).join(Call, Call.id == Review.call_id).where(Review.id.in_(ids))
 
 
 def iter_queue(

@@ -66,6 +66,8 @@ def queue_view(request: Request, session: SessionDep, user: StaffPageUser) -> HT
         sort=sort_key(request),
         page=parse_id(request.query_params.get("page", "")) or 1,
         per_page=PER_PAGE,
+        after=request.query_params.get("after", "")[:100],
+        before=request.query_params.get("before", "")[:100],
     )
     review_ids = [r.id for r, _ in page.rows]
     # Who reviewed (the last verdict's author), beside who took the review.
@@ -102,6 +104,7 @@ def queue_view(request: Request, session: SessionDep, user: StaffPageUser) -> HT
         params=kept,
         query=urlencode(kept),
         page_url=lambda n: "/queue?" + urlencode({**kept, "page": n}),
+        cursor_url=lambda key, cursor: "/queue?" + urlencode({**kept, key: cursor}),
         agents=agents,
         agent_names={a.id: a.name for a in agents},
         staff=staff,

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from models import Base, make_engine
+from models.migrate import modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -37,7 +38,9 @@ def run_migrations_online() -> None:
 
 def _run(connection: Connection) -> None:
     # Batch mode lets ALTER-style migrations work on SQLite too.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=modelled
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -72,3 +72,45 @@ def test_labels_for_severity_and_reasons() -> None:
         "Uncertain verdict: Greeting, Blaming the customer"
     )
     assert reason_label("random sample") == "Random sample"
+
+
+def test_pages_by_cursor_match_pages_by_number_and_skip_nothing_when_the_queue_moves(
+    session: Session,
+) -> None:
+    agent = create_agent(session, "Kay Q")
+    for i in range(11):
+        call = scored_call(session, agent.id, GOOD, at=NOW - timedelta(hours=i), uncertain=True)
+        review = flag_call(session, call, weights=WEIGHTS, sample_per_week=0, sample_rate=0.0)
+        assert review is not None
+        review.severity = i % 3  # ties on severity, ordered by flagged time then id
+    session.flush()
+    f = QueueFilter(agent_id=agent.id)
+    for sort in ("severity", "oldest", "newest", "score", "call_date"):
+        every = [r.id for r, _ in iter_queue(session, f, sort=sort)]
+        by_number = [
+            [r.id for r, _ in queue_page(session, f, sort=sort, page=n, per_page=4).rows] for n in (1, 2, 3)
+        ]
+        assert [i for ids in by_number for i in ids] == every, sort  # the far end is read backwards
+        first = queue_page(session, f, sort=sort, per_page=4)
+        if sort in ("score", "call_date"):
+            assert first.keyset is False and first.next_after is None
+            continue
+        walked, page, numbers = [], first, []
+        while True:
+            walked.append([r.id for r, _ in page.rows])
+            numbers.append(page.page)
+            if page.next_after is None:
+                break
+            page = queue_page(session, f, sort=sort, per_page=4, after=page.next_after)
+        assert walked == by_number and numbers == [1, 2, 3], sort
+        back = queue_page(session, f, sort=sort, per_page=4, before=page.prev_before or "")
+        assert [r.id for r, _ in back.rows] == by_number[1] and back.page == 2
+        assert queue_page(session, f, sort=sort, per_page=4, after="not~a~cursor").page == 1
+
+    # A review done between two pages: the next page starts right after the last row seen.
+    first = queue_page(session, f, per_page=4)
+    first.rows[0][0].state = "done"
+    session.flush()
+    second = queue_page(session, f, per_page=4, after=first.next_after or "")
+    every = [r.id for r, _ in iter_queue(session, f)]
+    assert [r.id for r, _ in second.rows] == every[3:7]
