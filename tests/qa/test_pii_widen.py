@@ -114,6 +114,17 @@ def test_an_email_address_as_tiny_en_garbles_it() -> None:
     assert out[1] == "[EMAIL]" and out[3] == "It's the same as before."
 
 
+def test_an_email_address_whose_dots_tiny_en_heard_as_not() -> None:
+    out = _redacted(
+        ("agent", "And what email address should we use?"),
+        (
+            "caller",
+            "If/0.19 James/0.55 not/0.53 will/0.67 turn/0.14 up/0.63 the/0.84 app,/0.73 do/0.72 not/0.99",
+        ),
+    )  # "james dot wilson at yahoo dot com"
+    assert out[1] == "[EMAIL]"
+
+
 def test_the_end_of_a_card_number_the_recogniser_dropped_is_silenced() -> None:
     tr = heard(
         ("agent", "Can I have the long number on the card?"),
