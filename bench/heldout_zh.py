@@ -52,9 +52,15 @@ GREETINGS = {
         "您好，欢迎致电{c}，{n}号很高兴为您服务。",
         "您好！这里是{c}，{n}号为您服务，请讲。",
         "您好，{c}，工号{n}，请问您要办理什么业务？",
+        "下午好，{c}，{n}号为您服务。",
+        "晚上好，{c}，{n}号，请讲。",
     ],
     "no_company": ["您好，{n}号为您服务。", "您好，工号{n}，请讲。"],
-    "no_self": ["您好，{c}，请问有什么需要？", "您好，欢迎致电{c}，请讲。"],
+    "no_self": [
+        "您好，{c}，请问有什么需要？",
+        "您好，欢迎致电{c}，请讲。",
+        "您好，{c}，我是客服小林，请讲。",
+    ],
     "absent": ["喂，请讲。", "嗯，请说吧。"],
 }
 LATE_OPENER = ["请稍等。", "请您稍候。"]
@@ -106,8 +112,19 @@ CALLER_MOOD = {
     "neu": ["好的，我知道了。", "行，那我等通知。"],
     "neg": ["这种处理我很不满意，我还是要投诉。", "说了半天还是没解决，太气人了。"],
 }
-OFFERS = ["请问还有什么可以帮您？", "请问您还有其他需要帮助的吗？"]
+OFFERS = [
+    "请问还有什么可以帮您？",
+    "请问您还有其他需要帮助的吗？",
+    "您这边还有没有别的要办理的？",
+    "还有其他我能帮上忙的地方吗？",
+]
 CALLER_DONE = ["没有了。", "暂时没有了，谢谢。"]
+CALLER_DONE_IN_MOOD = {  # a reply to the offer that still says how the caller feels
+    "pos": ["没有了，这次真是多谢您了。"],
+    "neu": [],
+    "neg": ["没有了，反正我还是不满意。"],
+}
+NO_THANKS_BYE = ["好的，再见。", "嗯，多谢您配合，再见。"]
 THANKS = ["感谢您的来电，再见！", "谢谢您的来电，祝您生活愉快，再见。", "感谢您对{c}的支持，再见。"]
 
 
@@ -141,11 +158,11 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
     turns.extend(middle)
     if closing in ("full", "no_thanks"):
         turns.append(("agent", rng.choice(OFFERS), pause(rng)))
-        turns.append(("caller", rng.choice(CALLER_DONE), pause(rng)))
+        turns.append(("caller", rng.choice(CALLER_DONE + CALLER_DONE_IN_MOOD[mood]), pause(rng)))
     if closing in ("full", "no_offer"):
         turns.append(("agent", rng.choice(THANKS).format(**fill), pause(rng)))
     elif closing == "no_thanks":
-        turns.append(("agent", "好的，再见。", pause(rng)))
+        turns.append(("agent", rng.choice(NO_THANKS_BYE), pause(rng)))
     agent_text = "".join(text for speaker, text, _ in turns if speaker == "agent")
     last_agent = next(text for speaker, text, _ in reversed(turns) if speaker == "agent")
     musts = "请" in agent_text and not plain_you and last_agent.rstrip("。！!.").endswith("再见")

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     whisper_vad: bool = Field(
         default=True, description="Skip non-speech before decoding (guards hallucination)."
     )
+    whisper_temperature_fallback: bool = Field(
+        default=True,
+        description="Re-decode by random sampling where whisper's beam text fails its checks; off makes "
+        "the same audio always give the same words.",
+    )
     vosk_alternatives: int = Field(
         default=3,
         ge=0,

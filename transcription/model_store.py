@@ -63,6 +63,7 @@ def build_recognizer(
     whisper_vad: bool = True,
     cache_dir: Path | None = None,
     vosk_alternatives: int = 0,
+    whisper_temperature_fallback: bool = True,
 ) -> Recognizer:
     """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
     language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
@@ -92,6 +93,7 @@ def build_recognizer(
         cpu_threads=threads,
         beam_size=whisper_beam_size,
         vad_filter=whisper_vad,
+        temperature_fallback=whisper_temperature_fallback,
     )
 
 

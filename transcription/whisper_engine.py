@@ -55,12 +55,18 @@ class WhisperRecognizer:
         cpu_threads: int = 0,
         beam_size: int = 5,
         vad_filter: bool = True,
+        temperature_fallback: bool = True,
     ) -> None:
+        """`temperature_fallback`: re-decode a window by sampling at rising temperatures when the beam's
+        text fails whisper's checks (a loop, a low log-probability), as faster-whisper does by default.
+        Sampling is random (CTranslate2's seed does not fix it), so without the fallback the same audio
+        always gives the same words."""
         self.name = f"faster-whisper:{model_label(model_path)}"
         self._model = load_whisper_model(model_path, compute_type=compute_type, cpu_threads=cpu_threads)
         self._language = language
         self._beam_size = beam_size
         self._vad_filter = vad_filter
+        self._sampling: dict[str, float] = {} if temperature_fallback else {"temperature": 0.0}
 
     def transcribe(
         self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
@@ -133,6 +139,7 @@ class WhisperRecognizer:
             condition_on_previous_text=False,
             # Company and agent names are what tiny models garble most; hotwords bias the beam towards them.
             hotwords=", ".join(hints) if hints else None,
+            **self._sampling,
         )
         utterances: list[Utterance] = []
         for seg in segments:

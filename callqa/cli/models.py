@@ -150,7 +150,7 @@ def train_intents_cmd(
             "never" if point is None or point > 1 else f"{point:.3f}",
         )
     out.print(table)
-    if isinstance(model, IntentModel) and model.elements:
+    if model.elements:
         elements = Table(title="script elements, cross-validated (5 folds; each a yes/no question)")
         for column in ("element", "precision", "recall", "n", "certain from p"):
             elements.add_column(column)

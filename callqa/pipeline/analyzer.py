@@ -212,6 +212,7 @@ class CallAnalyzer:
                     threads=s.asr_threads,
                     whisper_beam_size=s.whisper_beam_size,
                     whisper_vad=s.whisper_vad,
+                    whisper_temperature_fallback=s.whisper_temperature_fallback,
                     cache_dir=s.models_dir,
                     vosk_alternatives=s.vosk_alternatives,
                 )
