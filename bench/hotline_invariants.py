@@ -40,7 +40,8 @@ def main() -> None:
         failure = exc
     elapsed = time.monotonic() - started
     print(
-        f"hotline invariants: {Counts.examples} examples, {Counts.steps} steps in {elapsed:.0f} s: "
+        f"hotline invariants: {Counts.examples} examples, {Counts.steps} steps "
+        f"({Counts.escalated} escalations) in {elapsed:.0f} s: "
         f"{'FAIL' if failure else 'PASS'}"
     )
     if failure:

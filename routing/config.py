@@ -36,6 +36,9 @@ class RoutingConfig:
     """Hours of calls the real-time service level is computed over."""
     tiers: dict[int, str]
     """Agent tier → its name (1 is the first line); a call is escalated to a configured tier."""
+    repeat_escalated_days: float
+    """A caller whose call for the same need was escalated within this many days starts at the tier it
+    reached (0: every call starts at tier 1)."""
 
     def next_tier(self, tier: int) -> int | None:
         """The lowest configured tier above `tier`, None when there is none."""
@@ -83,6 +86,7 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
             quality_window_days=float(data.get("quality_window_days", 90.0)),
             service_level_window_h=float(data.get("service_level_window_h", 24.0)),
             tiers=tiers,
+            repeat_escalated_days=float(data.get("repeat_escalated_days", 7.0)),
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RoutingConfigError(f"{source}: invalid routing config ({exc})") from exc

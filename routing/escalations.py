@@ -1,5 +1,6 @@
 """Escalations: a live hotline call handed on by its agent to a higher tier (one call record throughout,
-its routing decisions and escalations kept in order), and the escalation counts the KPIs are built on.
+its routing decisions and escalations kept in order), a repeat caller's call starting at the tier their
+escalated call reached, and the escalation counts the KPIs are built on.
 
 The router's side (who may take the call now) is `routing.engine.Router.escalate`; this module stores it.
 Functions take a `Session` keyword-only where they read, flush and never commit; times are tz-aware UTC.
@@ -8,7 +9,7 @@ Functions take a `Session` keyword-only where they read, flush and never commit;
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -62,6 +63,41 @@ def escalation_tier(
     if refusal is not None:
         raise EscalationError(f"tier {target} ({name}): {refusal}")
     return target
+
+
+def starting_tier(
+    session: Session,
+    router: Router,
+    config: RoutingConfig,
+    *,
+    caller_number: str,
+    ivr_choice: str | None,
+    skills: dict[str, int],
+    language: str,
+    now: datetime,
+) -> int:
+    """The tier a new call starts at: a caller whose call for the same need (the same IVR choice, or
+    without one the skills it first needed) was escalated within `config.repeat_escalated_days` goes
+    straight to the highest tier it reached; otherwise, or when nobody of that tier could take the call
+    now, tier 1."""
+    if config.repeat_escalated_days <= 0:
+        return 1
+    rows = session.execute(
+        select(HotlineCall.ivr_choice, CallEscalation.skills_before, CallEscalation.to_tier)
+        .join(HotlineCall, HotlineCall.id == CallEscalation.call_id)
+        .where(
+            HotlineCall.caller_number == caller_number,
+            CallEscalation.at >= now - timedelta(days=config.repeat_escalated_days),
+        )
+    ).all()
+    same_need = [
+        to for ivr, before, to in rows if (ivr == ivr_choice if ivr_choice is not None else before == skills)
+    ]
+    tier = max(same_need, default=1)
+    probe = Call("probe", dict(skills), 0.0, language=language, min_tier=tier)
+    if tier > 1 and (not any(a.tier >= tier for a in router.agents.values()) or router.unservable(probe)):
+        return 1
+    return tier
 
 
 def record_escalation(

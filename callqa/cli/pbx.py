@@ -41,6 +41,9 @@ def ami(
     refused_context: Annotated[
         str, typer.Option(help="Context for refused calls (${CALLQA_REFUSAL} holds the reason).")
     ] = "callqa-refused",
+    hold_context: Annotated[
+        str, typer.Option(help="Context where a caller waits after their agent escalated the call.")
+    ] = "callqa-hold",
     poll_s: Annotated[float, typer.Option("--poll", min=0.1, help="Seconds between looks for offers.")] = 1.0,
     reconnect_s: Annotated[int, typer.Option("--reconnect", min=1, help="Seconds between reconnects.")] = 2,
 ) -> None:
@@ -72,6 +75,7 @@ def ami(
         queues=_queue_map(queue),
         dial_context=dial_context,
         refused_context=refused_context,
+        hold_context=hold_context,
         poll_s=poll_s,
         reconnect_s=reconnect_s,
         language=settings.language,

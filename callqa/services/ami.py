@@ -13,7 +13,10 @@ choice. Events (Asterisk 13+ names, `Uniqueid` = the caller's channel = the hotl
 - `DialEnd` `DialStatus: ANSWER` → answer; `NOANSWER`/`BUSY`/`CHANUNAVAIL`/`CONGESTION` → reject (the
   hotline offers it elsewhere and the dialplan puts the caller back in the queue); `CANCEL` (the caller
   hung up while it rang) waits for the hang-up;
-- `Hangup` (or `QueueCallerAbandon`) of the caller → end if answered, else abandon.
+- `Hangup` (or `QueueCallerAbandon`) of the caller → end if answered, else abandon;
+- a talking call its agent escalated (`POST /api/hotline/calls/{id}/escalate`, seen by polling) → the caller
+  is `Redirect`ed out of the agent's bridge: to `hold_context` (music on hold) while the next tier has nobody
+  free, to `dial_context` as soon as it offers the call to an agent (a blind transfer, one hotline call).
 
 The recording is linked by the PBX call id: MixMonitor on the caller's channel writes its sidecar with
 `${UNIQUEID}` when the file is closed (`callqa watch`); the AMI's own `MixMonitorStop`/`Hangup` can come
@@ -56,6 +59,7 @@ class AmiConfig:
     queues: Mapping[str, str]
     dial_context: str = "callqa-agent"
     refused_context: str = "callqa-refused"
+    hold_context: str = "callqa-hold"
     poll_s: float = 1.0
     reconnect_s: int = 2  # whole seconds: panoramisk truncates
     action_timeout_s: float = 10.0
@@ -195,7 +199,7 @@ class AmiAdapter:
     async def _poll_forever(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             await asyncio.sleep(self.config.poll_s)
-            if any(t.state in ("waiting", "offered") for t in self.calls.values()):
+            if any(t.state in ("waiting", "offered", "talking") for t in self.calls.values()):
                 self._queue.put_nowait(("poll", None))
 
     async def _handle(self, kind: str, item: Any) -> None:
@@ -268,7 +272,14 @@ class AmiAdapter:
         for uid, tracked in list(self.calls.items()):
             view = by_uid.get(uid)
             if view is not None:
+                escalated = tracked.state == "talking" and view["state"] in ("waiting", "offered")
                 tracked.state = str(view["state"])
+                if escalated:
+                    # Its agent handed the call on to a higher tier: the caller leaves that agent's bridge
+                    # (their leg ends), to hold until the next tier's agent is offered it, or to ring them.
+                    tracked.dialled = None
+                    if tracked.state == "waiting":
+                        await self._redirect(tracked.channel, self.config.hold_context)
                 await self._dial_if_offered(tracked, view)
 
     async def _dial_if_offered(self, tracked: Tracked, view: Mapping[str, Any]) -> None:

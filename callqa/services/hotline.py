@@ -189,7 +189,20 @@ class Hotline:
             refusal = self.router.unservable(probe)
             if refusal is not None:
                 raise HotlineRefusedError(refusal.text(language))
+            tier = 1
+            if callback_number is None:
+                tier = escalations.starting_tier(
+                    session,
+                    self.router,
+                    self.config,
+                    caller_number=caller_number,
+                    ivr_choice=ivr_choice,
+                    skills=skills,
+                    language=language,
+                    now=utc(now),
+                )
             row = HotlineCall(
+                min_tier=tier,
                 caller_number=caller_number,
                 pbx_call_id=pbx_call_id,
                 ivr_choice=ivr_choice,

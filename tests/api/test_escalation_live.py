@@ -70,8 +70,13 @@ def test_an_escalation_survives_a_restart_and_reaches_the_next_tier_first(tmp_pa
         call = f"/api/hotline/calls/{first['call_id']}"
         restored: dict[str, Any] = pbx.get(call).json()
         assert (restored["state"], restored["min_tier"], restored["position"]) == ("waiting", 2, 1)
-        later = pbx.post("/api/hotline/calls", json=arrival).json()  # arrives after, waits (Tom is busy)
-        assert later["state"] == "waiting"
+        # Another caller arrives after and waits (Tom is busy); the first caller's own repeat call would
+        # start at the second line (routing/escalations.starting_tier).
+        other = {**arrival, "caller_number": "+44 20 7946 0999"}
+        later = pbx.post("/api/hotline/calls", json=other).json()
+        assert (later["state"], later["min_tier"]) == ("waiting", 1)
+        repeat = pbx.post("/api/hotline/calls", json=arrival).json()
+        assert (repeat["state"], repeat["min_tier"]) == ("waiting", 2)
         pbx.post(f"/api/hotline/calls/{third['call_id']}/answer").raise_for_status()
         pbx.post(f"/api/hotline/calls/{third['call_id']}/end").raise_for_status()
         # Tom is free: he takes the later first-line call; the escalated one still waits for tier 2.
@@ -82,6 +87,7 @@ def test_an_escalation_survives_a_restart_and_reaches_the_next_tier_first(tmp_pa
         assert wait_for(lambda: pbx.get(call).json()["agent_id"] == eve, 10)
         pbx.post(f"{call}/answer").raise_for_status()
         pbx.post(f"{call}/end").raise_for_status()
+        pbx.post(f"/api/hotline/calls/{repeat['call_id']}/abandon").raise_for_status()
         decisions = pbx.get(f"{call}/decisions").json()
         assert [d["agent_id"] for d in decisions] == [tom, eve]  # one call record, its whole history
         [escalation] = pbx.get(f"{call}/escalations").json()

@@ -180,6 +180,44 @@ def test_an_unanswered_ring_goes_to_the_next_agent_and_a_refused_call_is_sent_aw
         stop(adapter)
 
 
+def test_an_escalated_call_waits_on_hold_then_rings_the_second_line(pbx: Pbx) -> None:
+    adapter = pbx.adapter("adapter")
+    try:
+        assert wait_for(lambda: pbx.ami.logins == 1, 30), _logs(pbx)
+        call = PbxCall("1765000300.41", "+44 20 7946 0041")
+        pbx.ami.emit("join", call)
+        channel = call.values()["channel"]
+        pbx.ami.wait_action(lambda a: a.get("Action") == "Redirect" and a.get("Channel") == channel)
+        pbx.ami.emit("ring", call)
+        pbx.ami.emit("answer", call)
+        assert pbx.state_becomes(call.uid, "talking"), _logs(pbx)
+        eve = pbx.admin.post("/api/agents", json={"name": "Eve Expert", "skills": {"billing": 5}, "tier": 2})
+        eve_id = int(eve.json()["id"])
+        pbx.admin.put(f"/api/agents/{eve_id}/routing", json={"extension": "PJSIP/1009", "tier": 2})
+
+        # Tom hands the call on; nobody of the second line is free yet: the caller goes to hold.
+        hotline_id = pbx.call(call.uid)["call_id"]
+        escalated = pbx.hotline.post(f"/api/hotline/calls/{hotline_id}/escalate", json={"reason": "refund"})
+        assert escalated.status_code == 200, escalated.text
+        assert wait_for(lambda: len(pbx.ami.redirects(channel)) == 2, 20), _logs(pbx)
+        hold = pbx.ami.redirects(channel)[-1]
+        assert hold["Context"] == "callqa-hold"
+        # Eve becomes free: the same caller is rung at her extension and she answers.
+        pbx.hotline.put(
+            f"/api/hotline/agents/{eve_id}/state", json={"status": "available"}
+        ).raise_for_status()
+        assert wait_for(lambda: len(pbx.ami.redirects(channel)) == 3, 20), _logs(pbx)
+        assert pbx.ami.redirects(channel)[-1]["Context"] == "callqa-agent"
+        agents = [a["Value"] for a in pbx.ami.actions if a.get("Variable") == "CALLQA_AGENT"]
+        assert agents == ["PJSIP/1001", "PJSIP/1009"]
+        second_leg = PbxCall(call.uid, call.caller, agent_number="PJSIP/1009")
+        pbx.ami.emit("answer", second_leg)
+        assert wait_for(lambda: pbx.call(call.uid)["state"] == "talking", 20), _logs(pbx)
+        assert pbx.call(call.uid)["agent_id"] == eve_id
+    finally:
+        stop(adapter)
+
+
 def test_a_restarted_adapter_and_a_lost_connection_leave_the_hotline_matching_asterisk(pbx: Pbx) -> None:
     ann = pbx.add_agent("Ann Smith", "PJSIP/1002")
     talking = PbxCall("1765000200.31", "+44 20 7946 0031")

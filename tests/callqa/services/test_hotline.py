@@ -199,3 +199,33 @@ def test_history_replays_through_the_simulator(factory: sessionmaker[Session]) -
     alone, helped = simulate(scenario), simulate(bigger)
     assert helped.asa < alone.asa
     assert helped.calls == alone.calls == 6
+
+
+def test_a_repeat_caller_whose_call_was_escalated_starts_at_that_tier(factory: sessionmaker[Session]) -> None:
+    clock = Clock()
+    ids = add_agents(factory, first={"billing": 3}, second={"billing": 4})
+    with factory() as s:
+        second = s.get(Agent, ids["second"])
+        assert second is not None
+        second.tier = 2
+        s.commit()
+    hotline = Hotline(factory, load_routing_config(None), clock=clock)
+    hotline.set_agent_state(ids["first"], "available")
+    call = hotline.call_arrived("+4420000009", ivr_choice="1")
+    assert call.agent_id == ids["first"]  # the first line first
+    hotline.answer(call.call_id)
+    escalated = hotline.escalate(call.call_id, reason="refund over the limit")
+    assert (escalated.state, escalated.min_tier) == ("waiting", 2)  # the second line is offline
+    clock.now += 30
+    hotline.abandon(call.call_id)
+    clock.now += 3600  # the caller rings again for the same need: straight to the second line
+    again = hotline.call_arrived("+4420000009", ivr_choice="1")
+    assert (again.state, again.min_tier) == ("waiting", 2)
+    other_need = hotline.call_arrived("+4420000009", ivr_choice="3", skills={"billing": 1})
+    assert (other_need.min_tier, other_need.agent_id) == (1, ids["first"])  # the first line takes it
+    someone_else = hotline.call_arrived("+4420000010", ivr_choice="1")
+    assert (someone_else.min_tier, someone_else.state) == (1, "waiting")
+    hotline.set_agent_state(ids["second"], "available")  # the repeat caller came first
+    assert hotline.call_view(again.call_id).agent_id == ids["second"]
+    clock.now += 8 * 86400  # a week later the escalation no longer counts
+    assert hotline.call_arrived("+4420000009", ivr_choice="1").min_tier == 1

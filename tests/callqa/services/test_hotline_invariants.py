@@ -49,6 +49,7 @@ class Counts:
 
     examples = 0
     steps = 0
+    escalated = 0
 
 
 @cache
@@ -80,7 +81,7 @@ class HotlineMachine(RuleBasedStateMachine):
         self.clock = Clock()
         with self.factory() as s:
             agents = [
-                Agent(name=f"agent{i}", languages=["en"] if i % 2 else ["en", "zh"], tier=1 + i // 3)
+                Agent(name=f"agent{i}", languages=["en"] if i % 2 else ["en", "zh"], tier=1 + i // 2)
                 for i in range(AGENTS)
             ]
             s.add_all(agents)
@@ -94,6 +95,7 @@ class HotlineMachine(RuleBasedStateMachine):
             self.hotline.set_agent_state(agent_id, "available")
         self.terminal: dict[int, str] = {}  # call id → the terminal state it reached
         self.hung_up_at: dict[int, float] = {}
+        self.escalated = 0
 
     # ----- helpers -----------------------------------------------------------------------------------
     def _calls(self, *states: str) -> list[int]:
@@ -136,12 +138,16 @@ class HotlineMachine(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 50))
     def escalate(self, pick: int) -> None:
         self._step()
-        talking = self._calls("talking")
-        if talking:
+        with_agent = self._calls("offered", "talking")
+        if with_agent:
+            call_id = with_agent[pick % len(with_agent)]
+            if self.hotline.call_view(call_id).state == "offered":  # picked up, then handed on
+                self.hotline.answer(call_id)
             # Refused when the agent is already second line, or nobody there has the skills/language.
             with contextlib.suppress(EscalationError):
-                view = self.hotline.escalate(talking[pick % len(talking)], reason="needs the second line")
+                view = self.hotline.escalate(call_id, reason="needs the second line")
                 assert view.min_tier == 2 and view.state in ("waiting", "offered")
+                self.escalated += 1
 
     @rule(pick=st.integers(0, 50))
     def hang_up(self, pick: int) -> None:
@@ -252,6 +258,7 @@ class HotlineMachine(RuleBasedStateMachine):
                     )
 
     def teardown(self) -> None:
+        Counts.escalated += self.escalated
         try:
             for call_id in self._calls(*OPEN):
                 self._hang_up(call_id)
