@@ -141,12 +141,17 @@ def appraisal_report(
 
 
 def list_appraisals(
-    session: Session, period: str, scorecard: Scorecard, *, self_weight: float, agent_id: int | None = None
+    session: Session,
+    period: str,
+    scorecard: Scorecard,
+    *,
+    self_weight: float,
+    agent_ids: list[int] | None = None,
 ) -> list[AppraisalReport]:
-    """The appraisals for `period` of every active agent (or of `agent_id` only), by name."""
+    """The appraisals for `period` of every active agent (or of `agent_ids` only), by name."""
     query = select(Agent).where(Agent.active).order_by(Agent.name)
-    if agent_id is not None:
-        query = query.where(Agent.id == agent_id)
+    if agent_ids is not None:
+        query = query.where(Agent.id.in_(agent_ids))
     return [
         appraisal_report(session, a, period, scorecard, self_weight=self_weight)
         for a in session.scalars(query)

@@ -1,6 +1,6 @@
-"""The appraisals page: an agent sees and submits their own self-evaluation; QA staff see everyone's, and an
-admin (the manager) submits the manager's evaluation. The same service functions and role rules as
-/api/appraisals."""
+"""The appraisals page: an agent sees and submits their own self-evaluation; QA staff see everyone's, a
+supervisor their team's; an admin or the team's supervisor submits the manager's evaluation. The same
+service functions and role rules as /api/appraisals."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, SettingsDep
 from api.pages.rendering import check_csrf, render
-from api.routes.appraisals import period_reports
+from api.routes.appraisals import may_evaluate_as_manager, period_reports
 from scoring import appraisal
 
 router = APIRouter()
@@ -37,6 +37,7 @@ def appraisals_page(
         reports=reports,
         period=period,
         self_pct=round(settings.appraisal_self_weight * 100),
+        evaluates={r.agent_id for r in reports if may_evaluate_as_manager(session, user, r.agent_id)},
     )
 
 
@@ -56,7 +57,9 @@ def submit_evaluation(
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    allowed = (kind == "self" and user.agent_id == agent_id) or (kind == "manager" and user.role == "admin")
+    allowed = (kind == "self" and user.agent_id == agent_id) or (
+        kind == "manager" and may_evaluate_as_manager(session, user, agent_id)
+    )
     if not allowed:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "not your evaluation to give")
     try:

@@ -1,6 +1,6 @@
 """The KPIs page: the center, each team and each agent over a period (definitions: routing/kpis.py).
-Staff see everyone; an agent sees the center line and their own. `kpi_report` serves the other pages that
-show KPIs (the overview)."""
+QA and admins see everyone, a supervisor their team and its agents; an agent the center line and their
+own. `kpi_report` serves the other pages that show KPIs (the overview)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from callqa.settings import Settings
 from models import Agent
 from routing.kpis import KpiReport, compute_kpis
 from routing.teams import list_teams
+from scoring.workflow import visible_agent_ids
 
 router = APIRouter()
 
@@ -59,14 +60,15 @@ def kpis_page(
 ) -> HTMLResponse:
     days = max(1, min(days, 366))
     query = select(Agent).where(Agent.active).order_by(Agent.name)
-    staff = user.role in STAFF_ROLES
-    if not staff:
-        query = query.where(Agent.id == user.agent_id)
+    scope = visible_agent_ids(session, user)
+    if scope is not None:
+        query = query.where(Agent.id.in_(scope))
     rows = [("Whole center", kpi_report(session, settings, hotline, days=days))]
-    if staff:
+    if user.role in STAFF_ROLES:
         rows += [
             (f"Team {t.name}", kpi_report(session, settings, hotline, days=days, team_id=t.id))
             for t in list_teams(session)
+            if user.role != "supervisor" or t.id == user.team_id
         ]
     rows += [
         (a.name, kpi_report(session, settings, hotline, days=days, agent_id=a.id))

@@ -1,6 +1,7 @@
 """Appraisals (definitions: `scoring/appraisal.py`): an agent submits their own self-evaluation for a
-period, an admin (the manager) the manager's evaluation; each once (409 on a second). Reading: an agent
-their own appraisal only, QA staff and admins everyone's (also as CSV).
+period, an admin or the agent's team supervisor the manager's evaluation; each once (409 on a second).
+Reading: an agent their own appraisal only, a supervisor their team's, QA staff and admins everyone's (also
+as CSV).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 
 from api.deps import (
-    STAFF_ROLES,
-    AdminUser,
     CurrentUser,
     IdPath,
     ScorecardDep,
@@ -27,26 +26,31 @@ from api.schemas_center import EvaluationIn
 from models import Agent, User
 from scoring import appraisal
 from scoring.appraisal import AppraisalReport
+from scoring.workflow import may_see_agent, visible_agent_ids
 
 router = APIRouter(prefix="/api/appraisals", tags=["appraisals"], responses=ERROR_RESPONSES)
 
 
 def _agent(session: SessionDep, user: User, agent_id: int) -> Agent:
-    """The agent `user` may see: their own, or anyone for staff; 404 otherwise."""
+    """The agent `user` may see (their own; a supervisor their team's; QA, admins anyone), else 404."""
     agent = session.get(Agent, agent_id)
-    if agent is None or (user.role not in STAFF_ROLES and user.agent_id != agent_id):
+    if agent is None or not may_see_agent(session, user, agent_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
     return agent
+
+
+def may_evaluate_as_manager(session: SessionDep, user: User, agent_id: int) -> bool:
+    """An admin, or the supervisor of the agent's team, gives the manager's evaluation."""
+    return user.role == "admin" or (user.role == "supervisor" and may_see_agent(session, user, agent_id))
 
 
 def period_reports(
     session: SessionDep, user: User, period: str, card: ScorecardDep, self_weight: float
 ) -> list[AppraisalReport]:
-    """The appraisals for `period` that `user` may see: every active agent's for staff, else their own."""
-    mine = user.agent_id if user.role not in STAFF_ROLES else None
-    if mine is None and user.role not in STAFF_ROLES:
-        return []
-    return appraisal.list_appraisals(session, period, card, self_weight=self_weight, agent_id=mine)
+    """The appraisals for `period` that `user` may see: everyone's for QA and admins, a supervisor's team's,
+    an agent's own."""
+    scope = visible_agent_ids(session, user)
+    return appraisal.list_appraisals(session, period, card, self_weight=self_weight, agent_ids=scope)
 
 
 @router.get("", response_model=list[AppraisalReport])
@@ -122,11 +126,14 @@ def submit_manager(
     period: str,
     body: EvaluationIn,
     session: SessionDep,
-    user: AdminUser,
+    user: CurrentUser,
     card: ScorecardDep,
     settings: SettingsDep,
 ) -> AppraisalReport:
-    """The manager's (an admin's) evaluation of the agent for `period`; 409 when already submitted."""
+    """The manager's evaluation of the agent for `period` (an admin, or the supervisor of the agent's team);
+    409 when already submitted."""
+    if not may_evaluate_as_manager(session, user, agent_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "an admin or the agent's supervisor evaluates")
     return _submit(session, user, agent_id, period, "manager", body, card, settings.appraisal_self_weight)
 
 

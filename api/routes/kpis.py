@@ -1,7 +1,8 @@
 """KPIs (definitions: `routing/kpis.py`) and the feedback they need: the caller's post-call survey digit,
 sent by the PBX/IVR like the other hotline events, and the agent's disposition of a call they answered.
 
-`GET /api/kpis`: staff (qa, admin) for the center or any agent; an agent for themselves only.
+`GET /api/kpis`: QA and admins for the center, any agent or team; a supervisor for the center, their team and
+its agents; an agent for themselves only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from api.schemas import DispositionCreate, SurveyDigit
 from callqa.services.complaints import transcript_complaints
 from routing import kpis
 from routing.kpis import KpiReport
+from scoring.workflow import may_see_agent
 
 router = APIRouter(tags=["kpis"], responses=ERROR_RESPONSES)
 
@@ -66,6 +68,11 @@ def center_kpis(
         if agent_id not in (None, user.agent_id) or team_id is not None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
         agent_id = user.agent_id
+    if user.role == "supervisor" and (
+        (agent_id is not None and not may_see_agent(session, user, agent_id))
+        or (team_id is not None and team_id != user.team_id)
+    ):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not one of your team's")
     if agent_id is not None and team_id is not None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give agent_id or team_id, not both")
     now = datetime.now(UTC)

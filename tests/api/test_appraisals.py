@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from callqa.services.users import create_user
 from models import Appraisal
+from routing import teams
 from tests.api.conftest import PASSWORD, ApiEnv
 
 SELF = {"knowledge": 80, "skills": 70, "attitude": 90, "performance": 60, "comment": "a good month"}
@@ -75,3 +77,20 @@ def test_the_page_shows_an_agent_only_their_own_form_and_a_second_submit_is_refu
     assert client.post("/login", data={"username": "admin", "password": PASSWORD}, follow_redirects=False)
     staff = client.get("/appraisals", params={"period": "2026-10"}).text
     assert "Ann Lee" in staff and staff.count('data-kind="manager"') == 2
+
+
+def test_a_supervisor_evaluates_and_reads_only_their_teams_agents(api: ApiEnv) -> None:
+    client, tom, ann = api.client, api.agent_id, api.other_agent_id
+    with api.factory() as s:
+        team = teams.create_team(s, "Billing")
+        teams.set_members(s, team.id, [tom])
+        create_user(s, username="sue", password=PASSWORD, role="supervisor", team_id=team.id)
+        s.commit()
+    sue = api.token("sue")
+    done = client.post(f"/api/appraisals/{tom}/2026-11/manager", json=MANAGER, headers=sue)
+    assert done.status_code == 201 and done.json()["manager_evaluation"]["total"] == 53.0
+    assert client.post(f"/api/appraisals/{ann}/2026-11/manager", json=MANAGER, headers=sue).status_code == 403
+    assert client.get(f"/api/appraisals/{ann}/2026-11", headers=sue).status_code == 404
+    assert [r["agent_id"] for r in client.get("/api/appraisals?period=2026-11", headers=sue).json()] == [tom]
+    assert client.get("/api/kpis", params={"agent_id": ann}, headers=sue).status_code == 404
+    assert client.get("/api/kpis", params={"team_id": team.id}, headers=sue).json()["team_id"] == team.id
