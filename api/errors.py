@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.security import LoginThrottled
-from callqa.services.hotline import (
+from callqa.services.hotline_errors import (
     HotlineError,
     HotlineInputError,
     HotlineNotFoundError,

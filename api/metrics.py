@@ -11,7 +11,8 @@ from functools import partial
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Histogram, generate_latest
 
-from callqa.services.hotline import Hotline, HotlineNotLeaderError
+from callqa.services.hotline import Hotline
+from callqa.services.hotline_errors import HotlineNotLeaderError
 from callqa.services.metrics import DatabaseCollector
 from routing.service import QueueStats
 

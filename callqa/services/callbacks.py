@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.services.hotline import Hotline, HotlineNotLeaderError, HotlineRefusedError
+from callqa.services.hotline import Hotline
+from callqa.services.hotline_errors import HotlineNotLeaderError, HotlineRefusedError
 from routing import callbacks
 
 log = logging.getLogger("callqa.services.callbacks")

@@ -20,12 +20,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from callqa.services.hotline_errors import (
+    HotlineInputError,
+    HotlineNotFoundError,
+    HotlineNotLeaderError,
+    HotlineRefusedError,
+    HotlineStateError,
+)
 from callqa.services.leader import LeaderLease
 from models import HotlineCall
 from routing import callbacks, escalations, service, sync
 from routing.announcements import Refusal
 from routing.config import RoutingConfig
-from routing.engine import Router, RoutingError
+from routing.engine import Router
 from routing.escalations import EscalationView
 from routing.model import AgentStatus, Assignment
 from routing.model import Call as RoutedCall
@@ -35,43 +42,6 @@ log = logging.getLogger("callqa.services.hotline")
 
 CHANGE_LOG_KEEP_S = 3600.0
 """Seconds the routing change log is kept (pruned about as often); the router reads it every second."""
-
-__all__ = [
-    "Hotline",
-    "HotlineError",
-    "HotlineInputError",
-    "HotlineNotFoundError",
-    "HotlineNotLeaderError",
-    "HotlineRefusedError",
-    "HotlineStateError",
-    "RoutingError",
-]
-
-
-class HotlineError(LookupError):
-    """A hotline event that cannot be applied (no HTTP codes: `api/errors.py` maps each subtype)."""
-
-
-class HotlineNotFoundError(HotlineError):
-    """Unknown (or inactive) call or agent."""
-
-
-class HotlineInputError(HotlineError):
-    """A request that is invalid in itself (unknown IVR choice, unknown agent status)."""
-
-
-class HotlineStateError(HotlineError):
-    """An event that does not fit the call's or agent's current state (answer an ended call …)."""
-
-
-class HotlineRefusedError(HotlineError):
-    """A call no agent of the hotline could ever take (a skill nobody has, a language nobody speaks);
-    refused at arrival rather than queued for ever. The message gives the reason."""
-
-
-class HotlineNotLeaderError(HotlineError):
-    """Another server owns the hotline on this database (see `callqa.services.leader`); the message
-    names it."""
 
 
 class Hotline:

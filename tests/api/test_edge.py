@@ -10,7 +10,12 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from api.errors import STATUS_BY_TYPE, status_for
-from callqa.services.hotline import HotlineError, HotlineInputError, HotlineNotFoundError, HotlineStateError
+from callqa.services.hotline_errors import (
+    HotlineError,
+    HotlineInputError,
+    HotlineNotFoundError,
+    HotlineStateError,
+)
 from scoring.exceptions import ReviewError, ReviewStateError
 from tests.api.conftest import ApiEnv
 from tests.api.test_reviews import calls, scored  # noqa: F401  (fixture)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from callqa.services.hotline import Hotline, HotlineError
+from callqa.services.hotline import Hotline
+from callqa.services.hotline_errors import HotlineError
 from models import Agent, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import RoutingConfigError, load_routing_config

@@ -28,7 +28,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from callqa.services.hotline import Hotline, HotlineRefusedError, HotlineStateError
+from callqa.services.hotline import Hotline
+from callqa.services.hotline_errors import HotlineRefusedError, HotlineStateError
 from models import Agent, AgentPresence, HotlineCall, RoutingDecision, make_engine, make_session_factory
 from models.migrate import upgrade_database
 from routing.config import load_routing_config
