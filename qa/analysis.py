@@ -107,6 +107,7 @@ def analyze_transcript(
     activity: Activity | None = None,
     agitation: Agitation | None = None,
     caller_snr_db: float | None = None,
+    unredacted: Transcript | None = None,
 ) -> CallAnalysis:
     """Run every check on a call transcript. Pure: no I/O.
 
@@ -121,6 +122,8 @@ def analyze_transcript(
     `activity` (speech-energy spans per leg) fills in speech the recogniser left without words, for dead
     air and talk-over; `agitation` is the caller's acoustic cue, reported beside text sentiment;
     `caller_snr_db` (`qa.acoustic.line_snr_db` of the caller leg) tells a noisy line (`qa.procedures`).
+    `unredacted` is `transcript` before personal data was redacted: sentiment is read from it (a label
+    leaves it, never a word; see `speaker_sentiment`).
     """
     checks = run_checks(
         transcript, script, speech=activity, judge=element_judge(intent_model, intent_threshold)
@@ -163,6 +166,7 @@ def analyze_transcript(
                 sentiment_model,
                 content_ends_at=content_end,
                 mood_in_reply=script.mood_in_closing_reply,
+                read_from=unredacted,
             )
             for speaker in ("caller", "agent")
         },

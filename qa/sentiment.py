@@ -82,8 +82,14 @@ def speaker_sentiment(
     *,
     content_ends_at: float | None = None,
     mood_in_reply: bool = False,
+    read_from: Transcript | None = None,
 ) -> SpeakerSentiment:
     """Label every utterance of `speaker` and summarise the trajectory.
+
+    `read_from` is the same call before personal data was redacted from `transcript` (segment for
+    segment): the labels are read from its words, the utterances keep `transcript`'s redacted text. A
+    caller's "I am going to cancel" taken whole as an account number still reads as negative, and no
+    redacted word reaches the stored record. ValueError when its segments do not match.
 
     `content_ends_at` (seconds) marks where the closing formalities begin (the agent's offer of further
     help): the `end` label is taken from the last utterance before it, because the reply to "anything
@@ -92,7 +98,10 @@ def speaker_sentiment(
     is how the caller sounds at the end (for a model that reads the formula reply as neutral).
     """
     segments = transcript.by_speaker(speaker)
-    labels = model.predict([s.text for s in segments]) if segments else []
+    said = segments if read_from is None else read_from.by_speaker(speaker)
+    if [(s.start, s.end) for s in said] != [(s.start, s.end) for s in segments]:
+        raise ValueError("read_from must hold the same segments as the transcript (before redaction)")
+    labels = model.predict([s.text for s in said]) if segments else []
     utterances = tuple(
         UtteranceSentiment(s.start, s.end, s.text, label) for s, label in zip(segments, labels, strict=True)
     )

@@ -297,6 +297,7 @@ class CallAnalyzer:
         activity: Activity | None,
         agitation: Agitation | None,
         caller_snr_db: float | None = None,
+        unredacted: Transcript | None = None,
     ) -> tuple[CallAnalysis, Script]:
         script = self.script_for(company, agent_name, agent_number)
         analysis = analyze_transcript(
@@ -311,6 +312,7 @@ class CallAnalyzer:
             activity=activity,
             agitation=agitation,
             caller_snr_db=caller_snr_db,
+            unredacted=unredacted,
         )
         return analysis, script
 
@@ -335,7 +337,10 @@ class CallAnalyzer:
             phrases = self.script_for(company, agent_name).literal_phrases()
             transcript = self._transcribe_legs(legs, audio, hints, phrases)
         # Personal data leaves before QA sees the call: evidence, second readings and every stored record
-        # are made from the redacted transcript and audio.
+        # are made from the redacted transcript and audio. What stores no word or sample (speech timing,
+        # loudness, pitch, sentiment labels) is measured on the call as it was said: silenced answers
+        # would read as dead air and a redacted sentence as neutral.
+        said, said_legs = transcript, legs
         pii = self.find_personal_data(transcript)
         original = transcript if self._settings.pii_policy == "redacted_and_original" else None
         if pii:
@@ -343,9 +348,11 @@ class CallAnalyzer:
             channel = self._settings.agent_channel if agent_channel is None else agent_channel
             audio = silence_spans(audio, pii, agent_channel=channel, pad_s=self._settings.pii_audio_pad_s)
             legs = self._legs(audio, agent_channel)
-        activity, agitation = audio_cues(legs, audio.sample_rate)
-        snr = line_snr_db(legs.get("caller"), audio.sample_rate)
-        analysis, script = self._qa(transcript, company, agent_name, agent_number, activity, agitation, snr)
+        activity, agitation = audio_cues(said_legs, audio.sample_rate)
+        snr = line_snr_db(said_legs.get("caller"), audio.sample_rate)
+        analysis, script = self._qa(
+            transcript, company, agent_name, agent_number, activity, agitation, snr, unredacted=said
+        )
         if self.second_recognizer is not None:
             analysis = reconsider_checks(
                 analysis,

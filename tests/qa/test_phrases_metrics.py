@@ -108,6 +108,16 @@ def test_caller_end_sentiment_ignores_the_closing_pleasantry() -> None:
     assert len(sentiment.utterances) == 3
 
 
+def test_sentiment_reads_the_unredacted_words_and_keeps_the_redacted_text() -> None:
+    said = make_transcript([("caller", 0.0, 3.0, "It's 4 5 6 7, this is useless, I am going to cancel.")])
+    redacted = make_transcript([("caller", 0.0, 3.0, "[ACCOUNT]")])
+    sentiment = speaker_sentiment(redacted, "caller", VaderSentiment(), read_from=said)
+    assert sentiment.end == "neg" and [u.text for u in sentiment.utterances] == ["[ACCOUNT]"]
+    other = make_transcript([("caller", 5.0, 6.0, "Something else entirely.")])
+    with pytest.raises(ValueError, match="same segments"):
+        speaker_sentiment(redacted, "caller", VaderSentiment(), read_from=other)
+
+
 def test_bad_files_raise_script_errors(tmp_path: Path) -> None:
     bad_yaml = tmp_path / "bad.yaml"
     bad_yaml.write_text("checks: [unclosed")
