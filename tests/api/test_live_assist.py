@@ -53,6 +53,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
         live_max_streams="2",
         live_max_frame_bytes="640",
         live_burst_s="60",
+        # one reading per run: the fallback's sampling made tiny.en hear the unsaid name now and then
+        whisper_temperature_fallback="false",
     )
     with live_server(env, tmp / "server.log", worker=False) as live:
         yield live, tom, ann_id
@@ -211,8 +213,15 @@ def test_the_agents_live_panel_in_a_browser_shows_the_caller_and_what_to_say(
         page.wait_for_load_state()
         assert page.goto(f"{live.url}/live/{key}").status == 200  # type: ignore[union-attr]
         expect(page.locator("#status")).to_have_text("Live", timeout=30_000)
-        _stream(caller, np.concatenate([legs["caller"][:until], np.zeros(8000, np.float32)]))
+        # both legs at once, as a PBX sends them (one after the other, the caller's complaint could be
+        # decoded before the greeting it answers)
+        sender = threading.Thread(
+            target=_stream,
+            args=(caller, np.concatenate([legs["caller"][:until], np.zeros(8000, np.float32)])),
+        )
+        sender.start()
         _stream(agent, np.concatenate([legs["agent"][:until], np.zeros(8000, np.float32)]))
+        sender.join()
         suggestions = page.locator("#suggestions")
         expect(suggestions).to_contain_text("My name is Tom Baker", timeout=300_000)
         expect(page.locator("#suggestions li.empathy")).to_have_count(1)
