@@ -5,7 +5,8 @@ team, those its members answered — leaving out the hotline's callback offers (
 `routing.callbacks`):
 
 - **offered**: calls that reached the hotline; **answered**: those an agent picked up; **abandoned**: those
-  whose caller hung up before an answer. **Abandonment rate** = abandoned / offered.
+  whose caller hung up before an answer (a caller who hangs up while waiting for a higher tier after an
+  escalation was answered, and is not abandoned too). **Abandonment rate** = abandoned / offered.
 - **Speed of answer (ASA)**: mean seconds from arrival to answer over answered calls.
 - **Time to first agent word**: mean seconds from the start of the recording to the agent's first
   transcribed word, over the answered calls whose recording is stored and transcribed (`recorded`).
@@ -163,7 +164,7 @@ def compute_kpis(
         )
     }
     answered = [c for c in calls if c.answered_at is not None]
-    abandoned = sum(1 for c in calls if c.state == "abandoned")
+    abandoned = sum(1 for c in calls if c.state == "abandoned" and c.answered_at is None)
     waits = [(c.answered_at - c.arrived_at).total_seconds() for c in answered if c.answered_at is not None]
     scores = [f.satisfaction for f in feedback.values() if f.satisfaction is not None]
     marked = {c.id for c in answered if (f := feedback.get(c.id)) is not None and f.complaint}

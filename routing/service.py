@@ -334,7 +334,8 @@ def queue_stats(session: Session, router: Router, config: RoutingConfig, *, now:
         service_level=round(within / len(recent), 4) if recent else None,
         sl_target_s=config.sl_target_s,
         answered_24h=len(answered),
-        abandoned_24h=sum(1 for c in recent if c.state == "abandoned"),
+        # answered, escalated, then hung up waiting for the next tier: answered, not abandoned as well
+        abandoned_24h=sum(1 for c in recent if c.state == "abandoned" and c.answered_at is None),
         agents=by_state,
     )
 

@@ -76,6 +76,18 @@ def test_volume_speed_and_service_level(session: Session) -> None:
     assert k["service_level"] == pytest.approx(1 / 3)  # one of three offered answered within 20 s
 
 
+def test_a_caller_who_hangs_up_waiting_after_an_escalation_was_answered_not_abandoned(
+    session: Session,
+) -> None:
+    tom = create_agent(session)
+    escalated = _call(session, "+1 555 0005", T0, wait_s=10, agent_id=tom.id)
+    escalated.state = "abandoned"  # the first-line agent answered, escalated; the caller left the next queue
+    _call(session, "+1 555 0006", T0 + timedelta(hours=1), wait_s=None)
+    k = _kpis(session)
+    assert (k["offered"], k["answered"], k["abandoned"]) == (2, 1, 1)
+    assert k["abandonment_rate"] == pytest.approx(1 / 2)
+
+
 def test_satisfaction_from_survey_digits(session: Session) -> None:
     calls = [_call(session, f"+1 555 01{i}", T0 + timedelta(minutes=i), wait_s=3) for i in range(4)]
     for call, digit in zip(calls, (5, 4, 2, 1), strict=True):

@@ -219,6 +219,8 @@ def test_a_repeat_caller_whose_call_was_escalated_starts_at_that_tier(factory: s
     assert (escalated.state, escalated.min_tier) == ("waiting", 2)  # the second line is offline
     clock.now += 30
     hotline.abandon(call.call_id)
+    stats = hotline.stats()  # answered by the first line: not abandoned as well
+    assert (stats.answered_24h, stats.abandoned_24h) == (1, 0)
     clock.now += 3600  # the caller rings again for the same need: straight to the second line
     again = hotline.call_arrived("+4420000009", ivr_choice="1")
     assert (again.state, again.min_tier) == ("waiting", 2)
