@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from api.deps import STAFF_ROLES, HotlineDep, PageUser, SessionDep, SettingsDep
 from api.pages.rendering import render
-from callqa.services.complaints import transcript_complaints
 from callqa.services.hotline import Hotline
+from callqa.services.kpis import center_kpis
 from callqa.settings import Settings
 from models import Agent
-from routing.kpis import KpiReport, compute_kpis
+from routing.kpis import KpiReport
 from routing.teams import list_teams
 from scoring.workflow import visible_agent_ids
 
@@ -35,17 +35,15 @@ def kpi_report(
 ) -> KpiReport:
     """The KPIs of the last `days` days for the center, one agent or one team, as every page shows them."""
     now = datetime.now(UTC)
-    return compute_kpis(
+    return center_kpis(
         session,
+        settings,
         since=now - timedelta(days=days),
         until=now,
         now=now,
-        fcr_window=timedelta(days=settings.fcr_window_days),
         sl_target_s=hotline.config.sl_target_s,
-        satisfied_from=settings.csat_satisfied_from,
         agent_id=agent_id,
         team_id=team_id,
-        detect_complaints=lambda ids: transcript_complaints(session, ids),
     )
 
 

@@ -15,7 +15,7 @@ from pydantic import AwareDatetime
 from api.deps import STAFF_ROLES, CurrentUser, HotlineClient, HotlineDep, IdPath, SessionDep, SettingsDep
 from api.errors import ERROR_RESPONSES
 from api.schemas import DispositionCreate, SurveyDigit
-from callqa.services.complaints import transcript_complaints
+from callqa.services import kpis as kpi_service
 from routing import kpis
 from routing.kpis import KpiReport
 from scoring.workflow import may_see_agent
@@ -77,15 +77,13 @@ def center_kpis(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "give agent_id or team_id, not both")
     now = datetime.now(UTC)
     end = until or now
-    return kpis.compute_kpis(
+    return kpi_service.center_kpis(
         session,
+        settings,
         since=since or end - DEFAULT_PERIOD,
         until=end,
         now=now,
-        fcr_window=timedelta(days=settings.fcr_window_days),
         sl_target_s=hotline.config.sl_target_s,
-        satisfied_from=settings.csat_satisfied_from,
         agent_id=agent_id,
         team_id=team_id,
-        detect_complaints=lambda ids: transcript_complaints(session, ids),
     )
