@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError
 from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Intent, IntentClassifier, normalized
-from qa.labelled import read_tsv
+from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.phrases import CATEGORIES
 
 DEFAULT_DATA = "agent_intents_en.tsv"
@@ -104,21 +104,10 @@ class ElementData(NamedTuple):
 def read_elements(path: Path | None = None, intents: Sequence[Path] | None = None) -> ElementData:
     """Sentences with the script elements they say (`path`, default the packaged ELEMENT_DATA), and as
     sentences saying none the written sentences of the intent data (`read_intents(intents)`) not listed."""
-    rows, digest, source = read_tsv(path, ELEMENT_DATA)
-    texts: list[str] = []
-    elements: list[frozenset[str]] = []
-    for lineno, row in rows:
-        if len(row) != 2 or not row[0] or not row[1].strip():
-            raise ScriptError(f"{source}:{lineno}: expected element[,element…]<TAB>text")
-        texts.append(normalized(row[1]))
-        elements.append(frozenset(e.strip() for e in row[0].split(",")) - {NONE})
-    listed = set(texts)
+    texts, elements, digest = read_element_tsv(path, ELEMENT_DATA, normalized, none=NONE)
     others = read_intents(intents)
-    for text, weight in zip(others.texts, others.weights, strict=True):
-        if weight == 1.0 and text not in listed:
-            texts.append(text)
-            elements.append(frozenset())
-            listed.add(text)
+    written = (t for t, weight in zip(others.texts, others.weights, strict=True) if weight == 1.0)
+    add_saying_none(texts, elements, written)
     return ElementData(texts, elements, hashlib.sha256(f"{digest}:{others.sha256}".encode()).hexdigest())
 
 

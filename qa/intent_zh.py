@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from qa.exceptions import ScriptError
 from qa.intent_model import StaleModelError
 from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Featurized, Intent, IntentClassifier
-from qa.labelled import read_tsv
+from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.matching import normalize
 from qa.phrases import CATEGORIES
 
@@ -105,21 +105,9 @@ def read_chinese_elements(
 ) -> tuple[list[str], list[frozenset[str]], str]:
     """(classifier texts, elements each says, sha256 over both files) of the element sentences (`path`,
     default the packaged ELEMENT_DATA) and, saying none, the intent sentences (`intents`) not listed."""
-    rows, digest, source = read_tsv(path, ELEMENT_DATA)
-    texts: list[str] = []
-    elements: list[frozenset[str]] = []
-    for lineno, row in rows:
-        if len(row) != 2 or not row[0] or not row[1].strip():
-            raise ScriptError(f"{source}:{lineno}: expected element[,element…]<TAB>text")
-        texts.append(chinese_text(row[1]))
-        elements.append(frozenset(e.strip() for e in row[0].split(",")) - {NONE})
+    texts, elements, digest = read_element_tsv(path, ELEMENT_DATA, chinese_text, none=NONE)
     others, _, others_digest = read_chinese_intents(intents)
-    listed = set(texts)
-    for text in others:
-        if text not in listed:
-            texts.append(text)
-            elements.append(frozenset())
-            listed.add(text)
+    add_saying_none(texts, elements, others)
     return texts, elements, hashlib.sha256(f"{digest}:{others_digest}".encode()).hexdigest()
 
 
