@@ -71,8 +71,17 @@ def test_one_worker_judges_a_chinese_and_an_english_call_each_by_its_own_script(
     upgrade_database(url)
     factory = make_session_factory(make_engine(url))
     zh_wav = tmp_path / "zh.wav"
-    render_call(ZH_TURNS, "cmn", "cmn+f3", zh_wav)
-    settings = Settings(data_dir=tmp_path, language="en", company="星海电信", second_opinion=False)
+    # espeak-ng's "cmn" voice reads each character's pinyin as English ("nin two hao three"), which whisper
+    # wrote as Latin letters and digits on a CI machine; "cmn-latn-pinyin" speaks Mandarin tones.
+    render_call(ZH_TURNS, "cmn-latn-pinyin", "cmn-latn-pinyin+f3", zh_wav)
+    # One reading per run: whisper's temperature fallback samples.
+    settings = Settings(
+        data_dir=tmp_path,
+        language="en",
+        company="星海电信",
+        second_opinion=False,
+        whisper_temperature_fallback=False,
+    )
     with factory() as s:
         agent = create_agent(s, "Alice Moreau")
         agent.employee_no = "1024"
