@@ -42,6 +42,7 @@ class WidenRule:
     mail_words: frozenset[str]
     answer_entities: frozenset[str]
     answer_max_s: float
+    near_entities: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -117,5 +118,6 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
             mail_words=frozenset(str(w).lower() for w in raw["widen"]["stretch"]["mail_words"]),
             answer_entities=frozenset(raw["widen"]["answer"]["entities"]),
             answer_max_s=float(raw["widen"]["answer"]["max_s"]),
+            near_entities=frozenset(raw["widen"]["near_number"]),
         ),
     )

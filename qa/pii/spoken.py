@@ -174,8 +174,9 @@ def _chinese_atoms(word: str) -> list[Atom]:
     return [Atom(Kind.DIGITS, p) if p.isdigit() else Atom(Kind.OTHER, p) for p in pieces]
 
 
-_STRONG = frozenset({Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS, Kind.ORDINAL})
-NUMERIC = _STRONG | {Kind.WEAK_UNIT, Kind.SCALE, Kind.REPEAT, Kind.MONTH}
+STRONG = frozenset({Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS, Kind.ORDINAL})
+"""What says a number beyond doubt ("oh", "for", 一 alone may be words)."""
+NUMERIC = STRONG | {Kind.WEAK_UNIT, Kind.SCALE, Kind.REPEAT, Kind.MONTH}
 
 
 def compose(seq: Sequence[Atom]) -> str:
@@ -278,7 +279,7 @@ def _number_runs(
             start += 1
         if end - 1 > start and normalize(words[end - 1].word.text) == "may":
             end -= 1
-        if any(k in _STRONG for n in range(start, end) for k in kinds[n]):
+        if any(k in STRONG for n in range(start, end) for k in kinds[n]):
             runs.append((start, end))
         i = last + 1
     return runs

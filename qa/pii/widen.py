@@ -18,13 +18,9 @@ from dataclasses import dataclass, replace
 from qa.pii.config import PiiConfig, WidenRule
 from qa.pii.numbers import CARD, READBACK, Cue
 from qa.pii.spans import PiiSpan
-from qa.pii.spoken import NUMERIC, Kind, WordRef, atoms, normalize, segment_words, speaker_words
+from qa.pii.spoken import WordRef, segment_words, speaker_words
+from qa.pii.words import filler, mail_like, maybe_digit, number_word, unsure_only
 from transcription.recognizer import Speaker, Transcript
-
-BRIDGES = frozenset({"to", "too", "tree", "free", "fore", "nein"})
-"""Words a recogniser writes for a digit said among others (two, three, four, nine); taken into a
-widened span only, never read as digits by detection ("three to five days" stays a range)."""
-
 
 CVV = "CVV"
 EMAIL = "EMAIL_ADDRESS"
@@ -64,29 +60,16 @@ def widen_spans(
         _join(refs, groups, owner, rule)
         stretches = _stretches(transcript, refs, speaker, rule)
         if speaker == "agent":
-            _add_read_backs(refs, spans, cues, groups, owner, config)
+            _add_read_backs(transcript, refs, spans, cues, groups, owner, config)
         if speaker == "caller":  # the agent asks; the agent's stretch after a read-back is a question
             _add_stretches(transcript, refs, speaker, stretches, cues, groups, owner, config)
             _add_codes(refs, stretches, groups, owner, config)
+            # last, as it takes number words the rules above look for free ones; caller only, as the
+            # agent's numbers sit among questions ("… 1234, and the three digits on the back")
+            _add_near_numbers(refs, groups, owner, rule)
             _add_undecoded_tails(transcript, refs, speaker, groups, rule)
         out.extend(_spans(refs, groups, speaker))
     return sorted(out, key=lambda s: (s.start, s.speaker))
-
-
-def _maybe_digit(ref: WordRef, rule: WidenRule) -> bool:
-    word = normalize(ref.word.text)
-    kinds = {a.kind for a in atoms(ref.word.text)}
-    return (
-        bool(kinds & NUMERIC)
-        or any(ch.isdigit() for ch in word)
-        or word in BRIDGES
-        or (len(word) == 1 and word.isascii() and word.isalpha())  # a letter of an IBAN or a postcode
-        or ref.word.conf < rule.unsure_conf
-    )
-
-
-def _filler(ref: WordRef) -> bool:
-    return {a.kind for a in atoms(ref.word.text)} == {Kind.FILLER}
 
 
 def _extend(refs: Sequence[WordRef], group: _Group, n: int, owner: dict[int, int], rule: WidenRule) -> None:
@@ -102,10 +85,10 @@ def _extend(refs: Sequence[WordRef], group: _Group, n: int, owner: dict[int, int
             a, b = (refs[i], refs[last]) if step < 0 else (refs[last], refs[i])
             if b.word.start - a.word.end > rule.gap_s:
                 break
-            if _maybe_digit(refs[i], rule):
+            if maybe_digit(refs[i], rule):
                 taken.extend([*pending, i])
                 pending = []
-            elif _filler(refs[i]):
+            elif filler(refs[i]):
                 pending.append(i)
             else:
                 break
@@ -146,9 +129,7 @@ def _stretches(
 ) -> list[list[int]]:
     """The speaker's words (indices into `refs`) in stretches ended by a pause of `rule.pause_s`, by the
     other speaker starting to speak, or after `rule.max_s`."""
-    other_starts = sorted(
-        w.start for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
-    )
+    other_starts = _word_starts(transcript, "agent" if speaker == "caller" else "caller")
     stretches: list[list[int]] = []
     for i, ref in enumerate(refs):
         if stretches:
@@ -214,16 +195,17 @@ def _add_stretches(
             continue
         # the answer may pause ("five two six, [pause] seven two"): each stretch before the asker resumes
         for part in (st for st in stretches if begins <= refs[st[0]].word.start < resumes):
-            numeric = any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in part)
+            numeric = any(maybe_digit(refs[i], rule) and not unsure_only(refs[i]) for i in part)
             garbled = sum(refs[i].word.conf for i in part) / len(part) < rule.garbled_conf
             if cue.entity == EMAIL:
-                numeric = any(_mail_like(refs[i], rule) for i in part)
+                numeric = any(mail_like(refs[i], rule) for i in part)
             if numeric or (garbled and cue.entity in rule.unheard_entities):
                 # else nothing in it sounds like a number: an answer such as "I don't have it here"
                 _take(part, cue.entity, groups, owner, config)
 
 
 def _add_read_backs(
+    transcript: Transcript,
     refs: Sequence[WordRef],
     spans: Sequence[PiiSpan],
     cues: Sequence[Cue],
@@ -234,8 +216,12 @@ def _add_read_backs(
     """After the agent's own read-back phrase ("let me repeat that", "ending in"), the agent's words up to
     a pause go whole, as the caller's latest number (within `cue_window_s`), when a word in them may be a
     digit: a read-back garbled into homophones ("for free time" for "four three nine") is still the
-    number."""
+    number. The read-back ends at a pause or at the agent's next cue for something else. The agent's leg
+    after its words is silenced as after a caller's number (`_undecoded_tail`):
+    a recogniser stops early in a read-back too ("three four six, five double five, four zero two,
+    seven" ending at "I'm done a little")."""
     rule = config.widen
+    other = _word_starts(transcript, "caller")
     for cue in cues:
         if cue.entity != READBACK or cue.speaker != "agent":
             continue
@@ -246,42 +232,53 @@ def _add_read_backs(
         after = [i for i, r in enumerate(refs) if r.word.start >= cue.time - 0.01]
         if not after or refs[after[0]].word.start - cue.time > rule.stretch_start_s:
             continue
-        stretch = [after[0]]
-        for i in after[1:]:
-            if refs[i].word.start - refs[stretch[-1]].word.end > rule.pause_s:
+        # the agent's next cue of another kind ends the read-back, pause or not: a recogniser runs the
+        # next question on ("… nine one five three and the three digits on the back")
+        asks = [c.time for c in cues if c.speaker == "agent" and c.time > cue.time and c.entity != entity]
+        asked = min(asks, default=float("inf"))
+        stretch: list[int] = []
+        for i in after:
+            gap = refs[i].word.start - refs[stretch[-1]].word.end if stretch else 0.0
+            if gap > rule.pause_s or refs[i].word.end >= asked - 0.01:
                 break
             stretch.append(i)
-        if any(_maybe_digit(refs[i], rule) and not _unsure_only(refs[i], rule) for i in stretch):
-            _take(stretch, entity, groups, owner, config)
+        if any(maybe_digit(refs[i], rule) and not unsure_only(refs[i]) for i in stretch):
+            n = _take(stretch, entity, groups, owner, config)
+            if tail := _undecoded_tail(refs, max(stretch), other, rule):
+                groups.append(_Group(groups[n].entity, groups[n].token, groups[n].score, set(), tail))
 
 
 def _add_undecoded_tails(
     transcript: Transcript, refs: Sequence[WordRef], speaker: Speaker, groups: list[_Group], rule: WidenRule
 ) -> None:
-    """After a card number or code, the speaker's leg up to their next decoded word or the other
-    speaker's (at most `stretch_start_s`) is silenced when that stretch is longer than `pause_s`: a
+    """After a card number or code, the speaker's leg after it is silenced (`_undecoded_tail`): a
     recogniser drops the end of a number read out ("… nine zero five five, nine oh two seven" written as
     nothing), and played back it is heard."""
-    other = sorted(
-        w.start for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
-    )
+    other = _word_starts(transcript, "agent" if speaker == "caller" else "caller")
     for g in list(groups):
         if g.entity not in rule.unheard_entities or not g.members:
             continue
-        last = max(g.members)
-        end = refs[last].word.end
-        own_next = refs[last + 1].word.start if last + 1 < len(refs) else float("inf")
-        other_next = next((t for t in other if t >= end), float("inf"))
-        until = min(own_next, other_next, end + rule.stretch_start_s)
-        if until - end > rule.pause_s:
-            groups.append(_Group(g.entity, g.token, g.score, set(), (end, until)))
+        if tail := _undecoded_tail(refs, max(g.members), other, rule):
+            groups.append(_Group(g.entity, g.token, g.score, set(), tail))
 
 
-def _mail_like(ref: WordRef, rule: WidenRule) -> bool:
-    """A word of an e-mail address as a recogniser writes one said: "@", ".mit", "gmail", "Hartmail"."""
-    raw = ref.word.text.lower().strip(",!?;:")
-    word = normalize(raw)
-    return "@" in raw or "." in raw.rstrip(".") or word in rule.mail_words or word.endswith("mail")
+def _word_starts(transcript: Transcript, speaker: Speaker) -> list[float]:
+    """The start times (s) of `speaker`'s words, in order."""
+    words = (w for seg in transcript.segments if seg.speaker == speaker for w in segment_words(seg))
+    return sorted(w.start for w in words)
+
+
+def _undecoded_tail(
+    refs: Sequence[WordRef], last: int, other_starts: Sequence[float], rule: WidenRule
+) -> tuple[float, float] | None:
+    """The stretch (start, end in s) of the speaker's leg after their word `last` up to their next decoded
+    word or the other speaker's (`other_starts`), at most `stretch_start_s`, when it is longer than
+    `pause_s`; else None."""
+    end = refs[last].word.end
+    own_next = refs[last + 1].word.start if last + 1 < len(refs) else float("inf")
+    other_next = next((t for t in other_starts if t >= end), float("inf"))
+    until = min(own_next, other_next, end + rule.stretch_start_s)
+    return (end, until) if until - end > rule.pause_s else None
 
 
 def _utterance_end(words: Sequence[tuple[float, float]], time: float, pause_s: float) -> float:
@@ -311,14 +308,43 @@ def _add_codes(
         start = refs[stretch[0]].word.start
         if not any(0 < start - end <= rule.after_card_s for end in ends):
             continue
-        if any(i not in owner and not _unsure_only(refs[i], rule) for i in stretch):
+        if any(i not in owner and not unsure_only(refs[i]) for i in stretch):
             _take(stretch, CVV, groups, owner, config)
+
+
+def _add_near_numbers(
+    refs: Sequence[WordRef], groups: list[_Group], owner: dict[int, int], rule: WidenRule
+) -> None:
+    """A number word (`words.number_word`) said in one breath (no pause over `pause_s`) at most
+    `join_s` from a span of `rule.near_entities` takes the free words between it and
+    the span, as `_join` does for two spans: they are digits the recogniser garbled (whisper's "輪 一 輪
+    阿 一 球 吧 五 二" for a 身份证 number read out, whose span starts at 阿)."""
+    for n, group in enumerate(groups):
+        if group.entity not in rule.near_entities or not group.members:
+            continue
+        for step in (-1, 1):
+            edge = min(group.members) if step < 0 else max(group.members)
+            reach: list[int] = []
+            i, last = edge + step, edge
+            while 0 <= i < len(refs) and i not in owner:
+                a, b = (refs[i], refs[last]) if step < 0 else (refs[last], refs[i])
+                far = abs(refs[i].word.start - refs[edge].word.start) > rule.join_s
+                if b.word.start - a.word.end > rule.pause_s or far:
+                    break
+                reach.append(i)
+                if number_word(refs[i]):
+                    for m in reach:
+                        group.members.add(m)
+                        owner[m] = n
+                    reach = []
+                last, i = i, i + step
 
 
 def _take(
     stretch: Sequence[int], entity: str, groups: list[_Group], owner: dict[int, int], config: PiiConfig
-) -> None:
-    """The free words of `stretch` join the span they touch, or become a span of `entity`."""
+) -> int:
+    """The free words of `stretch` join the span they touch, or become a span of `entity`; returns the
+    index of that span's group."""
     touched = sorted({owner[i] for i in stretch if i in owner})
     if touched:
         n = touched[0]
@@ -329,13 +355,7 @@ def _take(
         if i not in owner:
             groups[n].members.add(i)
             owner[i] = n
-
-
-def _unsure_only(ref: WordRef, rule: WidenRule) -> bool:
-    """A word taken for its low confidence alone (no digit, number word or homophone in it)."""
-    word = normalize(ref.word.text)
-    kinds = {a.kind for a in atoms(ref.word.text)}
-    return not (kinds & NUMERIC or any(ch.isdigit() for ch in word) or word in BRIDGES)
+    return n
 
 
 def _spans(refs: Sequence[WordRef], groups: Sequence[_Group], speaker: Speaker) -> list[PiiSpan]:

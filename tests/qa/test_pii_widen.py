@@ -165,3 +165,51 @@ def test_a_read_back_garbled_into_homophones_goes_as_the_callers_number() -> Non
         ("agent", "And what email address should we use?"),
     )
     assert out[2] == "Let me repeat [PHONE]" and out[3] == "And what email address should we use?"
+
+
+def test_a_read_back_ends_at_the_agents_next_question_and_its_unheard_end_is_silenced() -> None:
+    tr = heard(
+        ("agent", "Can I have the long number on the card?"),
+        ("caller", "4532 0151 1283 9153"),
+        # "that's the card ending in nine one five three" then "and the three digit security code on the
+        # back?" with no pause between, as whisper runs them on
+        ("agent", "that's the card ending in 9 -1 -5 -3 and the 3 digits have you on the Mac?"),
+    )
+    # the question's cue ("digits") ends the read-back; the "3" before it may still be a digit of it
+    assert texts(redact_transcript(tr, find_pii(tr, CONFIG)))[2] == (
+        "that's the card ending in [CARD] digits have you on the Mac?"
+    )
+    # "let me repeat that, three four six, five double five, four zero two, seven" written as far as
+    # "I'm done a little"; the agent's next words come 3 s later: the read-back's audio went on
+    tr = heard(
+        ("agent", "What's the best phone number to reach you on?"),
+        ("caller", "3, 4, 6, 5, 5, 4, 0, 2,"),
+        ("agent", "Let me repeat that 3/0.04 .46. I'm done a little"),
+    )
+    read_back = tr.segments[2]
+    tr = replace(
+        tr,
+        segments=(*tr.segments, Segment("agent", read_back.end + 3.0, read_back.end + 3.5, "Could", ())),
+    )
+    spans = find_pii(tr, CONFIG)
+    assert texts(redact_transcript(tr, spans))[2] == "Let me repeat [PHONE]"
+    tails = [(s.entity, s.start, s.end) for s in spans if s.speaker == "agent" and not s.words]
+    assert tails == [("PHONE_NUMBER", read_back.end, read_back.end + 3.0)]
+
+
+def test_a_number_word_beside_a_span_takes_the_garbled_words_between() -> None:
+    # whisper base's "輪 一 輪 阿 一 球 吧 五 二" for a 身份证 number read out: detection's span starts at
+    # 阿 (unsure), widening stops at 輪 (no digit), and the 一 before it is a digit of the number
+    out = _redacted(
+        ("agent", "请问 您的 身份证 号码 是 多少？"),
+        ("caller", "輪/0.48 一/0.17 輪/0.9 阿/0.21 一/0.07 球/0.12 吧/0.12 五/0.47 二/0.91 三 二 二"),
+    )
+    assert out[1] == "輪 [ID]"
+    # in one breath only (not past a pause), and not beside an address ("两次" is a complaint's)
+    out = _redacted(
+        ("caller", "我 的 手机号 是 幺三八 零零幺三 八零零零"),
+        ("caller", "打 了 两 次 了"),
+    )
+    assert out == ["我 的 手机号 是 [PHONE]", "打 了 两 次 了"]
+    out = _redacted(("caller", "I called two times, I live at 14 Elm Street"))
+    assert out == ["I called two times, I live at [ADDRESS]"]
