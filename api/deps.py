@@ -6,6 +6,8 @@ Routes and pages import these from here only (never from one another).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -125,11 +127,20 @@ def staff_refusal(factory: sessionmaker[Session], settings: Settings, headers: H
 
 
 def audio_source_refusal(factory: sessionmaker[Session], settings: Settings, headers: Headers) -> int | None:
-    """None if a live-audio stream may be opened with these headers: the PBX's `X-Hotline-Key`, or a QA or
-    admin login (bearer token or cookie); else 401 or 403. No anonymous audio."""
+    """None if a live-audio stream may be opened with these headers: the PBX's hotline key, as
+    `X-Hotline-Key` or as the password of HTTP Basic credentials (any user name: what jambonz's `wsAuth`
+    sends), or a QA or admin login (bearer token or cookie); else 401 or 403. No anonymous audio."""
     key = headers.get("x-hotline-key")
+    scheme, _, credentials = headers.get("authorization", "").partition(" ")
+    if key is None and scheme.lower() == "basic":
+        try:
+            key = base64.b64decode(credentials, validate=True).decode().partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return status.HTTP_401_UNAUTHORIZED
     if key is not None:
-        valid = bool(settings.hotline_key) and hmac.compare_digest(key, settings.hotline_key or "")
+        # bytes: compare_digest refuses str with non-ASCII characters, which a client may send
+        expected = (settings.hotline_key or "").encode()
+        valid = bool(expected) and hmac.compare_digest(key.encode(), expected)
         return None if valid else status.HTTP_401_UNAUTHORIZED
     return staff_refusal(factory, settings, headers)
 

@@ -2,9 +2,10 @@
 events).
 
 One `LiveHub` per app. It counts open legs against `live_max_streams`, keeps each call's updates (a page that
-opens late sees the call so far), and runs the CPU work (endpointing, decoding, the assistant) on its own
-threads, never on the event loop. Recognisers are loaded once per language and shared by every call, one
-decode at a time.
+opens late sees the call so far) and a summary of it for the supervisors' wall (the caller's mood, the
+alerts: forbidden remarks, an upset or silent caller, greeting elements missed), and runs the CPU work
+(endpointing, decoding, the assistant) on its own threads, never on the event loop. Recognisers are loaded
+once per language and shared by every call, one decode at a time.
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ from typing import Any
 import numpy as np
 
 from callqa.pipeline.analyzers import AnalyzersByLanguage
-from callqa.pipeline.live import LiveCall, SerialRecognizer, open_live_call
+from callqa.pipeline.live import LiveCall, SerialRecognizer, live_recognizer, open_live_call
 from callqa.settings import Settings
 from qa.assist import Update
-from transcription.recognizer import FloatArray, Speaker
+from transcription.recognizer import Speaker
 
+WALL_ROLES = ("supervisor", "admin")
+"""Who sees the supervisors' wall (a supervisor only their team's calls)."""
+ALERT_KINDS = ("forbidden", "empathy", "silent_caller", "greeting")
+"""Suggestions a supervisor is alerted to (an empathy suggestion means the caller turned negative or
+agitated); the closing's are the normal end of a call."""
+SHOWN_ALERTS = 5
+"""Newest alerts a call's summary carries."""
 SAMPLE_RATE = 8000
 """Live audio is telephone audio: 8 kHz 16-bit little-endian mono PCM per leg (AudioSocket, jambonz)."""
 
@@ -45,18 +53,50 @@ class LiveSession:
     agent_id: int
     call: LiveCall
     started: float
+    agent_name: str = ""
     legs: set[Speaker] = field(default_factory=set)
     events: list[dict[str, Any]] = field(default_factory=list)
     listeners: set[asyncio.Queue[dict[str, Any] | None]] = field(default_factory=set)
     ended: bool = False
+    mood: dict[str, Any] | None = None
+    alerts: list[dict[str, Any]] = field(default_factory=list)
 
     def publish(self, updates: list[Update]) -> None:
         """Record and send `updates` (on the event loop); `shown_at` is the wall-clock time (s) they left."""
         for update in updates:
             event = {**update.to_json(), "shown_at": time.time()}
             self.events.append(event)
+            turn = update.turn
+            if turn is not None and turn.speaker == "caller" and turn.sentiment is not None:
+                self.mood = {"sentiment": turn.sentiment, "agitated": turn.agitated, "at": round(turn.end, 3)}
+            self.alerts += [
+                {"kind": s.kind, "reason": s.reason, "say": s.say, "at": round(s.at, 3)}
+                for s in update.suggestions
+                if s.kind in ALERT_KINDS
+            ]
             for queue in self.listeners:
                 queue.put_nowait(event)
+
+    def summary(self) -> dict[str, Any]:
+        """The call at a glance (JSON-ready): who, the caller's last mood, the newest alerts (and how many),
+        the checklist's progress, and the verdicts once it ended."""
+        last = self.events[-1] if self.events else None
+        checklist = last["checklist"] if last else []
+        return {
+            "key": self.key,
+            "agent_id": self.agent_id,
+            "agent_name": self.agent_name,
+            "started": self.started,
+            "legs": sorted(self.legs),
+            "ended": self.ended,
+            "mood": self.mood,
+            "alerts": self.alerts[::-1][:SHOWN_ALERTS],
+            "alert_count": len(self.alerts),
+            "ticked": sum(e["ticked"] for e in checklist),
+            "elements": len(checklist),
+            "closing_phase": bool(last and last["closing_phase"]),
+            "final": last["final"] if last else None,
+        }
 
 
 class LiveHub:
@@ -69,6 +109,8 @@ class LiveHub:
         self._recognizers: dict[str, SerialRecognizer] = {}
         self._build_lock = threading.Lock()
         self._opening = 0
+        self.watchers: dict[asyncio.Queue[dict[str, Any]], frozenset[int] | None] = {}
+        """Supervisors' walls: each one's queue of call summaries and the agents it may see (None: all)."""
         self.executor = ThreadPoolExecutor(max_workers=settings.live_max_streams, thread_name_prefix="live")
 
     @property
@@ -76,28 +118,29 @@ class LiveHub:
         """Legs streaming now plus legs being opened."""
         return sum(len(s.legs) for s in self.sessions.values()) + self._opening
 
-    def reserve(self, key: str, leg: Speaker, agent_id: int) -> LiveSession | None:
-        """Check the limits for a new leg before any work and hold its place (raises LiveRefused); the
-        call's session when it is already live (its other leg joins it), else None (build a call and
-        `open` it). Every reservation ends in `open` or `release`."""
-        if self.open_legs >= self.settings.live_max_streams:
-            raise LiveRefused(429, f"live streams at their limit ({self.settings.live_max_streams})")
+    def reserve(self, key: str, legs: tuple[Speaker, ...], agent_id: int) -> LiveSession | None:
+        """Check the limits for a stream of `legs` (one, or both on a stereo stream) before any work and
+        hold their places (raises LiveRefused); the call's session when it is already live (the other leg
+        joins it), else None (build a call and `open` it). Every reservation ends in `open` or `release`."""
+        if self.open_legs + len(legs) > self.settings.live_max_streams:
+            raise LiveRefused(429, f"live streams at their limit ({self.settings.live_max_streams} legs)")
         session = self.sessions.get(key)
         if session is not None:
-            self._check_join(session, leg, agent_id)
-        self._opening += 1
+            self._check_join(session, legs, agent_id)
+        self._opening += len(legs)
         return session
 
-    def release(self) -> None:
+    def release(self, legs: tuple[Speaker, ...]) -> None:
         """A reservation that was not opened."""
-        self._opening -= 1
+        self._opening -= len(legs)
 
     @staticmethod
-    def _check_join(session: LiveSession, leg: Speaker, agent_id: int) -> None:
+    def _check_join(session: LiveSession, legs: tuple[Speaker, ...], agent_id: int) -> None:
         if session.agent_id != agent_id:
             raise LiveRefused(409, "this call is live with another agent")
-        if leg in session.legs:
-            raise LiveRefused(409, f"the {leg} leg of this call is already streaming")
+        for leg in legs:
+            if leg in session.legs:
+                raise LiveRefused(409, f"the {leg} leg of this call is already streaming")
 
     def build_call(
         self, language: str | None, agent_name: str | None, agent_number: str | None, company: str | None
@@ -107,7 +150,7 @@ class LiveHub:
         lang = analyzer.settings.language
         with self._build_lock:
             if lang not in self._recognizers:
-                self._recognizers[lang] = SerialRecognizer(analyzer.recognizer)
+                self._recognizers[lang] = SerialRecognizer(live_recognizer(analyzer.settings))
             recognizer = self._recognizers[lang]
             analyzer.sentiment  # noqa: B018 - fitted here, not on the first caller utterance
         return open_live_call(
@@ -119,38 +162,56 @@ class LiveHub:
             company=company,
         )
 
-    def open(self, key: str, leg: Speaker, agent_id: int, call: LiveCall | None) -> LiveSession:
-        """Turn a reservation into an open leg of call `key` (a new session with `call` unless the other leg
+    def open(
+        self, key: str, legs: tuple[Speaker, ...], agent_id: int, call: LiveCall | None, agent_name: str = ""
+    ) -> LiveSession:
+        """Turn a reservation into open `legs` of call `key` (a new session with `call` unless the other leg
         opened it meanwhile); raises LiveRefused (the reservation is then released) on a clash."""
-        self._opening -= 1
+        self._opening -= len(legs)
         session = self.sessions.get(key)
         if session is None:
             if call is None:
                 raise LiveRefused(409, "the call ended while this leg was opening")
-            session = LiveSession(key, agent_id, call, time.time())
+            session = LiveSession(key, agent_id, call, time.time(), agent_name)
             self.sessions[key] = session
-        self._check_join(session, leg, agent_id)
-        session.legs.add(leg)
+        self._check_join(session, legs, agent_id)
+        session.legs.update(legs)
+        self._changed(session)
         return session
 
-    async def feed(self, session: LiveSession, leg: Speaker, pcm: bytes) -> None:
-        """Decode one frame of `leg` off the event loop and publish what it changed."""
-        samples: FloatArray = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-        loop = asyncio.get_running_loop()
-        updates = await loop.run_in_executor(self.executor, session.call.feed, leg, samples)
-        session.publish(updates)
+    def _changed(self, session: LiveSession) -> None:
+        """Send `session`'s summary to the walls that may see its agent."""
+        summary = session.summary()
+        for queue, agents in self.watchers.items():
+            if agents is None or session.agent_id in agents:
+                queue.put_nowait(summary)
 
-    async def close_leg(self, session: LiveSession, leg: Speaker) -> None:
-        """`leg` stopped; when it was the call's last, the call ends: its last utterances and verdicts are
-        published and its listeners released."""
-        session.legs.discard(leg)
+    async def feed(self, session: LiveSession, legs: tuple[Speaker, ...], pcm: bytes) -> None:
+        """Decode one frame off the event loop and publish what it changed: 16-bit little-endian PCM of
+        `legs`, interleaved when there are two (a stereo stream)."""
+        frames = np.frombuffer(pcm, dtype="<i2").astype(np.float32).reshape(-1, len(legs)) / 32768.0
+
+        def work() -> list[Update]:
+            return [u for i, leg in enumerate(legs) for u in session.call.feed(leg, frames[:, i].copy())]
+
+        updates = await asyncio.get_running_loop().run_in_executor(self.executor, work)
+        if updates:
+            session.publish(updates)
+            self._changed(session)
+
+    async def close_legs(self, session: LiveSession, legs: tuple[Speaker, ...]) -> None:
+        """`legs` stopped; when they were the call's last, the call ends: its last utterances and verdicts
+        are published and its listeners released."""
+        session.legs.difference_update(legs)
         if session.legs or session.ended:
+            self._changed(session)
             return
         session.ended = True
         self.sessions.pop(session.key, None)
         loop = asyncio.get_running_loop()
         updates = await loop.run_in_executor(self.executor, session.call.finish)
         session.publish(updates)
+        self._changed(session)
         for queue in session.listeners:
             queue.put_nowait(None)
 

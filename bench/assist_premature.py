@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from callqa.pipeline.analyzer import CallAnalyzer
-from callqa.pipeline.live import LEGS, SerialRecognizer, open_live_call
+from callqa.pipeline.live import LEGS, SerialRecognizer, live_recognizer, open_live_call
 from callqa.settings import get_settings
 from transcription.audio import load_call_audio, split_legs
 
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=DEV_SET / "calls")
     args = parser.parse_args()
     analyzer = CallAnalyzer(get_settings())
-    recognizer = SerialRecognizer(analyzer.recognizer)
+    recognizer = SerialRecognizer(live_recognizer(analyzer.settings))
     calls = premature = early_phase = ticks = 0
     for meta in sorted(args.dir.glob("*.json"))[: args.limit]:
         record = json.loads(meta.read_text())

@@ -151,6 +151,13 @@ class Settings(BaseSettings):
         ge=320,
         description="Live assist: largest audio message (bytes of 8 kHz 16-bit PCM; 6400 = 0.4 s).",
     )
+    live_window_s: float = Field(
+        default=10.0,
+        ge=1,
+        le=30,
+        description="Live assist: seconds of audio whisper's encoder reads per utterance (30 = whisper's own "
+        "window; shorter is faster and a little less accurate: transcription.whisper_engine).",
+    )
     live_burst_s: float = Field(
         default=2.0,
         ge=0,

@@ -4,18 +4,21 @@ Utterance events go in (`Assistant.hear`, one per utterance as it ends, either l
 call (`Assistant.advance`, stream seconds); out come `Update`s: the turn as shown, the live script checklist
 and suggestions, each with the reason it was made. No audio, no I/O: the caller decodes and measures voice.
 
-What is suggested, all worded from the active script and phrase lists (English and Chinese alike):
+When a suggestion is due is decided here; its wording (`qa.suggestions`) comes from the active script and
+phrase lists, English and Chinese alike:
 - greeting: the opening check's required elements not heard beyond doubt once the opening is over (the
   caller has started to speak, or the opening window of the check has passed);
 - closing: the closing check's missing elements once the call winds down (the closing phase: the first
   utterance of either side in which a closing phrase is heard beyond doubt — "anything else?", "bye");
-- empathy: a phrase of the empathy list when the caller's utterance reads negative or they sound agitated
+- empathy: a sentence of the empathy list when the caller's utterance reads negative or they sound agitated
   (pitch and loudness risen over their own first utterances, `qa.acoustic.is_agitated`);
 - forbidden: the approved wording (`instead` of the forbidden-phrase file) when the agent says a remark of a
   forbidden category;
 - silent caller: the script's prompts, then its polite close, when the caller leg stays quiet for the
   procedure's `silent_s` after the agent's first turn (and again after each prompt).
 
+An utterance that continues the speaker's previous one after a short pause (the stream cuts long speech at
+inner pauses) is read joined to it, as offline transcripts have it: a phrase cut in two is still heard.
 Ticks follow the offline evidence rules: an element counts when `qa.checks.run_check` finds it and
 `qa.checks.presence_doubt` has no doubt about it (a loose fuzzy match is not a tick); closing elements only
 in the closing phase. `Assistant.end` gives the offline verdicts on the whole call.
@@ -24,26 +27,25 @@ in the closing phase. `Assistant.end` gives the offline verdicts on the whole ca
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 from statistics import median
-from typing import Any, Literal
+from typing import Any
 
+from qa import suggestions as say
 from qa.acoustic import is_agitated
 from qa.checks import CheckResult, presence_doubt, run_check, run_checks
-from qa.matching import best_match, normalize, tokenize_segments
-from qa.phrases import PhraseSet, find_violations
-from qa.script import SILENT_CALLER, CheckDef, ElementDef, Script, SilentCallerDef
+from qa.matching import find_phrase, tokenize_segments
+from qa.phrases import PhraseSet
+from qa.script import SILENT_CALLER, CheckDef, Script, SilentCallerDef
 from qa.sentiment import Label, SentimentModel
+from qa.suggestions import Suggestion
 from transcription.recognizer import Segment, Speaker, Transcript, Word
 
-SuggestionKind = Literal["greeting", "closing", "empathy", "forbidden", "silent_caller"]
+JOIN_S = 1.0
+"""A speaker's utterance starting less than this (s) after their previous one ends continues it."""
 BASELINE_TURNS = 2
 """The caller's first utterances with a measurable voice: their pitch and loudness are the baseline an
 utterance's rise is measured against."""
-
-READABLE_WORDS = 3
-"""Words (Chinese: characters) a script phrase needs to be offered as something to say."""
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,6 @@ class Turn:
     pitch_change_st: float | None = None
     loudness_change_db: float | None = None
     agitated: bool = False
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """What to say now (`say`, the script's wording), why (`reason`), made at stream time `at` (s);
-    `element` is the script element, forbidden category or procedure it is about."""
-
-    kind: SuggestionKind
-    say: str
-    reason: str
-    at: float
-    element: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,7 +156,7 @@ class Assistant:
     ) -> None:
         self.script = script
         self._forbidden = forbidden
-        self._empathy = [p for group in empathy.groups.values() for p in group]
+        self._empathy = empathy
         self._sentiment = sentiment
         self._opening = [c for c in script.checks.values() if c.window.first_s is not None]
         self._closing = [
@@ -187,6 +177,7 @@ class Assistant:
         self._caller = _Caller()
         self._now = 0.0
         self._empathy_next = 0
+        self._opening_phrases = tuple(p for c in self._opening for e in c.elements for p in e.phrases)
         silent = script.procedures.get(SILENT_CALLER)
         self._silent = silent if isinstance(silent, SilentCallerDef) else None
 
@@ -195,15 +186,16 @@ class Assistant:
     def hear(self, heard: HeardUtterance) -> Update:
         """Take one finished utterance; the update shows it with whatever it changed."""
         self._now = max(self._now, heard.end)
-        segment = Segment(heard.speaker, heard.start, heard.end, heard.text, heard.words)
-        self._segments.append(segment)
-        self._segments.sort(key=lambda s: s.start)
+        segment, joined_after = self._join(
+            Segment(heard.speaker, heard.start, heard.end, heard.text, heard.words)
+        )
         suggestions: list[Suggestion] = []
         turn = Turn(heard.speaker, heard.start, heard.end, heard.text)
         if heard.speaker == "agent":
-            if self._agent_first_end is None:
-                self._agent_first_end = heard.end
-            suggestions += self._forbidden_remarks(segment)
+            first = self._agent_first_end
+            if first is None or (joined_after is not None and joined_after <= first):
+                self._agent_first_end = segment.end  # the first turn, or its continuation after a pause
+            suggestions += say.forbidden_remarks(segment, self._forbidden, self._now, after=joined_after)
         else:
             self._caller.last_sound = max(self._caller.last_sound or 0.0, heard.end)
             turn = self._caller_turn(heard)
@@ -211,10 +203,32 @@ class Assistant:
             if self._agent_first_end is not None:
                 self._opening_over = True
         if self._closing_from is None and self._winds_down(segment):
-            self._closing_from = heard.start
+            self._closing_from = segment.start
         self._tick_checks()
         suggestions += self._missing_suggestions()
         return self._update(turn, suggestions)
+
+    def _join(self, segment: Segment) -> tuple[Segment, float | None]:
+        """Store `segment`; an utterance that goes on the speaker's previous one after a pause shorter than
+        JOIN_S (the stream cuts long speech at inner pauses) is stored joined to it, as offline transcripts
+        have it, so phrases cut in two are still heard. (The segment as stored, the end of the part joined to
+        or None.)"""
+        previous = next((s for s in reversed(self._segments) if s.speaker == segment.speaker), None)
+        # word times may overlap a little across the cut: a part starting before the previous one ended
+        # still continues it
+        if previous is None or not previous.start <= segment.start < previous.end + JOIN_S:
+            self._segments.append(segment)
+            self._segments.sort(key=lambda s: s.start)
+            return segment, None
+        joined = Segment(
+            segment.speaker,
+            previous.start,
+            segment.end,
+            f"{previous.text} {segment.text}",
+            previous.words + segment.words,
+        )
+        self._segments[self._segments.index(previous)] = joined
+        return joined, previous.end
 
     def advance(self, now_s: float, *, caller_speaking: bool = False) -> Update | None:
         """The call's clock moved to `now_s` (s; earlier times are ignored); `caller_speaking` when the
@@ -250,7 +264,7 @@ class Assistant:
         for check in self._opening:
             self._tick(check, transcript)
         if self._closing_from is not None:
-            since = tuple(s for s in self._segments if s.start >= self._closing_from)
+            since = tuple(s for s in self._segments if s.end > self._closing_from)
             closing = Transcript(since, self._now, language=self.script.language)
             for check in self._closing:
                 self._tick(check, closing)
@@ -274,19 +288,24 @@ class Assistant:
 
     def _winds_down(self, segment: Segment) -> bool:
         """A closing phrase heard beyond doubt in `segment` (either speaker, not the agent's first turn):
-        the call winds down. Phrases an opening check also lists ("thank you for calling") open calls as
-        often as they close them, so they do not count."""
+        the call winds down. Words an opening phrase also covers do not count: "thank you for calling
+        Bluebird Bank" is the closing's thanks and the greeting's salutation, and opens calls as often as
+        it closes them (also when the greeting comes in two turns)."""
         if segment.speaker == "agent" and segment.end <= (self._agent_first_end or 0.0):
             return False
-        opening = {p for c in self._opening for e in c.elements for p in e.phrases}
         tokens = tokenize_segments([segment])
-        for check in self._closing:
-            for element in check.elements:
-                phrases = [p for p in element.phrases if p not in opening]
-                match = best_match(phrases, tokens, threshold=self.script.threshold)
-                if match is not None and match.weakness(self.script.threshold) is None:
-                    return True
-        return False
+        threshold = self.script.threshold
+        opening = [m for p in self._opening_phrases for m in find_phrase(p, tokens, threshold=threshold)]
+        return any(
+            match.weakness(threshold) is None
+            and not any(
+                o.first_token <= match.last_token and match.first_token <= o.last_token for o in opening
+            )
+            for check in self._closing
+            for element in check.elements
+            for phrase in element.phrases
+            for match in find_phrase(phrase, tokens, threshold=threshold)
+        )
 
     def _missing_suggestions(self) -> list[Suggestion]:
         due: list[tuple[CheckDef, str]] = []
@@ -296,34 +315,13 @@ class Assistant:
             due += [(c, "the call is winding down and it is not heard yet") for c in self._closing]
         found = []
         for check, why in due:
-            kind: SuggestionKind = "greeting" if check in self._opening else "closing"
             for element in check.elements:
                 key = (check.name, element.name)
                 if not element.required or self._ticks[key].ticked or key in self._suggested:
                     continue
                 self._suggested.add(key)
-                found.append(
-                    Suggestion(
-                        kind,
-                        self._wording(element),
-                        f"{check.name}: {element.name} {why}",
-                        self._now,
-                        element.name,
-                    )
-                )
+                found.append(say.missing_element(self.script, check, element, why, self._now))
         return found
-
-    def _wording(self, element: ElementDef) -> str:
-        """The element's first script phrase of at least READABLE_WORDS words (a whole phrase to read out:
-        "have a great day" rather than "goodbye"; else its first phrase), slots filled where known."""
-        if not element.phrases:
-            return f"(say the {element.name.replace('_', ' ')})"  # a company not configured has no phrase
-        readable = [p for p in element.phrases if len(normalize(p)) >= READABLE_WORDS]
-        phrase = (readable or list(element.phrases))[0]
-        number = self.script.agent_number if element.needs == "agent_number" else None
-        phrase = phrase.replace("<any>", number or "…")
-        phrase = re.sub(r"<[Nn]ame>", self.script.agent_name or "…", phrase)
-        return _sentence(phrase, self.script.language)
 
     # -- caller -------------------------------------------------------------------------------------
 
@@ -343,19 +341,21 @@ class Assistant:
         )
 
     def _empathy_for(self, turn: Turn) -> list[Suggestion]:
-        if not self._empathy or not (turn.sentiment == "neg" or turn.agitated):
+        if not (self._empathy.say or self._empathy.groups) or not (turn.sentiment == "neg" or turn.agitated):
             return []
-        phrase = self._empathy[self._empathy_next % len(self._empathy)]
         self._empathy_next += 1
-        why = []
-        if turn.sentiment == "neg":
-            why.append(f"the caller sounds negative (“{turn.text}”)")
-        if turn.agitated:
-            why.append(
-                f"the caller sounds agitated (pitch {turn.pitch_change_st:+.1f} st, "
-                f"loudness {turn.loudness_change_db:+.1f} dB)"
+        return [
+            say.empathy(
+                self._empathy,
+                self._empathy_next - 1,
+                self.script.language,
+                self._now,
+                text=turn.text,
+                sentiment=turn.sentiment,
+                pitch_change_st=turn.pitch_change_st if turn.agitated else None,
+                loudness_change_db=turn.loudness_change_db if turn.agitated else None,
             )
-        return [Suggestion("empathy", _sentence(phrase, self.script.language), "; ".join(why), self._now)]
+        ]
 
     def _silent_prompt(self) -> list[Suggestion]:
         procedure, caller = self._silent, self._caller
@@ -363,50 +363,15 @@ class Assistant:
             return []
         if caller.last_sound is not None and caller.last_sound > self._agent_first_end:
             return []  # the procedure is for a caller who never answers the greeting, not a pause later
-        quiet_since = max(self._agent_first_end, caller.last_sound or 0.0)
-        quiet_s = self._now - quiet_since
+        quiet_s = self._now - max(self._agent_first_end, caller.last_sound or 0.0)
         if quiet_s < procedure.silent_s * (caller.prompts + 1):
             return []
         caller.prompts += 1
-        reason = f"the caller has been silent for {quiet_s:.0f} s"
-        if caller.prompts <= procedure.min_prompts and procedure.prompts:
-            phrase = procedure.prompts[(caller.prompts - 1) % len(procedure.prompts)]
-            return [
-                Suggestion(
-                    "silent_caller", _sentence(phrase, self.script.language), reason, self._now, "prompt"
-                )
-            ]
-        caller.closed = True
-        close = procedure.close[0] if procedure.close else ""
-        return [
-            Suggestion("silent_caller", _sentence(close, self.script.language), reason, self._now, "close")
-        ]
-
-    # -- agent --------------------------------------------------------------------------------------
-
-    def _forbidden_remarks(self, segment: Segment) -> list[Suggestion]:
-        found = find_violations(Transcript((segment,), segment.end), self._forbidden)
-        return [
-            Suggestion(
-                "forbidden",
-                self._forbidden.instead.get(v.category, ""),
-                f"“{v.text}” is a {v.category.replace('_', ' ')} remark (like “{v.matched_phrase}”)"
-                + (f"; {v.note}" if v.note else ""),
-                self._now,
-                v.category,
-            )
-            for v in found
-        ]
+        suggestion = say.silent_caller(procedure, caller.prompts, quiet_s, self.script.language, self._now)
+        caller.closed = suggestion.element == "close"
+        return [suggestion]
 
     def _update(self, turn: Turn | None, suggestions: list[Suggestion]) -> Update:
         return Update(
             self._now, turn, tuple(suggestions), tuple(self._ticks.values()), self._closing_from is not None
         )
-
-
-def _sentence(phrase: str, language: str) -> str:
-    """A lower-case script phrase as a sentence to read out ("i am sorry" → "I am sorry")."""
-    if language != "en" or not phrase:
-        return phrase
-    text = re.sub(r"\bi\b", "I", phrase)
-    return text[0].upper() + text[1:]

@@ -25,6 +25,9 @@ class PhraseSet:
     threshold: float
     instead: dict[str, str] = field(default_factory=dict)
     """Per group, the approved wording to say instead (forbidden categories; shown by live assist)."""
+    say: tuple[str, ...] = ()
+    """Whole sentences to offer the agent (empathy; shown by live assist): the phrases are what is
+    recognised and some are fragments ("i understand how frustrating")."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,9 @@ def load_empathy_phrases(path: Path | None, language: str = "en") -> PhraseSet:
     data, source = read_yaml(path, packaged_name("empathy", language))
     try:
         return PhraseSet(
-            {"empathy": tuple(str(p) for p in data["phrases"])}, float(data.get("threshold", 84))
+            {"empathy": tuple(str(p) for p in data["phrases"])},
+            float(data.get("threshold", 84)),
+            say=tuple(str(p) for p in data.get("say") or ()),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ScriptError(f"{source}: invalid phrase file ({exc})") from exc

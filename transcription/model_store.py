@@ -64,9 +64,11 @@ def build_recognizer(
     cache_dir: Path | None = None,
     vosk_alternatives: int = 0,
     whisper_temperature_fallback: bool = True,
+    whisper_window_s: float | None = None,
 ) -> Recognizer:
     """The engine named by `engine` ("vosk", "whisper" or "auto": Vosk when it has a model for the
-    language, else faster-whisper). Raises ModelNotFoundError naming the fix."""
+    language, else faster-whisper; `whisper_window_s`: see `WhisperRecognizer`). Raises ModelNotFoundError
+    naming the fix."""
     if engine not in ("auto", "vosk", "whisper"):
         raise ValueError(f"unknown engine {engine!r}; expected auto, vosk or whisper")
     errors: list[str] = []
@@ -94,6 +96,7 @@ def build_recognizer(
         beam_size=whisper_beam_size,
         vad_filter=whisper_vad,
         temperature_fallback=whisper_temperature_fallback,
+        window_s=whisper_window_s,
     )
 
 

@@ -86,7 +86,9 @@ class UtteranceStream:
     """Streaming for any `Recognizer` that decodes whole utterances (faster-whisper).
 
     Endpointing: a frame is speech when its energy is `margin_db` above the running noise floor; an
-    utterance ends after `pause_s` without speech (or at `max_utterance_s`). Partials come every
+    utterance ends after `pause_s` without speech (or at `max_utterance_s`), and, with `cut_pause_s`, after
+    that shorter pause once it holds `cut_after_s` of audio: long speech is cut at its inner pauses, so each
+    part is decoded while the speaker goes on and the last one soon after they stop. Partials come every
     `partial_every_s` seconds of new audio while speech goes on; None: no partials, each utterance is
     decoded exactly once.
     """
@@ -101,10 +103,14 @@ class UtteranceStream:
         max_utterance_s: float = 25.0,
         margin_db: float = 12.0,
         hints: tuple[str, ...] = (),
+        cut_pause_s: float | None = None,
+        cut_after_s: float = 1.5,
     ) -> None:
         self._rec = recognizer
         self._rate = sample_rate
         self._pause = pause_s
+        self._cut_pause = pause_s if cut_pause_s is None else min(cut_pause_s, pause_s)
+        self._cut_after = cut_after_s
         self._partial_every = partial_every_s
         self._max = max_utterance_s
         self._margin = margin_db
@@ -143,7 +149,8 @@ class UtteranceStream:
         self._silence_s = 0.0 if speech else self._silence_s + duration
         self._since_partial += duration
         length = self._buffered / self._rate
-        if self._silence_s >= self._pause or length >= self._max:
+        pause = self._cut_pause if length - self._silence_s >= self._cut_after else self._pause
+        if self._silence_s >= pause or length >= self._max:
             events += self._decode("final")
             self._speaking = False
             self._preroll.clear()
@@ -188,12 +195,24 @@ class UtteranceStream:
 
 
 def open_stream(
-    recognizer: Recognizer, sample_rate: int, *, hints: tuple[str, ...] = (), partials: bool = True
+    recognizer: Recognizer,
+    sample_rate: int,
+    *,
+    hints: tuple[str, ...] = (),
+    partials: bool = True,
+    cut_pause_s: float | None = None,
 ) -> StreamingRecognizer:
     """The best streaming decoder for `recognizer`: Vosk's own, else utterance endpointing (each utterance
-    decoded once when it ends, and, with `partials`, re-decoded every second while it grows)."""
+    decoded once when it ends, and, with `partials`, re-decoded every second while it grows; with
+    `cut_pause_s`, long speech cut at inner pauses that long, see `UtteranceStream`)."""
     from transcription.vosk_engine import VoskRecognizer
 
     if isinstance(recognizer, VoskRecognizer):
         return VoskStream(recognizer.model, sample_rate)
-    return UtteranceStream(recognizer, sample_rate, hints=hints, partial_every_s=1.0 if partials else None)
+    return UtteranceStream(
+        recognizer,
+        sample_rate,
+        hints=hints,
+        partial_every_s=1.0 if partials else None,
+        cut_pause_s=cut_pause_s,
+    )

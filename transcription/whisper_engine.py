@@ -26,18 +26,49 @@ PAD_S = 1.0  # audio kept around speech regions: VAD marks onsets late and clipp
 THIN_MIN_S = 1.5  # shorter speech regions are not checked for missing words (a "yes" is one word)
 THIN_WORDS_PER_S = 1.0  # fewer words per second of speech than this means whisper dropped some
 EDGE_S = 0.2  # a word whose middle is this close outside a region still belongs to it (s)
-_MODELS: dict[tuple[Path, str, int], WhisperModel] = {}
+FRAMES_PER_S = 100  # whisper's log-mel frames per second of audio
+NO_REPEAT_NGRAM = 3  # a short window's decode never writes a 3-word sequence twice
+_MODELS: dict[tuple[Path, str, int, float | None], WhisperModel] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def load_whisper_model(model_path: Path, *, compute_type: str = "int8", cpu_threads: int = 0) -> WhisperModel:
-    """The process-wide WhisperModel for these arguments (loaded on first use, then shared)."""
-    key = (model_path.resolve(), compute_type, cpu_threads)
+class ShortWindowWhisperModel(WhisperModel):  # type: ignore[misc]  # untyped library
+    """A WhisperModel whose encoder reads a window of `window_s` seconds, or the audio plus a second when that
+    is longer, instead of whisper's fixed 30 s. The encoder's work grows with the window (its attention with
+    the square), so a 3 s utterance costs about a quarter; the decoder reads the shorter encoding as it is
+    (CTranslate2 takes any length). For live decoding of short utterances. Shorter windows make whisper
+    repeat itself more (with the audio's own length, one turn came out as 30 copies), which
+    `WhisperRecognizer` bars for these (NO_REPEAT_NGRAM); figures in the README (live assist)."""
+
+    def __init__(self, model_path: str, *, window_s: float, **kwargs: object) -> None:
+        super().__init__(model_path, **kwargs)
+        self.window_frames = int(window_s * FRAMES_PER_S)
+
+    def encode(self, features: np.ndarray) -> object:
+        if features.ndim == 2:
+            # faster-whisper pads each window's features to 30 s with exact zeros (`pad_or_trim`); a frame
+            # of real audio, silence included, is never all zeros after whisper's log-mel normalisation.
+            content = np.flatnonzero(np.any(features != 0, axis=0))
+            used = int(content[-1]) + 1 if content.size else 0
+            keep = max(self.window_frames, -(-(used + FRAMES_PER_S) // FRAMES_PER_S) * FRAMES_PER_S)
+            features = np.ascontiguousarray(features[:, : min(keep, features.shape[1])])
+        return super().encode(features)
+
+
+def load_whisper_model(
+    model_path: Path, *, compute_type: str = "int8", cpu_threads: int = 0, window_s: float | None = None
+) -> WhisperModel:
+    """The process-wide WhisperModel for these arguments (loaded on first use, then shared); with `window_s`,
+    a `ShortWindowWhisperModel` (a model of its own: the 30 s one serves the whole-call decodes)."""
+    key = (model_path.resolve(), compute_type, cpu_threads, window_s)
     with _MODELS_LOCK:
         model = _MODELS.get(key)
         if model is None:
-            model = WhisperModel(
-                str(key[0]), device="cpu", compute_type=compute_type, cpu_threads=cpu_threads
+            options = {"device": "cpu", "compute_type": compute_type, "cpu_threads": cpu_threads}
+            model = (
+                WhisperModel(str(key[0]), **options)
+                if window_s is None
+                else ShortWindowWhisperModel(str(key[0]), window_s=window_s, **options)
             )
             _MODELS[key] = model
         return model
@@ -56,17 +87,23 @@ class WhisperRecognizer:
         beam_size: int = 5,
         vad_filter: bool = True,
         temperature_fallback: bool = True,
+        window_s: float | None = None,
     ) -> None:
         """`temperature_fallback`: re-decode a window by sampling at rising temperatures when the beam's
         text fails whisper's checks (a loop, a low log-probability), as faster-whisper does by default.
         Sampling is random (CTranslate2's seed does not fix it), so without the fallback the same audio
-        always gives the same words."""
+        always gives the same words. `window_s`: encode short audio in a window of this many seconds
+        instead of 30 (`ShortWindowWhisperModel`; for live utterances)."""
         self.name = f"faster-whisper:{model_label(model_path)}"
-        self._model = load_whisper_model(model_path, compute_type=compute_type, cpu_threads=cpu_threads)
+        self._model = load_whisper_model(
+            model_path, compute_type=compute_type, cpu_threads=cpu_threads, window_s=window_s
+        )
         self._language = language
         self._beam_size = beam_size
         self._vad_filter = vad_filter
         self._sampling: dict[str, float] = {} if temperature_fallback else {"temperature": 0.0}
+        # In a short window whisper may repeat the utterance to the window's end: no 3-word sequence twice.
+        self._window_guard = {"no_repeat_ngram_size": NO_REPEAT_NGRAM} if window_s is not None else {}
 
     def transcribe(
         self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
@@ -140,6 +177,7 @@ class WhisperRecognizer:
             # Company and agent names are what tiny models garble most; hotwords bias the beam towards them.
             hotwords=", ".join(hints) if hints else None,
             **self._sampling,
+            **self._window_guard,
         )
         utterances: list[Utterance] = []
         for seg in segments:

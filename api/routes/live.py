@@ -2,14 +2,22 @@
 
 Audio in: `WS /api/live/calls/{key}/legs/{agent|caller}?agent_id=N[&language=en][&company=…]`, one websocket
 per leg, each binary message raw 8 kHz 16-bit little-endian mono PCM (what Asterisk AudioSocket and jambonz
-`listen` send; a text message, such as jambonz's opening metadata, is ignored). Opened by the PBX
-(`X-Hotline-Key`) or a QA/admin login; refused before any work (HTTP 401/403, 404 unknown agent, 409 leg
-already streaming, 429 at `live_max_streams`). A message over `live_max_frame_bytes` or of odd length closes
-the leg (1009 / 1003), as does audio running `live_burst_s` ahead of the wall clock (1008).
+`listen` send), or `WS /api/live/calls/{key}/stereo?agent_id=N[&left=caller|agent]…`, both legs interleaved
+(jambonz `mixType: stereo`). jambonz's subprotocol is chosen when offered; its opening text message (the
+call's details) is read for `sampleRate` and `mixType`, and audio other than 8 kHz or of the other mix closes
+the stream (1003); other text is ignored. Opened by the PBX (the hotline key as `X-Hotline-Key` or as the
+password of Basic credentials, jambonz's `wsAuth`) or a QA/admin login; refused before any work (HTTP
+401/403, 404 unknown agent, 409 leg already streaming, 429 past `live_max_streams` legs). A message over
+`live_max_frame_bytes` or not a whole number of samples closes the stream (1009 / 1003), as does audio
+running `live_burst_s` ahead of the wall clock (1008).
 
 Updates out: `GET /api/live/calls/{key}/events`, server-sent events (`event: update`, data the JSON of
-`qa.assist.Update` plus `shown_at`), the call so far first; only to the call's agent and QA/admin.
-`GET /api/live/calls` lists the live calls a user may watch.
+`qa.assist.Update` plus `shown_at`), the call so far first; to whoever may see the agent's calls (the agent,
+their team's supervisors, QA and admins; anyone else 404 as for a call that is not live).
+`GET /api/live/calls` lists the live calls a user may watch, each summarised (`LiveSession.summary`).
+`GET /api/live/wall/events`: the supervisors' wall, server-sent events: `event: calls` (the summaries of
+the live calls they may see) first, then `event: call` with a call's summary whenever it changes (the last
+one has `ended`); supervisors (their team's agents) and admins only.
 """
 
 from __future__ import annotations
@@ -25,20 +33,37 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
-from api.deps import CurrentUser, audio_source_refusal
-from api.live import SAMPLE_RATE, LiveHub, LiveRefused, LiveSession
+from api.deps import CurrentUser, SessionDep, audio_source_refusal, require_roles
+from api.live import SAMPLE_RATE, WALL_ROLES, LiveHub, LiveRefused, LiveSession
 from models import Agent, User
+from scoring.workflow import may_see_agent, visible_agent_ids
+from transcription.recognizer import Speaker
 
 router = APIRouter(tags=["live"])
 
 KEY_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+JAMBONZ_SUBPROTOCOL = "audio.jambonz.org"
+
+
+KEEP_ALIVE_S = 15.0
+"""Seconds between comments on an idle event stream: proxies close streams that stay silent."""
+WallUser = Annotated[User, require_roles(*WALL_ROLES)]
 
 
 class LiveCallRead(BaseModel):
     key: str
     agent_id: int
+    agent_name: str
     legs: list[str]
     started: float
+    ended: bool
+    mood: dict[str, Any] | None
+    alerts: list[dict[str, Any]]
+    alert_count: int
+    ticked: int
+    elements: int
+    closing_phase: bool
+    final: dict[str, Any] | None
 
 
 def _hub(app: Any) -> LiveHub:
@@ -46,27 +71,54 @@ def _hub(app: Any) -> LiveHub:
     return hub
 
 
-def _visible(session: LiveSession | None, user: User) -> LiveSession:
-    if session is None or (user.role == "agent" and user.agent_id != session.agent_id):
+def _visible(db: SessionDep, session: LiveSession | None, user: User) -> LiveSession:
+    if session is None or not may_see_agent(db, user, session.agent_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such live call")
     return session
 
 
 @router.get("/api/live/calls", response_model=list[LiveCallRead])
-def list_live_calls(request: Request, user: CurrentUser) -> list[LiveCallRead]:
-    """The live calls `user` may watch: an agent their own, QA and admins all."""
-    sessions = list(_hub(request.app).sessions.values())
+def list_live_calls(request: Request, user: CurrentUser, db: SessionDep) -> list[LiveCallRead]:
+    """The live calls `user` may watch (an agent their own, a supervisor their team's, QA and admins all),
+    summarised."""
+    scope = visible_agent_ids(db, user)
     return [
-        LiveCallRead(key=s.key, agent_id=s.agent_id, legs=sorted(s.legs), started=s.started)
-        for s in sessions
-        if user.role != "agent" or user.agent_id == s.agent_id
+        LiveCallRead(**s.summary())
+        for s in list(_hub(request.app).sessions.values())
+        if scope is None or s.agent_id in scope
     ]
 
 
+@router.get("/api/live/wall/events")
+async def live_wall(request: Request, user: WallUser, db: SessionDep) -> StreamingResponse:
+    """The supervisors' wall as server-sent events: every live call the user may see, then each change."""
+    scope = visible_agent_ids(db, user)
+    agents = None if scope is None else frozenset(scope)
+    hub = _hub(request.app)
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    calls = [s.summary() for s in hub.sessions.values() if agents is None or s.agent_id in agents]
+    hub.watchers[queue] = agents
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield f"event: calls\ndata: {json.dumps(calls)}\n\n"
+            while True:
+                try:
+                    summary = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: call\ndata: {json.dumps(summary)}\n\n"
+        finally:
+            hub.watchers.pop(queue, None)
+
+    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
 @router.get("/api/live/calls/{key}/events")
-async def live_events(request: Request, key: str, user: CurrentUser) -> StreamingResponse:
+async def live_events(request: Request, key: str, user: CurrentUser, db: SessionDep) -> StreamingResponse:
     """Server-sent events of a live call: every update so far, then each as it comes, until the call ends."""
-    session = _visible(_hub(request.app).sessions.get(key), user)
+    session = _visible(db, _hub(request.app).sessions.get(key), user)
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
     backlog = list(session.events)
     session.listeners.add(queue)
@@ -77,7 +129,7 @@ async def live_events(request: Request, key: str, user: CurrentUser) -> Streamin
                 yield f"event: update\ndata: {json.dumps(past)}\n\n"
             while True:
                 try:
-                    event: dict[str, Any] | None = await asyncio.wait_for(queue.get(), timeout=15)
+                    event: dict[str, Any] | None = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
                 except TimeoutError:
                     yield ": keep-alive\n\n"  # proxies close idle streams
                     continue
@@ -101,6 +153,32 @@ async def live_audio(
     company: Annotated[str | None, Query(max_length=120)] = None,
 ) -> None:
     """One leg of a live call: authenticate, check the limits, then decode its frames as they come."""
+    await _stream(websocket, key, (leg,), agent_id, language, company)
+
+
+@router.websocket("/api/live/calls/{key}/stereo")
+async def live_stereo_audio(
+    websocket: WebSocket,
+    key: str,
+    agent_id: Annotated[int, Query(ge=1)],
+    left: Annotated[Literal["agent", "caller"], Query()] = "caller",
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    company: Annotated[str | None, Query(max_length=120)] = None,
+) -> None:
+    """Both legs on one stream, interleaved (jambonz `listen` with `mixType: stereo`); `left` is the leg of
+    the first channel (jambonz's: the caller, the call's A leg)."""
+    legs: tuple[Speaker, ...] = (left, "agent" if left == "caller" else "caller")
+    await _stream(websocket, key, legs, agent_id, language, company)
+
+
+async def _stream(
+    websocket: WebSocket,
+    key: str,
+    legs: tuple[Speaker, ...],
+    agent_id: int,
+    language: str | None,
+    company: str | None,
+) -> None:
     app = websocket.app
     hub = _hub(app)
     settings = hub.settings
@@ -122,7 +200,7 @@ async def live_audio(
         await refuse(status.HTTP_404_NOT_FOUND, "agent not found")
         return
     try:
-        session = hub.reserve(key, leg, agent_id)
+        session = hub.reserve(key, legs, agent_id)
     except LiveRefused as exc:
         await refuse(exc.status, exc.detail)
         return
@@ -132,26 +210,29 @@ async def live_audio(
             loop = asyncio.get_running_loop()
             call = await loop.run_in_executor(hub.executor, hub.build_call, language, name, number, company)
     except BaseException:
-        hub.release()
+        hub.release(legs)
         raise
     try:
-        session = hub.open(key, leg, agent_id, call)
+        session = hub.open(key, legs, agent_id, call, name or "")
     except LiveRefused as exc:
         await refuse(exc.status, exc.detail)
         return
-    await websocket.accept()
+    # jambonz asks for its subprotocol and drops a connection that does not choose it
+    offered = websocket.scope.get("subprotocols") or []
+    await websocket.accept(subprotocol=JAMBONZ_SUBPROTOCOL if JAMBONZ_SUBPROTOCOL in offered else None)
     try:
-        await _receive(websocket, hub, session, leg)
+        await _receive(websocket, hub, session, legs)
     finally:
-        await hub.close_leg(session, leg)
+        await hub.close_legs(session, legs)
 
 
 async def _receive(
-    websocket: WebSocket, hub: LiveHub, session: LiveSession, leg: Literal["agent", "caller"]
+    websocket: WebSocket, hub: LiveHub, session: LiveSession, legs: tuple[Speaker, ...]
 ) -> None:
     settings = hub.settings
     began = time.monotonic()
     received = 0
+    frame = 2 * len(legs)  # bytes of one sample of every leg
     while True:
         try:
             message = await websocket.receive()
@@ -161,15 +242,39 @@ async def _receive(
             return
         pcm = message.get("bytes")
         if pcm is None:
-            continue  # text: stream metadata (jambonz sends its call's details first)
+            wrong = _metadata_refusal(message.get("text") or "", len(legs))
+            if wrong:
+                await websocket.close(1003, wrong)
+                return
+            continue
         if len(pcm) > settings.live_max_frame_bytes:
             await websocket.close(1009, f"frame over {settings.live_max_frame_bytes} bytes")
             return
-        if len(pcm) % 2:
-            await websocket.close(1003, "16-bit PCM frames have an even length")
+        if len(pcm) % frame:
+            await websocket.close(
+                1003, f"16-bit PCM frames of {len(legs)} channel(s): a multiple of {frame} bytes"
+            )
             return
-        received += len(pcm) // 2
+        received += len(pcm) // frame
         if received / SAMPLE_RATE > time.monotonic() - began + settings.live_burst_s:
             await websocket.close(1008, "audio faster than real time")
             return
-        await hub.feed(session, leg, pcm)
+        await hub.feed(session, legs, pcm)
+
+
+def _metadata_refusal(text: str, channels: int) -> str:
+    """Why a text message (jambonz sends the call's details and its audio's `sampleRate` and `mixType`
+    first) describes audio this stream cannot take, or "" (other text is ignored)."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        return ""
+    if not isinstance(meta, dict):
+        return ""
+    rate, mix = meta.get("sampleRate"), meta.get("mixType")
+    if rate is not None and rate != SAMPLE_RATE:
+        return f"sampleRate {rate}: live audio is {SAMPLE_RATE} Hz"
+    expected = "stereo" if channels == 2 else "mono"
+    if mix is not None and mix != expected:
+        return f"mixType {mix}: this stream takes {expected} audio"
+    return ""

@@ -85,7 +85,7 @@ def listen(
 ) -> None:
     """Live agent assist: both legs' turns, the caller's mood, the checklist and what to say next."""
     from callqa.pipeline.analyzer import CallAnalyzer
-    from callqa.pipeline.live import SerialRecognizer, open_live_call
+    from callqa.pipeline.live import SerialRecognizer, live_recognizer, open_live_call
     from qa.exceptions import ScriptError
     from transcription.exceptions import AudioError, ModelNotFoundError
     from transcription.sources import call_chunks, input_devices
@@ -107,7 +107,7 @@ def listen(
         chosen: dict[str, object] = {"engine": engine, "language": language}
         settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
         analyzer = CallAnalyzer(settings)
-        recognizer = SerialRecognizer(analyzer.recognizer)  # loads the model now: a missing one fails here
+        recognizer = SerialRecognizer(live_recognizer(settings))  # a missing model fails here
         if file is not None:
             rate, chunks = call_chunks(file, realtime=realtime)
         else:

@@ -1,9 +1,11 @@
 """A live call: both legs' audio in as it arrives, the assist `Update`s (`qa.assist`) out.
 
 Each leg has its own utterance stream (`transcription.streaming`, energy endpointing, every utterance decoded
-once when it ends); the caller's utterances get their voice measured (`qa.acoustic.voice_of`) on the leg's
-recent audio. Legs may be fed from two threads at once (two network streams): the assistant is behind a
-lock, decoding is not. One recogniser serves every live call, one decode at a time (`SerialRecognizer`).
+once when it ends, long speech cut at its inner pauses so a turn shows soon after the speaker stops); whisper
+decodes live utterances in a short window without sampled re-decodes (`live_recognizer`). The caller's
+utterances get their voice measured (`qa.acoustic.voice_of`) on the leg's recent audio. Legs may be fed from
+two threads at once (two network streams): the assistant is behind a lock, decoding is not. One recogniser
+serves every live call, one decode at a time (`SerialRecognizer`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.settings import Settings
 from qa.acoustic import voice_of
 from qa.assist import Assistant, HeardUtterance, Update
+from transcription.model_store import build_recognizer
 from transcription.recognizer import FloatArray, Recognizer, Speaker, Utterance
 from transcription.streaming import StreamEvent, StreamingRecognizer, UtteranceStream, open_stream
 from transcription.vosk_engine import VoskRecognizer
@@ -28,6 +32,9 @@ adapts per chunk, so frames are gathered to this size first."""
 RECENT_S = 40.0
 """Caller audio (s) kept for measuring the voice of an utterance (longer than the longest utterance)."""
 LEGS: tuple[Speaker, ...] = ("agent", "caller")
+CUT_PAUSE_S = 0.3
+"""A pause (s) that ends a live utterance already 1.5 s long (`UtteranceStream`'s `cut_pause_s`); a shorter
+one still waits for the stream's full pause (0.7 s), so short answers are not cut into words."""
 
 
 class SerialRecognizer:
@@ -134,6 +141,24 @@ class LiveCall:
         return voice_of(audio[begin:stop], self.sample_rate)
 
 
+def live_recognizer(settings: Settings) -> Recognizer:
+    """The recogniser for live legs in `settings.language` (load its model now: a missing one fails here,
+    with the fix named): the configured engine, whisper's encoder reading `live_window_s` windows, and no
+    temperature fallback, whose sampled re-decodes once held a 3 s utterance for 22 s on this machine."""
+    return build_recognizer(
+        settings.engine,
+        language=settings.language,
+        vosk_model_path=settings.vosk_model_path,
+        whisper_model_path=settings.whisper_model_path,
+        threads=settings.asr_threads,
+        whisper_beam_size=settings.whisper_beam_size,
+        whisper_vad=settings.whisper_vad,
+        whisper_temperature_fallback=False,
+        whisper_window_s=settings.live_window_s if settings.live_window_s < 30 else None,
+        cache_dir=settings.models_dir,
+    )
+
+
 def open_live_call(
     analyzer: CallAnalyzer,
     recognizer: Recognizer,
@@ -152,5 +177,8 @@ def open_live_call(
     # Vosk streams natively (one decoder per leg on the shared model, no lock needed): it needs the engine.
     inner = recognizer.inner if isinstance(recognizer, SerialRecognizer) else recognizer
     engine = inner if isinstance(inner, VoskRecognizer) else recognizer
-    streams = {leg: open_stream(engine, sample_rate, hints=hints, partials=False) for leg in legs}
+    streams = {
+        leg: open_stream(engine, sample_rate, hints=hints, partials=False, cut_pause_s=CUT_PAUSE_S)
+        for leg in legs
+    }
     return LiveCall(assistant, streams, sample_rate)

@@ -7,11 +7,12 @@ import json
 import pytest
 
 from qa.assist import Assistant, HeardUtterance, Update
-from qa.phrases import load_empathy_phrases, load_forbidden_phrases
+from qa.phrases import find_agent_phrases, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment import VaderSentiment
 from qa.sentiment_model import train_sentiment
 from tests.conftest import DEV_SET
+from transcription.recognizer import Segment, Transcript
 
 
 def _assistant(language: str = "en", **call: str) -> Assistant:
@@ -66,9 +67,39 @@ def test_negative_caller_gets_an_empathy_phrase_from_the_list_with_the_reason() 
     )
     assert update.turn is not None and update.turn.sentiment == "neg"
     [empathy] = [s for s in update.suggestions if s.kind == "empathy"]
-    listed = {p.lower() for p in load_empathy_phrases(None).groups["empathy"]}
-    assert empathy.say.lower() in listed
+    assert empathy.say == load_empathy_phrases(None).say[0]
     assert "negative" in empathy.reason and "furious" in empathy.reason
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_each_empathy_sentence_offered_is_a_whole_sentence_the_offline_check_recognises(
+    language: str,
+) -> None:
+    """Offered sentences are not the list's fragments ("i understand how frustrating"), and saying one
+    counts as empathy offline."""
+    phrases = load_empathy_phrases(None, language)
+    assert len(phrases.say) >= 3
+    for sentence in phrases.say:
+        assert sentence not in phrases.groups["empathy"]
+        said = Transcript((Segment("agent", 1.0, 4.0, sentence),), 5.0, language=language)
+        assert find_agent_phrases(said, phrases)["empathy"], sentence
+
+
+def test_a_greeting_in_two_turns_opens_no_closing_phase() -> None:
+    """ "Thank you for calling Bluebird Bank" is also the closing's thanks (with the company filled in):
+    said in the agent's second turn it must neither open the closing phase nor tick the closing."""
+    assist = _assistant(company="Bluebird Bank", agent_name="Tom")
+    assist.hear(HeardUtterance("agent", 0.5, 1.2, "Hello."))
+    update = assist.hear(
+        HeardUtterance("agent", 1.8, 4.5, "Thank you for calling Bluebird Bank, my name is Tom.")
+    )
+    assert not update.closing_phase
+    assert _ticked(update) == {"greeting.salutation", "greeting.company", "greeting.self_id"}
+    bye = assist.hear(HeardUtterance("agent", 30.0, 31.5, "Thank you for calling, have a great day."))
+    assert bye.closing_phase and {t for t in _ticked(bye) if t.startswith("closing.")} == {
+        "closing.thanks",
+        "closing.goodbye",
+    }
 
 
 def test_agitation_is_measured_against_the_callers_own_first_utterances() -> None:
@@ -95,6 +126,14 @@ def test_forbidden_remark_gets_the_approved_wording() -> None:
     assert warning.kind == "forbidden" and warning.element == "blame_shifting"
     assert warning.say == load_forbidden_phrases(None).instead["blame_shifting"]
     assert "stay on the line" in warning.say and "not my department" in warning.reason
+
+
+def test_a_forbidden_remark_cut_in_two_by_a_pause_is_warned_once() -> None:
+    assist = _assistant()
+    assert not assist.hear(HeardUtterance("agent", 30.0, 31.0, "Honestly, that is not my")).suggestions
+    [warning] = assist.hear(HeardUtterance("agent", 31.4, 32.4, "department, sorry.")).suggestions
+    assert warning.element == "blame_shifting"
+    assert not assist.hear(HeardUtterance("agent", 33.0, 34.0, "Let me see.")).suggestions
 
 
 def test_closing_phase_starts_on_a_goodbye_and_suggests_what_is_missing() -> None:
@@ -144,7 +183,7 @@ def test_chinese_script_suggests_the_work_number_and_empathy() -> None:
     update = assist.hear(HeardUtterance("caller", 4.0, 7.0, "你们的服务太差了，我非常生气，太失望了"))
     says = {s.kind: s.say for s in update.suggestions}
     assert says["greeting"] == "1024号为您服务"
-    assert says["empathy"] in load_empathy_phrases(None, "zh").groups["empathy"]
+    assert says["empathy"] in load_empathy_phrases(None, "zh").say
     warning = assist.hear(HeardUtterance("agent", 8.0, 10.0, "这不归我管"))
     assert [s.say for s in warning.suggestions] == [
         load_forbidden_phrases(None, "zh").instead["blame_shifting"]

@@ -126,3 +126,48 @@ def test_listen_command_shows_the_live_checklist_result() -> None:
     assert done.returncode == 0, done.stderr
     assert "greeting: PASS" in done.stdout and "closing: FAIL" in done.stdout  # public-11-000 has no closing
     assert "Bluebird Bank" in done.stdout
+
+
+def test_a_long_utterance_is_cut_at_its_inner_pause_only_when_asked(whisper_en: Recognizer) -> None:
+    """Two prompts 0.4 s apart: one utterance for the default endpointer (pause 0.7 s), two with
+    `cut_pause_s` 0.3 (the first part decoded while the second is spoken)."""
+    first = load_call_audio(ASTERISK_SOUNDS / "agent-pass.wav")
+    second = load_call_audio(ASTERISK_SOUNDS / "conf-getpin.wav")
+    sr = first.sample_rate
+    audio = np.concatenate(
+        [_noise(1.0, sr), first.channels[0], _noise(0.4, sr), second.channels[0], _noise(1.0, sr)]
+    )
+    whole = [e for e in _feed(open_stream(whisper_en, sr, partials=False), audio, sr) if e.kind == "final"]
+    cut = _feed(open_stream(whisper_en, sr, partials=False, cut_pause_s=0.3), audio, sr)
+    assert len(whole) == 1 and [e.kind for e in cut] == ["final", "final"]
+    assert "password" in cut[0].text.lower() and "conference" in cut[1].text.lower()
+    assert cut[0].end < cut[1].start
+
+
+def test_a_short_window_decode_reads_a_third_of_the_frames_and_hears_the_same() -> None:
+    """Live decoding: whisper's encoder reads a 10 s window, not 30 s, and the words stay the same."""
+    prompt = load_call_audio(ASTERISK_SOUNDS / "agent-pass.wav")
+    full = build_recognizer("whisper", language="en", whisper_temperature_fallback=False)
+    short = build_recognizer(
+        "whisper", language="en", whisper_temperature_fallback=False, whisper_window_s=10
+    )
+    model = short._model  # type: ignore[attr-defined]
+    frames: list[int] = []
+    encoder = model.model
+
+    class Spy:
+        def __getattr__(self, name: str) -> object:
+            return getattr(encoder, name)
+
+        def encode(self, features: object, **kwargs: object) -> object:
+            frames.append(features.shape[-1])  # type: ignore[attr-defined]
+            return encoder.encode(features, **kwargs)
+
+    model.model = Spy()
+    try:
+        heard = short.transcribe(prompt.channels[0], prompt.sample_rate)
+    finally:
+        model.model = encoder
+    expected = full.transcribe(prompt.channels[0], prompt.sample_rate)
+    assert frames and all(n == 1000 for n in frames)
+    assert [w.text for u in heard for w in u.words] == [w.text for u in expected for w in u.words]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from bench.assist_latency import AGENT_NAME, COMPANY, render_call
+from bench.live_latency import AGENT_NAME, COMPANY, render_call
 from callqa.pipeline.augment import PHONE_SR, speak
 from tests.conftest import run_callqa
 from tests.live import server_env

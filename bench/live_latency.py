@@ -7,8 +7,8 @@ the call's clock) to the update leaving the assistant (wall clock), p50 / p95 / 
 work, per second of audio: what the machine's other load does not inflate); the load average; and how many
 calls were kept up with (each call's last update out within LAG_OK_S of its audio's end).
 
-    python bench/assist_latency.py --calls 1
-    python bench/assist_latency.py --calls 2 --engine whisper
+    python bench/live_latency.py --calls 1
+    python bench/live_latency.py --calls 2 --engine whisper
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.pipeline.augment import PHONE_SR, phone_line
-from callqa.pipeline.live import LEGS, SerialRecognizer, open_live_call
+from callqa.pipeline.live import LEGS, SerialRecognizer, live_recognizer, open_live_call
 from callqa.services.demo import lay_out
 from callqa.settings import get_settings
 from qa.assist import Update
@@ -94,7 +94,7 @@ def main() -> None:
     if args.engine:
         settings = settings.model_copy(update={"engine": args.engine})
     analyzer = CallAnalyzer(settings)
-    recognizer = SerialRecognizer(analyzer.recognizer)
+    recognizer = SerialRecognizer(live_recognizer(settings))
     analyzer.sentiment  # noqa: B018 - fitted before the clock starts, as the server does on the first leg
     legs, _ = render_call()
     recognizer.transcribe(legs["agent"][: 4 * PHONE_SR], PHONE_SR)  # first decode loads what it needs
