@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import pages
 from api.admission import AdmissionLimit
+from api.audiosocket import AudioSocketListener
 from api.deps import LoginRequired, staff_refusal
 from api.errors import install_error_handlers
 from api.live import LiveHub
@@ -105,8 +106,13 @@ def create_app(
             )
             thread.start()
             app.state.worker_thread = thread
+        audiosocket: AudioSocketListener | None = app.state.audiosocket
+        if audiosocket is not None and settings.live_audiosocket_port is not None:
+            await audiosocket.start(settings.live_audiosocket_host, settings.live_audiosocket_port)
         yield
         stop.set()
+        if audiosocket is not None:
+            await audiosocket.stop()
         app.state.live.shutdown()
         ticker.join(timeout=5)
         leaser.join(timeout=5)
@@ -134,6 +140,9 @@ def create_app(
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path, settings.language)
     app.state.live = LiveHub(settings)
+    app.state.audiosocket = (
+        AudioSocketListener(app.state.live) if settings.live_audiosocket_port is not None else None
+    )
     app.state.login_guard = LoginGuard(
         per_username_per_minute=settings.login_failures_per_minute,
         per_client_per_minute=settings.login_failures_per_minute_per_client,

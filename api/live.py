@@ -36,6 +36,21 @@ SAMPLE_RATE = 8000
 """Live audio is telephone audio: 8 kHz 16-bit little-endian mono PCM per leg (AudioSocket, jambonz)."""
 
 
+@dataclass(frozen=True)
+class StreamRequest:
+    """A live audio stream asked for and allowed: call `key`, its `legs` in channel order (one, or both on a
+    stereo stream), the agent (id, name, work number) and the call's language and company (None: the
+    server's)."""
+
+    key: str
+    legs: tuple[Speaker, ...]
+    agent_id: int
+    agent_name: str
+    agent_number: str | None
+    language: str | None
+    company: str | None
+
+
 class LiveRefused(Exception):
     """A leg cannot be opened: `status` is the HTTP code to answer the handshake with."""
 
@@ -161,6 +176,32 @@ class LiveHub:
             agent_number=agent_number,
             company=company,
         )
+
+    async def begin(self, request: StreamRequest) -> LiveSession:
+        """Open the stream's legs: limits checked first, the call built when it is new (its models loaded
+        off the event loop); raises LiveRefused."""
+        session = self.reserve(request.key, request.legs, request.agent_id)
+        try:
+            call = None
+            if session is None:
+                loop = asyncio.get_running_loop()
+                call = await loop.run_in_executor(
+                    self.executor,
+                    self.build_call,
+                    request.language,
+                    request.agent_name,
+                    request.agent_number,
+                    request.company,
+                )
+        except BaseException:
+            self.release(request.legs)
+            raise
+        return self.open(request.key, request.legs, request.agent_id, call, request.agent_name)
+
+    def too_fast(self, began: float, samples: int) -> bool:
+        """Whether `samples` per leg received since monotonic time `began` run more than `live_burst_s`
+        ahead of the wall clock (a stream is cut off then, not queued up)."""
+        return samples / SAMPLE_RATE > time.monotonic() - began + self.settings.live_burst_s
 
     def open(
         self, key: str, legs: tuple[Speaker, ...], agent_id: int, call: LiveCall | None, agent_name: str = ""

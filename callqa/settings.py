@@ -158,6 +158,16 @@ class Settings(BaseSettings):
         description="Live assist: seconds of audio whisper's encoder reads per utterance (30 = whisper's own "
         "window; shorter is faster and a little less accurate: transcription.whisper_engine).",
     )
+    live_audiosocket_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Live assist: TCP port for Asterisk AudioSocket streams (api/audiosocket.py; 0: any free "
+        "port); unset: not listened on.",
+    )
+    live_audiosocket_host: str = Field(
+        default="127.0.0.1", description="Live assist: address the AudioSocket listener binds to."
+    )
     live_burst_s: float = Field(
         default=2.0,
         ge=0,

@@ -9,7 +9,8 @@ the stream (1003); other text is ignored. Opened by the PBX (the hotline key as 
 password of Basic credentials, jambonz's `wsAuth`) or a QA/admin login; refused before any work (HTTP
 401/403, 404 unknown agent, 409 leg already streaming, 429 past `live_max_streams` legs). A message over
 `live_max_frame_bytes` or not a whole number of samples closes the stream (1009 / 1003), as does audio
-running `live_burst_s` ahead of the wall clock (1008).
+running `live_burst_s` ahead of the wall clock (1008). Asterisk AudioSocket streams come over TCP
+(`api/audiosocket.py`), announced first: `PUT /api/live/audiosocket/{uuid}`.
 
 Updates out: `GET /api/live/calls/{key}/events`, server-sent events (`event: update`, data the JSON of
 `qa.assist.Update` plus `shown_at`), the call so far first; to whoever may see the agent's calls (the agent,
@@ -26,15 +27,18 @@ import asyncio
 import json
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.datastructures import Headers
 
+from api.audiosocket import AudioSocketListener
 from api.deps import CurrentUser, SessionDep, audio_source_refusal, require_roles
-from api.live import SAMPLE_RATE, WALL_ROLES, LiveHub, LiveRefused, LiveSession
+from api.live import SAMPLE_RATE, WALL_ROLES, LiveHub, LiveRefused, LiveSession, StreamRequest
 from models import Agent, User
 from scoring.workflow import may_see_agent, visible_agent_ids
 from transcription.recognizer import Speaker
@@ -143,6 +147,33 @@ async def live_events(request: Request, key: str, user: CurrentUser, db: Session
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
+class AudioSocketAnnouncement(BaseModel):
+    """Which call, leg and agent an AudioSocket stream is (`api/audiosocket.py`)."""
+
+    key: str = Field(pattern=KEY_PATTERN)
+    leg: Literal["agent", "caller"]
+    agent_id: int = Field(ge=1)
+    language: str | None = Field(default=None, max_length=8)
+    company: str | None = Field(default=None, max_length=120)
+
+
+@router.put("/api/live/audiosocket/{stream}", status_code=status.HTTP_204_NO_CONTENT)
+async def announce_audiosocket(request: Request, stream: uuid.UUID, body: AudioSocketAnnouncement) -> None:
+    """The PBX says which call an AudioSocket UUID is before it connects (hotline key or QA/admin login)."""
+    listener: AudioSocketListener | None = request.app.state.audiosocket
+    if listener is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "AudioSocket input is off: set CALLQA_LIVE_AUDIOSOCKET_PORT"
+        )
+    try:
+        wanted = stream_request(
+            request.app, request.headers, body.key, (body.leg,), body.agent_id, body.language, body.company
+        )
+    except LiveRefused as exc:
+        raise HTTPException(exc.status, exc.detail) from exc
+    listener.announce(stream, wanted)
+
+
 @router.websocket("/api/live/calls/{key}/legs/{leg}")
 async def live_audio(
     websocket: WebSocket,
@@ -171,6 +202,29 @@ async def live_stereo_audio(
     await _stream(websocket, key, legs, agent_id, language, company)
 
 
+def stream_request(
+    app: Any,
+    headers: Headers,
+    key: str,
+    legs: tuple[Speaker, ...],
+    agent_id: int,
+    language: str | None,
+    company: str | None,
+) -> StreamRequest:
+    """The stream these headers may open (the PBX's hotline key or a QA/admin login), for a valid call key
+    and a known agent; raises LiveRefused with the HTTP status to answer."""
+    refusal = audio_source_refusal(app.state.session_factory, _hub(app).settings, headers)
+    if refusal is not None:
+        raise LiveRefused(refusal, "live audio needs the hotline key or a QA/admin login")
+    if not re.match(KEY_PATTERN, key):
+        raise LiveRefused(status.HTTP_422_UNPROCESSABLE_ENTITY, "call key: 1-64 letters, digits, _ . : -")
+    with app.state.session_factory() as db:
+        agent = db.get(Agent, agent_id)
+        if agent is None:
+            raise LiveRefused(status.HTTP_404_NOT_FOUND, "agent not found")
+        return StreamRequest(key, legs, agent_id, agent.name, agent.employee_no, language, company)
+
+
 async def _stream(
     websocket: WebSocket,
     key: str,
@@ -179,43 +233,12 @@ async def _stream(
     language: str | None,
     company: str | None,
 ) -> None:
-    app = websocket.app
-    hub = _hub(app)
-    settings = hub.settings
-
-    async def refuse(code: int, detail: str) -> None:
-        await websocket.send_denial_response(JSONResponse({"detail": detail}, status_code=code))
-
-    refusal = audio_source_refusal(app.state.session_factory, settings, websocket.headers)
-    if refusal is not None:
-        await refuse(refusal, "live audio needs the hotline key or a QA/admin login")
-        return
-    if not re.match(KEY_PATTERN, key):
-        await refuse(status.HTTP_422_UNPROCESSABLE_ENTITY, "call key: 1-64 letters, digits, _ . : -")
-        return
-    with app.state.session_factory() as db:
-        agent = db.get(Agent, agent_id)
-        name, number = (agent.name, agent.employee_no) if agent is not None else (None, None)
-    if agent is None:
-        await refuse(status.HTTP_404_NOT_FOUND, "agent not found")
-        return
+    hub = _hub(websocket.app)
     try:
-        session = hub.reserve(key, legs, agent_id)
+        request = stream_request(websocket.app, websocket.headers, key, legs, agent_id, language, company)
+        session = await hub.begin(request)
     except LiveRefused as exc:
-        await refuse(exc.status, exc.detail)
-        return
-    try:
-        call = None
-        if session is None:
-            loop = asyncio.get_running_loop()
-            call = await loop.run_in_executor(hub.executor, hub.build_call, language, name, number, company)
-    except BaseException:
-        hub.release(legs)
-        raise
-    try:
-        session = hub.open(key, legs, agent_id, call, name or "")
-    except LiveRefused as exc:
-        await refuse(exc.status, exc.detail)
+        await websocket.send_denial_response(JSONResponse({"detail": exc.detail}, status_code=exc.status))
         return
     # jambonz asks for its subprotocol and drops a connection that does not choose it
     offered = websocket.scope.get("subprotocols") or []
@@ -256,7 +279,7 @@ async def _receive(
             )
             return
         received += len(pcm) // frame
-        if received / SAMPLE_RATE > time.monotonic() - began + settings.live_burst_s:
+        if hub.too_fast(began, received):
             await websocket.close(1008, "audio faster than real time")
             return
         await hub.feed(session, legs, pcm)
