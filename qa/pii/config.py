@@ -58,6 +58,7 @@ class PiiConfig:
     unprompted: tuple[tuple[str, int, int, str | None], ...]
     birth_years: tuple[int, int]
     max_gap_s: float
+    max_run_digits: int
     cue_window_s: float
     own_cue_window_s: float
     min_own_digits: int
@@ -98,6 +99,7 @@ def load_pii_config(path: Path | None = None) -> PiiConfig:
         ),
         birth_years=(int(raw["birth_years"][0]), int(raw["birth_years"][1])),
         max_gap_s=float(raw["max_gap_s"]),
+        max_run_digits=int(raw["max_run_digits"]),
         cue_window_s=float(raw["cue_window_s"]),
         own_cue_window_s=float(raw["own_cue_window_s"]),
         min_own_digits=int(raw["min_own_digits"]),

@@ -77,7 +77,10 @@ def find_pii(transcript: Transcript, config: PiiConfig, *, min_score: float = 0.
     dropped. Each speaker's numbers are classified twice: the second time the other speaker's numbers
     found the first time are cues too (an agent reading back what the caller said)."""
     phrases = find_cues(transcript, config)
-    texts = [spoken_text(transcript, s, max_gap_s=config.max_gap_s) for s in SPEAKERS]
+    texts = [
+        spoken_text(transcript, s, max_gap_s=config.max_gap_s, max_run_digits=config.max_run_digits)
+        for s in SPEAKERS
+    ]
     texts = [t for t in texts if t.text]
     found: list[Cue] = []
     for spoken in texts:

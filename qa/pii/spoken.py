@@ -285,6 +285,34 @@ def _number_runs(
     return runs
 
 
+def _split_at_turns(
+    words: Sequence[WordRef],
+    said: Sequence[Sequence[Atom]],
+    runs: Sequence[tuple[int, int]],
+    other_starts: Sequence[float],
+    max_digits: int,
+) -> list[tuple[int, int]]:
+    """`runs` with each one of more than `max_digits` digits split where the other speaker started a word
+    between two of its words, each part trimmed to its number words. A run goes on across the other
+    speaker's "mm-hmm" (a card read in two halves), but one longer than any number asked for is two
+    answers run together ("… 二六六九。" [您的卡号是多少？] "六二二九 …": an ID and a card, 34 digits)."""
+    out: list[tuple[int, int]] = []
+    for start, end in runs:
+        if len(compose([a for n in range(start, end) for a in said[n]])) <= max_digits:
+            out.append((start, end))
+            continue
+        cuts = [
+            j
+            for j in range(start + 1, end)
+            if any(words[j - 1].word.end <= t < words[j].word.start for t in other_starts)
+        ]
+        for a, b in zip([start, *cuts], [*cuts, end], strict=True):
+            numeric = [n for n in range(a, b) if any(x.kind in NUMERIC for x in said[n])]
+            if numeric:
+                out.append((numeric[0], numeric[-1] + 1))
+    return out
+
+
 def _chinese_edges(first: Sequence[Atom], last: Sequence[Atom]) -> tuple[str, str]:
     """The characters of a Chinese word before the number it starts, and after the number it ends."""
     lead = first[0].text if len(first) > 1 and first[0].kind is Kind.OTHER else ""
@@ -297,12 +325,21 @@ def _interjection(ref: WordRef) -> bool:
     return normalize(ref.word.text) == "oh" and ref.word.text.rstrip().endswith((",", ".", "!", "?"))
 
 
-def spoken_text(transcript: Transcript, speaker: Speaker, *, max_gap_s: float) -> SpokenText:
+def spoken_text(
+    transcript: Transcript, speaker: Speaker, *, max_gap_s: float, max_run_digits: int | None = None
+) -> SpokenText:
     """The speaker's words as one text: each number run (see `_number_runs`) as one token of its digits,
-    other words without their punctuation (`bare`), separated by single spaces."""
+    other words without their punctuation (`bare`), separated by single spaces. A run of more than
+    `max_run_digits` digits is split where the other speaker spoke (`_split_at_turns`)."""
     words = tuple(speaker_words(transcript, speaker))
     said = word_atoms(words)
-    runs = {start: end for start, end in _number_runs(words, said, max_gap_s)}
+    found = _number_runs(words, said, max_gap_s)
+    if max_run_digits is not None:
+        other = sorted(
+            w.start for seg in transcript.segments if seg.speaker != speaker for w in segment_words(seg)
+        )
+        found = _split_at_turns(words, said, found, other, max_run_digits)
+    runs = {start: end for start, end in found}
     pieces: list[tuple[str, tuple[int, ...]]] = []
     i = 0
     while i < len(words):

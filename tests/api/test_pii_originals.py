@@ -92,6 +92,10 @@ def test_no_route_serves_personal_data_to_agents_or_qa(live: LiveServer, speech_
                 assert "4532" not in resp.text and "0366" not in resp.text, (username, path)
                 if "/original/" in path:
                     assert resp.status_code in (403, 404), (username, path, resp.status_code)
+    # the call page (here the agent's, logged in last) shows the token and plays the stored recording
+    page = pages.get(f"/calls/{call_id}")
+    assert page.status_code == 200 and "[CARD]" in page.text
+    assert f'src="/api/calls/{call_id}/audio"' in page.text
     qa = live.token("qa")
     transcript = http.get(f"{live.url}/api/calls/{call_id}/transcript", headers=qa).json()
     assert all(seg["text"] == "my card is [CARD] thanks" for seg in transcript)

@@ -64,3 +64,16 @@ def test_the_agents_work_number_amounts_and_order_numbers_stay() -> None:
         ("agent", "感谢您的来电，再见。"),
     ]
     assert _redacted(*turns) == [t for _, t in turns]
+
+
+def test_two_answers_run_together_are_split_where_the_agent_asked() -> None:
+    # the caller's ID and card digits, 3 s apart, would make one 34-digit number, longer than any asked for
+    spoken_id = " ".join("零幺二三四五六七八九"[int(d)] for d in ID)
+    tr = transcript(
+        ("agent", "麻烦 报 一下 您的 证件号码"),
+        ("caller", spoken_id),
+        ("agent", "您的 卡号 是？"),
+        ("caller", "六二二九 零一九一 零三九一 七八七零"),
+        pause_s=0.5,
+    )
+    assert texts(redact_transcript(tr, find_pii(tr, CONFIG)))[1::2] == ["[ID]", "[CARD]"]
