@@ -69,9 +69,15 @@ class MicrophoneError(AudioError):
 
 
 def microphone_chunks(
-    *, device: int | None = None, sample_rate: int = 16000, chunk_s: float = 0.1, seconds: float | None = None
+    *,
+    device: int | None = None,
+    sample_rate: int = 16000,
+    chunk_s: float = 0.1,
+    seconds: float | None = None,
+    channels: int = 1,
 ) -> Iterator[FloatArray]:
-    """Chunks from an input device through PyAudio (16-bit mono), for `seconds` or until closed."""
+    """Chunks from an input device through PyAudio (16-bit), for `seconds` or until closed: samples for
+    one channel, (samples, channels) for more (a stereo device carrying both legs of a call)."""
     try:
         import pyaudio
     except ImportError as exc:
@@ -94,7 +100,7 @@ def microphone_chunks(
     try:
         stream = pa.open(
             format=pyaudio.paInt16,
-            channels=1,
+            channels=channels,
             rate=sample_rate,
             input=True,
             input_device_index=device,
@@ -110,7 +116,8 @@ def microphone_chunks(
         while seconds is None or total < seconds * sample_rate:
             data = stream.read(frames, exception_on_overflow=False)
             total += frames
-            yield np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+            samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
+            yield samples if channels == 1 else samples.reshape(-1, channels)
     finally:
         stream.stop_stream()
         stream.close()

@@ -43,10 +43,15 @@ def _show(update: Update) -> None:
 
 
 def _devices(
-    agent: int | None, caller: int | None, seconds: float | None
+    agent: int | None, caller: int | None, seconds: float | None, stereo: bool
 ) -> Iterator[tuple[Speaker, FloatArray]]:
     from transcription.sources import microphone_chunks
 
+    if stereo:
+        for chunk in microphone_chunks(device=agent, sample_rate=MIC_RATE, seconds=seconds, channels=2):
+            yield "agent", chunk[:, 0].copy()
+            yield "caller", chunk[:, 1].copy()
+        return
     agent_chunks = microphone_chunks(device=agent, sample_rate=MIC_RATE, seconds=seconds)
     if caller is None:
         for chunk in agent_chunks:
@@ -68,6 +73,9 @@ def listen(
     caller_device: Annotated[
         int | None, typer.Option(help="PyAudio input device carrying the caller's leg.")
     ] = None,
+    stereo: Annotated[
+        bool, typer.Option(help="The input device carries both legs: the agent left, the caller right.")
+    ] = False,
     engine: Annotated[
         str | None, typer.Option(help="Speech recogniser: auto, vosk or whisper (default: settings).")
     ] = None,
@@ -97,6 +105,11 @@ def listen(
             soft_wrap=True,
         )
         raise typer.Exit(2)
+    if stereo and caller_device is not None:
+        err.print(
+            "[red]--stereo reads both legs from one device: leave out --caller-device[/red]", soft_wrap=True
+        )
+        raise typer.Exit(2)
     call = None
     try:
         if list_devices:
@@ -111,10 +124,9 @@ def listen(
         if file is not None:
             rate, chunks = call_chunks(file, realtime=realtime)
         else:
-            rate, chunks = MIC_RATE, _devices(device, caller_device, seconds)
-        legs: tuple[Speaker, ...] = (
-            ("agent", "caller") if file is not None or caller_device is not None else ("agent",)
-        )
+            rate, chunks = MIC_RATE, _devices(device, caller_device, seconds, stereo)
+        both = file is not None or caller_device is not None or stereo
+        legs: tuple[Speaker, ...] = ("agent", "caller") if both else ("agent",)
         call = open_live_call(
             analyzer,
             recognizer,

@@ -86,3 +86,42 @@ def test_listen_to_a_virtual_device_warns_on_a_forbidden_remark(virtual_mic: str
     player.join()
     assert listen.returncode == 0, stderr
     assert "» forbidden:" in stdout and "stay on the line" in stdout
+
+
+@pytest.mark.slow
+def test_listen_to_a_stereo_device_hears_each_leg_on_its_channel(virtual_mic: str, tmp_path: Path) -> None:
+    """A call played in stereo into the PulseAudio null sink (agent left, caller right) and read from its
+    monitor with `--stereo`: the greeting is the agent's turn, the complaint the caller's."""
+    call = tmp_path / "stereo.wav"
+    greeting = speak("Thank you for calling Bluebird Bank.", "en-us+m3", speed=160)
+    complaint = speak("This is terrible, I am really angry about my bill.", "en-gb+f3", speed=160)
+    gap = np.zeros(PHONE_SR, np.float32)
+    agent = np.concatenate([gap, greeting, gap, np.zeros_like(complaint), gap])
+    caller = np.concatenate([gap, np.zeros_like(greeting), gap, complaint, gap])
+    sf.write(call, np.stack([agent, caller], axis=1), PHONE_SR)
+    listen = subprocess.Popen(
+        [sys.executable, "-m", "callqa", "listen", "--stereo", "--seconds", "20", "--engine", "whisper"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def play() -> None:
+        while listen.poll() is None:
+            subprocess.run(["paplay", f"--device={virtual_mic}", str(call)], check=True)
+
+    player = threading.Thread(target=play)
+    player.start()
+    stdout, stderr = listen.communicate(timeout=600)
+    player.join()
+    assert listen.returncode == 0, stderr
+    turns = [line for line in stdout.splitlines() if re.search(r"\] +(agent|caller):", line)]
+    agent_said = " ".join(t for t in turns if "agent:" in t).lower()
+    caller_said = " ".join(t for t in turns if "caller:" in t).lower()
+    assert "bluebird" in agent_said and "terrible" not in agent_said, stdout
+    assert "terrible" in caller_said and "bluebird" not in caller_said, stdout
+
+
+def test_stereo_and_a_caller_device_together_are_one_line() -> None:
+    done = run_callqa("listen", "--stereo", "--caller-device", "3")
+    assert done.returncode == 2 and done.stderr.strip().startswith("--stereo reads both legs from one device")
