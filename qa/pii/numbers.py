@@ -185,8 +185,8 @@ class CuedNumberRecognizer(EntityRecognizer):
         before, after = around[:1], around[1:]
         if config.money.intersection(before) or _unit_after(after, config.units):
             return None, 0.0  # "24 pounds 50", "3 to 5 days": an amount, not an identifier
-        if n <= 2 and config.counted.intersection(after[:1]):
-            return None, 0.0  # "the last 3 digits", "a 16 digit number": a count
+        if n <= 2 and _unit_after(after[:1], config.counted):
+            return None, 0.0  # "the last 3 digits", "a 16 digit number", "后三位": a count
         ordinal = Kind.ORDINAL in said and not {Kind.DIGITS, Kind.UNIT, Kind.TEEN, Kind.TENS} & set(said)
         not_personal = False
         for in_force in self._in_force(cues, start):

@@ -77,3 +77,14 @@ def test_two_answers_run_together_are_split_where_the_agent_asked() -> None:
         pause_s=0.5,
     )
     assert texts(redact_transcript(tr, find_pii(tr, CONFIG)))[1::2] == ["[ID]", "[CARD]"]
+
+
+def test_counts_and_times_the_agent_says_after_a_card_cue_stay() -> None:
+    # the caller's "银行卡" cues a card for the agent's numbers after it (of any length): a count or a time
+    # the agent says is none
+    turns = [
+        ("caller", "我的 银行卡 被 冻结 了"),
+        ("agent", "请 您 提供 一下 证件号码 的 后 六 位"),
+        ("agent", "我 都 重复 三 遍 了， 今晚 八 点 之前 会 恢复。"),
+    ]
+    assert _redacted(*turns) == [t for _, t in turns]
