@@ -72,8 +72,9 @@ class CallbackRequest(BaseModel):
 
 
 class EscalationRequest(BaseModel):
-    """The agent on a live call hands it on to a higher tier (default: the next configured one), needing
-    `skills` there (default: what the call needed so far)."""
+    """The agent on a live call hands it on (or consults, for a warm transfer) to a higher tier (default:
+    the next configured one), needing `skills` there (default: that tier's skill queue for what the call
+    needed so far, `tier_skills` in the routing YAML)."""
 
     reason: str = Field(min_length=1, max_length=500)
     to_tier: int | None = Field(default=None, ge=2, le=9)

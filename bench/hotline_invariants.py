@@ -1,6 +1,7 @@
 """The hotline's invariants, checked for longer than the test suite does: the hypothesis state machine
 of tests/callqa/services/test_hotline_invariants.py (arrivals, answers, rejects, hang-ups at any moment,
-agent state changes, skill and language edits, QA scores, restarts, time) run for many more examples.
+escalations, warm transfers, agent state changes, skill and language edits, QA scores, restarts, time) run
+for many more examples.
 
 Usage: python -m bench.hotline_invariants [--examples 300] [--steps 50]
 Prints the examples and steps run, and PASS, or the first failing sequence (shrunk) with FAIL.
@@ -41,7 +42,8 @@ def main() -> None:
     elapsed = time.monotonic() - started
     print(
         f"hotline invariants: {Counts.examples} examples, {Counts.steps} steps "
-        f"({Counts.escalated} escalations) in {elapsed:.0f} s: "
+        f"({Counts.escalated} escalations, {Counts.consulted} consults, {Counts.transferred} warm transfers "
+        f"completed) in {elapsed:.0f} s: "
         f"{'FAIL' if failure else 'PASS'}"
     )
     if failure:

@@ -14,8 +14,10 @@ from models.quality import CallScore, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import (
     AGENT_PRESENCE,
+    CONSULT_STATES,
     HOTLINE_STATES,
     AgentPresence,
+    CallConsult,
     CallEscalation,
     HotlineCall,
     RoutingChange,
@@ -34,6 +36,7 @@ __all__ = [
     "CALLBACK_OUTCOMES",
     "CALLBACK_STATUSES",
     "CALL_STATUSES",
+    "CONSULT_STATES",
     "DELIVERY_STATUSES",
     "DISPUTE_STATES",
     "HOTLINE_STATES",
@@ -50,6 +53,7 @@ __all__ = [
     "CalibrationSession",
     "CalibrationVerdict",
     "Call",
+    "CallConsult",
     "CallEscalation",
     "CallFeedback",
     "CallScore",

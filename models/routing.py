@@ -89,6 +89,54 @@ class CallEscalation(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+CONSULT_STATES = ("waiting", "offered", "talking", "completed", "cancelled")
+_CONSULT_WITH_AGENT = "state IN ('offered', 'talking')"
+_CONSULT_OPEN = "state IN ('waiting', 'offered', 'talking')"
+
+
+class CallConsult(Base):
+    """A warm transfer's consult leg: `from_agent_id` (tier `from_tier`), talking on call `call_id`, asks for
+    an agent of `to_tier` or higher with `skills` while the caller holds; `to_agent_id` the agent it is
+    offered to or talking with (`excluded` those who did not answer). It ends `completed` (that agent took
+    the call over; `escalation_id` logs the hand-over) or `cancelled` (the first agent kept the caller, or
+    the caller hung up). At most one open consult per call and one per consulted agent (partial unique
+    indexes)."""
+
+    __tablename__ = "call_consults"
+    __table_args__ = (
+        Index(
+            "uq_call_consults_agent_active",
+            "to_agent_id",
+            unique=True,
+            sqlite_where=text(_CONSULT_WITH_AGENT),
+            postgresql_where=text(_CONSULT_WITH_AGENT),
+        ),
+        Index(
+            "uq_call_consults_call_open",
+            "call_id",
+            unique=True,
+            sqlite_where=text(_CONSULT_OPEN),
+            postgresql_where=text(_CONSULT_OPEN),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("hotline_calls.id", ondelete="CASCADE"))
+    from_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    from_tier: Mapped[int]
+    to_tier: Mapped[int]
+    skills: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="waiting")
+    to_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    excluded: Mapped[list[str]] = mapped_column(JSON, default=list)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("call_escalations.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    offered_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+
 class AgentPresence(Base):
     """An agent's routing state and counters (what longest-idle, fewest-calls … rank on)."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -39,10 +39,23 @@ class RoutingConfig:
     repeat_escalated_days: float
     """A caller whose call for the same need was escalated within this many days starts at the tier it
     reached (0: every call starts at tier 1)."""
+    tier_skills: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
+    """Tier → skill a call needed before → what it needs at that tier (skill → minimum level): the tier's
+    skill queue for an escalated call. A skill a tier does not list is needed at the same level."""
 
     def next_tier(self, tier: int) -> int | None:
         """The lowest configured tier above `tier`, None when there is none."""
         return min((t for t in self.tiers if t > tier), default=None)
+
+    def skills_at_tier(self, tier: int, skills: dict[str, int]) -> dict[str, int]:
+        """What a call needing `skills` needs once escalated to `tier` (`tier_skills`; where two skills
+        map to the same one, the higher level)."""
+        mapped = self.tier_skills.get(tier, {})
+        need: dict[str, int] = {}
+        for skill, level in skills.items():
+            for name, at_tier in mapped.get(skill, {skill: level}).items():
+                need[name] = max(need.get(name, 0), at_tier)
+        return need
 
 
 def load_routing_config(path: Path | None) -> RoutingConfig:
@@ -73,6 +86,14 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
         tiers = {int(k): str(v) for k, v in data.get("tiers", DEFAULT_TIERS).items()}
         if not tiers or min(tiers) != 1:
             raise ValueError("tiers must name tier 1 (the first line)")
+        tier_skills = {
+            int(tier): {str(s): {str(k): int(v) for k, v in need.items()} for s, need in by_skill.items()}
+            for tier, by_skill in (data.get("tier_skills") or {}).items()
+        }
+        if unknown := sorted(set(tier_skills) - set(tiers)):
+            raise ValueError(f"tier_skills names tiers that are not configured: {unknown}")
+        if any(lvl < 1 or lvl > 5 for m in tier_skills.values() for n in m.values() for lvl in n.values()):
+            raise ValueError("tier_skills levels must be 1 to 5")
         if any(b.after_s <= a.after_s for a, b in pairwise(steps)):
             raise ValueError("relax steps must have increasing after_s")
         return RoutingConfig(
@@ -87,6 +108,7 @@ def load_routing_config(path: Path | None) -> RoutingConfig:
             service_level_window_h=float(data.get("service_level_window_h", 24.0)),
             tiers=tiers,
             repeat_escalated_days=float(data.get("repeat_escalated_days", 7.0)),
+            tier_skills=tier_skills,
         )
     except (yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RoutingConfigError(f"{source}: invalid routing config ({exc})") from exc

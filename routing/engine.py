@@ -18,15 +18,17 @@ from collections.abc import Iterable
 from routing.model import Agent, AgentStatus, Assignment, Call, Candidate
 from routing.reads import RouterReads, RoutingError, Signature
 from routing.strategies import explain, get_ranker
+from routing.transfers import RouterTransfers
 
 __all__ = ["Router", "RoutingError", "Signature"]
 
 _Entry = tuple[int, float, int, str]  # (-priority, arrived_at, seq, call id)
 
 
-class Router(RouterReads):
+class Router(RouterReads, RouterTransfers):
     """Assigns waiting calls to free agents by skill, language, priority and a selection strategy (its
-    read-only questions, e.g. a call's queue position or why nobody could take it: `RouterReads`)."""
+    read-only questions, e.g. a call's queue position or why nobody could take it: `RouterReads`; handing
+    a call on to a higher tier, blind or warm: `RouterTransfers`)."""
 
     def __init__(self, strategy: str = "longest-idle", *, wrap_up_s: float = 0.0, seed: int = 0) -> None:
         self.strategy = strategy
@@ -114,32 +116,6 @@ class Router(RouterReads):
         """The call's conversation ended: the agent wraps up (if configured) or takes the next call."""
         agent, _ = self._release(call_id, "is not with an agent")
         return self._done(agent, now, talk_s)
-
-    def escalate(
-        self,
-        call_id: str,
-        now: float,
-        *,
-        min_tier: int,
-        skills: dict[str, int] | None = None,
-        talk_s: float = 0.0,
-    ) -> list[Assignment]:
-        """The agent on `call_id` hands it on to agents of `min_tier` or higher (needing `skills` instead,
-        when given): for that agent it ended (counters, wrap-up); the call keeps its arrival time, priority
-        and the agents who missed it, so it goes ahead of calls that arrived after it, and it is no longer
-        relaxed (it waits for the tier it was sent to). RoutingError unless the call is with an agent of a
-        tier below `min_tier`."""
-        agent = self.agents.get(self.on_call.get(call_id, ""))
-        if agent is None:
-            raise RoutingError(f"call {call_id} is not with an agent")
-        if min_tier <= agent.tier:
-            raise RoutingError(f"call {call_id} is with tier {agent.tier}: escalate to a higher tier")
-        agent, call = self._release(call_id, "is not with an agent")
-        call.min_tier, call.steps, call.relax_level = min_tier, (), 0
-        if skills is not None:
-            call.skills = dict(skills)
-        decision = self._place(call, now)
-        return ([decision] if decision else []) + self._done(agent, now, talk_s)
 
     def _done(self, agent: Agent, now: float, talk_s: float) -> list[Assignment]:
         """`agent` finished a call that took `talk_s`: wrap-up (if configured) or the next call."""

@@ -2,7 +2,8 @@
 its routing decisions and escalations kept in order), a repeat caller's call starting at the tier their
 escalated call reached, and the escalation counts the KPIs are built on.
 
-The router's side (who may take the call now) is `routing.engine.Router.escalate`; this module stores it.
+The router's side (who may take the call now) is `routing.transfers`; this module stores a blind escalation
+(a warm transfer's consult leg: `routing.consults`).
 Functions take a `Session` keyword-only where they read, flush and never commit; times are tz-aware UTC.
 """
 
@@ -40,29 +41,33 @@ class EscalationView:
     at: str
 
 
-def escalation_tier(
+def escalation_target(
     router: Router,
     config: RoutingConfig,
     *,
     agent_tier: int,
     to_tier: int | None,
-    skills: dict[str, int],
+    skills: dict[str, int] | None,
+    needed: dict[str, int],
     language: str,
-) -> int:
-    """The tier a call with an agent of `agent_tier` goes to: `to_tier`, or the next configured tier.
-    EscalationError unless it is configured, above `agent_tier`, and some routed agent of it (or higher)
-    has `skills` and speaks `language` (in any state: they may be busy now)."""
+) -> tuple[int, dict[str, int]]:
+    """Where a call needing `needed`, with an agent of `agent_tier`, is handed on to: the tier (`to_tier`,
+    or the next configured tier) and what it needs there (`skills`, or that tier's skill queue for
+    `needed`: `RoutingConfig.skills_at_tier`). EscalationError unless the tier is configured, above
+    `agent_tier`, and some routed agent of it (or higher) has those skills and speaks `language` (in any
+    state: they may be busy now)."""
     target = to_tier if to_tier is not None else config.next_tier(agent_tier)
     if target is None or target not in config.tiers or target <= agent_tier:
         higher = ", ".join(f"{t} {n}" for t, n in sorted(config.tiers.items()) if t > agent_tier)
         raise EscalationError(f"the agent is tier {agent_tier}: escalate to {higher or 'no higher tier'}")
+    need = dict(skills) if skills is not None else config.skills_at_tier(target, needed)
     name = config.tiers[target]
     if not any(a.tier >= target for a in router.agents.values()):
         raise EscalationError(f"no agent of tier {target} ({name}) or higher")
-    refusal = router.unservable(Call("probe", dict(skills), 0.0, language=language, min_tier=target))
+    refusal = router.unservable(Call("probe", dict(need), 0.0, language=language, min_tier=target))
     if refusal is not None:
         raise EscalationError(f"tier {target} ({name}): {refusal}")
-    return target
+    return target, need
 
 
 def starting_tier(

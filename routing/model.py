@@ -69,6 +69,7 @@ class Call:
     callback: bool = False
     min_tier: int = 1  # only agents of this tier or higher may take it (raised by an escalation)
     excluded: set[str] = field(default_factory=set)  # agents who did not answer this call
+    consult_of: str | None = None  # a warm transfer's consult leg: the id of the call on hold
     relax_level: int = 0  # how many of `steps` apply now
 
     def requirement(self, level: int | None = None) -> dict[str, int]:

@@ -315,7 +315,8 @@ def average_handle_time_s(session: Session, config: RoutingConfig) -> float:
 
 def queue_stats(session: Session, router: Router, config: RoutingConfig, *, now: float) -> QueueStats:
     """Waiting calls, longest wait, service level over `config.service_level_window_h`, agents by state."""
-    waits = [now - c.arrived_at for c in router.waiting.values()]
+    callers = [c for c in router.waiting.values() if c.consult_of is None]  # not warm transfers' legs
+    waits = [now - c.arrived_at for c in callers]
     since = utc(now) - timedelta(hours=config.service_level_window_h)
     recent = session.scalars(
         select(HotlineCall).where(
@@ -329,7 +330,7 @@ def queue_stats(session: Session, router: Router, config: RoutingConfig, *, now:
         by_state[agent.status.value] = by_state.get(agent.status.value, 0) + 1
     return QueueStats(
         waiting=len(waits),
-        callbacks_waiting=sum(1 for c in router.waiting.values() if c.callback),
+        callbacks_waiting=sum(1 for c in callers if c.callback),
         longest_wait_s=round(max(waits, default=0.0), 1),
         service_level=round(within / len(recent), 4) if recent else None,
         sl_target_s=config.sl_target_s,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Agent, AgentPresence, CallScore, HotlineCall, RoutingChange, RoutingSync
 from models import Call as RecordedCall
+from routing import consults
 from routing.config import RoutingConfig
 from routing.engine import Router
 from routing.model import Agent as RoutedAgent
@@ -68,10 +69,11 @@ def _routed_agent(
 def load_router(
     session: Session, config: RoutingConfig, *, now: float
 ) -> tuple[Router, int, list[Assignment]]:
-    """A router rebuilt from the database: active agents (and inactive ones still holding a call) with
-    their presence, languages, tier and QA quality, calls with an agent resumed, waiting calls queued
-    again, wrap-ups ending at their stored deadline. Returns it with the routing version it reflects and
-    the assignments that rebuilding made (store them with `store_assignments`, then `store_presence`)."""
+    """A router rebuilt from the database: active agents (and inactive ones still holding a call or a
+    consult) with their presence, languages, tier and QA quality, calls and consult legs with an agent
+    resumed, waiting ones queued again, wrap-ups ending at their stored deadline. Returns it with the
+    routing version it reflects and the assignments that rebuilding made (store them with
+    `routing.consults.store_decisions`)."""
     version = routing_version(session)  # read first: a change committed meanwhile is reloaded by a sync
     router = Router(config.strategy, wrap_up_s=config.wrap_up_s)
     quality = agent_quality(session, since=utc(now) - timedelta(days=config.quality_window_days))
@@ -79,7 +81,9 @@ def load_router(
     open_calls = session.scalars(
         select(HotlineCall).where(HotlineCall.state.in_(OPEN_STATES)).order_by(HotlineCall.arrived_at)
     ).all()
+    legs = consults.open_consults(session)  # warm transfers' consult legs (the held call stays talking)
     holding = {r.agent_id for r in open_calls if r.state != "waiting"}
+    holding |= {c.to_agent_id for c, _ in legs if c.state != "waiting"}
     decisions: list[Assignment] = []
     agents = session.scalars(
         select(Agent).where(or_(Agent.active, Agent.id.in_(holding))).options(selectinload(Agent.skills))
@@ -89,11 +93,15 @@ def load_router(
             agent, presence.get(agent.id), quality.get(agent.id), holds_calls=agent.id in holding
         )
         held = [routed_call(r, config) for r in open_calls if r.state != "waiting" and r.agent_id == agent.id]
+        held += [
+            consults.routed_leg(c, r) for c, r in legs if c.state != "waiting" and c.to_agent_id == agent.id
+        ]
         decisions += router.restore_agent(routed, held, now)
-    for row in open_calls:
-        if row.state == "waiting":
-            decision = router.arrive(routed_call(row, config), now)
-            decisions += [decision] if decision else []
+    waiting = [routed_call(r, config) for r in open_calls if r.state == "waiting"]
+    waiting += [consults.routed_leg(c, r) for c, r in legs if c.state == "waiting"]
+    for call in sorted(waiting, key=lambda c: c.arrived_at):
+        decision = router.arrive(call, now)
+        decisions += [decision] if decision else []
     decisions += router.tick(now)
     return router, version, decisions
 

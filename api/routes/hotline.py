@@ -20,6 +20,7 @@ from api.deps import HotlineClient, HotlineDep, IdPath, SettingsDep, check_agent
 from api.errors import ERROR_RESPONSES
 from api.schemas_routing import AgentStateChange, CallArrival, CallbackRequest, EscalationRequest
 from models import User
+from routing.consults import ConsultView
 from routing.escalations import EscalationView
 from routing.service import AgentView, CallView, DecisionView, QueueStats
 
@@ -105,20 +106,91 @@ def abandon(call_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> Call
     return hotline.abandon(call_id)
 
 
+def _holder_or_pbx(client: User | None, agent_ids: tuple[int | None, ...], what: str) -> None:
+    """One of the agents `agent_ids` (on the call, or who asked for the consult), the PBX or an admin; 404
+    for anyone else (the call is not theirs to see)."""
+    if client is None or client.role == "admin":
+        return
+    if client.role != "agent" or client.agent_id is None or client.agent_id not in agent_ids:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
+
+
 @router.post("/calls/{call_id}/escalate", response_model=CallView)
 def escalate(
     call_id: IdPath, body: EscalationRequest, hotline: HotlineDep, client: HotlineClient
 ) -> CallView:
-    """The agent on the call (or the PBX, or an admin) hands it on to a higher tier: the same call waits
-    for an agent of that tier, ahead of later callers. 409 unless it is talking; 422 for a tier that is not
-    configured or not above the agent's, or that no agent of it could take."""
-    if (
-        client is not None
-        and client.role != "admin"
-        and (client.role != "agent" or hotline.call_view(call_id).agent_id != client.agent_id)
-    ):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "hotline call not found")
+    """The agent on the call (or the PBX, or an admin) hands it on to a higher tier at once (blind): the
+    same call waits for an agent of that tier, ahead of later callers. 409 unless it is talking (with no
+    consult open); 422 for a tier that is not configured or not above the agent's, or that no agent of it
+    could take."""
+    if client is not None:
+        _holder_or_pbx(client, (hotline.call_view(call_id).agent_id,), "hotline call")
     return hotline.escalate(call_id, reason=body.reason, to_tier=body.to_tier, skills=body.skills)
+
+
+@router.post("/calls/{call_id}/consult", status_code=status.HTTP_201_CREATED, response_model=ConsultView)
+def consult(
+    call_id: IdPath, body: EscalationRequest, hotline: HotlineDep, client: HotlineClient
+) -> ConsultView:
+    """Warm transfer, first step: the agent on the call (or the PBX, an admin) puts the caller on hold and
+    consults a colleague of a higher tier (chosen as for escalate); the consult leg is offered to one, or
+    waits ahead of later callers. Then answer it (`/consults/{id}/answer`), and complete or cancel the
+    transfer. 409 unless the call is talking with no consult open; 422 as escalate."""
+    if client is not None:
+        _holder_or_pbx(client, (hotline.call_view(call_id).agent_id,), "hotline call")
+    return hotline.consult(call_id, reason=body.reason, to_tier=body.to_tier, skills=body.skills)
+
+
+@router.get("/consults", response_model=list[ConsultView])
+def open_consults(hotline: HotlineDep, client: HotlineClient) -> list[ConsultView]:
+    """Open consults (waiting, offered, talking), oldest first; an agent sees those they asked for or
+    are offered."""
+    if client is not None and client.role == "agent" and client.agent_id is not None:
+        return hotline.open_consults(agent_id=client.agent_id)
+    _pbx_or_admin(client)
+    return hotline.open_consults()
+
+
+@router.get("/consults/{consult_id}", response_model=ConsultView)
+def get_consult(consult_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> ConsultView:
+    """A consult, for the PBX, an admin, or the agents who asked for it or are offered it."""
+    view = hotline.consult_view(consult_id)
+    _holder_or_pbx(client, (view.from_agent_id, view.to_agent_id), "consult")
+    return view
+
+
+@router.post("/consults/{consult_id}/answer", response_model=ConsultView)
+def answer_consult(consult_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> ConsultView:
+    """The colleague picked up the consult: both agents talk while the caller holds."""
+    _pbx_or_admin(client)
+    return hotline.answer_consult(consult_id)
+
+
+@router.post("/consults/{consult_id}/reject", response_model=ConsultView)
+def reject_consult(
+    consult_id: IdPath, hotline: HotlineDep, client: HotlineClient, pause_agent: bool = True
+) -> ConsultView:
+    """The colleague did not answer: the consult goes to someone else of that tier, or waits."""
+    _pbx_or_admin(client)
+    return hotline.reject_consult(consult_id, pause_agent=pause_agent)
+
+
+@router.post("/consults/{consult_id}/complete", response_model=CallView)
+def complete_transfer(consult_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> CallView:
+    """The agent who asked (or the PBX, an admin) completes the transfer: the colleague takes the call over
+    and the agent drops; one call record, the hand-over logged among its escalations. 409 unless the
+    consult is talking."""
+    if client is not None:
+        _holder_or_pbx(client, (hotline.consult_view(consult_id).from_agent_id,), "consult")
+    return hotline.complete_transfer(consult_id)
+
+
+@router.post("/consults/{consult_id}/cancel", response_model=ConsultView)
+def cancel_consult(consult_id: IdPath, hotline: HotlineDep, client: HotlineClient) -> ConsultView:
+    """The agent who asked takes the caller back without a transfer; the colleague is free again."""
+    if client is not None:
+        _holder_or_pbx(client, (hotline.consult_view(consult_id).from_agent_id,), "consult")
+    return hotline.cancel_consult(consult_id)
 
 
 @router.get("/calls/{call_id}/escalations", response_model=list[EscalationView])

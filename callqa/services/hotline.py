@@ -27,9 +27,10 @@ from callqa.services.hotline_errors import (
     HotlineRefusedError,
     HotlineStateError,
 )
+from callqa.services.hotline_transfers import HotlineTransfers
 from callqa.services.leader import LeaderLease
 from models import HotlineCall
-from routing import callbacks, escalations, service, sync
+from routing import callbacks, consults, escalations, service, sync
 from routing.announcements import Refusal
 from routing.config import RoutingConfig
 from routing.engine import Router
@@ -44,8 +45,9 @@ CHANGE_LOG_KEEP_S = 3600.0
 """Seconds the routing change log is kept (pruned about as often); the router reads it every second."""
 
 
-class Hotline:
-    """Routes hotline calls to agents; see the module docstring for the consistency rules."""
+class Hotline(HotlineTransfers):
+    """Routes hotline calls to agents; see the module docstring for the consistency rules (hand-overs to a
+    higher tier, blind or warm: `HotlineTransfers`)."""
 
     def __init__(
         self,
@@ -100,7 +102,7 @@ class Hotline:
         """Rebuild the router from the database (start-up, takeover, or after a failed write)."""
         with self._lock, self._factory() as session:
             self.router, version, decisions = sync.load_router(session, self.config, now=self._clock())
-            service.store_assignments(session, self.router, decisions)
+            consults.store_decisions(session, self.router, decisions)
             session.commit()
             self._version = version
             self._restored = True
@@ -214,55 +216,15 @@ class Hotline:
             return self._view(session, row)
 
     def end(self, call_id: int) -> CallView:
-        """The conversation ended (hang-up by either side after answering)."""
+        """The conversation ended (hang-up by either side after answering; an open consult is cancelled)."""
         with self._transaction() as session:
             row = self._row(session, call_id, "talking")
+            self._end_consult(session, call_id)
             now = self._clock()
             talk = now - service.epoch_s(row.leg_answered_at or row.answered_at)
             decisions = self.router.end_call(str(call_id), now, talk_s=max(0.0, talk))
             row.state, row.ended_at = "ended", utc(now)
             session.flush()
-            self._store(session, decisions)
-            return self._view(session, row)
-
-    def escalate(
-        self, call_id: int, *, reason: str, to_tier: int | None = None, skills: dict[str, int] | None = None
-    ) -> CallView:
-        """The agent talking on `call_id` hands it on to a higher tier (`to_tier`, default the next
-        configured one) needing `skills` (default: what it needed so far): the same call waits again,
-        ahead of calls that arrived after it, for an agent of that tier or higher; the escalation and
-        `reason` are stored (`routing.escalations`). HotlineStateError unless the call is talking;
-        EscalationError for a tier that is not configured or not above the agent's, or that no agent could
-        take it at (the call then stays with its agent)."""
-        with self._transaction() as session:
-            row = self._row(session, call_id, "talking")
-            agent = self.router.find_agent(str(row.agent_id))
-            if agent is None or row.agent_id is None:
-                raise HotlineStateError(f"call {call_id} has no routed agent")
-            need = dict(row.skills if skills is None else skills)
-            target = escalations.escalation_tier(
-                self.router,
-                self.config,
-                agent_tier=agent.tier,
-                to_tier=to_tier,
-                skills=need,
-                language=row.language,
-            )
-            now = self._clock()
-            talk = now - service.epoch_s(row.leg_answered_at or row.answered_at)
-            decisions = self.router.escalate(
-                str(call_id), now, min_tier=target, skills=need, talk_s=max(0.0, talk)
-            )
-            escalations.record_escalation(
-                session,
-                row,
-                from_agent_id=row.agent_id,
-                from_tier=agent.tier,
-                to_tier=target,
-                reason=reason,
-                skills=need,
-                now=utc(now),
-            )
             self._store(session, decisions)
             return self._view(session, row)
 
@@ -390,7 +352,7 @@ class Hotline:
         return view
 
     def _store(self, session: Session, decisions: list[Assignment]) -> None:
-        service.store_assignments(session, self.router, decisions)
+        consults.store_decisions(session, self.router, decisions)
 
     def _view(self, session: Session, row: HotlineCall) -> CallView:
         return service.call_view(session, self.router, self.config, row)

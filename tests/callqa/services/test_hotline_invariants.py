@@ -1,15 +1,17 @@
 """The hotline's invariants under random event sequences (a hypothesis state machine on a real SQLite file).
 
 Rules: calls arrive (IVR choice, language, priority), offers are answered or rejected, talking calls are
-escalated to the second line, callers hang up at any moment, agents change state, admins edit skills and
+escalated to the second line or consulted with it (warm transfer: the consult answered, missed, completed or
+cancelled), callers hang up at any moment (also on hold), agents change state, admins edit skills and
 languages in their own transactions, new QA scores arrive, the server restarts, time passes. After every
 step:
 - no agent has two offers or active calls (database and router);
 - a call that reached a terminal state (ended, abandoned) never leaves it, and every call ends in exactly
   one (checked at teardown, after hanging up whatever is still open);
 - no call is offered after its caller hung up, nor to an agent below the tier it was escalated to;
-- the router and the database agree: waiting calls, calls with agents, each agent's state, skills and
-  languages; no wrap-up outlasts its deadline, and no call waits while a free agent could take it.
+- the router and the database agree: waiting calls and consult legs, calls and consult legs with agents,
+  each agent's state, skills and languages; no wrap-up outlasts its deadline, and no call waits while a
+  free agent could take it.
 The bounded run is part of the test suite; `bench/hotline_invariants.py` runs it longer and prints counts.
 """
 
@@ -30,9 +32,18 @@ from sqlalchemy.orm import selectinload
 
 from callqa.services.hotline import Hotline
 from callqa.services.hotline_errors import HotlineRefusedError, HotlineStateError
-from models import Agent, AgentPresence, HotlineCall, RoutingDecision, make_engine, make_session_factory
+from models import (
+    Agent,
+    AgentPresence,
+    CallConsult,
+    HotlineCall,
+    RoutingDecision,
+    make_engine,
+    make_session_factory,
+)
 from models.migrate import upgrade_database
 from routing.config import load_routing_config
+from routing.consults import leg_id
 from routing.escalations import EscalationError
 from routing.model import AgentStatus
 from routing.service import set_skills
@@ -51,6 +62,8 @@ class Counts:
     examples = 0
     steps = 0
     escalated = 0
+    consulted = 0
+    transferred = 0
 
 
 @cache
@@ -77,8 +90,10 @@ class HotlineMachine(RuleBasedStateMachine):
         shutil.copyfile(_template(), self.dir / "db.sqlite")
         self.engine = make_engine(f"sqlite:///{self.dir / 'db.sqlite'}")
         self.factory = make_session_factory(self.engine)
-        # Long wrap-ups so that restarts often find an agent in one.
-        self.config = replace(load_routing_config(None), wrap_up_s=40.0)
+        # Long wrap-ups so that restarts often find an agent in one; the second line's skill queues within
+        # reach of the second-line agents below (the packaged ones ask for more than they have).
+        second_line = {"billing": {"billing": 3}, "technical": {"technical": 3}}
+        self.config = replace(load_routing_config(None), wrap_up_s=40.0, tier_skills={2: second_line})
         self.clock = Clock()
         with self.factory() as s:
             agents = [
@@ -97,6 +112,8 @@ class HotlineMachine(RuleBasedStateMachine):
         self.terminal: dict[int, str] = {}  # call id → the terminal state it reached
         self.hung_up_at: dict[int, float] = {}
         self.escalated = 0
+        self.consulted = 0
+        self.transferred = 0
 
     # ----- helpers -----------------------------------------------------------------------------------
     def _calls(self, *states: str) -> list[int]:
@@ -106,6 +123,11 @@ class HotlineMachine(RuleBasedStateMachine):
                     select(HotlineCall.id).where(HotlineCall.state.in_(states)).order_by(HotlineCall.id)
                 )
             )
+
+    def _open_consults(self) -> list[CallConsult]:
+        with self.factory() as s:
+            query = select(CallConsult).where(CallConsult.state.in_(OPEN)).order_by(CallConsult.id)
+            return list(s.scalars(query))
 
     def _step(self) -> None:
         Counts.steps += 1
@@ -139,7 +161,8 @@ class HotlineMachine(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 50))
     def escalate(self, pick: int) -> None:
         self._step()
-        with_agent = self._calls("offered", "talking")
+        on_hold = {c.call_id for c in self._open_consults()}  # complete or cancel the consult first
+        with_agent = [c for c in self._calls("offered", "talking") if c not in on_hold]
         if with_agent:
             call_id = with_agent[pick % len(with_agent)]
             if self.hotline.call_view(call_id).state == "offered":  # picked up, then handed on
@@ -149,6 +172,41 @@ class HotlineMachine(RuleBasedStateMachine):
                 view = self.hotline.escalate(call_id, reason="needs the second line")
                 assert view.min_tier == 2 and view.state in ("waiting", "offered")
                 self.escalated += 1
+
+    @rule(pick=st.integers(0, 50))
+    def consult(self, pick: int) -> None:
+        self._step()
+        on_hold = {c.call_id for c in self._open_consults()}
+        with_agent = [c for c in self._calls("offered", "talking") if c not in on_hold]
+        if with_agent:
+            call_id = with_agent[pick % len(with_agent)]
+            if self.hotline.call_view(call_id).state == "offered":  # picked up, then a consult
+                self.hotline.answer(call_id)
+            # Refused when the agent is already second line, or nobody there has the skills/language.
+            with contextlib.suppress(EscalationError):
+                view = self.hotline.consult(call_id, reason="a word with the second line")
+                assert view.to_tier == 2 and view.state in ("waiting", "offered")
+                self.consulted += 1
+
+    @rule(pick=st.integers(0, 50), finish=st.sampled_from((True, True, True, False)))
+    def consult_goes_on(self, pick: int, finish: bool) -> None:
+        """The consulted colleague answers or misses it; the first agent completes or cancels it."""
+        self._step()
+        consults = self._open_consults()
+        if not consults:
+            return
+        consult = consults[pick % len(consults)]
+        if consult.state == "offered":
+            if finish:
+                self.hotline.answer_consult(consult.id)
+            else:
+                self.hotline.reject_consult(consult.id)
+        elif consult.state == "talking" and finish:
+            view = self.hotline.complete_transfer(consult.id)
+            assert view.state == "talking" and view.agent_id == consult.to_agent_id
+            self.transferred += 1
+        else:
+            assert self.hotline.cancel_consult(consult.id).state == "cancelled"
 
     @rule(pick=st.integers(0, 50))
     def hang_up(self, pick: int) -> None:
@@ -220,11 +278,27 @@ class HotlineMachine(RuleBasedStateMachine):
             active = [c for c in calls if c.state in ("offered", "talking")]
             agents_busy = [c.agent_id for c in active]
             assert len(agents_busy) == len(set(agents_busy)), "an agent has two active calls"
-            assert router.on_call == {str(c.id): str(c.agent_id) for c in active}
+            legs = s.scalars(select(CallConsult).where(CallConsult.state.in_(OPEN))).all()
+            with_colleague = [c for c in legs if c.state != "waiting"]
+            agents_busy += [c.to_agent_id for c in with_colleague]
+            assert len(agents_busy) == len(set(agents_busy)), "an agent has a call and a consult"
+            assert router.on_call == {str(c.id): str(c.agent_id) for c in active} | {
+                leg_id(c.id): str(c.to_agent_id) for c in with_colleague
+            }
             for c in active:
                 holder = router.find_agent(str(c.agent_id))
                 assert holder is not None and holder.tier >= c.min_tier, f"call {c.id} below its tier"
-            assert set(router.waiting) == {str(c.id) for c in calls if c.state == "waiting"}
+            for leg in with_colleague:
+                colleague = router.find_agent(str(leg.to_agent_id))
+                assert colleague is not None and colleague.tier >= leg.to_tier, (
+                    f"consult {leg.id} below its tier"
+                )
+                assert {c.id: c.state for c in calls}[leg.call_id] == "talking", (
+                    f"consult {leg.id} without a call"
+                )
+            assert set(router.waiting) == {str(c.id) for c in calls if c.state == "waiting"} | {
+                leg_id(c.id) for c in legs if c.state == "waiting"
+            }
             for call in calls:
                 if call.id in self.terminal:
                     assert call.state == self.terminal[call.id], (
@@ -260,6 +334,8 @@ class HotlineMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         Counts.escalated += self.escalated
+        Counts.consulted += self.consulted
+        Counts.transferred += self.transferred
         try:
             for call_id in self._calls(*OPEN):
                 self._hang_up(call_id)
