@@ -10,7 +10,7 @@ from models.jobs import JOB_STATUSES, Job
 from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.privacy import AuditEvent, PiiOriginal
-from models.quality import CallScore, QAResult
+from models.quality import CallScore, ComplaintReading, QAResult
 from models.review import DISPUTE_STATES, REVIEW_STATES, Dispute, ItemVerdict, ManualScore, Review
 from models.routing import (
     AGENT_PRESENCE,
@@ -60,6 +60,7 @@ __all__ = [
     "Callback",
     "CallbackAttempt",
     "CallbackOffer",
+    "ComplaintReading",
     "Dispute",
     "EvaluationComment",
     "EvaluationEvent",

@@ -32,6 +32,22 @@ class QAResult(Base):
     call: Mapped[Call] = relationship(back_populates="qa_result")
 
 
+class ComplaintReading(Base):
+    """Complaint detection's reading of one recorded call (`qa.complaints`), made once when the call is
+    analysed (again on a rescore, or by `callqa detect-complaints` for calls analysed before): whether the
+    caller complained, where (`evidence`: the matched caller words with their times in s and similarity
+    0–100), and the version of the cue lists it was read with. The complaint-rate KPI counts these rows and
+    never reads transcripts."""
+
+    __tablename__ = "complaint_readings"
+
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    complained: Mapped[bool]
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    cues_version: Mapped[str] = mapped_column(String(40))
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CallScore(Base):
     """A call's machine score (0–100) on a scorecard: `total` and `items` are the
     `scoring.scorecard.CallScore` record's fields in its `to_json` form (read back with

@@ -9,6 +9,8 @@ per call is what matters. Figures on sentences never tuned on: `python bench/com
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,12 @@ class ComplaintCues:
     not_complaint: tuple[str, ...]
     threshold: float
     not_threshold: float
+
+    @property
+    def version(self) -> str:
+        """A short hash of the cues and thresholds: a stored reading made with other cues is stale."""
+        text = json.dumps([self.complaint, self.not_complaint, self.threshold, self.not_threshold])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def load_complaint_cues(path: Path | None = None, language: str = "en") -> ComplaintCues:

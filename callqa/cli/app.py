@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from callqa.cli.complaints import detect_complaints
 from callqa.cli.console import err, out
 from callqa.cli.console import progress as _progress
 from callqa.cli.evaluate import evaluate
@@ -46,6 +47,7 @@ app.command("watch")(watch)
 app.command("purge")(purge)
 app.command("pseudonymise-callers")(pseudonymise_callers)
 app.command("eval-pii")(eval_pii)
+app.command("detect-complaints")(detect_complaints)
 
 
 def _settings_with(**overrides: object) -> Settings:

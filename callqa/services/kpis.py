@@ -1,5 +1,6 @@
 """The KPIs as the pages and the JSON API show them: `routing.kpis.compute_kpis` with this installation's
-settings (first-contact window, satisfied-from digit) and complaints read from the stored transcripts."""
+settings (first-contact window, satisfied-from digit) and the complaints stored per call when each was
+analysed (`callqa.services.complaints`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from callqa.services.complaints import transcript_complaints
+from callqa.services.complaints import complained_hotline_calls
 from callqa.settings import Settings
 from routing.kpis import KpiReport, compute_kpis
 
@@ -35,5 +36,5 @@ def center_kpis(
         satisfied_from=settings.csat_satisfied_from,
         agent_id=agent_id,
         team_id=team_id,
-        detect_complaints=lambda ids: transcript_complaints(session, ids),
+        detect_complaints=lambda ids: complained_hotline_calls(session, ids),
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.pipeline.analyzers import AnalyzersByLanguage
+from callqa.services.complaints import read_complaints
 from callqa.services.ingest import PROCESS_CALL
 from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
@@ -42,6 +43,7 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     if result.transcript.duration_s > 0:
         DECODE_RTF.observe((time.perf_counter() - started) / result.transcript.duration_s)
     store_transcript(session, call_id=call.id, transcript=result.transcript)
+    read_complaints(session, call, result.transcript)
     store_redacted_call(session, call, spans=result.pii, original=result.original, settings=analyzer.settings)
     _store_verdicts(session, call.id, result.analysis, result.score, result.script, result.transcript.engine)
     s = analyzer.settings
@@ -67,6 +69,7 @@ def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
         agent_number=agent_work_number(session, call.agent_id),
     )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
+    read_complaints(session, call, transcript)
     # re-scoring may raise new flags; it never re-samples
     flag_call(session, call, weights=flag_severity(analyzer.settings), sample_per_week=0, sample_rate=0.0)
     return score.total
