@@ -22,6 +22,8 @@ from api.deps import (
 from api.pages.charts import trend_svg
 from api.pages.kpis import kpi_report
 from api.pages.rendering import check_csrf, render
+from callqa.services.hotline import Hotline
+from callqa.settings import Settings
 from models import Agent, User
 from routing.callbacks import overdue_count
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
@@ -32,31 +34,61 @@ from scoring.workflow import visible_agent_ids
 router = APIRouter()
 
 OVERVIEW_KPI_DAYS = 30
-"""The overview shows the center's KPIs over this many days (the KPIs page takes any period)."""
+"""The overview and an agent's page show KPIs over this many days (the KPIs page takes any period)."""
 
 
 def _agent_page(
-    request: Request, session: Session, card: Scorecard, user: User, agent_id: int, own: bool
+    request: Request,
+    session: Session,
+    card: Scorecard,
+    settings: Settings,
+    hotline: Hotline,
+    user: User,
+    agent_id: int,
 ) -> HTMLResponse:
+    """Agent `agent_id`'s scores and their own hotline KPIs (the calls they answered; the caller checked
+    that `user` may see this agent: an agent only themselves)."""
     summary = agent_summaries(session, card).get(agent_id)
     if summary is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
-    return render(request, "agent.html", user, summary=summary, own=own, trend_svg=trend_svg(summary.series))
+    return render(
+        request,
+        "agent.html",
+        user,
+        summary=summary,
+        own=user.agent_id == agent_id,
+        trend_svg=trend_svg(summary.series),
+        kpis=kpi_report(session, settings, hotline, days=OVERVIEW_KPI_DAYS, agent_id=agent_id),
+        kpi_days=OVERVIEW_KPI_DAYS,
+    )
 
 
 @router.get("/me", response_class=HTMLResponse)
-def my_scores(request: Request, session: SessionDep, user: PageUser, card: ScorecardDep) -> HTMLResponse:
+def my_scores(
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+    hotline: HotlineDep,
+) -> HTMLResponse:
     if user.role != "agent" or user.agent_id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no agent linked to this login")
-    return _agent_page(request, session, card, user, user.agent_id, own=True)
+    return _agent_page(request, session, card, settings, hotline, user, user.agent_id)
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
 def agent_page(
-    agent_id: IdPath, request: Request, session: SessionDep, user: PageUser, card: ScorecardDep
+    agent_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+    hotline: HotlineDep,
 ) -> HTMLResponse:
     check_agent_scope(user, agent_id)
-    return _agent_page(request, session, card, user, agent_id, own=user.agent_id == agent_id)
+    return _agent_page(request, session, card, settings, hotline, user, agent_id)
 
 
 @router.post("/agents/{agent_id}/manual")

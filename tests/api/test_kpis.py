@@ -67,3 +67,15 @@ def test_survey_disposition_and_the_kpis(api: ApiEnv) -> None:
     assert client.post("/login", data=login, follow_redirects=False).status_code == 303
     own = client.get("/kpis").text
     assert "Tom Baker" in own and "Ann Lee" not in own
+    # The agent's own page shows their own figures, and nobody else's page is theirs to open.
+    me = client.get("/me").text
+    cards = me[me.index('id="agent-kpis"') : me.index("Monthly composite")]
+    assert "My calls, last 30 days" in me and "2.00" in cards and "1 surveyed" in cards
+    assert "100.0 %" in cards and "1 calls (0 heard in the recording)" in cards
+    assert client.get(f"/agents/{api.other_agent_id}").status_code == 404
+    client.get("/logout")
+    login = {"username": "qa", "password": "correct-horse-battery"}
+    assert client.post("/login", data=login, follow_redirects=False).status_code == 303
+    anns = client.get(f"/agents/{api.other_agent_id}").text
+    cards = anns[anns.index('id="agent-kpis"') : anns.index("Monthly composite")]
+    assert "Their calls" in anns and "2.00" not in cards and "0 surveyed" in cards
