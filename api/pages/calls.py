@@ -14,7 +14,7 @@ from api.deps import STAFF_ROLES, IdPath, PageUser, ScorecardDep, SessionDep, St
 from api.pages.charts import sentiment_svg
 from api.pages.evaluation import breakdown, workflow_context
 from api.pages.rendering import check_csrf, render
-from models import Dispute, Review
+from models import ComplaintReading, Dispute, Review
 from qa.analysis import CallAnalysis
 from qa.service import read_analysis
 from scoring.glossary import label
@@ -77,6 +77,7 @@ def call_page(
         can_resolve=staff,
         is_own_agent=user.role == "agent" and call.agent_id == user.agent_id and call.score is not None,
         open_disputes={d.item for d in workflow["disputes"] if d.state == "open"},
+        complaint=session.get(ComplaintReading, call.id),
         **workflow,
     )
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from qa.complaint_store import store_complaint_reading
+from qa.complaints import load_complaint_cues
 from tests.api.conftest import ApiEnv
+from tests.conftest import create_scored_call
+from transcription.recognizer import Segment
 
 KEY = {"X-Hotline-Key": "pbx-secret"}
 
@@ -79,3 +83,22 @@ def test_survey_disposition_and_the_kpis(api: ApiEnv) -> None:
     anns = client.get(f"/agents/{api.other_agent_id}").text
     cards = anns[anns.index('id="agent-kpis"') : anns.index("Monthly composite")]
     assert "Their calls" in anns and "2.00" not in cards and "0 surveyed" in cards
+
+
+def test_a_calls_page_shows_the_stored_complaint_reading(api: ApiEnv) -> None:
+    with api.factory() as s:
+        call = create_scored_call(s, api.agent_id, {"greeting": True, "closing": True})
+        said = [Segment("caller", 4.0, 6.5, "I want to make a complaint about my bill")]
+        store_complaint_reading(s, call.id, said, load_complaint_cues(language="en"))
+        calm = create_scored_call(s, api.agent_id, {"greeting": True, "closing": True})
+        store_complaint_reading(
+            s, calm.id, [Segment("caller", 1.0, 2.0, "thanks, all sorted")], load_complaint_cues()
+        )
+        s.commit()
+        ids = call.id, calm.id
+    login = {"username": "qa", "password": "correct-horse-battery"}
+    assert api.client.post("/login", data=login, follow_redirects=False).status_code == 303
+    page = api.client.get(f"/calls/{ids[0]}").text
+    item = page[page.index('id="complaint"') : page.index("</li>", page.index('id="complaint"'))]
+    assert "the caller complained" in item and "“complaint” at 5.4s" in item  # the word's time in its segment
+    assert "none heard" in api.client.get(f"/calls/{ids[1]}").text
