@@ -1,6 +1,6 @@
 """The appraisals page: an agent sees and submits their own self-evaluation; QA staff see everyone's, a
-supervisor their team's; an admin or the team's supervisor submits the manager's evaluation. The same
-service functions and role rules as /api/appraisals."""
+supervisor their team's; an admin or the team's supervisor submits the manager's evaluation; one agent's
+report for a month as a printable page. The same service functions and role rules as /api/appraisals."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, SettingsDep
 from api.pages.rendering import check_csrf, render
-from api.routes.appraisals import may_evaluate_as_manager, period_reports
+from api.routes.appraisals import may_evaluate_as_manager, period_reports, visible_agent
 from scoring import appraisal
 
 router = APIRouter()
@@ -38,6 +38,33 @@ def appraisals_page(
         period=period,
         self_pct=round(settings.appraisal_self_weight * 100),
         evaluates={r.agent_id for r in reports if may_evaluate_as_manager(session, user, r.agent_id)},
+    )
+
+
+@router.get("/appraisals/{agent_id}/{period}", response_class=HTMLResponse)
+def appraisal_print_page(
+    agent_id: IdPath,
+    period: str,
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    """One agent's appraisal for `period` on one printable page: each part as the agent, the manager and
+    the measurement rated it, the totals, the combined appraisal and the comments (the page prints without
+    the navigation). Who may see it: as GET /api/appraisals/{agent}/{period}."""
+    agent = visible_agent(session, user, agent_id)
+    report = appraisal.appraisal_report(
+        session, agent, appraisal.check_period(period), card, self_weight=settings.appraisal_self_weight
+    )
+    return render(
+        request,
+        "appraisal_report.html",
+        user,
+        r=report,
+        self_pct=round(settings.appraisal_self_weight * 100),
+        printed_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 

@@ -31,7 +31,7 @@ from scoring.workflow import may_see_agent, visible_agent_ids
 router = APIRouter(prefix="/api/appraisals", tags=["appraisals"], responses=ERROR_RESPONSES)
 
 
-def _agent(session: SessionDep, user: User, agent_id: int) -> Agent:
+def visible_agent(session: SessionDep, user: User, agent_id: int) -> Agent:
     """The agent `user` may see (their own; a supervisor their team's; QA, admins anyone), else 404."""
     agent = session.get(Agent, agent_id)
     if agent is None or not may_see_agent(session, user, agent_id):
@@ -96,7 +96,7 @@ def get_appraisal(
     settings: SettingsDep,
 ) -> AppraisalReport:
     """One agent's appraisal for `period`: both evaluations, the combined figure, the measured composite."""
-    agent = _agent(session, user, agent_id)
+    agent = visible_agent(session, user, agent_id)
     return appraisal.appraisal_report(
         session, agent, period, card, self_weight=settings.appraisal_self_weight
     )
@@ -147,7 +147,7 @@ def _submit(
     card: ScorecardDep,
     self_weight: float,
 ) -> AppraisalReport:
-    agent = _agent(session, user, agent_id)
+    agent = visible_agent(session, user, agent_id)
     appraisal.submit_evaluation(
         session,
         agent_id=agent_id,

@@ -77,6 +77,29 @@ def test_the_page_shows_an_agent_only_their_own_form_and_a_second_submit_is_refu
     assert client.post("/login", data={"username": "admin", "password": PASSWORD}, follow_redirects=False)
     staff = client.get("/appraisals", params={"period": "2026-10"}).text
     assert "Ann Lee" in staff and staff.count('data-kind="manager"') == 2
+    assert f'href="/appraisals/{tom}/2026-10"' in staff
+
+
+def test_an_agents_appraisal_prints_on_one_page_for_those_who_may_see_it(api: ApiEnv) -> None:
+    client, tom = api.client, api.agent_id
+    url = f"/api/appraisals/{tom}/2026-11"
+    assert client.post(f"{url}/self", json=SELF, headers=api.token("tom")).status_code == 201
+    assert client.post(f"{url}/manager", json=MANAGER, headers=api.token("admin")).status_code == 201
+    assert client.post("/login", data={"username": "tom", "password": PASSWORD}, follow_redirects=False)
+    page = client.get(f"/appraisals/{tom}/2026-11")
+    assert page.status_code == 200 and "Appraisal: Tom Baker, 2026-11" in page.text
+    parts = page.text[page.text.index('id="appraisal-parts"') : page.text.index("</table>")]
+    # Each part as the agent and the manager rated it, with its weight; then the totals.
+    assert '<th scope="row">Skills</th><td>30 %</td>' in parts and "70.0" in parts and "50.0" in parts
+    assert "<th>73.0</th>" in parts and "<th>53.0</th>" in parts
+    assert "Appraisal: 59.0" in page.text and "a good month" in page.text
+    assert client.get(f"/appraisals/{api.other_agent_id}/2026-11").status_code == 404  # not his
+    assert client.get(f"/appraisals/{tom}/2026-13").status_code == 422
+    client.get("/logout")
+    assert client.post("/login", data={"username": "qa", "password": PASSWORD}, follow_redirects=False)
+    other = client.get(f"/appraisals/{api.other_agent_id}/2026-11")
+    assert other.status_code == 200 and other.text.count("not yet") == 8  # four parts, two evaluations
+    assert "@media print" in client.get("/static/app.css").text  # the navigation is left off the print
 
 
 def test_a_supervisor_evaluates_and_reads_only_their_teams_agents(api: ApiEnv) -> None:
