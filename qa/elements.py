@@ -67,6 +67,11 @@ def window_tokens(transcript: Transcript, speaker: str, w: Window) -> list[Token
         if w.last_s is not None and indexed:
             last_end = indexed[-1][1].end
             keep.update(i for i, s in indexed if s.start >= last_end - w.last_s)
+        # The speaker's first turn is the opening, the greeting's to judge: on a short call a closing
+        # window reached it, and "good morning Orbit Energy" nearly matched "thanks for choosing Orbit
+        # Energy", a false doubt on a closing heard clearly without thanks.
+        if len(indexed) > 1:
+            keep.discard(indexed[0][0])
         chosen = [(i, s) for i, s in indexed if i in keep]
     else:
         chosen = indexed

@@ -27,7 +27,10 @@ CONTRACT_KEYS = {
 
 
 def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_callqa("analyze", "--json", *args)
+    # One reading per run: whisper's temperature fallback samples, and one sampled decode of public-11-000
+    # once lost its "thank you" (closing UNCERTAIN, a third doubtful verdict) on a CI machine.
+    env = {**os.environ, "CALLQA_WHISPER_TEMPERATURE_FALLBACK": "false"}
+    return run_callqa("analyze", "--json", *args, env=env)
 
 
 @pytest.mark.dev_set
@@ -62,7 +65,11 @@ def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
             if check["state"] != "uncertain":
                 assert check["passed"] == labels[name], (wav.name, check)
     uncertain = sum(row["checks"][n]["state"] == "uncertain" for row in rows for n in ("greeting", "closing"))
-    assert uncertain <= 2, [(row["file"], row["checks"]) for row in rows]
+    assert uncertain <= 2, [
+        (Path(row["file"]).name, n, row["checks"][n]["state"], row["checks"][n]["reason"])
+        for row in rows
+        for n in ("greeting", "closing")
+    ]
 
 
 def test_analyze_reports_unreadable_files_and_goes_on(tmp_path: Path) -> None:
