@@ -153,7 +153,15 @@ class UtteranceStream:
         if self._silence_s >= pause or length >= self._max:
             events += self._decode("final")
             self._speaking = False
+            # The pause that ended it is the next utterance's preroll: after a cut at an inner pause the
+            # speaker goes straight on, and the endpointer hears their first word late (it was clipped).
             self._preroll.clear()
+            kept = 0
+            for old in reversed(self._buffer):
+                if (kept + old.size) / self._rate > min(self._silence_s, self._preroll_s) + 1e-9:
+                    break
+                self._preroll.appendleft(old)
+                kept += old.size
         elif self._partial_every is not None and self._since_partial >= self._partial_every:
             self._since_partial = 0.0
             events += self._decode("partial")

@@ -118,8 +118,8 @@ def test_listen_to_a_stereo_device_hears_each_leg_on_its_channel(virtual_mic: st
     turns = [line for line in stdout.splitlines() if re.search(r"\] +(agent|caller):", line)]
     agent_said = " ".join(t for t in turns if "agent:" in t).lower()
     caller_said = " ".join(t for t in turns if "caller:" in t).lower()
-    assert "bluebird" in agent_said and "terrible" not in agent_said, stdout
-    assert "terrible" in caller_said and "bluebird" not in caller_said, stdout
+    assert "bluebird" in agent_said and "angry" not in agent_said, stdout
+    assert "angry" in caller_said and "bluebird" not in caller_said, stdout
 
 
 def test_stereo_and_a_caller_device_together_are_one_line() -> None:
