@@ -205,7 +205,7 @@ class HotlineMachine(RuleBasedStateMachine):
             view = self.hotline.complete_transfer(consult.id)
             assert view.state == "talking" and view.agent_id == consult.to_agent_id
             self.transferred += 1
-        else:
+        elif not finish:  # a waiting consult otherwise waits on
             assert self.hotline.cancel_consult(consult.id).state == "cancelled"
 
     @rule(pick=st.integers(0, 50))
