@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,6 +20,7 @@ from api.deps import (
     check_agent_scope,
 )
 from api.pages.charts import trend_svg
+from api.pages.desk import desk_context
 from api.pages.kpis import kpi_report
 from api.pages.rendering import check_csrf, render
 from callqa.services.hotline import Hotline
@@ -45,9 +46,10 @@ def _agent_page(
     hotline: Hotline,
     user: User,
     agent_id: int,
+    **desk: Any,
 ) -> HTMLResponse:
     """Agent `agent_id`'s scores and their own hotline KPIs (the calls they answered; the caller checked
-    that `user` may see this agent: an agent only themselves)."""
+    that `user` may see this agent: an agent only themselves); `desk`: their live calls (own page only)."""
     summary = agent_summaries(session, card).get(agent_id)
     if summary is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "agent not found")
@@ -60,6 +62,7 @@ def _agent_page(
         trend_svg=trend_svg(summary.series),
         kpis=kpi_report(session, settings, hotline, days=OVERVIEW_KPI_DAYS, agent_id=agent_id),
         kpi_days=OVERVIEW_KPI_DAYS,
+        **desk,
     )
 
 
@@ -74,7 +77,8 @@ def my_scores(
 ) -> HTMLResponse:
     if user.role != "agent" or user.agent_id is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no agent linked to this login")
-    return _agent_page(request, session, card, settings, hotline, user, user.agent_id)
+    desk = desk_context(hotline, user.agent_id)
+    return _agent_page(request, session, card, settings, hotline, user, user.agent_id, **desk)
 
 
 @router.get("/agents/{agent_id}", response_class=HTMLResponse)
