@@ -71,6 +71,19 @@ def test_phone_email_birth_date_ssn_account() -> None:
     assert out[8] == "[ACCOUNT]"  # the whole answer, as for a phone number
 
 
+def test_a_count_after_a_birth_date_question_is_not_a_birth_date() -> None:
+    # dev public-11-008: the answer to the question is redacted, the caller's complaint after it is not
+    out = _redacted(
+        ("agent", "May I have your date of birth, please?"),
+        ("caller", "The third of May nineteen ninety."),
+        ("agent", "That is not my problem."),
+        ("caller", "This is the third time I am calling about this."),
+        ("caller", "I have called three times now."),
+    )
+    assert out[1] == "[DOB]"
+    assert out[3:] == ["This is the third time I am calling about this.", "I have called three times now."]
+
+
 def test_iban_as_a_recogniser_writes_it() -> None:
     out = _redacted(("caller", "my IBAN is GB29 NWBK 6016 1331 9268 19 thanks"))
     assert not re.search(r"\d", out[0]) and out[0].endswith("thanks")
