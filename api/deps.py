@@ -262,7 +262,10 @@ def hotline_client(
     a short session of its own and detached.
     """
     if x_hotline_key is not None:
-        if settings.hotline_key and hmac.compare_digest(x_hotline_key, settings.hotline_key):
+        # bytes: compare_digest refuses str with non-ASCII characters, which a client may send
+        if settings.hotline_key and hmac.compare_digest(
+            x_hotline_key.encode(), settings.hotline_key.encode()
+        ):
             return None
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid hotline key")
     with request.app.state.session_factory() as session:

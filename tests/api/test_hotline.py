@@ -91,6 +91,9 @@ def test_who_may_drive_the_hotline(pbx: tuple[TestClient, ApiEnv]) -> None:
     assert (
         client.post("/api/hotline/calls", json=arrival, headers={"X-Hotline-Key": "guess"}).status_code == 401
     )
+    # a key with bytes outside ASCII (a header is read as Latin-1) is a wrong key, not a server error
+    latin = {b"X-Hotline-Key": "clé".encode("latin-1")}
+    assert client.post("/api/hotline/calls", json=arrival, headers=latin).status_code == 401
     for user in ("qa", "tom"):
         assert client.post("/api/hotline/calls", json=arrival, headers=api.token(user)).status_code == 403
     assert client.post("/api/hotline/calls", json=arrival, headers=api.token("admin")).status_code == 201
