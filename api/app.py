@@ -39,6 +39,7 @@ from api.routes import (
     ops,
     originals,
     reviews,
+    sampling,
     teams,
     webhooks,
 )
@@ -177,6 +178,7 @@ def create_app(
     app.include_router(reviews.router)
     app.include_router(evaluation.router)
     app.include_router(calibration.router)
+    app.include_router(sampling.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)
     app.include_router(live.router)

@@ -231,6 +231,19 @@ def get_scoped_agent_id(agent_id: IdPath, user: CurrentUser) -> int:
 ScopedAgentId = Annotated[int, Depends(get_scoped_agent_id)]
 
 
+def callback_in_scope(session: Session, user: User, agent_id: int | None, offered_to: int | None) -> bool:
+    """Whether `user` may see a callback assigned to `agent_id` (None: unassigned, anyone's to take) and
+    being offered to `offered_to`: QA and admins every one; a supervisor their team's and the unassigned
+    ones; an agent theirs and the unassigned ones."""
+    if agent_id is None:
+        return True
+    if user.role == "agent":
+        return user.agent_id in (agent_id, offered_to)
+    return may_see_agent(session, user, agent_id) or (
+        offered_to is not None and may_see_agent(session, user, offered_to)
+    )
+
+
 # Built once at start-up (create_app) and shared by every request.
 
 

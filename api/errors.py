@@ -14,11 +14,12 @@ from http import HTTPStatus
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages.rendering import error_page, wants_page
 from api.security import LoginThrottled
 from callqa.services.hotline_errors import (
     HotlineError,
@@ -141,36 +142,45 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(exc_type, _domain_error)
 
 
-async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if wants_page(request) and exc.status_code >= 400:
+        return error_page(request, exc.status_code, str(exc.detail))
     name = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
     return error_response(exc.status_code, name, str(exc.detail), headers=exc.headers)
 
 
-async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     fields = [
         FieldError(loc=[p for p in e.get("loc", ()) if isinstance(p, str | int)], msg=str(e.get("msg", "")))
         for e in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(str(p) for p in f.loc[1:] or f.loc)}: {f.msg}" for f in fields)
+    if wants_page(request):
+        return error_page(request, 422, detail or "the form was incomplete")
     return error_response(422, "validation_error", detail or "invalid request", fields=fields)
 
 
-async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _domain_error(request: Request, exc: Exception) -> Response:
     status = status_for(exc) or 500
+    headers: dict[str, str] | None = None
     if isinstance(exc, IntegrityError):
         # Only the constraint's name-level summary; `exc.params` may hold secrets.
         logger.warning("write refused by a database constraint: %s", type(exc.orig).__name__)
-        return error_response(status, "conflict", "conflicts with existing data; reload and try again")
-    if isinstance(exc, OperationalError):
+        error, detail = "conflict", "conflicts with existing data; reload and try again"
+    elif isinstance(exc, OperationalError):
         # The driver's message only: the statement's parameters may hold secrets.
         logger.error("database unavailable: %s", str(exc.orig).splitlines()[0] if exc.orig else "")
-        return error_response(
-            status,
-            "database_unavailable",
-            "the database is busy; try again shortly",
-            headers={"Retry-After": "5"},
-        )
-    if status >= 500:
-        logger.error("%s: %s", type(exc).__name__, exc)
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
-    return error_response(status, type(exc).__name__, str(exc), headers=headers)
+        error, detail = "database_unavailable", "the database is busy; try again shortly"
+        headers = {"Retry-After": "5"}
+    else:
+        if status >= 500:
+            logger.error("%s: %s", type(exc).__name__, exc)
+        if isinstance(exc, LoginThrottled):
+            headers = {"Retry-After": str(exc.retry_after_s)}
+        error, detail = type(exc).__name__, str(exc)
+    if wants_page(request):
+        # A page form's error (e.g. a dispute resolved twice) is a page with a way back, never raw JSON.
+        page = error_page(request, status, detail)
+        page.headers.update(headers or {})
+        return page
+    return error_response(status, error, detail, headers=headers)

@@ -117,7 +117,8 @@ DOCS_PATHS = ("/docs", "/redoc")
 
 
 class SecurityHeaders:
-    """Content-Security-Policy, no framing, no MIME sniffing, no referrer leaving the site."""
+    """Content-Security-Policy, no framing, no MIME sniffing, no referrer leaving the site (same-origin: a
+    page's form still tells this server which page it came from, for the error page's way back)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -136,7 +137,7 @@ class SecurityHeaders:
                     (b"content-security-policy", csp.encode()),
                     (b"x-frame-options", b"DENY"),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),
                 ):
                     if name not in present:
                         raw.append((name, value))

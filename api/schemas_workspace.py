@@ -135,3 +135,37 @@ class NotificationRead(ORMModel):
 class NotificationsRead(BaseModel):
     unread: int
     notifications: list[NotificationRead]
+
+
+class SamplingPlanCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    reviewer_id: int | None = Field(
+        default=None, description="Who the drawn reviews go to; None: unassigned."
+    )
+    team_id: int | None = Field(default=None, description="Only this team's agents; None: every agent.")
+    calls_per_agent: int = Field(ge=1, le=100)
+    period: Literal["day", "week", "month"] = "week"
+    max_score: float | None = Field(default=None, ge=0, le=100, description="Only calls scored at most this.")
+    min_duration_s: float | None = Field(default=None, ge=0, description="Only calls at least this long (s).")
+
+
+class SamplingPlanRead(ORMModel):
+    id: int
+    name: str
+    reviewer_id: int | None
+    team_id: int | None
+    calls_per_agent: int
+    period: str
+    max_score: float | None
+    min_duration_s: float | None
+    active: bool
+    period_start: datetime
+    period_end: datetime
+    drawn: int = Field(description="Calls drawn in the current period.")
+    reviewed: int = Field(description="Of those, reviewed.")
+    target: int = Field(description="calls_per_agent × agents in scope.")
+
+
+class SamplingDrawRead(BaseModel):
+    plan: SamplingPlanRead
+    review_ids: list[int] = Field(description="The reviews this draw added to the queue.")

@@ -24,6 +24,7 @@ from models.routing import (
     RoutingDecision,
     RoutingSync,
 )
+from models.sampling import SAMPLING_PERIODS, PlanSample, SamplingPlan
 from models.sessions import LoginSession
 from models.teams import Team, TeamMember
 from models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookSubscription
@@ -43,6 +44,7 @@ __all__ = [
     "JOB_STATUSES",
     "REVIEW_STATES",
     "ROLES",
+    "SAMPLING_PERIODS",
     "Agent",
     "AgentPresence",
     "AgentSkill",
@@ -72,12 +74,14 @@ __all__ = [
     "ManualScore",
     "Notification",
     "PiiOriginal",
+    "PlanSample",
     "QAResult",
     "Recording",
     "Review",
     "RoutingChange",
     "RoutingDecision",
     "RoutingSync",
+    "SamplingPlan",
     "Skill",
     "Team",
     "TeamMember",

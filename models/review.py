@@ -83,6 +83,10 @@ class Dispute(Base):
     item: Mapped[str] = mapped_column(String(80))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     comment: Mapped[str] = mapped_column(Text)
+    wanted_passed: Mapped[bool | None]
+    """The verdict the agent argues for, fixed when filed (the opposite of the verdict then: a fail or
+    not-applicable item argued as passed, a passed one as failed); upholding sets the item to it. NULL on
+    disputes filed before it was recorded: those argue for a pass."""
     state: Mapped[str] = mapped_column(String(10), default="open")
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

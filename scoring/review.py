@@ -1,9 +1,10 @@
 """The review workflow: flagging calls for QA staff, human verdicts beside the machine's, disputes.
 
 A call is flagged when a critical item fails, a check or a violation is UNCERTAIN, or the caller's
-sentiment ends negative; otherwise a random sample (a quota per agent per ISO week) keeps the machine
-honest. A reviewer's verdicts replace the machine's for the final score; both are kept, which is what
-per-rule agreement is computed from. Functions flush; the caller commits.
+sentiment ends negative; otherwise a random sample keeps the machine honest: sampling plans
+(scoring.sampling) when any is active, else a quota per agent per ISO week. A reviewer's verdicts
+replace the machine's for the final score; both are kept, which is what per-rule agreement is computed
+from. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from qa.service import load_analysis
 from scoring.effective import effective_verdicts
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from scoring.glossary import label, state_word
+from scoring.sampling import has_active_plan
 from scoring.scorecard import CallScore, Scorecard, score_verdicts
 from scoring.service import read_score
 from scoring.workflow import agent_user_ids, notify, record_event, staff_ids
@@ -94,8 +96,13 @@ def flag_call(
             existing.machine_total = score.total
         session.flush()
         return existing
-    sampled = not reasons and _sample(
-        session, call, sample_per_week, sample_rate, now or datetime.now(UTC), rng or random.Random()
+    # Sampling plans, when any is active, replace the global quota (scoring.sampling draws them).
+    sampled = (
+        not reasons
+        and not has_active_plan(session)
+        and _sample(
+            session, call, sample_per_week, sample_rate, now or datetime.now(UTC), rng or random.Random()
+        )
     )
     if sampled:
         reasons = [SAMPLE_REASON]
@@ -253,8 +260,15 @@ def open_dispute(
     if duplicate is not None:
         raise ReviewStateError(f"item {item!r} of this call is already disputed")
     now = now or datetime.now(UTC)
+    review = session.scalar(select(Review).where(Review.call_id == call.id))
+    current = effective_verdicts(read_score(score), review).get(item)
     dispute = Dispute(
-        call_id=call.id, item=item, author_id=author_id, comment=comment.strip(), created_at=now
+        call_id=call.id,
+        item=item,
+        author_id=author_id,
+        comment=comment.strip(),
+        wanted_passed=not current,
+        created_at=now,
     )
     session.add(dispute)
     try:
@@ -262,13 +276,15 @@ def open_dispute(
     except IntegrityError as exc:  # a concurrent filing won the unique index (the session must roll back)
         raise ReviewStateError(f"item {item!r} of this call is already disputed") from exc
     # A call nobody flagged gets a queue entry, so the disputed call is reachable from the queue.
-    if session.scalar(select(Review.id).where(Review.call_id == call.id)) is None:
+    if review is None:
         session.add(Review(call_id=call.id, reasons=[f"disputed: {label(item)}"], machine_total=score.total))
     record_event(
         session,
         call_id=call.id,
         kind="dispute_filed",
         item=item,
+        before=state_word(current),
+        after=state_word(dispute.wanted_passed),
         note=dispute.comment,
         actor_id=author_id,
         at=now,
@@ -295,9 +311,11 @@ def resolve_dispute(
     scorecard: Scorecard,
     now: datetime | None = None,
 ) -> Dispute:
-    """Uphold (the item's verdict is reversed and the call re-scored) or reject the dispute; `now`
-    (default: the wall clock) stamps the resolution. Both go into the call's history (the reviewer's
-    earlier comment is kept) and the agent who filed it is notified."""
+    """Uphold (the item is set to the verdict the agent argued for, `Dispute.wanted_passed`, and the call
+    re-scored) or reject the dispute; `now` (default: the wall clock) stamps the resolution. Upholding
+    when a reviewer already gave that verdict changes nothing more; it never flips a verdict back. Both go
+    into the call's history (the reviewer's earlier comment is kept) and the agent who filed it is
+    notified."""
     now = now or datetime.now(UTC)
     if dispute.state != "open":
         raise ReviewStateError(f"dispute {dispute.id} is already {dispute.state}")
@@ -324,13 +342,11 @@ def resolve_dispute(
             review = Review(call_id=dispute.call_id, reasons=["dispute"], machine_total=score.total)
             session.add(review)
             session.flush()
-        current = effective_verdicts(score, review).get(dispute.item)
+        wanted = True if dispute.wanted_passed is None else dispute.wanted_passed
         decisions = {v.item: Decision(v.human_passed, v.comment) for v in review.verdicts}
         # The reviewer's comment stays as written; why the verdict turned is the history's entry.
         kept = decisions.get(dispute.item)
-        decisions[dispute.item] = Decision(
-            not current, kept.comment if kept else f"dispute upheld: {resolution}"
-        )
+        decisions[dispute.item] = Decision(wanted, kept.comment if kept else f"dispute upheld: {resolution}")
         _apply_decisions(
             session,
             review,

@@ -24,6 +24,7 @@ from api.pages import (
     live,
     people,
     queue,
+    sampling,
     workflow,
 )
 
@@ -38,6 +39,7 @@ for _module in (
     admin,
     people,
     calibration,
+    sampling,
     callbacks,
     kpis,
     appraisals,

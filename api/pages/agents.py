@@ -19,6 +19,7 @@ from api.deps import (
     StaffPageUser,
     check_agent_scope,
 )
+from api.pages.callbacks import overdue_for
 from api.pages.charts import trend_svg
 from api.pages.desk import desk_context
 from api.pages.kpis import kpi_report
@@ -26,7 +27,6 @@ from api.pages.rendering import check_csrf, render
 from callqa.services.hotline import Hotline
 from callqa.settings import Settings
 from models import Agent, User
-from routing.callbacks import overdue_count
 from scoring.aggregates import agent_summaries, set_manual_scores, team_overview
 from scoring.review import agreement
 from scoring.scorecard import Scorecard
@@ -137,6 +137,8 @@ def overview_page(
     hotline: HotlineDep,
 ) -> HTMLResponse:
     team = team_overview(session, card, agent_ids=visible_agent_ids(session, user))
+    # A supervisor's KPI cards are their team's, like the rest of their overview.
+    kpi_team = user.team_id if user.role == "supervisor" else None
     return render(
         request,
         "overview.html",
@@ -146,7 +148,8 @@ def overview_page(
         flagged=team.flagged_open,
         disputes=team.disputes_open,
         agreement=agreement(session),
-        kpis=kpi_report(session, settings, hotline, days=OVERVIEW_KPI_DAYS),
+        kpis=kpi_report(session, settings, hotline, days=OVERVIEW_KPI_DAYS, team_id=kpi_team),
+        kpi_scope="Your team's KPIs" if kpi_team is not None else "Center KPIs",
         kpi_days=OVERVIEW_KPI_DAYS,
-        callbacks_overdue=overdue_count(session, now=datetime.now(UTC)),
+        callbacks_overdue=overdue_for(session, user, now=datetime.now(UTC)),
     )

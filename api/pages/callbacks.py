@@ -1,5 +1,6 @@
 """The callbacks page: the list (overdue first and flagged), take an unassigned one, record an attempt.
-The same service functions and role rules as /api/callbacks."""
+The same service functions and role rules as /api/callbacks; a supervisor sees and acts on their team's
+agents' callbacks and the unassigned ones (anyone's to take), like their queue."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from api.deps import STAFF_ROLES, IdPath, PageUser, SessionDep, SettingsDep
+from api.deps import STAFF_ROLES, IdPath, PageUser, SessionDep, SettingsDep, callback_in_scope
 from api.pages.rendering import check_csrf, render
 from models import Agent, User
 from routing import callbacks
@@ -19,10 +21,17 @@ from routing import callbacks
 router = APIRouter()
 
 
-def _may_act(user: User, view: callbacks.CallbackView) -> bool:
-    return (
-        user.role in STAFF_ROLES or view.agent_id in (None, user.agent_id) or view.offered_to == user.agent_id
-    )
+def _may_act(session: Session, user: User, view: callbacks.CallbackView) -> bool:
+    return callback_in_scope(session, user, view.agent_id, view.offered_to)
+
+
+def overdue_for(session: Session, user: User, *, now: datetime) -> int:
+    """Open callbacks past due that staff `user` sees: the center's, or a supervisor's team's and the
+    unassigned ones."""
+    if user.role != "supervisor":
+        return callbacks.overdue_count(session, now=now)
+    rows = callbacks.list_callbacks(session, now=now, overdue_only=True)
+    return sum(1 for v in rows if callback_in_scope(session, user, v.agent_id, v.offered_to))
 
 
 @router.get("/callbacks", response_class=HTMLResponse)
@@ -39,6 +48,8 @@ def callbacks_page(
         include_unassigned=mine,
         overdue_only=overdue,
     )
+    if user.role == "supervisor":
+        rows = [v for v in rows if callback_in_scope(session, user, v.agent_id, v.offered_to)]
     names = {a.id: a.name for a in session.scalars(select(Agent))}
     return render(
         request,
@@ -48,7 +59,7 @@ def callbacks_page(
         names=names,
         state=state,
         overdue=overdue,
-        overdue_total=callbacks.overdue_count(session, now=now) if not mine else None,
+        overdue_total=overdue_for(session, user, now=now) if not mine else None,
     )
 
 
@@ -79,7 +90,7 @@ def record_attempt(
 ) -> Response:
     check_csrf(request, csrf)
     now = datetime.now(UTC)
-    if not _may_act(user, callbacks.read_callback(session, callback_id, now=now)):
+    if not _may_act(session, user, callbacks.read_callback(session, callback_id, now=now)):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "callback not found")
     row = callbacks.record_attempt(
         session,

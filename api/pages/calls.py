@@ -10,10 +10,20 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from api.deps import STAFF_ROLES, IdPath, PageUser, ScorecardDep, SessionDep, StaffPageUser, visible_call
+from api.deps import (
+    STAFF_ROLES,
+    IdPath,
+    PageUser,
+    ScorecardDep,
+    SessionDep,
+    SettingsDep,
+    StaffPageUser,
+    visible_call,
+)
 from api.pages.charts import sentiment_svg
 from api.pages.evaluation import breakdown, workflow_context
 from api.pages.rendering import check_csrf, render
+from api.pages.waveform import allow_player_style, markers, outline, style_nonce
 from models import ComplaintReading, Dispute, Review
 from qa.analysis import CallAnalysis
 from qa.service import read_analysis
@@ -45,7 +55,12 @@ def _flagged_words(segments: list[Any], analysis: CallAnalysis | None) -> list[d
 
 @router.get("/calls/{call_id}", response_class=HTMLResponse)
 def call_page(
-    call_id: IdPath, request: Request, session: SessionDep, user: PageUser, card: ScorecardDep
+    call_id: IdPath,
+    request: Request,
+    session: SessionDep,
+    user: PageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
 ) -> HTMLResponse:
     call = visible_call(session, user, call_id)
     analysis = read_analysis(call.qa_result) if call.qa_result else None
@@ -57,11 +72,15 @@ def call_page(
     duration = call.recording.duration_s if call.recording else 0.0
     caller = analysis.sentiment.get("caller") if analysis else None
     staff = user.role in STAFF_ROLES
-    return render(
+    nonce = style_nonce()
+    page = render(
         request,
         "call.html",
         user,
         call=call,
+        waveform=outline(call, settings),
+        markers=markers(analysis),
+        style_nonce=nonce,
         agent_name=call.agent.name if call.agent else "",
         segments=_flagged_words(list(call.segments), analysis),
         checks=analysis.checks if analysis else {},
@@ -80,6 +99,7 @@ def call_page(
         complaint=session.get(ComplaintReading, call.id),
         **workflow,
     )
+    return allow_player_style(page, nonce)
 
 
 async def review_form(request: Request) -> FormData:

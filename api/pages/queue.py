@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from api.deps import IdPath, SessionDep, StaffPageUser, parse_id
 from api.pages.rendering import check_csrf, render
 from models import Agent, Dispute, ItemVerdict, Review, User
+from scoring.exceptions import ReviewError
 from scoring.glossary import SEVERITY_BANDS
 from scoring.queue import QUEUE_STATES, REASON_KINDS, SORTS, QueueFilter, assign, queue_page
 from scoring.workflow import STAFF_ROLES, visible_agent_ids
@@ -150,9 +151,17 @@ def bulk_assign(
     assignee = parse_id(str(form.get("assignee_id", "")))
     ids = [i for i in (parse_id(str(v)) for v in form.getlist("review_id")) if i is not None]
     reviews = session.scalars(select(Review).where(Review.id.in_(ids))).all()
-    for review in reviews:
-        assign(session, review, assignee, by=user)
     back = str(form.get("back", ""))
     back = back if back.startswith("/queue") else "/queue"
     sep = "&" if "?" in back else "?"
-    return RedirectResponse(f"{back}{sep}msg=Assigned {len(reviews)} reviews", status.HTTP_303_SEE_OTHER)
+    try:
+        for review in reviews:
+            assign(session, review, assignee, by=user)
+    except ReviewError as exc:
+        # All or nothing, and said above the same queue view rather than as an error document.
+        session.rollback()
+        return RedirectResponse(
+            f"{back}{sep}{urlencode({'msg': f'Nothing assigned: {exc}'})}", status.HTTP_303_SEE_OTHER
+        )
+    msg = urlencode({"msg": f"Assigned {len(reviews)} reviews"})
+    return RedirectResponse(f"{back}{sep}{msg}", status.HTTP_303_SEE_OTHER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import HTTPException, Request, status
 from fastapi.responses import HTMLResponse
@@ -47,4 +48,47 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         request,
         name,
         {"user": user, "csrf": login.csrf if login else "", "message": message, "unread": unread, **context},
+    )
+
+
+ERROR_PAGES: dict[int, tuple[str, str]] = {
+    401: ("Log in first", "Your session has ended. Log in again, then go back."),
+    403: ("Not allowed", "Your role cannot do this. Ask an administrator if you need it."),
+    404: ("Not found", "It does not exist, or it is not one you may see."),
+    409: (
+        "Changed meanwhile",
+        "Someone (or a second click) did this first. Go back and reload the page to see where it stands.",
+    ),
+    422: ("That could not be done", "Go back, correct the form and send it again."),
+    429: ("Too many attempts", "Wait a little, then try again."),
+    503: ("Busy", "The server is busy; try again in a few seconds."),
+}
+
+
+def wants_page(request: Request) -> bool:
+    """True for a browser navigating or sending a page form (not the JSON API): its errors get a page."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    """An error as a page with the same status: what went wrong, what to do, and a link back to the page
+    the form was on (its path on this site only, from the Referer)."""
+    heading, advice = ERROR_PAGES.get(status_code, ("Something went wrong", "Go back and try again."))
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc == request.url.netloc and referer.path.startswith("/")
+    back = referer.path + (f"?{referer.query}" if referer.query else "") if same_site else ""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "user": None,
+            "csrf": "",
+            "message": None,
+            "unread": 0,
+            "heading": heading,
+            "advice": advice,
+            "detail": detail,
+            "back": back,
+        },
+        status_code=status_code,
     )

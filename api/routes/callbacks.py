@@ -1,7 +1,7 @@
 """Callbacks for agents and supervisors: the list (overdue flagged), recording one, assigning it, and each
-attempt's outcome. Supervisors (qa, admin) see and act on all; an agent sees the callbacks assigned or
-being offered to them and the unassigned ones, takes an unassigned one, and records their own attempts.
-Another agent's callback answers 404, as a missing one does."""
+attempt's outcome. QA staff and admins see and act on all, a supervisor on their team's and the unassigned
+ones; an agent sees the callbacks assigned or being offered to them and the unassigned ones, takes an
+unassigned one, and records their own attempts. Any other callback answers 404, as a missing one does."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from typing import Literal
 
 from fastapi import APIRouter, HTTPException, status
 
-from api.deps import STAFF_ROLES, CurrentUser, IdPath, SessionDep, SettingsDep, check_agent_scope
+from api.deps import (
+    STAFF_ROLES,
+    CurrentUser,
+    IdPath,
+    SessionDep,
+    SettingsDep,
+    callback_in_scope,
+    check_agent_scope,
+)
 from api.errors import ERROR_RESPONSES
 from api.schemas import CallbackAssign, CallbackAttemptCreate, CallbackCreate
 from models import User
@@ -23,15 +31,7 @@ router = APIRouter(prefix="/api/callbacks", tags=["callbacks"], responses=ERROR_
 def _visible(session: SessionDep, user: User, callback_id: int) -> CallbackView:
     """The callback if `user` may see it (404 otherwise)."""
     view = callbacks.read_callback(session, callback_id, now=datetime.now(UTC))
-    if (
-        user.role not in STAFF_ROLES
-        and view.agent_id is not None
-        and user.agent_id
-        not in (
-            view.agent_id,
-            view.offered_to,
-        )
-    ):
+    if not callback_in_scope(session, user, view.agent_id, view.offered_to):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "callback not found")
     return view
 
@@ -51,7 +51,9 @@ def list_callbacks(
         if agent_id is not None:
             check_agent_scope(user, agent_id)
         agent_id = user.agent_id
-    return callbacks.list_callbacks(
+    elif agent_id is not None:
+        check_agent_scope(user, agent_id)
+    views = callbacks.list_callbacks(
         session,
         now=datetime.now(UTC),
         status=None if state == "all" else state,
@@ -59,6 +61,9 @@ def list_callbacks(
         include_unassigned=mine,
         overdue_only=overdue,
     )
+    if user.role == "supervisor":
+        views = [v for v in views if callback_in_scope(session, user, v.agent_id, v.offered_to)]
+    return views
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CallbackView)
@@ -96,6 +101,8 @@ def assign_callback(
     view = _visible(session, user, callback_id)
     if user.role not in STAFF_ROLES and (body.agent_id != user.agent_id or view.agent_id is not None):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "an agent may only take an unassigned callback")
+    if user.role == "supervisor" and body.agent_id is not None:
+        check_agent_scope(user, body.agent_id)  # only to their team's agents
     callbacks.assign_callback(session, callback_id, agent_id=body.agent_id)
     return callbacks.read_callback(session, callback_id, now=datetime.now(UTC))
 

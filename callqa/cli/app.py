@@ -21,6 +21,7 @@ from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pbx import pbx_app
 from callqa.cli.pii import eval_pii, pseudonymise_callers, purge
 from callqa.cli.routing import simulate
+from callqa.cli.sampling import sample
 from callqa.cli.staffing import staff
 from callqa.cli.watch import watch
 from callqa.cli.worker import worker
@@ -48,6 +49,7 @@ app.command("purge")(purge)
 app.command("pseudonymise-callers")(pseudonymise_callers)
 app.command("eval-pii")(eval_pii)
 app.command("detect-complaints")(detect_complaints)
+app.command("sample")(sample)
 
 
 def _settings_with(**overrides: object) -> Settings:

@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from models import Base, make_engine
-from models.migrate import modelled
+from models.migrate import RENDER_AS_BATCH, modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -15,7 +15,7 @@ def run_migrations_offline() -> None:
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
-        render_as_batch=True,
+        render_as_batch=RENDER_AS_BATCH,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,9 +37,11 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: Connection) -> None:
-    # Batch mode lets ALTER-style migrations work on SQLite too.
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, include_name=modelled
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=RENDER_AS_BATCH,
+        include_name=modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -189,7 +189,7 @@ def test_security_headers_secure_cookie_and_offline_docs(api: ApiEnv) -> None:
     csp = login.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
     assert login.headers["x-content-type-options"] == "nosniff"
-    assert login.headers["referrer-policy"] == "no-referrer"
+    assert login.headers["referrer-policy"] == "same-origin"
     assert login.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in api.client.get("/api/auth/me").headers["content-security-policy"]
     for page in ("/docs", "/redoc"):

@@ -81,3 +81,38 @@ def test_a_supervisor_works_their_teams_queue_and_disputes_only(api: ApiEnv) -> 
     # Not an admin.
     assert c.get("/api/webhooks", headers=sam).status_code == 403
     assert c.post("/api/agents", json={"name": "X"}, headers=sam).status_code == 403
+
+
+def test_a_supervisors_callbacks_and_overview_kpis_are_their_teams(api: ApiEnv) -> None:
+    _team_of_tom(api)
+    admin, sam, qa = api.token("admin"), api.token("sam"), api.token("qa")
+    c = api.client
+    made = {
+        who: c.post("/api/callbacks", json={"number": f"+1 555 07{n:02d}", **body}, headers=admin).json()[
+            "id"
+        ]
+        for n, (who, body) in enumerate(
+            (("tom", {"agent_id": api.agent_id}), ("ann", {"agent_id": api.other_agent_id}), ("anyone", {}))
+        )
+    }
+    assert sorted(c["id"] for c in c.get("/api/callbacks", headers=sam).json()) == sorted(
+        [made["tom"], made["anyone"]]
+    )
+    assert len(c.get("/api/callbacks", headers=qa).json()) == 3
+    assert c.get(f"/api/callbacks/{made['ann']}", headers=sam).status_code == 404
+    assert c.get("/api/callbacks", params={"agent_id": api.other_agent_id}, headers=sam).status_code == 404
+    tried = c.post(f"/api/callbacks/{made['ann']}/attempts", json={"outcome": "no_answer"}, headers=sam)
+    assert tried.status_code == 404
+    to_ann = c.post(
+        f"/api/callbacks/{made['anyone']}/assign", json={"agent_id": api.other_agent_id}, headers=sam
+    )
+    assert to_ann.status_code == 404
+    to_tom = c.post(f"/api/callbacks/{made['anyone']}/assign", json={"agent_id": api.agent_id}, headers=sam)
+    assert to_tom.status_code == 200
+
+    # The pages: the same list, and the overview's KPI cards say whose they are.
+    login = c.post("/login", data={"username": "sam", "password": PASSWORD}, follow_redirects=False)
+    assert login.status_code == 303
+    listed = c.get("/callbacks").text
+    assert "+1 555 0700" in listed and "+1 555 0701" not in listed and "+1 555 0702" in listed
+    assert "Your team&#39;s KPIs" in c.get("/overview").text

@@ -41,6 +41,8 @@ class Site:
     call_id: int
     other_call_id: int
     agent_id: int
+    db_url: str
+    """The site's database, for a test that adds calls the pages then work on."""
 
 
 def _free_port() -> int:
@@ -119,7 +121,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             break
         time.sleep(0.1)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    yield Site(f"http://127.0.0.1:{port}", ids[0], ids[1], agent_id)
+    yield Site(f"http://127.0.0.1:{port}", ids[0], ids[1], agent_id, settings.db_url)
     server.should_exit = True
     thread.join(timeout=10)
 

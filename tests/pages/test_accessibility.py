@@ -47,11 +47,12 @@ def serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
                 "/overview",
                 "/notifications",
                 "/calibrations",
+                "/sampling",
             ],
         ),
-        ("priya", ["/me", "/calls/{call}", "/notifications"]),
+        ("priya", ["/me", "/calls/{call}", "/notifications", "/disputes"]),  # the last: the 403 error page
         ("admin", ["/admin/users", "/admin/agents", "/agents/{agent}"]),
-        ("sam", ["/queue", "/disputes", "/overview"]),
+        ("sam", ["/queue", "/disputes", "/overview", "/sampling"]),
         (None, ["/login"]),
     ],
 )

@@ -68,6 +68,17 @@ def test_qa_pages_filters_searches_assigns_and_exports_the_queue(page, site: Sit
     assert count(page) == EXTRA_CALLS // 10  # back on the same filtered view
     assigned = page.locator("#queue tbody td:nth-child(9)").all_inner_texts()
     assert assigned.count("qa") == 2
+    # Ann's reviews to Priya's team lead: refused above the same view, nothing assigned, no error document.
+    boxes = page.locator("#queue tbody input[type=checkbox]")
+    boxes.nth(2).check()
+    boxes.nth(3).check()
+    page.select_option("#bulk select[name=assignee_id]", label="sam")
+    with page.expect_navigation() as refused:
+        page.click("#bulk button")
+    assert refused.value is not None and refused.value.status == 200
+    assert page.locator(".flash").inner_text() == "Nothing assigned: sam supervises another team"
+    assert count(page) == EXTRA_CALLS // 10
+    assert page.locator("#queue tbody td:nth-child(9)").all_inner_texts().count("sam") == 0
     page.check("input[name=mine]")
     page.click("#filters button[type=submit]")
     page.wait_for_load_state()

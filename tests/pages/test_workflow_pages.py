@@ -95,6 +95,10 @@ def test_review_dispute_and_uphold_across_roles_with_history_and_notifications(p
     )
     page.goto(call_url)
     assert "I offered help at the end" in page.locator("#thread").inner_text()
+    assert "argues for Pass" in page.locator(".dispute", has_text="Closing").inner_text()
+    # The same call open in a second tab, whose form goes stale once the first tab resolves the dispute.
+    stale = page.context.new_page()
+    stale.goto(call_url)
     dispute = page.locator(".dispute", has_text="Closing").filter(has=page.locator("form"))
     dispute.locator("input[name=resolution]").fill("offer of help heard at the end")
     dispute.locator("button", has_text="Uphold").click()
@@ -108,6 +112,19 @@ def test_review_dispute_and_uphold_across_roles_with_history_and_notifications(p
     last_total = page.locator("#history tbody tr").last.locator("td").last.inner_text()
     assert page.locator("#score").inner_text() == last_total == page.locator("#total").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "call-history.png"), full_page=True)
+    # Resolving it again from the stale tab: a page saying what happened with a way back, not JSON.
+    late = stale.locator(".dispute", has_text="Closing").filter(has=stale.locator("form"))
+    late.locator("input[name=resolution]").fill("not heard")
+    with stale.expect_navigation() as conflict:
+        late.locator("button", has_text="Reject").click()
+    assert conflict.value is not None and conflict.value.status == 409
+    assert "text/html" in conflict.value.headers["content-type"]
+    assert stale.locator("h1").inner_text() == "Changed meanwhile"
+    assert "already upheld" in stale.locator("#error-detail").inner_text()
+    stale.click("#error-back")
+    stale.wait_for_url(call_url)
+    assert stale.locator("#items tr[data-item=closing] td.human").inner_text() == "Pass"
+    stale.close()
     page.goto(f"{site.url}/logout")
 
     # The agent sees the outcome; the evaluation changed, so it can be acknowledged again.

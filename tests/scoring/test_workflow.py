@@ -71,7 +71,7 @@ def test_upholding_a_dispute_keeps_the_reviewers_comment_and_the_whole_history(s
     steps = [(e.kind, e.item, e.before, e.after, e.note, e.actor_id) for e in history(session, call.id)]
     assert steps == [
         ("verdict", "greeting", "pass", "fail", "no company name", qa.id),
-        ("dispute_filed", "greeting", None, None, "I said Acme", ida.id),
+        ("dispute_filed", "greeting", "fail", "pass", "I said Acme", ida.id),
         ("dispute_upheld", "greeting", None, None, "Acme heard at 0:02", lead.id),
         ("verdict", "greeting", "fail", "pass", "dispute upheld: Acme heard at 0:02", lead.id),
     ]
