@@ -317,8 +317,10 @@ def run_zh_generator(
         default_out=default_audio_out,
         default_n=8,
         build_call=build_call,
-        agent_voices=["cmn"],
-        caller_voices=["cmn+f3"],
+        # cmn-latn-pinyin speaks Mandarin tones; the plain "cmn" voice reads each character's pinyin as
+        # English ("nin two hao three"), which no recogniser can be measured on
+        agent_voices=["cmn-latn-pinyin"],
+        caller_voices=["cmn-latn-pinyin+f3"],
         argv=rest,
     )
     for wav in paths:  # the renderer writes English metadata; these calls are Chinese
