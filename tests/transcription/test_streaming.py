@@ -124,7 +124,10 @@ def test_listen_command_shows_the_live_checklist_result() -> None:
         "Bluebird Bank",
     )
     assert done.returncode == 0, done.stderr
-    assert "greeting: PASS" in done.stdout and "closing: FAIL" in done.stdout  # public-11-000 has no closing
+    # public-11-000 greets in full and has no closing. The greeting may be doubted (live parts are cut
+    # short; tiny.en heard "Good morning" on a 10 s window at word confidence 0.5), never failed for certain.
+    assert re.search(r"^greeting: (PASS|UNCERTAIN)", done.stdout, re.M), done.stdout
+    assert re.search(r"^closing: FAIL", done.stdout, re.M), done.stdout
     assert "Bluebird Bank" in done.stdout
 
 
