@@ -4,7 +4,8 @@ calls into the review queue for one reviewer (scoring.review's flagging handles 
 A draw tops each agent up to the plan's N for the period: drawing again in the same period adds only what
 is missing, and calls that arrived since. Slots (1..N per agent and period) are unique in the database, so
 two draws at once never exceed N. While any plan is active, the global weekly quota samples nothing
-(`has_active_plan`). Functions flush; the caller commits.
+(`has_active_plan`). `draw_active_plans` is what a scheduler (the worker's periodic work, `callqa sample`)
+runs. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -237,3 +238,41 @@ def progress(session: Session, plan: SamplingPlan, *, moment: datetime) -> PlanP
         .where(PlanSample.plan_id == plan.id, PlanSample.period_start == start)
     ).one()
     return PlanProgress(start, end, drawn, reviewed, plan.calls_per_agent * len(_scope(session, plan)))
+
+
+@dataclass(frozen=True)
+class PlanDraw:
+    """One plan's draw for one period: reviews added, or why it drew nothing this time (`error`)."""
+
+    plan_id: int
+    plan_name: str
+    period_start: datetime
+    drawn: int
+    error: str | None = None
+
+
+def draw_active_plans(
+    session: Session, *, moment: datetime, rng: random.Random, previous: bool = False
+) -> list[PlanDraw]:
+    """Draw every active plan for the period holding `moment`, each draw in a savepoint of its own so that
+    one colliding with a concurrent draw (its PlanDraw carries the error; the next run tops it up) does not
+    undo the others. `previous`: first top up each plan's period before, when the plan existed then, so
+    that a call started at its end but scored after it (a queue backlog) is still drawn for its period."""
+    plans = list(session.scalars(select(SamplingPlan).where(SamplingPlan.active).order_by(SamplingPlan.id)))
+    done: list[PlanDraw] = []
+    for plan in plans:
+        plan_id, plan_name = plan.id, plan.name  # read now: a failed draw's rollback expires the plan
+        current, _ = period_window(plan.period, moment)
+        moments = [moment]
+        if previous and plan.created_at < current:
+            moments.insert(0, current - timedelta(microseconds=1))
+        for at in moments:
+            start, _ = period_window(plan.period, at)
+            try:
+                with session.begin_nested():
+                    drawn = len(draw(session, plan, moment=at, rng=rng))
+            except ReviewStateError as exc:
+                done.append(PlanDraw(plan_id, plan_name, start, 0, str(exc)))
+                continue
+            done.append(PlanDraw(plan_id, plan_name, start, drawn))
+    return done

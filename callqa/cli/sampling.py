@@ -1,7 +1,8 @@
-"""`callqa sample`: draw every active sampling plan now (scoring.sampling), for a scheduler.
+"""`callqa sample`: draw every active sampling plan now (scoring.sampling), e.g. for a past period (`--at`).
 
-Run it as often as you like (e.g. hourly from cron or a systemd timer): each draw only tops each agent up to
-the plan's N for the current period, so repeated runs add the calls that arrived since and never more."""
+Workers already draw every CALLQA_SAMPLING_DRAW_EVERY_S seconds. Run it as often as you like: each draw only
+tops each agent up to the plan's N for the period, so repeated runs add the calls that arrived since and
+never more."""
 
 from __future__ import annotations
 
@@ -23,36 +24,21 @@ def sample(
     seed: Annotated[int | None, typer.Option(help="Random seed (default: fresh randomness).")] = None,
 ) -> None:
     """Draw every active sampling plan into the review queue for the current period."""
-    from sqlalchemy import select
-
     from callqa.runtime import open_database
-    from models import SamplingPlan, session_scope
-    from scoring.exceptions import ReviewStateError
-    from scoring.sampling import draw
+    from models import session_scope
+    from scoring.sampling import draw_active_plans
 
     try:
         moment = datetime.fromisoformat(at) if at else datetime.now(UTC)
     except ValueError as exc:
         raise typer.BadParameter(f"{at!r} is not an ISO date or time", param_hint="--at") from exc
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    rng = random.Random(seed)
-    factory = open_database(get_settings())
-    with factory() as session:
-        plan_ids = list(
-            session.scalars(select(SamplingPlan.id).where(SamplingPlan.active).order_by(SamplingPlan.id))
-        )
-    failed = 0
-    for plan_id in plan_ids:
-        # One transaction per plan: a plan whose draw collides with another draw does not undo the others.
-        try:
-            with session_scope(factory) as session:
-                plan = session.get(SamplingPlan, plan_id)
-                if plan is None or not plan.active:
-                    continue
-                drawn = draw(session, plan, moment=moment, rng=rng)
-                out.print(f"{plan.name}: {len(drawn)} calls drawn")
-        except ReviewStateError as exc:
-            failed += 1
-            err.print(f"plan {plan_id}: {exc}")
-    if failed:
+    with session_scope(open_database(get_settings())) as session:
+        draws = draw_active_plans(session, moment=moment, rng=random.Random(seed))
+    for d in draws:
+        if d.error:
+            err.print(f"plan {d.plan_id}: {d.error}")
+        else:
+            out.print(f"{d.plan_name}: {d.drawn} calls drawn")
+    if any(d.error for d in draws):
         raise typer.Exit(1)

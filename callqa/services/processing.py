@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import random
 import time
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,9 +24,12 @@ from qa.analysis import CallAnalysis
 from qa.script import Script
 from qa.service import store_qa_result
 from scoring.review import FlagSeverity, flag_call
+from scoring.sampling import draw_active_plans
 from scoring.scorecard import CallScore
 from scoring.service import store_call_score
 from transcription.service import load_transcript, store_transcript
+
+log = logging.getLogger("callqa.services.processing")
 
 
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
@@ -98,6 +103,17 @@ def flag_severity(settings: Settings) -> FlagSeverity:
     )
 
 
+def draw_sampling_plans(session: Session) -> None:
+    """The worker's periodic draw of every active sampling plan (this period, and the last one's calls
+    scored late). Any number of workers may run it at once: the plans' unique slots keep each at its N,
+    and a draw that lost a race is topped up at the next run."""
+    for d in draw_active_plans(session, moment=utcnow(), rng=random.Random(), previous=True):
+        if d.error:
+            log.info("sampling plan %s: %s", d.plan_id, d.error)
+        elif d.drawn:
+            log.info("sampling plan %s: %d call(s) drawn", d.plan_id, d.drawn)
+
+
 def make_worker(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -124,6 +140,7 @@ def make_worker(
             purge_if_due(session, days=days, now=utcnow(), recordings_dir=settings.recordings_dir)
 
         periodic.append((settings.retention_check_every_s, purge_old_calls))
+    periodic.append((settings.sampling_draw_every_s, draw_sampling_plans))
     return Worker(
         session_factory,
         {PROCESS_CALL: handle_process_call},

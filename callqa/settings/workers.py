@@ -28,6 +28,12 @@ class WorkerSettings(BaseModel):
         ge=0,
         description="Seconds a stopping worker (SIGTERM) may finish its job before handing it back.",
     )
+    sampling_draw_every_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="How often (s) a worker draws the active sampling plans into the review queue (each "
+        "draw tops a plan up to its N for the period, so calls are drawn as they arrive).",
+    )
     embedded_worker: bool = True
     broker_url: str | None = Field(
         default=None,

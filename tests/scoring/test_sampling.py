@@ -14,7 +14,14 @@ from models import Call, PlanSample, Recording, Review, User
 from routing.teams import create_team, set_members
 from scoring.exceptions import ReviewError, ReviewStateError
 from scoring.review import flag_call
-from scoring.sampling import create_plan, draw, period_window, plans_for, progress
+from scoring.sampling import (
+    create_plan,
+    draw,
+    draw_active_plans,
+    period_window,
+    plans_for,
+    progress,
+)
 from tests.conftest import create_agent, create_scored_call
 from tests.scoring.test_review import GOOD, WEIGHTS
 
@@ -171,3 +178,33 @@ def test_team_scope_supervisors_and_the_global_quota(session: Session) -> None:
     session.flush()
     assert session.scalars(select(Review).where(Review.call_id == unflagged.id)).all() == []
     assert flag_call(session, unflagged, weights=WEIGHTS, sample_per_week=5, sample_rate=1.0) is not None
+
+
+def test_the_scheduled_draw_tops_up_last_period_only_for_plans_that_existed_then(session: Session) -> None:
+    # A call started on Sunday night and scored after midnight is drawn for its own week by the next run;
+    # a plan made this week does not reach back into last week.
+    agent = create_agent(session, "Wes S")
+    qa = staff(session, "scheduler")
+    sunday_night = calls(session, agent.id, 1, start=MONDAY + timedelta(days=6, hours=14, minutes=50))
+    this_week = calls(session, agent.id, 1, start=MONDAY + timedelta(days=7, hours=1))
+    old = create_plan(
+        session, by=qa, name="Old", reviewer_id=None, team_id=None, calls_per_agent=1, period="week"
+    )
+    new = create_plan(
+        session, by=qa, name="New", reviewer_id=None, team_id=None, calls_per_agent=2, period="week"
+    )
+    old.created_at = MONDAY - timedelta(days=30)
+    new.created_at = MONDAY + timedelta(days=7)
+    session.flush()
+    moment = MONDAY + timedelta(days=7, hours=2)
+    draws = draw_active_plans(session, moment=moment, rng=random.Random(0), previous=True)
+    assert [(d.plan_name, d.period_start.day, d.drawn, d.error) for d in draws] == [
+        ("Old", 16, 1, None),  # last week's late call
+        ("Old", 23, 1, None),
+        ("New", 23, 0, None),  # its one call this week went to "Old" first: a call is queued once
+    ]
+    sampled = sorted(session.scalars(select(Review.call_id).where(Review.sampled)))
+    assert sampled == sorted([sunday_night[0].id, this_week[0].id])
+    # Run again at once (a second worker, or the next interval): nothing more.
+    again = draw_active_plans(session, moment=moment, rng=random.Random(1), previous=True)
+    assert sum(d.drawn for d in again) == 0 and not any(d.error for d in again)
