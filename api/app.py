@@ -36,6 +36,7 @@ from api.routes import (
     jobs,
     kpis,
     live,
+    live_wall,
     ops,
     originals,
     reviews,
@@ -140,7 +141,7 @@ def create_app(
     lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)
     app.state.scorecard = load_scorecard(settings.scorecard_path, settings.language)
-    app.state.live = LiveHub(settings)
+    app.state.live = LiveHub(settings, factory)
     app.state.audiosocket = (
         AudioSocketListener(app.state.live) if settings.live_audiosocket_port is not None else None
     )
@@ -182,6 +183,7 @@ def create_app(
     app.include_router(jobs.router)
     app.include_router(webhooks.router)
     app.include_router(live.router)
+    app.include_router(live_wall.router)
     app.include_router(ops.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -36,6 +36,7 @@ from callqa.services.ingest import (
     UnknownLanguageError,
 )
 from callqa.services.jobs import JobNotFoundError, JobStateError
+from callqa.services.live_alerts import LiveAlertNotFoundError
 from callqa.services.users import UserError
 from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
 from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
@@ -92,6 +93,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     FeedbackStateError: 409,
     LoginThrottled: 429,
     JobNotFoundError: 404,
+    LiveAlertNotFoundError: 404,
     JobStateError: 409,
     WebhookNotFoundError: 404,
     WebhookInputError: 422,

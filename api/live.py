@@ -5,35 +5,66 @@ One `LiveHub` per app. It counts open legs against `live_max_streams`, keeps eac
 opens late sees the call so far) and a summary of it for the supervisors' wall (the caller's mood, the
 alerts: forbidden remarks, an upset or silent caller, greeting elements missed), and runs the CPU work
 (endpointing, decoding, the assistant) on its own threads, never on the event loop. Recognisers are loaded
-once per language and shared by every call, one decode at a time.
+once per language and shared by every call, one decode at a time. Alerts are also stored as they are raised
+(`callqa.services.live_alerts`: they outlive the call and a restart, and go out as `live.alert` webhooks).
+The supervisors' walls get every change as a `WallEvent`; each wall filters them by its own scope.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.analyzers import AnalyzersByLanguage
 from callqa.pipeline.live import LiveCall, SerialRecognizer, live_recognizer, open_live_call
+from callqa.services.live_alerts import RaisedAlert, record_alerts
 from callqa.settings import Settings
+from models import LIVE_ALERT_KINDS
 from qa.assist import Update
 from transcription.recognizer import Speaker
 
+log = logging.getLogger("api.live")
+
 WALL_ROLES = ("supervisor", "admin")
-"""Who sees the supervisors' wall (a supervisor only their team's calls)."""
-ALERT_KINDS = ("forbidden", "empathy", "silent_caller", "greeting")
-"""Suggestions a supervisor is alerted to (an empathy suggestion means the caller turned negative or
-agitated); the closing's are the normal end of a call."""
+"""Who sees the supervisors' wall and its alerts (a supervisor only their team's). Suggestions of the kinds
+in `models.LIVE_ALERT_KINDS` are alerts; the closing's are the normal end of a call."""
 SHOWN_ALERTS = 5
 """Newest alerts a call's summary carries."""
 SAMPLE_RATE = 8000
 """Live audio is telephone audio: 8 kHz 16-bit little-endian mono PCM per leg (AudioSocket, jambonz)."""
+
+
+class LiveAlertRead(BaseModel):
+    """A stored alert (`models.LiveAlert`): `at_s` seconds into the call, `evidence` the words heard."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    call_key: str
+    agent_id: int
+    kind: str
+    reason: str
+    say: str
+    evidence: str
+    at_s: float
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+
+
+WallEvent = tuple[str, dict[str, Any]]
+"""What a wall is sent: ("call", a call's summary) or ("alert", a stored alert, `LiveAlertRead`)."""
 
 
 @dataclass(frozen=True)
@@ -76,21 +107,25 @@ class LiveSession:
     mood: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
-    def publish(self, updates: list[Update]) -> None:
-        """Record and send `updates` (on the event loop); `shown_at` is the wall-clock time (s) they left."""
+    def publish(self, updates: list[Update]) -> list[RaisedAlert]:
+        """Record and send `updates` (on the event loop); `shown_at` is the wall-clock time (s) they left.
+        Returns the alerts they raised, with the words of the turn that raised them as evidence."""
+        raised: list[RaisedAlert] = []
         for update in updates:
             event = {**update.to_json(), "shown_at": time.time()}
             self.events.append(event)
             turn = update.turn
             if turn is not None and turn.speaker == "caller" and turn.sentiment is not None:
                 self.mood = {"sentiment": turn.sentiment, "agitated": turn.agitated, "at": round(turn.end, 3)}
+            alerts = [s for s in update.suggestions if s.kind in LIVE_ALERT_KINDS]
             self.alerts += [
-                {"kind": s.kind, "reason": s.reason, "say": s.say, "at": round(s.at, 3)}
-                for s in update.suggestions
-                if s.kind in ALERT_KINDS
+                {"kind": s.kind, "reason": s.reason, "say": s.say, "at": round(s.at, 3)} for s in alerts
             ]
+            evidence = turn.text if turn is not None else ""
+            raised += [RaisedAlert(s.kind, s.reason, s.say, s.at, evidence) for s in alerts]
             for queue in self.listeners:
                 queue.put_nowait(event)
+        return raised
 
     def summary(self) -> dict[str, Any]:
         """The call at a glance (JSON-ready): who, the caller's last mood, the newest alerts (and how many),
@@ -117,15 +152,16 @@ class LiveSession:
 class LiveHub:
     """Open legs, their calls, and the threads that do their work."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, session_factory: sessionmaker[Session]) -> None:
         self.settings = settings
+        self._session_factory = session_factory
         self.sessions: dict[str, LiveSession] = {}
         self._analyzers = AnalyzersByLanguage(settings)
         self._recognizers: dict[str, SerialRecognizer] = {}
         self._build_lock = threading.Lock()
         self._opening = 0
-        self.watchers: dict[asyncio.Queue[dict[str, Any]], frozenset[int] | None] = {}
-        """Supervisors' walls: each one's queue of call summaries and the agents it may see (None: all)."""
+        self.watchers: set[asyncio.Queue[WallEvent]] = set()
+        """Supervisors' walls: each one's queue of changes (every agent's: a wall filters by its scope)."""
         self.executor = ThreadPoolExecutor(max_workers=settings.live_max_streams, thread_name_prefix="live")
 
     @property
@@ -221,11 +257,35 @@ class LiveHub:
         return session
 
     def _changed(self, session: LiveSession) -> None:
-        """Send `session`'s summary to the walls that may see its agent."""
-        summary = session.summary()
-        for queue, agents in self.watchers.items():
-            if agents is None or session.agent_id in agents:
-                queue.put_nowait(summary)
+        """Send `session`'s summary to the walls."""
+        self._to_walls(("call", session.summary()))
+
+    def _to_walls(self, event: WallEvent) -> None:
+        for queue in self.watchers:
+            queue.put_nowait(event)
+
+    async def _publish(self, session: LiveSession, updates: list[Update]) -> None:
+        """Publish `updates`, tell the walls, and store the alerts they raised (off the event loop; a
+        database failure is logged and does not stop the call)."""
+        raised = session.publish(updates)
+        self._changed(session)
+        if not raised:
+            return
+        try:
+            stored = await asyncio.get_running_loop().run_in_executor(
+                None, self._store_alerts, session.key, session.agent_id, raised
+            )
+        except SQLAlchemyError:
+            log.exception("live alerts of call %s not stored", session.key)
+            return
+        for alert in stored:
+            self._to_walls(("alert", alert))
+
+    def _store_alerts(self, key: str, agent_id: int, raised: list[RaisedAlert]) -> list[dict[str, Any]]:
+        with self._session_factory() as db:
+            rows = record_alerts(db, call_key=key, agent_id=agent_id, raised=raised)
+            db.commit()
+            return [LiveAlertRead.model_validate(row).model_dump(mode="json") for row in rows]
 
     async def feed(self, session: LiveSession, legs: tuple[Speaker, ...], pcm: bytes) -> None:
         """Decode one frame off the event loop and publish what it changed: 16-bit little-endian PCM of
@@ -237,8 +297,7 @@ class LiveHub:
 
         updates = await asyncio.get_running_loop().run_in_executor(self.executor, work)
         if updates:
-            session.publish(updates)
-            self._changed(session)
+            await self._publish(session, updates)
 
     async def close_legs(self, session: LiveSession, legs: tuple[Speaker, ...]) -> None:
         """`legs` stopped; when they were the call's last, the call ends: its last utterances and verdicts
@@ -251,8 +310,7 @@ class LiveHub:
         self.sessions.pop(session.key, None)
         loop = asyncio.get_running_loop()
         updates = await loop.run_in_executor(self.executor, session.call.finish)
-        session.publish(updates)
-        self._changed(session)
+        await self._publish(session, updates)
         for queue in session.listeners:
             queue.put_nowait(None)
 

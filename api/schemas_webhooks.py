@@ -16,7 +16,7 @@ class WebhookCreate(BaseModel):
         min_length=1,
         max_length=20,
         description="Event names (call.routed, call.ended, call.abandoned, call.scored, call.flagged, "
-        "review.done, dispute.filed, dispute.resolved) or ['*'].",
+        "review.done, dispute.filed, dispute.resolved, live.alert) or ['*'].",
     )
     secret: str | None = Field(
         default=None, min_length=16, max_length=200, description="HMAC key; generated when absent."

@@ -7,6 +7,7 @@ from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, Cal
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.feedback import CallFeedback
 from models.jobs import JOB_STATUSES, Job
+from models.live import LIVE_ALERT_KINDS, LiveAlert
 from models.ops import Lease, WorkerBeat
 from models.people import ROLES, Agent, AgentSkill, Skill, User
 from models.privacy import AuditEvent, PiiOriginal
@@ -42,6 +43,7 @@ __all__ = [
     "DISPUTE_STATES",
     "HOTLINE_STATES",
     "JOB_STATUSES",
+    "LIVE_ALERT_KINDS",
     "REVIEW_STATES",
     "ROLES",
     "SAMPLING_PERIODS",
@@ -70,6 +72,7 @@ __all__ = [
     "ItemVerdict",
     "Job",
     "Lease",
+    "LiveAlert",
     "LoginSession",
     "ManualScore",
     "Notification",

@@ -16,9 +16,7 @@ Updates out: `GET /api/live/calls/{key}/events`, server-sent events (`event: upd
 `qa.assist.Update` plus `shown_at`), the call so far first; to whoever may see the agent's calls (the agent,
 their team's supervisors, QA and admins; anyone else 404 as for a call that is not live).
 `GET /api/live/calls` lists the live calls a user may watch, each summarised (`LiveSession.summary`).
-`GET /api/live/wall/events`: the supervisors' wall, server-sent events: `event: calls` (the summaries of
-the live calls they may see) first, then `event: call` with a call's summary whenever it changes (the last
-one has `ended`); supervisors (their team's agents) and admins only.
+The supervisors' wall and its stored alerts: `api/routes/live_wall.py`.
 """
 
 from __future__ import annotations
@@ -37,8 +35,8 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import Headers
 
 from api.audiosocket import AudioSocketListener
-from api.deps import CurrentUser, SessionDep, audio_source_refusal, require_roles
-from api.live import SAMPLE_RATE, WALL_ROLES, LiveHub, LiveRefused, LiveSession, StreamRequest
+from api.deps import CurrentUser, SessionDep, audio_source_refusal
+from api.live import SAMPLE_RATE, LiveHub, LiveRefused, LiveSession, StreamRequest
 from models import Agent, User
 from scoring.workflow import may_see_agent, visible_agent_ids
 from transcription.recognizer import Speaker
@@ -51,7 +49,6 @@ JAMBONZ_SUBPROTOCOL = "audio.jambonz.org"
 
 KEEP_ALIVE_S = 15.0
 """Seconds between comments on an idle event stream: proxies close streams that stay silent."""
-WallUser = Annotated[User, require_roles(*WALL_ROLES)]
 
 
 class LiveCallRead(BaseModel):
@@ -91,32 +88,6 @@ def list_live_calls(request: Request, user: CurrentUser, db: SessionDep) -> list
         for s in list(_hub(request.app).sessions.values())
         if scope is None or s.agent_id in scope
     ]
-
-
-@router.get("/api/live/wall/events")
-async def live_wall(request: Request, user: WallUser, db: SessionDep) -> StreamingResponse:
-    """The supervisors' wall as server-sent events: every live call the user may see, then each change."""
-    scope = visible_agent_ids(db, user)
-    agents = None if scope is None else frozenset(scope)
-    hub = _hub(request.app)
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    calls = [s.summary() for s in hub.sessions.values() if agents is None or s.agent_id in agents]
-    hub.watchers[queue] = agents
-
-    async def stream() -> AsyncIterator[str]:
-        try:
-            yield f"event: calls\ndata: {json.dumps(calls)}\n\n"
-            while True:
-                try:
-                    summary = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
-                yield f"event: call\ndata: {json.dumps(summary)}\n\n"
-        finally:
-            hub.watchers.pop(queue, None)
-
-    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/api/live/calls/{key}/events")

@@ -7,7 +7,8 @@ nothing, a committed one is delivered even if the process dies right after (`cal
 
 Events (`EVENTS`): `call.routed` (a hotline call offered to an agent, again after a reject), `call.ended`,
 `call.abandoned`, `call.scored` (QA done, again when re-scored), `call.flagged` (queued for review),
-`review.done`, `dispute.filed`, `dispute.resolved`. Body: `{"id": uuid, "event": name, "occurred_at":
+`review.done`, `dispute.filed`, `dispute.resolved`, `live.alert` (a supervisor-wall alert of a live call,
+when stored: `callqa.services.live_alerts`). Body: `{"id": uuid, "event": name, "occurred_at":
 ISO 8601, "data": {...}}`; the same `id` goes to every subscriber (receivers dedupe on it, deliveries are
 at least once).
 """
@@ -32,6 +33,7 @@ from models import (
     CallScore,
     Dispute,
     HotlineCall,
+    LiveAlert,
     Review,
     WebhookDelivery,
     WebhookSubscription,
@@ -47,6 +49,7 @@ EVENTS = (
     "review.done",
     "dispute.filed",
     "dispute.resolved",
+    "live.alert",
 )
 ALL_EVENTS = "*"
 SIGNATURE_HEADER = "X-Callqa-Signature"
@@ -169,6 +172,20 @@ def _hotline_data(row: HotlineCall) -> dict[str, Any]:
     }
 
 
+def _alert_data(row: LiveAlert) -> dict[str, Any]:
+    return {
+        "alert_id": row.id,
+        "call_key": row.call_key,
+        "agent_id": row.agent_id,
+        "kind": row.kind,
+        "reason": row.reason,
+        "say": row.say,
+        "evidence": row.evidence,
+        "at_s": row.at_s,
+        "raised_at": _iso(row.raised_at),
+    }
+
+
 def _events_of(session: Session) -> list[tuple[str, dict[str, Any]]]:
     """The events in this flush: new rows and state changes of the watched tables."""
     found: list[tuple[str, dict[str, Any]]] = []
@@ -211,6 +228,8 @@ def _events_of(session: Session) -> list[tuple[str, dict[str, Any]]]:
             )
         elif isinstance(obj, Dispute) and new:
             found.append(("dispute.filed", {"dispute_id": obj.id, "call_id": obj.call_id, "item": obj.item}))
+        elif isinstance(obj, LiveAlert) and new:
+            found.append(("live.alert", _alert_data(obj)))
         elif isinstance(obj, Dispute) and _changed(obj, "state") and obj.state != "open":
             found.append(
                 (

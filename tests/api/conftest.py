@@ -22,6 +22,7 @@ from callqa.services.users import create_user
 from callqa.settings import Settings
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
+from tests.api.live_streams import AssistServer, assist_server
 from tests.conftest import _BACKENDS, fresh_database, reset_postgres
 
 PASSWORD = "correct-horse-battery"
@@ -126,3 +127,10 @@ def serve(app: FastAPI) -> Iterator[str]:
 def live(api: ApiEnv) -> Iterator[LiveServer]:
     for url in serve(api.client.app):  # type: ignore[arg-type]
         yield LiveServer(url, api)
+
+
+@pytest.fixture(scope="session")
+def assist_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AssistServer]:
+    """One `callqa serve` with live assist for every live-assist test (tests/api/live_streams.py)."""
+    with assist_server(tmp_path_factory.mktemp("live")) as started:
+        yield started
