@@ -2,7 +2,14 @@
 
 from models.appraisal import APPRAISAL_KINDS, Appraisal
 from models.base import Base, make_engine, make_session_factory, session_scope, utcnow
-from models.calibration import CALIBRATION_STATES, CalibrationMember, CalibrationSession, CalibrationVerdict
+from models.calibration import (
+    CALIBRATION_STATES,
+    CalibrationMember,
+    CalibrationSession,
+    CalibrationSet,
+    CalibrationSetSession,
+    CalibrationVerdict,
+)
 from models.callbacks import CALLBACK_OUTCOMES, CALLBACK_STATUSES, Callback, CallbackAttempt, CallbackOffer
 from models.calls import CALL_STATUSES, Call, Recording, TranscriptSegment
 from models.feedback import CallFeedback
@@ -55,6 +62,8 @@ __all__ = [
     "Base",
     "CalibrationMember",
     "CalibrationSession",
+    "CalibrationSet",
+    "CalibrationSetSession",
     "CalibrationVerdict",
     "Call",
     "CallConsult",

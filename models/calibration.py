@@ -64,3 +64,35 @@ class CalibrationVerdict(Base):
     item: Mapped[str] = mapped_column(String(80))
     verdict: Mapped[str] = mapped_column(String(4))
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalibrationSet(Base):
+    """Several calls calibrated together (e.g. a week's five): one session per call, all with the same
+    members and expert, scored blind until the set is revealed (its sessions with it), then summarised
+    across the calls. `state` is open (scoring) or revealed."""
+
+    __tablename__ = "calibration_sets"
+    __table_args__ = (CheckConstraint("state IN ('open', 'revealed')", name="state_valid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(10), default="open")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revealed_at: Mapped[datetime | None]
+
+    sessions: Mapped[list[CalibrationSession]] = relationship(
+        secondary="calibration_set_sessions", order_by="CalibrationSession.call_id"
+    )
+
+
+class CalibrationSetSession(Base):
+    """A session (one call) of a set; a session belongs to one set at most."""
+
+    __tablename__ = "calibration_set_sessions"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("calibration_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    set_id: Mapped[int] = mapped_column(ForeignKey("calibration_sets.id", ondelete="CASCADE"), index=True)

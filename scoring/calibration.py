@@ -19,7 +19,15 @@ from sklearn.metrics import cohen_kappa_score
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from models import CalibrationMember, CalibrationSession, CalibrationVerdict, Call, User
+from models import (
+    CalibrationMember,
+    CalibrationSession,
+    CalibrationSet,
+    CalibrationSetSession,
+    CalibrationVerdict,
+    Call,
+    User,
+)
 from scoring.exceptions import ReviewError, ReviewStateError
 from scoring.glossary import state_word
 from scoring.scorecard import Scorecard
@@ -38,9 +46,11 @@ def create_session(
     expert_id: int | None,
     by: User,
     at: datetime,
+    notify_members: bool = True,
 ) -> CalibrationSession:
     """A session on `call` (scored, visible to `by`) for at least two active staff members who may see
-    the call; `expert_id` (one of them, or None) holds the key. Members are told."""
+    the call; `expert_id` (one of them, or None) holds the key. Members are told unless `notify_members`
+    is False (a calibration set tells them once for all its calls)."""
     if call.score is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
     if not may_see_agent(session, by, call.agent_id):
@@ -60,21 +70,28 @@ def create_session(
     cal.members = [CalibrationMember(user_id=i) for i in ids]
     session.add(cal)
     session.flush()
-    notify(
-        session,
-        [i for i in ids if i != by.id],
-        kind="calibration",
-        call_id=None,
-        text=f"Calibration '{cal.title}': score call #{call.id} blind",
-        at=at,
-    )
-    session.flush()
+    if notify_members:
+        notify(
+            session,
+            [i for i in ids if i != by.id],
+            kind="calibration",
+            call_id=None,
+            text=f"Calibration '{cal.title}': score call #{call.id} blind",
+            at=at,
+        )
+        session.flush()
     return cal
 
 
 def list_sessions(session: Session, user: User) -> list[CalibrationSession]:
-    """Sessions `user` is a member of or created (qa and admin: every session), newest first."""
-    stmt = select(CalibrationSession).order_by(CalibrationSession.id.desc())
+    """Sessions `user` is a member of or created (qa and admin: every session), newest first; the calls of
+    calibration sets are listed with their sets (scoring.calibration_sets), not here."""
+    in_sets = select(CalibrationSetSession.session_id)
+    stmt = (
+        select(CalibrationSession)
+        .where(CalibrationSession.id.not_in(in_sets))
+        .order_by(CalibrationSession.id.desc())
+    )
     if user.role not in ("qa", "admin"):
         mine = select(CalibrationMember.session_id).where(CalibrationMember.user_id == user.id)
         stmt = stmt.where(or_(CalibrationSession.id.in_(mine), CalibrationSession.created_by == user.id))
@@ -149,9 +166,13 @@ def submit_verdicts(
 
 
 def reveal(session: Session, cal: CalibrationSession, *, by: User, at: datetime) -> None:
-    """Show the results to the members (the creator, the expert or an admin may); needs two submissions."""
+    """Show the results to the members (the creator, the expert or an admin may); needs two submissions.
+    A session of a calibration set is revealed with its set only (scoring.calibration_sets.reveal_set):
+    its results would tell members who have not yet scored the set's other calls how the others judge."""
     if not may_reveal(cal, by):
         raise ReviewError("the session's creator or expert reveals it")
+    if session.get(CalibrationSetSession, cal.id) is not None:
+        raise ReviewStateError("this call is part of a calibration set: reveal the set")
     if sum(m.submitted_at is not None for m in cal.members) < 2:
         raise ReviewStateError("wait for at least two reviewers' verdicts")
     done = session.execute(
@@ -174,8 +195,8 @@ def reveal(session: Session, cal: CalibrationSession, *, by: User, at: datetime)
     session.refresh(cal)
 
 
-def may_reveal(cal: CalibrationSession, user: User) -> bool:
-    """Whether `user` may reveal `cal`: its creator, its expert or an admin."""
+def may_reveal(cal: CalibrationSession | CalibrationSet, user: User) -> bool:
+    """Whether `user` may reveal `cal` (a session or a set): its creator, its expert or an admin."""
     return user.role == "admin" or user.id in (cal.created_by, cal.expert_id)
 
 

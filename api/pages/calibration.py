@@ -26,6 +26,7 @@ from scoring.calibration import (
     session_results,
     submit_verdicts,
 )
+from scoring.calibration_sets import list_sets, set_of
 from scoring.exceptions import ReviewError
 from scoring.workflow import STAFF_ROLES, may_see_agent
 
@@ -60,9 +61,12 @@ def calibrations_page(request: Request, session: SessionDep, user: StaffPageUser
         "calibrations.html",
         user,
         sessions=list_sessions(session, user),
+        sets=list_sets(session, user),
         staff=staff,
         call_id=call_id or "",
         error=request.query_params.get("error", ""),
+        call_ids=request.query_params.get("call_ids", ""),
+        set_error=request.query_params.get("set_error", ""),
     )
 
 
@@ -103,6 +107,7 @@ def calibration_page(
     ids = [m.user_id for m in cal.members]
     names = dict(session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
     member = next((m for m in cal.members if m.user_id == user.id), None)
+    cset = set_of(session, cal)
     return render(
         request,
         "calibration.html",
@@ -115,7 +120,9 @@ def calibration_page(
         member=member,
         mine=own_verdicts(session, cal, user),
         submitted=sum(m.submitted_at is not None for m in cal.members),
-        can_reveal=cal.state == "open" and may_reveal(cal, user),
+        cset=cset,
+        # A set's calls are revealed together, on the set's page.
+        can_reveal=cal.state == "open" and may_reveal(cal, user) and cset is None,
         results=session_results(session, cal, card) if cal.state == "revealed" else None,
         # Blind: the transcript's words only, none of the machine's findings.
         segments=list(call.segments) if call is not None else [],
