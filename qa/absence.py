@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from qa.matching import Token, normalize
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
-from qa.sound_zh import SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
+from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
 from transcription.recognizer import Transcript
 
 Span = tuple[float, float]
@@ -20,6 +20,11 @@ GARBLED_CONF = 0.4
 """Word confidence (0–1) below which the recogniser was guessing."""
 GARBLED_RUN = 3
 """Consecutive guessed words that make a garbled stretch a phrase may hide in (one unsure "yes" is none)."""
+GARBLED_SPAN_ZH = 5
+"""Chinese: GARBLED_RUN guessed characters within this many consecutive characters of one turn make a
+garbled stretch. Whisper writes Chinese a character at a time, and once it has guessed a word's first
+character it writes the rest of the word with high probability (任 0.16 何 0.91, 钢 0.38 琳 0.49 for
+还有什么可以帮您), so guessed characters of a misheard phrase seldom stand three in a row."""
 SOUND_CLOSE = 75.0
 """Similarity (0–100, spelling lifted by sound: `qa.names.name_similarity`) from which heard words may be a
 misheard script phrase."""
@@ -42,9 +47,9 @@ def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float 
 
 def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, str] | None:
     """(heard words, phrase) where a stretch of `tokens` sounds close to one of `phrases` (slots and
-    placeholders skipped), e.g. "could buy" for "goodbye", 在见 for 再见: the phrase may have been said
-    and misheard. Chinese phrases are compared by pinyin (`qa.sound_zh`), others by spelling and sound
-    codes (`qa.names.name_similarity`)."""
+    placeholders skipped), e.g. "could buy" for "goodbye", 在见 for 再见 (or 太天, by its finals, where
+    the words were heard unsure): the phrase may have been said and misheard. Chinese phrases are compared
+    by pinyin (`qa.sound_zh`), others by spelling and sound codes (`qa.names.name_similarity`)."""
     best: tuple[float, str, str] | None = None
     for phrase in phrases:
         words = normalize(phrase)
@@ -57,8 +62,9 @@ def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, 
                 if len(window) < width or window[-1].segment != window[0].segment:
                     continue
                 heard = " ".join(t.text for t in window)
+                unsure = sum(t.conf for t in window) / width < FINALS_CONF
                 score = (
-                    100.0 * sound_similarity_zh([t.text for t in window], "".join(words))
+                    100.0 * sound_similarity_zh([t.text for t in window], "".join(words), by_finals=unsure)
                     if chinese
                     else name_similarity(heard, " ".join(words))
                 )
@@ -70,8 +76,9 @@ def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, 
 
 
 def garbled_run(tokens: Sequence[Token]) -> list[Token]:
-    """The first GARBLED_RUN or more consecutive tokens (one segment) heard with confidence below
-    GARBLED_CONF, or an empty list."""
+    """The first garbled stretch of one segment, or an empty list: GARBLED_RUN or more consecutive tokens
+    heard with confidence below GARBLED_CONF, or for Chinese characters GARBLED_RUN such tokens within
+    GARBLED_SPAN_ZH (the stretch from the first of them to the last)."""
     run: list[Token] = []
     for token in tokens:
         if token.conf < GARBLED_CONF and (not run or run[-1].segment == token.segment):
@@ -80,7 +87,20 @@ def garbled_run(tokens: Sequence[Token]) -> list[Token]:
         if len(run) >= GARBLED_RUN:
             return run
         run = [token] if token.conf < GARBLED_CONF else []
-    return run if len(run) >= GARBLED_RUN else []
+    if len(run) >= GARBLED_RUN:
+        return run
+    return _garbled_chinese(tokens)
+
+
+def _garbled_chinese(tokens: Sequence[Token]) -> list[Token]:
+    for i, token in enumerate(tokens):
+        if token.conf >= GARBLED_CONF or not is_chinese(token.text):
+            continue
+        span = [t for t in tokens[i : i + GARBLED_SPAN_ZH] if t.segment == token.segment]
+        guessed = [k for k, t in enumerate(span) if t.conf < GARBLED_CONF]
+        if len(guessed) >= GARBLED_RUN:
+            return span[: guessed[-1] + 1]
+    return []
 
 
 def unheard_speech(speech: Sequence[Span], tokens: Sequence[Token], span: Span) -> list[Span]:
