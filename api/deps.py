@@ -25,6 +25,7 @@ from callqa.services.users import authenticate
 from callqa.settings import Settings
 from models import Call, LoginSession, User
 from scoring.scorecard import Scorecard
+from scoring.versions import current_scorecard
 from scoring.workflow import STAFF_ROLES as STAFF_ROLES
 from scoring.workflow import may_see_agent
 
@@ -247,9 +248,11 @@ def callback_in_scope(session: Session, user: User, agent_id: int | None, offere
 # Built once at start-up (create_app) and shared by every request.
 
 
-def get_scorecard(request: Request) -> Scorecard:
-    card: Scorecard = request.app.state.scorecard
-    return card
+def get_scorecard(request: Request, session: SessionDep) -> Scorecard:
+    """The active version of the deployment's scorecard (stored from its YAML file, read at start-up, the
+    first time). A call's own score is re-computed with the version it names (`scoring.versions`)."""
+    from_file: Scorecard = request.app.state.scorecard
+    return current_scorecard(session, from_file)
 
 
 ScorecardDep = Annotated[Scorecard, Depends(get_scorecard)]

@@ -33,6 +33,7 @@ from models.routing import (
     RoutingSync,
 )
 from models.sampling import SAMPLING_PERIODS, PlanSample, SamplingPlan
+from models.scorecards import SCORECARD_STATES, ScorecardVersion, ScoreRevision
 from models.sessions import LoginSession
 from models.teams import Team, TeamMember
 from models.webhooks import DELIVERY_STATUSES, WebhookDelivery, WebhookSubscription
@@ -54,6 +55,7 @@ __all__ = [
     "REVIEW_STATES",
     "ROLES",
     "SAMPLING_PERIODS",
+    "SCORECARD_STATES",
     "Agent",
     "AgentPresence",
     "AgentSkill",
@@ -94,6 +96,8 @@ __all__ = [
     "RoutingDecision",
     "RoutingSync",
     "SamplingPlan",
+    "ScoreRevision",
+    "ScorecardVersion",
     "Skill",
     "Team",
     "TeamMember",

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class ScorecardError(ValueError):
-    """A scorecard is malformed; the message names the file and the problem."""
+    """A scorecard is malformed; the message names the file and the problems, `problems` lists each one
+    (a sentence a person can act on)."""
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
+
+
+class ScorecardStateError(ScorecardError):
+    """A scorecard change that does not fit the versions' state (a published version edited, a draft
+    already published or replaced meanwhile)."""
 
 
 class ReviewError(ValueError):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +27,7 @@ from scoring.glossary import label, state_word
 from scoring.sampling import has_active_plan
 from scoring.scorecard import CallScore, Scorecard, score_verdicts
 from scoring.service import read_score
+from scoring.versions import scored_with
 from scoring.workflow import agent_user_ids, notify, record_event, staff_ids
 
 SAMPLE_REASON = "random sample"
@@ -185,14 +185,16 @@ def _apply_decisions(
     now: datetime,
     why: str | None = None,
 ) -> float:
-    """Store `decisions` on `review`, re-score, and append each changed verdict to the history with
-    `why` (default: the decision's comment) as its reason."""
+    """Store `decisions` on `review`, re-score on the scorecard version the call was scored with
+    (`scorecard` only when that version is not stored), and append each changed verdict to the history
+    with `why` (default: the decision's comment) as its reason."""
     row = session.scalar(select(CallScoreRow).where(CallScoreRow.call_id == review.call_id))
     if row is None:
         raise ReviewStateError(f"call {review.call_id} has no score")
-    _check_items(decisions, scorecard)
+    scorecard = scored_with(session, row.scorecard_id, row.scorecard_version, scorecard)
     score = read_score(row)
     machine = score.verdicts()
+    _check_items(decisions, scorecard, machine)
     existing = {v.item: v for v in review.verdicts}
     changed: list[tuple[str, str | None, str, str]] = []
     for item, decision in decisions.items():
@@ -234,11 +236,19 @@ def _apply_decisions(
     return review.final_total
 
 
-def _check_items(decisions: dict[str, Any], scorecard: Scorecard) -> None:
+def _check_items(
+    decisions: dict[str, Decision], scorecard: Scorecard, machine: dict[str, bool | None]
+) -> None:
+    """Refuse unknown items, and a reviewer's N/A on an item that does not allow it (keeping the machine's
+    own N/A is no choice: scoring counts it failed)."""
     known = {i.id for i in scorecard.items}
     unknown = sorted(set(decisions) - known)
     if unknown:
         raise ReviewError(f"unknown scorecard items {unknown}; items are {sorted(known)}")
+    no_na = sorted(i.id for i in scorecard.items if not i.na_allowed and i.id in decisions)
+    refused = [label(i) for i in no_na if decisions[i].passed is None and machine.get(i) is not None]
+    if refused:
+        raise ReviewError(f"{', '.join(refused)} cannot be marked N/A on this scorecard: choose Pass or Fail")
 
 
 def open_dispute(

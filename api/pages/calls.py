@@ -4,6 +4,7 @@ verdicts, an agent's dispute, a reviewer's resolution."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,12 +25,15 @@ from api.pages.charts import sentiment_svg
 from api.pages.evaluation import breakdown, workflow_context
 from api.pages.rendering import check_csrf, render
 from api.pages.waveform import allow_player_style, markers, outline, style_nonce
+from callqa.services.processing import flag_severity
 from models import ComplaintReading, Dispute, Review
 from qa.analysis import CallAnalysis
 from qa.service import read_analysis
 from scoring.glossary import label
+from scoring.rescore import rescore_call_on
 from scoring.review import Decision, open_dispute, resolve_dispute, submit_review
 from scoring.service import read_score
+from scoring.versions import active_card, scored_with
 
 router = APIRouter()
 
@@ -66,6 +70,10 @@ def call_page(
     analysis = read_analysis(call.qa_result) if call.qa_result else None
     review = session.scalar(select(Review).where(Review.call_id == call.id))
     workflow = workflow_context(session, call)
+    active = card
+    if call.score is not None:
+        active = active_card(session, call.score.scorecard_id) or card
+        card = scored_with(session, call.score.scorecard_id, call.score.scorecard_version, card)
     rows, total, cap = (
         breakdown(call, review, card, analysis, workflow["reasons"]) if call.score else ([], 0, "")
     )
@@ -90,6 +98,8 @@ def call_page(
         sentiment_svg=sentiment_svg(caller.utterances if caller else (), duration),
         rows=rows,
         cap=cap,
+        card=card,
+        active=active,
         review=review,
         effective_total=total,
         can_review=staff and call.score is not None,
@@ -184,3 +194,37 @@ def resolve_page(
     return RedirectResponse(
         f"/calls/{dispute.call_id}?msg=Dispute {dispute.state}", status.HTTP_303_SEE_OTHER
     )
+
+
+@router.post("/calls/{call_id}/rescore")
+def rescore_page(
+    call_id: IdPath,
+    session: SessionDep,
+    request: Request,
+    user: StaffPageUser,
+    card: ScorecardDep,
+    settings: SettingsDep,
+    csrf: Annotated[str, Form()],
+) -> Response:
+    """Score the call again on the active version of its scorecard (the score before stays in the
+    history); a second click finds it already on that version and changes nothing."""
+    check_csrf(request, csrf)
+    call = visible_call(session, user, call_id)
+    if call.score is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "call not scored yet")
+    active = active_card(session, call.score.scorecard_id) or card
+    done = rescore_call_on(
+        session,
+        call,
+        active,
+        weights=flag_severity(settings),
+        actor_id=user.id,
+        reason=f"rescored with the active version {active.version}",
+    )
+    if done is None:
+        msg = f"Already scored with version {active.version}"
+    else:
+        msg = f"Rescored with version {active.version}: {done.before:.0f} → {done.after:.0f}"
+        if done.final_after is not None:
+            msg += f" (reviewed {done.final_before:.0f} → {done.final_after:.0f})"
+    return RedirectResponse(f"/calls/{call.id}?msg={quote(msg)}", status.HTTP_303_SEE_OTHER)

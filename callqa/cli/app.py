@@ -20,6 +20,7 @@ from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pbx import pbx_app
 from callqa.cli.pii import eval_pii, pseudonymise_callers, purge
+from callqa.cli.rescore import rescore
 from callqa.cli.routing import simulate
 from callqa.cli.sampling import sample
 from callqa.cli.staffing import staff
@@ -50,6 +51,7 @@ app.command("pseudonymise-callers")(pseudonymise_callers)
 app.command("eval-pii")(eval_pii)
 app.command("detect-complaints")(detect_complaints)
 app.command("sample")(sample)
+app.command("rescore")(rescore)
 
 
 def _settings_with(**overrides: object) -> Settings:
@@ -190,47 +192,6 @@ def transcribe(
     )
     if failed:
         raise typer.Exit(1)
-
-
-@app.command()
-def rescore(
-    since: Annotated[str, typer.Option(help="Calls started on or after this date (YYYY-MM-DD).")],
-) -> None:
-    """Re-run QA and scoring on stored transcripts (after a script or scorecard change); no ASR."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import select
-
-    from callqa.pipeline.analyzers import AnalyzersByLanguage
-    from callqa.runtime import open_database
-    from callqa.services.processing import rescore_call
-    from models import Call, CallScore
-
-    try:
-        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    except ValueError as exc:
-        err.print(f"[red]--since {since!r} is not a date (YYYY-MM-DD)[/red]")
-        raise typer.Exit(2) from exc
-    settings = get_settings()
-    analyzers = AnalyzersByLanguage(settings)
-    factory = open_database(settings)
-    with factory() as session:
-        ids = session.scalars(
-            select(Call.id).join(CallScore, CallScore.call_id == Call.id).where(Call.started_at >= start)
-        ).all()
-    changed = 0
-    with _progress() as progress:
-        task = progress.add_task("re-scoring", total=len(ids), status="")
-        for call_id in ids:
-            with factory() as session:
-                call = session.get(Call, call_id)
-                old = call.score.total if call and call.score else None
-                if call is not None:
-                    new = rescore_call(session, call, analyzers.for_language(call.language))
-                    changed += old != new
-                    session.commit()
-            progress.advance(task)
-    out.print(f"re-scored {len(ids)} calls since {start.date()}, {changed} changed score")
 
 
 @app.command()

@@ -280,13 +280,15 @@ class CallAnalyzer:
         activity: Activity | None = None,
         agitation: Agitation | None = None,
         caller_snr_db: float | None = None,
+        scorecard: Scorecard | None = None,
     ) -> tuple[CallAnalysis, CallScore, Script]:
         """QA and scoring only: used after transcription and for re-scoring stored transcripts (which have
-        no audio cues: `activity`/`agitation`/`caller_snr_db` are then None)."""
+        no audio cues: `activity`/`agitation`/`caller_snr_db` are then None). `scorecard`: the card to
+        score with (default: the one read from settings; the worker passes the stored active version)."""
         analysis, script = self._qa(
             transcript, company, agent_name, agent_number, activity, agitation, caller_snr_db
         )
-        return analysis, score_call(analysis, self.scorecard), script
+        return analysis, score_call(analysis, scorecard or self.scorecard), script
 
     def _qa(
         self,
@@ -325,10 +327,12 @@ class CallAnalyzer:
         agent_number: str | None = None,
         agent_channel: int | None = None,
         transcript: Transcript | None = None,
+        scorecard: Scorecard | None = None,
     ) -> CallResult:
         """The whole pipeline for one recording. With `transcript` (an earlier decoding of this file) the
         first decoding is skipped and everything after it — audio cues, QA, second readings, score — runs
-        on the audio as usual (re-judging stored calls, evaluation without a full decode)."""
+        on the audio as usual (re-judging stored calls, evaluation without a full decode). `scorecard`: the
+        card to score with (default: the one read from settings)."""
         company = company or self._settings.company
         hints = [h for h in (company, agent_name) if h]
         audio = self._load(path)
@@ -364,7 +368,7 @@ class CallAnalyzer:
                 activity=activity,
                 judge=element_judge(self.intents, self._settings.intent_threshold),
             )
-        score = score_call(analysis, self.scorecard)  # once, on the verdicts after second readings
+        score = score_call(analysis, scorecard or self.scorecard)  # once, after second readings
         return CallResult(
             file=str(path),
             transcript=transcript,

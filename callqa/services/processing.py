@@ -6,6 +6,7 @@ import logging
 import random
 import time
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.pipeline.analyzer import CallAnalyzer
@@ -21,12 +22,13 @@ from callqa.services.worker import Worker
 from callqa.settings import Settings
 from models import Call, Job, utcnow
 from qa.analysis import CallAnalysis
-from qa.script import Script
+from qa.script import Script, packaged_languages
 from qa.service import store_qa_result
 from scoring.review import FlagSeverity, flag_call
 from scoring.sampling import draw_active_plans
-from scoring.scorecard import CallScore
+from scoring.scorecard import CallScore, Scorecard, load_scorecard
 from scoring.service import store_call_score
+from scoring.versions import current_scorecard
 from transcription.service import load_transcript, store_transcript
 
 log = logging.getLogger("callqa.services.processing")
@@ -34,8 +36,10 @@ log = logging.getLogger("callqa.services.processing")
 
 def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     """Transcribe, check and score `call` with `analyzer` (the one for the call's language:
-    `AnalyzersByLanguage.for_language(call.language)`), replacing any earlier results. Flushes only. Raises
-    `callqa.services.storage.RecordingUnreadable` when this machine cannot read the recording."""
+    `AnalyzersByLanguage.for_language(call.language)`) on the active version of its scorecard (read once,
+    before decoding: a version published meanwhile scores the next call), replacing any earlier results.
+    Flushes only. Raises `callqa.services.storage.RecordingUnreadable` when this machine cannot read the
+    recording."""
     if call.recording is None:
         raise LookupError(f"call {call.id} has no recording")
     audio = readable(analyzer.settings.recordings_dir, call.recording.path)
@@ -44,6 +48,7 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
         audio,
         agent_name=agent_first_name(session, call.agent_id),
         agent_number=agent_work_number(session, call.agent_id),
+        scorecard=current_scorecard(session, analyzer.scorecard),
     )
     if result.transcript.duration_s > 0:
         DECODE_RTF.observe((time.perf_counter() - started) / result.transcript.duration_s)
@@ -62,7 +67,8 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
 
 
 def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
-    """Re-run QA and scoring on the stored transcript (no re-transcription); returns the new total."""
+    """Re-run QA and scoring on the stored transcript (no re-transcription) with the active version of
+    the scorecard; returns the new total."""
     if call.recording is None:
         raise LookupError(f"call {call.id} has no recording")
     transcript = load_transcript(
@@ -72,6 +78,7 @@ def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
         transcript,
         agent_name=agent_first_name(session, call.agent_id),
         agent_number=agent_work_number(session, call.agent_id),
+        scorecard=current_scorecard(session, analyzer.scorecard),
     )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
     read_complaints(session, call, transcript)
@@ -114,6 +121,28 @@ def draw_sampling_plans(session: Session) -> None:
             log.info("sampling plan %s: %d call(s) drawn", d.plan_id, d.drawn)
 
 
+def file_scorecards(settings: Settings) -> list[Scorecard]:
+    """The scorecards read from YAML files (one per card id) for the languages calls are judged in."""
+    cards: dict[str, Scorecard] = {}
+    for language in packaged_languages():
+        card = load_scorecard(settings.scorecard_path, language)
+        cards.setdefault(card.id, card)
+    return list(cards.values())
+
+
+def store_file_scorecards(settings: Settings, session_factory: sessionmaker[Session]) -> None:
+    """Store each YAML card as its first version, if not stored yet, in a transaction of its own: else the
+    first call would store it and, on SQLite, hold the write lock while its audio is decoded. A failure is
+    only logged: `process_call` stores a missing card itself."""
+    try:
+        with session_factory() as session:
+            for card in file_scorecards(settings):
+                current_scorecard(session, card)
+            session.commit()
+    except SQLAlchemyError as exc:
+        log.warning("could not store the scorecards' first versions yet: %s", exc)
+
+
 def make_worker(
     settings: Settings,
     session_factory: sessionmaker[Session],
@@ -125,6 +154,7 @@ def make_worker(
     per process, built on first use; `analyzer`, when given, is the one for the settings' language);
     `retryable` as for `Worker`."""
     analyzers = AnalyzersByLanguage(settings, analyzer)
+    store_file_scorecards(settings, session_factory)
 
     def handle_process_call(session: Session, job: Job) -> None:
         call = session.get(Call, job.call_id) if job.call_id is not None else None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scoring.exceptions import ScorecardError
-from scoring.scorecard import load_scorecard, score_verdicts
+from scoring.scorecard import CallScore, load_scorecard, parse_scorecard, score_verdicts, scorecard_to_data
 
 CARD = load_scorecard(None)
 # An ordinary call: every item passed, the situational procedures (silent caller, noisy line) not applicable.
@@ -52,3 +52,96 @@ def test_bad_scorecards_are_rejected(tmp_path: Path) -> None:
     bad.write_text("items: [")
     with pytest.raises(ScorecardError, match="YAML"):
         load_scorecard(bad)
+
+
+def _card(*items: dict[str, object]) -> dict[str, object]:
+    return {"id": "t", "version": "1", "items": list(items)}
+
+
+GREETING = {"id": "greeting", "verdict": "check:greeting", "weight": 50}
+
+
+def test_a_conditional_item_applies_only_when_its_condition_holds() -> None:
+    card = parse_scorecard(
+        _card(
+            GREETING,
+            {
+                "id": "hold",
+                "verdict": "check:closing",
+                "weight": 50,
+                "applies_when": {"item": "greeting", "verdict": "fail"},
+            },
+        ),
+        source="t",
+    )
+    passed = score_verdicts({"greeting": True, "hold": False}, card)
+    hold = next(i for i in passed.items if i.item == "hold")
+    assert passed.total == 100.0 and hold.passed is None and hold.note == "applies only when Greeting failed"
+    assert score_verdicts({"greeting": False, "hold": False}, card).total == 0.0
+    # the verdict given is kept, so a reviewer failing the greeting later brings the item in
+    assert passed.verdicts() == {"greeting": True, "hold": False}
+    assert score_verdicts(passed.verdicts() | {"greeting": False}, card).total == 0.0
+
+
+def test_an_item_without_na_counts_a_missing_verdict_as_failed_and_auto_fail_zeroes() -> None:
+    card = parse_scorecard(
+        _card(GREETING, {"id": "closing", "verdict": "check:closing", "weight": 50, "na_allowed": False}),
+        source="t",
+    )
+    assert score_verdicts({"greeting": True, "closing": None}, card).total == 50.0
+    fatal = parse_scorecard(
+        _card(
+            GREETING, {"id": "courtesy", "verdict": "no_violations", "weight": 1, "critical": True, "cap": 0}
+        ),
+        source="t",
+    )
+    assert score_verdicts({"greeting": True, "courtesy": False}, fatal).total == 0.0
+
+
+def test_every_problem_is_named_at_once() -> None:
+    bad = _card(
+        {"id": "greeting", "verdict": "check:greetin", "weight": -1},
+        {"id": "greeting", "verdict": "empathy_when_needed", "weight": "heavy", "na_allowed": False},
+        {
+            "id": "x",
+            "verdict": "no_dead_air",
+            "weight": 1,
+            "applies_when": {"item": "later", "verdict": "pass"},
+        },
+    )
+    with pytest.raises(ScorecardError) as raised:
+        parse_scorecard(bad, source="t", known_checks={"greeting", "closing"})
+    assert raised.value.problems == (
+        "item 1 (greeting): unknown check 'greetin' (checks are closing, greeting)",
+        "item 1 (greeting) needs a positive weight",
+        "item 2 (greeting): the id is used by an earlier item",
+        "item 2 (greeting) needs a positive weight",
+        "item 2 (greeting): empathy is not applicable unless the caller was upset, so it must allow N/A",
+        "item 3 (x): its condition must name an item listed before it, not 'later'",
+    )
+
+
+def test_the_yaml_shape_reads_back_the_same_card() -> None:
+    for card in (CARD, load_scorecard(None, "zh")):
+        assert parse_scorecard(scorecard_to_data(card), source="again") == card
+    conditional = parse_scorecard(
+        _card(
+            GREETING,
+            {
+                "id": "c",
+                "verdict": "no_dead_air",
+                "weight": 2.5,
+                "na_allowed": False,
+                "applies_when": {"item": "greeting", "verdict": "pass"},
+            },
+        ),
+        source="t",
+    )
+    assert parse_scorecard(scorecard_to_data(conditional), source="again") == conditional
+
+
+def test_scores_stored_before_conditions_read_their_verdicts_from_passed() -> None:
+    stored = score_verdicts(ORDINARY, CARD).to_json()
+    for item in stored["items"]:
+        del item["verdict"]
+    assert CallScore.from_json(stored).verdicts() == ORDINARY
