@@ -1,9 +1,12 @@
-"""Premature closing ticks on real audio: dev-set calls decoded live (both legs, as fast as they decode)
-through `callqa.pipeline.live`; a closing tick is premature when the words it rests on end before the
-offline closing window of the call (the agent's last 3 reference turns, or their last 30 s), and the closing
-phase opened early when it opened before that window.
+"""Premature closing ticks and closing recall on real audio: labelled calls decoded live (both legs, as
+fast as they decode) through `callqa.pipeline.live`. A closing tick is premature when the words it rests on
+end before the offline closing window of the call (the agent's last 3 reference turns, or their last 30 s);
+the closing phase opened early when it opened before that window. Recall: closing elements ticked of those
+the labels say were said (`closing_kind`: full = offer, thanks, goodbye; no_offer = thanks, goodbye;
+no_thanks = offer, goodbye); a tick of an element the labels say was not said is counted as unlabelled.
 
     python bench/assist_premature.py --limit 10
+    python bench/assist_premature.py --dir data/heldout-b --limit 40
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from transcription.audio import load_call_audio, split_legs
 
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "dev-set"
 STEP_S = 0.02
+SAID = {
+    "full": {"offer_help", "thanks", "goodbye"},
+    "no_offer": {"thanks", "goodbye"},
+    "no_thanks": {"offer_help", "goodbye"},
+    "absent": set(),
+}
+"""The closing elements a call's `closing_kind` label says the agent said (dev-set README)."""
 
 
 def closing_window_start(turns: list[dict[str, object]]) -> float:
@@ -39,6 +49,9 @@ def main() -> None:
     analyzer = CallAnalyzer(get_settings())
     recognizer = SerialRecognizer(live_recognizer(analyzer.settings))
     calls = premature = early_phase = ticks = 0
+    labelled: dict[str, int] = {}
+    found: dict[str, int] = {}
+    unlabelled = 0
     for meta in sorted(args.dir.glob("*.json"))[: args.limit]:
         record = json.loads(meta.read_text())
         if record.get("language", "en") != "en":
@@ -67,15 +80,24 @@ def main() -> None:
         ticks += len(closing)
         premature += len(early)
         early_phase += int(opened is not None and opened < window)
+        said = SAID[record["labels"]["closing_kind"]]
+        ticked = {e.element for e in closing}
+        for element in said:
+            labelled[element] = labelled.get(element, 0) + 1
+            found[element] = found.get(element, 0) + int(element in ticked)
+        unlabelled += len(ticked - said)
         flag = " PREMATURE " + ", ".join(f"{e.element}@{e.at}" for e in early) if early else ""
+        missed = " missed " + ", ".join(sorted(said - ticked)) if said - ticked else ""
         print(
             f"{meta.stem}: closing window from {window:.1f} s, phase opened at {opened}, "
-            f"{len(closing)} closing ticks{flag}",
+            f"{len(closing)} closing ticks{flag}{missed}",
             flush=True,
         )
+    per_element = ", ".join(f"{e} {found[e]}/{labelled[e]}" for e in sorted(labelled))
     print(
         f"{calls} calls: {ticks} closing ticks, {premature} premature; closing phase opened early in "
-        f"{early_phase}"
+        f"{early_phase}; recall {sum(found.values())}/{sum(labelled.values())} labelled elements "
+        f"({per_element}); {unlabelled} ticks of elements not labelled as said"
     )
 
 

@@ -82,15 +82,22 @@ class VoskStream:
         return [StreamEvent("final", " ".join(w.text for w in words), words[0].start, words[-1].end, words)]
 
 
+SEAM_SLACK_S = 0.1
+"""Seconds before the seam of context and part where a word still counts as the part's."""
+
+
 class UtteranceStream:
     """Streaming for any `Recognizer` that decodes whole utterances (faster-whisper).
 
     Endpointing: a frame is speech when its energy is `margin_db` above the running noise floor; an
     utterance ends after `pause_s` without speech (or at `max_utterance_s`), and, with `cut_pause_s`, after
     that shorter pause once it holds `cut_after_s` of audio: long speech is cut at its inner pauses, so each
-    part is decoded while the speaker goes on and the last one soon after they stop. Partials come every
-    `partial_every_s` seconds of new audio while speech goes on; None: no partials, each utterance is
-    decoded exactly once.
+    part is decoded while the speaker goes on and the last one soon after they stop. A part shorter than
+    `cut_after_s` that goes straight on from a cut one ("…Bluebird Bank." | "Goodbye.") is decoded after the
+    last `context_s` seconds of the part before it, and only its own words are kept: alone, a word or two
+    is read poorly (tiny.en heard a lone "Goodbye." at word confidence 0.26, after its sentence at 0.85).
+    Partials come every `partial_every_s` seconds of new audio while speech goes on; None: no partials,
+    each utterance is decoded exactly once.
     """
 
     def __init__(
@@ -105,12 +112,17 @@ class UtteranceStream:
         hints: tuple[str, ...] = (),
         cut_pause_s: float | None = None,
         cut_after_s: float = 1.5,
+        context_s: float = 0.0,
     ) -> None:
         self._rec = recognizer
         self._rate = sample_rate
         self._pause = pause_s
         self._cut_pause = pause_s if cut_pause_s is None else min(cut_pause_s, pause_s)
         self._cut_after = cut_after_s
+        self._context_s = context_s
+        self._context: FloatArray | None = None  # the part just cut, while its speaker may go straight on
+        self._quiet_s = 0.0  # silence since the last part ended
+        self._since_cut = 0.0  # that silence when the current part began
         self._partial_every = partial_every_s
         self._max = max_utterance_s
         self._margin = margin_db
@@ -135,11 +147,13 @@ class UtteranceStream:
         events: list[StreamEvent] = []
         if speech and not self._speaking:
             self._speaking = True
+            self._since_cut = self._quiet_s
             self._buffer = list(self._preroll)
             self._buffered = sum(c.size for c in self._buffer)
             self._buffer_start = max(0.0, now - sum(c.size for c in self._preroll) / self._rate)
             self._since_partial = 0.0
         if not self._speaking:
+            self._quiet_s += duration
             self._preroll.append(chunk)
             while sum(c.size for c in self._preroll) / self._rate > self._preroll_s:
                 self._preroll.popleft()
@@ -153,6 +167,10 @@ class UtteranceStream:
         if self._silence_s >= pause or length >= self._max:
             events += self._decode("final")
             self._speaking = False
+            self._quiet_s = self._silence_s
+            cut = self._silence_s < self._pause and self._context_s > 0
+            context_n = int(self._context_s * self._rate)
+            self._context = np.concatenate(self._buffer)[-context_n:] if cut else None
             # The pause that ended it is the next utterance's preroll: after a cut at an inner pause the
             # speaker goes straight on, and the endpointer hears their first word late (it was clipped).
             self._preroll.clear()
@@ -191,15 +209,36 @@ class UtteranceStream:
         audio = np.concatenate(self._buffer) if self._buffer else np.zeros(0, np.float32)
         if audio.size == 0:
             return []
-        found: list[Utterance] = self._rec.transcribe(audio, self._rate, hints=self._hints)
-        offset = self._buffer_start
-        words = tuple(Word(w.text, w.start + offset, w.end + offset, w.conf) for u in found for w in u.words)
-        text = " ".join(u.text for u in found).strip()
+        words = self._continued(audio) if kind == "final" else None
+        if words is None:
+            found: list[Utterance] = self._rec.transcribe(audio, self._rate, hints=self._hints)
+            offset = self._buffer_start
+            words = tuple(
+                Word(w.text, w.start + offset, w.end + offset, w.conf) for u in found for w in u.words
+            )
+            text = " ".join(u.text for u in found).strip()
+        else:
+            text = " ".join(w.text for w in words)
         if not text:
             return []
         start = words[0].start if words else offset
         end = words[-1].end if words else offset + audio.size / self._rate
         return [StreamEvent(kind, text, start, end, words)]
+
+    def _continued(self, audio: FloatArray) -> tuple[Word, ...] | None:
+        """The words of a short part that goes straight on from a cut one (begun before a full pause
+        would have ended it), decoded after that part's audio; None when it is not one, or
+        when nothing of it is heard that way (then it is decoded alone)."""
+        context, self._context = self._context, None
+        spoken = audio.size / self._rate - self._silence_s  # the pause that ended it is not the part
+        if context is None or spoken >= self._cut_after or self._since_cut > self._pause:
+            return None
+        lead = context.size / self._rate
+        found = self._rec.transcribe(np.concatenate([context, audio]), self._rate, hints=self._hints)
+        offset = self._buffer_start - lead
+        # A word the context and the part share (cut mid-word) starts just before the seam: a little slack.
+        own = [w for u in found for w in u.words if w.start >= lead - SEAM_SLACK_S]
+        return tuple(Word(w.text, w.start + offset, w.end + offset, w.conf) for w in own) or None
 
 
 def open_stream(
@@ -209,10 +248,12 @@ def open_stream(
     hints: tuple[str, ...] = (),
     partials: bool = True,
     cut_pause_s: float | None = None,
+    context_s: float = 0.0,
 ) -> StreamingRecognizer:
     """The best streaming decoder for `recognizer`: Vosk's own, else utterance endpointing (each utterance
     decoded once when it ends, and, with `partials`, re-decoded every second while it grows; with
-    `cut_pause_s`, long speech cut at inner pauses that long, see `UtteranceStream`)."""
+    `cut_pause_s`, long speech cut at inner pauses that long, a short part going on from a cut one decoded
+    after `context_s` of it; see `UtteranceStream`)."""
     from transcription.vosk_engine import VoskRecognizer
 
     if isinstance(recognizer, VoskRecognizer):
@@ -223,4 +264,5 @@ def open_stream(
         hints=hints,
         partial_every_s=1.0 if partials else None,
         cut_pause_s=cut_pause_s,
+        context_s=context_s,
     )

@@ -35,6 +35,9 @@ LEGS: tuple[Speaker, ...] = ("agent", "caller")
 CUT_PAUSE_S = 0.3
 """A pause (s) that ends a live utterance already 1.5 s long (`UtteranceStream`'s `cut_pause_s`); a shorter
 one still waits for the stream's full pause (0.7 s), so short answers are not cut into words."""
+CONTEXT_S = 3.0
+"""Audio (s) of a cut part decoded before the short part that goes straight on from it (`UtteranceStream`'s
+`context_s`): the closing's lone "Goodbye." after "Thanks for calling …" is read far better so."""
 
 
 class SerialRecognizer:
@@ -178,7 +181,9 @@ def open_live_call(
     inner = recognizer.inner if isinstance(recognizer, SerialRecognizer) else recognizer
     engine = inner if isinstance(inner, VoskRecognizer) else recognizer
     streams = {
-        leg: open_stream(engine, sample_rate, hints=hints, partials=False, cut_pause_s=CUT_PAUSE_S)
+        leg: open_stream(
+            engine, sample_rate, hints=hints, partials=False, cut_pause_s=CUT_PAUSE_S, context_s=CONTEXT_S
+        )
         for leg in legs
     }
     return LiveCall(assistant, streams, sample_rate)

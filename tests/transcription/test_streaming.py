@@ -18,7 +18,7 @@ from tests.transcription.conftest import ASTERISK_SOUNDS, espeak
 from transcription.audio import load_call_audio
 from transcription.exceptions import AudioError
 from transcription.model_store import build_recognizer
-from transcription.recognizer import FloatArray, Recognizer
+from transcription.recognizer import FloatArray, Recognizer, Utterance
 from transcription.sources import MicrophoneError, file_chunks, microphone_chunks
 from transcription.streaming import StreamEvent, open_stream
 
@@ -175,3 +175,34 @@ def test_a_short_window_decode_reads_a_third_of_the_frames_and_hears_the_same() 
     expected = full.transcribe(prompt.channels[0], prompt.sample_rate)
     assert frames and all(n == 1000 for n in frames)
     assert [w.text for u in heard for w in u.words] == [w.text for u in expected for w in u.words]
+
+
+def test_a_short_part_going_on_from_a_cut_one_is_decoded_after_it(whisper_en: Recognizer) -> None:
+    """ "Thanks for calling Bluebird Bank." then, 0.4 s later, "Goodbye.": cut at the pause, the short second
+    part is decoded after the first part's audio (at most `context_s` of it) and keeps only its own words,
+    at their times in the stream; a part after a full pause, or without `context_s`, is decoded alone."""
+    sr = 8000
+    thanks, bye = espeak("Thanks for calling Bluebird Bank.", "en-us"), espeak("Goodbye.", "en-us")
+    audio = np.concatenate(
+        [_noise(1.0, sr), thanks, _noise(0.4, sr), bye, _noise(1.5, sr), bye, _noise(1, sr)]
+    )
+    decoded: list[float] = []
+
+    class Spy:
+        name = whisper_en.name
+
+        def transcribe(self, samples: FloatArray, sample_rate: int, **kwargs: object) -> list[Utterance]:
+            decoded.append(samples.size / sample_rate)
+            return whisper_en.transcribe(samples, sample_rate, **kwargs)  # type: ignore[arg-type]
+
+    events = _feed(open_stream(Spy(), sr, partials=False, cut_pause_s=0.3, context_s=3.0), audio, sr)
+    assert [e.kind for e in events] == ["final"] * 3, events
+    first, going_on, alone = events
+    assert "bank" in first.text.lower() and "bye" in going_on.text.lower() and "bye" in alone.text.lower()
+    assert "bank" not in going_on.text.lower()  # the context's words are not the part's
+    assert going_on.start >= 1.0 + thanks.size / sr + 0.3 and alone.start > going_on.end + 1.0
+    # the part going on was decoded with the context before it, the one after a full pause alone
+    assert decoded[1] > 3.0 + bye.size / sr and decoded[2] < 3.0
+    decoded.clear()
+    plain = _feed(open_stream(Spy(), sr, partials=False, cut_pause_s=0.3), audio, sr)
+    assert len(plain) == 3 and max(decoded[1:]) < 3.0
