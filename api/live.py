@@ -109,7 +109,9 @@ class LiveSession:
 
     def publish(self, updates: list[Update]) -> list[RaisedAlert]:
         """Record and send `updates` (on the event loop); `shown_at` is the wall-clock time (s) they left.
-        Returns the alerts they raised, with the words of the turn that raised them as evidence."""
+        Returns the alerts they raised, with the words of the turn that raised them as evidence (the
+        agent's remark, the caller's utterance; "" when the clock raised them: silence, an opening window
+        that passed)."""
         raised: list[RaisedAlert] = []
         for update in updates:
             event = {**update.to_json(), "shown_at": time.time()}
