@@ -26,6 +26,7 @@ from api.pages import (
     people,
     queue,
     sampling,
+    scorecards,
     workflow,
 )
 
@@ -42,6 +43,7 @@ for _module in (
     calibration,
     calibration_sets,
     sampling,
+    scorecards,
     callbacks,
     kpis,
     appraisals,
