@@ -8,7 +8,7 @@ words the recognizer was unsure of, or a missing element that nearly matched.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from qa.absence import Span, absence_doubts, window_span
@@ -28,7 +28,7 @@ from qa.elements import (
     window_tokens,
 )
 from qa.intents import ModelMatch
-from qa.matching import Token, best_match, normalize, tokenize_segments
+from qa.matching import Token, best_match, normalize, tokenize_segments, without_hinted
 from qa.metrics import Activity
 from qa.names import find_name
 from qa.never import NEVER_HEARD, find_never, never_doubts
@@ -112,6 +112,13 @@ def run_check(
         heard = find_never(tokens_of_element(element, tokens, transcript, check), element.never)
         if heard is not None:
             results[element.name] = ElementResult(element.name, False, heard, NEVER_HEARD)
+    for element in check.elements:
+        found = results[element.name]
+        if found.found and found.evidence is not None and not found.note:
+            element_tokens = tokens_of_element(element, tokens, transcript, check)
+            results[element.name] = replace(
+                found, evidence=without_hinted(found.evidence, element_tokens, hinted)
+            )
     ordered = [results[e.name] for e in check.elements]
     required = {e.name for e in check.elements if e.required}
     passed = all(r.found for r in ordered if r.name in required)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from qa.checks import CheckResult, run_checks
@@ -9,6 +11,7 @@ from qa.metrics import Activity
 from qa.script import load_script
 from qa.second_reading import check_span, second_opinion
 from tests.qa.helpers import Turn, make_transcript
+from transcription.recognizer import Segment, Speaker, Transcript, Word
 
 CLOSING: list[Turn] = [
     ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
@@ -269,3 +272,36 @@ def test_check_span_covers_the_window() -> None:
     assert check_span(transcript, script.checks["greeting"]) == (0.0, 20.0)
     # the closing looks at the agent's last three turns (and their last 30 s), to the end of the recording
     assert check_span(transcript, script.checks["closing"]) == (8.0, 40.0)
+
+
+def _said(speaker: Speaker, start: float, words: str) -> Segment:
+    """One segment from "word/confidence" pairs, a word every 0.4 s."""
+    pairs = [w.rsplit("/", 1) for w in words.split()]
+    timed = tuple(Word(t, start + 0.4 * i, start + 0.4 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
+    return Segment(speaker, start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.8)
+
+
+def test_hinted_names_do_not_weaken_a_phrase_heard_around_them() -> None:
+    # The company's name is given to the recogniser as a hint and comes back at near-zero probability
+    # however clearly it was said (seen on every set): it says nothing about how well the rest was heard.
+    script = load_script(None, company="Acme Telecom", agent_name="Dana")
+    transcript = Transcript(
+        (
+            _said("agent", 0.5, "hello/0.9 acme/0.02 telecom/0.01 dana/0.02 speaking/0.9"),
+            _said("agent", 30.0, "is/0.9 there/0.9 anything/0.9 else/0.9 i/0.9 can/0.9 help/0.9 with/0.9"),
+            _said("agent", 34.0, "and/0.4 for/0.9 calling/0.9 acme/0.02 telecom/0.01 goodbye/0.9"),
+        ),
+        40.0,
+    )
+    closing = run_checks(transcript, script)["closing"]
+    # "and for calling Acme Telecom": the thanks' own words were heard at 0.4–0.9
+    assert (closing.passed, closing.state) == (True, "pass"), closing.reason
+    # the same words heard unsurely stay a doubt: the rule is about the names, not a lower bar
+    unsure = replace(
+        transcript,
+        segments=(
+            *transcript.segments[:2],
+            _said("agent", 34.0, "and/0.2 for/0.3 calling/0.3 acme/0.02 telecom/0.01 goodbye/0.9"),
+        ),
+    )
+    assert run_checks(unsure, script)["closing"].state == "uncertain"
