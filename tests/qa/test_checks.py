@@ -305,3 +305,21 @@ def test_hinted_names_do_not_weaken_a_phrase_heard_around_them() -> None:
         ),
     )
     assert run_checks(unsure, script)["closing"].state == "uncertain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morning, this is Dana at Northwind Energy, what can I sort out for you?",
+        "Afternoon, Northwind Energy, Dana speaking.",
+        "Hey there, Northwind Energy, you're speaking with Dana.",
+    ],
+)
+def test_a_casual_salutation_is_a_salutation_heard_clearly(text: str) -> None:
+    result = _greeting_for(text, "Dana")
+    assert (result.passed, result.state) == (True, "pass"), result.reason
+
+
+def test_a_time_of_day_is_no_salutation_where_it_was_not_said() -> None:
+    result = _greeting_for("Northwind Energy, Dana speaking, there is a warning on your account.", "Dana")
+    assert result.missing == ["salutation"]
