@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,17 +14,16 @@ from callqa.services.complaints import read_complaints
 from callqa.services.ingest import PROCESS_CALL
 from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
+from callqa.services.periodic import periodic_tasks
 from callqa.services.redaction import store_redacted_call
-from callqa.services.retention import purge_if_due
 from callqa.services.storage import readable
 from callqa.services.worker import Worker
 from callqa.settings import Settings
-from models import Call, Job, utcnow
+from models import Call, Job
 from qa.analysis import CallAnalysis
 from qa.script import Script, packaged_languages
 from qa.service import store_qa_result
 from scoring.review import FlagSeverity, flag_call
-from scoring.sampling import draw_active_plans
 from scoring.scorecard import CallScore, Scorecard, load_scorecard
 from scoring.service import store_call_score
 from scoring.versions import current_scorecard
@@ -110,17 +108,6 @@ def flag_severity(settings: Settings) -> FlagSeverity:
     )
 
 
-def draw_sampling_plans(session: Session) -> None:
-    """The worker's periodic draw of every active sampling plan (this period, and the last one's calls
-    scored late). Any number of workers may run it at once: the plans' unique slots keep each at its N,
-    and a draw that lost a race is topped up at the next run."""
-    for d in draw_active_plans(session, moment=utcnow(), rng=random.Random(), previous=True):
-        if d.error:
-            log.info("sampling plan %s: %s", d.plan_id, d.error)
-        elif d.drawn:
-            log.info("sampling plan %s: %d call(s) drawn", d.plan_id, d.drawn)
-
-
 def file_scorecards(settings: Settings) -> list[Scorecard]:
     """The scorecards read from YAML files (one per card id) for the languages calls are judged in."""
     cards: dict[str, Scorecard] = {}
@@ -162,19 +149,10 @@ def make_worker(
             raise LookupError(f"job {job.id} refers to a missing call")
         process_call(session, call, analyzers.for_language(call.language))
 
-    periodic = []
-    if settings.retention_days is not None:
-        days = settings.retention_days
-
-        def purge_old_calls(session: Session) -> None:
-            purge_if_due(session, days=days, now=utcnow(), recordings_dir=settings.recordings_dir)
-
-        periodic.append((settings.retention_check_every_s, purge_old_calls))
-    periodic.append((settings.sampling_draw_every_s, draw_sampling_plans))
     return Worker(
         session_factory,
         {PROCESS_CALL: handle_process_call},
-        periodic=periodic,
+        periodic=periodic_tasks(settings),
         poll_s=settings.worker_poll_s,
         stale_after_s=settings.worker_stale_after_s,
         recover_every_s=settings.worker_recover_every_s,

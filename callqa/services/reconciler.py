@@ -9,13 +9,15 @@ others only keep their worker's heartbeat row, which `/health` counts). Each rou
 3. compares the messages waiting in the broker with the queued jobs that had one, and sends again for
    the oldest of the difference (a broker restarted without persistence loses its messages; see
    `possibly_lost`). A duplicate message is harmless: its delivery finds the job claimed or done.
+4. runs the workers' periodic work when due (the retention purge, the sampling plans' draws), which the
+   Celery pool processes never do.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.services.jobs import dispatchable, mark_dispatched, possibly_lost, requeue_stale
 from callqa.services.leader import LeaderLease
+from callqa.services.worker import PeriodicTask, PeriodicTasks
 from models import WorkerBeat, session_scope, utcnow
 
 log = logging.getLogger("callqa.reconciler")
@@ -44,7 +47,8 @@ class Round:
 class Reconciler:
     """`send(job_id)` publishes a message for a job; `waiting()` counts the messages the broker holds not
     yet taken. `node_id` names this worker in `worker_beats`; `stale_after_s` as for `Worker`;
-    `redispatch_after_s`: a queued job's message younger than this is never sent again."""
+    `redispatch_after_s`: a queued job's message younger than this is never sent again. `periodic`:
+    (interval in s, task) pairs run while this process leads (callqa.services.processing.periodic_tasks)."""
 
     def __init__(
         self,
@@ -56,6 +60,7 @@ class Reconciler:
         node_id: str,
         stale_after_s: float,
         redispatch_after_s: float,
+        periodic: Sequence[tuple[float, PeriodicTask]] = (),
     ) -> None:
         self._factory = factory
         self._send = send
@@ -64,6 +69,7 @@ class Reconciler:
         self.node_id = node_id
         self._stale_after_s = stale_after_s
         self._redispatch_after_s = redispatch_after_s
+        self._periodic = PeriodicTasks(factory, periodic, owner=node_id)
 
     def run_once(self) -> Round:
         """Beat, then reconcile if this process leads. Database and broker errors propagate."""
@@ -82,6 +88,7 @@ class Reconciler:
                 session, waiting_in_broker=waiting, sent_before_s=self._redispatch_after_s, limit=BATCH
             )
         sent_again = self._send_all(lost)
+        self._periodic.run_due()
         if requeued or sent_again:
             log.warning(
                 "reconciler: %d job(s) of dead workers put back, %d message(s) sent again "

@@ -137,6 +137,7 @@ def run_worker_node(settings: Settings, *, concurrency: int) -> None:
     tasks in hand finish; SIGKILL: their messages are delivered again, see the module docstring)."""
     from callqa.runtime import open_database
     from callqa.services.leader import LeaderLease
+    from callqa.services.periodic import periodic_tasks
     from callqa.services.reconciler import Reconciler
 
     app = make_celery(settings)
@@ -150,6 +151,7 @@ def run_worker_node(settings: Settings, *, concurrency: int) -> None:
         node_id=f"celery {node}",
         stale_after_s=settings.worker_stale_after_s,
         redispatch_after_s=settings.redispatch_after_s,
+        periodic=periodic_tasks(settings),
     )
     stop = threading.Event()
     thread = threading.Thread(

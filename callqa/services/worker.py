@@ -37,6 +37,34 @@ PeriodicTask = Callable[[Session], None]
 TRANSIENT_DB_ERRORS = (OperationalError, PoolTimeoutError)
 
 
+class PeriodicTasks:
+    """(interval in s, task) pairs, each run by `run_due` when its interval has passed since its last run
+    (the first call runs them all), in a transaction of its own; a failing task is logged (naming `owner`)
+    and tried again at its next interval. Used by the worker's housekeeping and the broker mode's
+    reconciler."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], tasks: Sequence[tuple[float, PeriodicTask]], *, owner: str
+    ) -> None:
+        self._factory = factory
+        self._tasks = list(tasks)
+        self._next = [0.0] * len(self._tasks)
+        self._owner = owner
+
+    def run_due(self) -> None:
+        now = time.monotonic()
+        for i, (every_s, task) in enumerate(self._tasks):
+            if now >= self._next[i]:
+                self._next[i] = now + every_s
+                try:
+                    with session_scope(self._factory) as session:
+                        task(session)
+                except Exception:
+                    log.exception(
+                        "worker %s: periodic task %s failed", self._owner, getattr(task, "__name__", task)
+                    )
+
+
 class Worker:
     """Drains the job queue with `handlers[job.kind]`, one job at a time, committing after each job.
 
@@ -75,8 +103,7 @@ class Worker:
         self._house_lock = threading.Lock()
         self._next_beat = 0.0
         self._next_recovery = 0.0
-        self._periodic = list(periodic)
-        self._next_periodic = [0.0] * len(self._periodic)
+        self._periodic = PeriodicTasks(session_factory, periodic, owner=self.worker_id)
         # Held while a job's results commit, and while an abandoned job is handed back: never both.
         self._commit_lock = threading.Lock()
         self._abandoned = False
@@ -171,19 +198,7 @@ class Worker:
             if now >= self._next_recovery:
                 self._next_recovery = now + self._recover_every_s
                 self.recover()
-            for i, (every_s, task) in enumerate(self._periodic):
-                if now >= self._next_periodic[i]:
-                    self._next_periodic[i] = now + every_s
-                    self._run_periodic(task)
-
-    def _run_periodic(self, task: PeriodicTask) -> None:
-        try:
-            with session_scope(self._sessions) as session:
-                task(session)
-        except Exception:
-            log.exception(
-                "worker %s: periodic task %s failed", self.worker_id, getattr(task, "__name__", task)
-            )
+            self._periodic.run_due()
 
     def abandon(self) -> bool:
         """Give the job in hand back to the queue and make sure its results are never committed by this
