@@ -1,7 +1,9 @@
 """The call page's waveform player in a real headless Chromium on a live server: wavesurfer.js (vendored)
-draws both legs from the server's outline with a time axis, marks every evidence span named, within the
-pages' Content-Security-Policy (no violation reported), and clicking a mark plays the call from there;
-no serious axe violation with the player drawn, and it fits a 390 px screen."""
+draws both legs from the server's outline with a time axis, marks every evidence span and names it above
+the waveform, within the pages' Content-Security-Policy (no violation reported); the names of marks close
+together (the greeting's three parts within 3 s) never overlap, on a wide screen or a 390 px one; clicking
+a name, or pressing Enter on it, plays the call from its mark; no serious axe violation with the player
+drawn, and it fits a 390 px screen."""
 
 from __future__ import annotations
 
@@ -12,6 +14,31 @@ import pytest
 
 from tests.pages.conftest import SCREENSHOTS, Site, login
 from tests.pages.test_accessibility import serious_violations
+
+OVERLAPS = """() => {
+  const lane = document.getElementById('wave-labels').getBoundingClientRect();
+  const boxes = [...document.querySelectorAll('#wave-labels .mark')].map(b => b.getBoundingClientRect());
+  const clash = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+    const meet = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    if (meet) clash.push([i, i + 1 + j]);
+  }));
+  return {
+    clash,
+    outside: boxes.filter(b => b.left < lane.left - 0.5 || b.right > lane.right + 0.5).length,
+    heights: boxes.map(b => Math.round(b.height)),
+    count: boxes.length,
+  };
+}"""
+
+
+def assert_names_readable(page, marks: list[dict[str, object]]) -> None:  # type: ignore[no-untyped-def]
+    """Every mark named once, on one line, inside the player's width, no two names overlapping."""
+    found = page.evaluate(OVERLAPS)
+    assert found["count"] == len(marks)
+    assert found["clash"] == [] and found["outside"] == 0, found
+    assert max(found["heights"]) == min(found["heights"]) < 24, found  # one line each
+
 
 pytestmark = [pytest.mark.slow, pytest.mark.dev_set]
 
@@ -42,14 +69,22 @@ def test_both_legs_and_the_evidence_marks_play_from_a_click(page, site: Site) ->
     # The time axis: labelled notches ("0:00", "0:05", ...) inside the player's shadow DOM.
     notches = page.locator("#waveform [part~=timeline-notch]").all_text_contents()
     assert any(re.fullmatch(r"\d+:\d\d", n.strip()) for n in notches), notches[:10]
-    # A mark is named on the waveform itself, and a click on it plays from its start.
+    # Each mark is named above the waveform, the names of close marks on rows of their own.
+    assert_names_readable(page, marks)
+    assert int(page.locator("#wave-labels").get_attribute("data-rows") or 0) >= 2
+    # A click on a name plays from its mark's start; so does Enter on it.
     violation = next(m for m in marks if m["kind"] == "violation")
-    mark = page.locator("#waveform [part=region-content]", has_text=violation["text"]).first
-    assert mark.is_visible()
-    mark.click()
+    name = page.locator("#wave-labels .mark", has_text=str(violation["text"])).first
+    assert name.is_visible()
+    name.click()
     page.wait_for_function(
         f"Math.abs(document.getElementById('audio').currentTime - {violation['start']}) < 1.0"
     )
+    page.evaluate("document.getElementById('audio').pause()")
+    last = marks[-1]
+    page.locator("#wave-labels .mark").last.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"Math.abs(document.getElementById('audio').currentTime - {last['start']}) < 1.0")
     page.evaluate("document.getElementById('audio').pause()")
     page.screenshot(path=str(SCREENSHOTS / "call-waveform.png"), full_page=False)
     assert serious_violations(page) == []
@@ -64,5 +99,8 @@ def test_the_waveform_fits_a_phone(browser, site: Site) -> None:  # type: ignore
     page.wait_for_selector("#waveform[data-marked]")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     width = page.evaluate("document.getElementById('waveform').getBoundingClientRect().width")
+    marks = json.loads(page.locator("#waveform").get_attribute("data-markers") or "[]")
+    assert_names_readable(page, marks)
+    page.locator("figure.waveform").screenshot(path=str(SCREENSHOTS / "call-waveform-390px.png"))
     context.close()
     assert overflow <= 0 and 300 <= width <= 390
