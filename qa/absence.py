@@ -28,6 +28,11 @@ character it writes the rest of the word with high probability (任 0.16 何 0.9
 SOUND_CLOSE = 75.0
 """Similarity (0–100, spelling lifted by sound: `qa.names.name_similarity`) from which heard words may be a
 misheard script phrase."""
+LOOP_REPEATS = 4
+"""Chinese: a run of characters (two or more) written this many times in a row within a turn is whisper's
+decoding loop, not speech: with the temperature fallback off nothing re-decodes it, and on espeak-ng
+Mandarin whisper base wrote 其他雖然太有 six times at probability ~1.0 where the agent said
+谢谢您的来电，祝您工作顺利，再见."""
 UNHEARD_MIN_S = 0.6
 """Seconds of speech energy without any word on them from which the recogniser is taken to have lost words."""
 WORD_REACH_S = 0.25
@@ -103,6 +108,24 @@ def _garbled_chinese(tokens: Sequence[Token]) -> list[Token]:
     return []
 
 
+def repetition_loop(tokens: Sequence[Token]) -> list[Token]:
+    """The first stretch of one segment's Chinese tokens where a run of 2–8 tokens repeats LOOP_REPEATS
+    times or more in a row (the whole repeated stretch), or an empty list."""
+    for i, token in enumerate(tokens):
+        if not is_chinese(token.text):
+            continue
+        for width in range(2, 9):
+            unit = [t.text for t in tokens[i : i + width]]
+            repeats = 1
+            while [
+                t.text for t in tokens[i + repeats * width : i + (repeats + 1) * width]
+            ] == unit and tokens[i + (repeats + 1) * width - 1].segment == token.segment:
+                repeats += 1
+            if repeats >= LOOP_REPEATS:
+                return list(tokens[i : i + repeats * width])
+    return []
+
+
 def unheard_speech(speech: Sequence[Span], tokens: Sequence[Token], span: Span) -> list[Span]:
     """Stretches (s) inside `span` where the leg has speech energy (`speech`) but no word was written,
     each at least UNHEARD_MIN_S long."""
@@ -133,7 +156,8 @@ def absence_doubts(
     agent_name: str | None = None,
 ) -> list[str]:
     """Reasons an element with these `phrases` might have been said although the transcript lacks it:
-    words that sound close to a phrase, speech the recogniser left without words, and (for an element
+    words that sound close to a phrase, garbled stretches and (Chinese) decoding loops, speech the
+    recogniser left without words, and (for an element
     naming the agent) a word that sounds close to the agent's name."""
     doubts: list[str] = []
     close = sounds_close(tokens, phrases)
@@ -142,6 +166,9 @@ def absence_doubts(
     run = garbled_run(tokens)
     if run:
         doubts.append(f"a garbled stretch (“{' '.join(t.text for t in run)}”)")
+    loop = repetition_loop(tokens)
+    if loop:
+        doubts.append(f"the recogniser wrote “{' '.join(t.text for t in loop[:8])} …” over and over")
     if speech is not None and span is not None:
         lost = unheard_speech(speech, tokens, span)
         if lost:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.absence import garbled_run
+from qa.absence import garbled_run, repetition_loop
 from qa.checks import run_checks
 from qa.matching import tokenize_segments
 from qa.script import load_script
@@ -90,3 +90,26 @@ def test_a_last_turn_split_by_the_recogniser_is_judged_whole() -> None:
     musts = _checks(Transcript(tuple(segments), 13.0))["three_musts"]
     assert musts.missing == ["goodbye_at_end"] and musts.state == "uncertain", musts.reason
     assert any("天 音 歌" in d for d in musts.doubts), musts.doubts
+
+
+def test_a_decoding_loop_is_no_closing_heard_clearly() -> None:
+    # whisper base on held-out set B (audio, seed 29), fallback off: the agent said 请问还有其他问题需要我帮您
+    # 处理吗 … 好嘞，谢谢您的来电，祝您工作顺利，再见 and whisper wrote 其他虽然太有 over and over, sure of it
+    loop = "其 他 雖 然 太 有 " * 6
+    turns = [
+        (0.5, 4.0, "您好 北 风 电 信 1024 号 为 您 服 务 请 您 稍 等", 0.9),
+        (58.0, 61.6, "雖 然 太 有 " + loop, 0.98),
+        (64.8, 70.5, loop, 0.99),
+    ]
+    segments = [
+        Segment("agent", start, end, text, tuple(Word(t, start, end, conf) for t in text.split()), conf)
+        for start, end, text, conf in turns
+    ]
+    checks = _checks(Transcript(tuple(segments), 70.8))
+    for name in ("closing", "three_musts"):
+        assert checks[name].state == "uncertain", checks[name].reason
+        assert any("over and over" in d for d in checks[name].doubts), checks[name].doubts
+    # said three times, 好的 is speech, not a loop
+    words = tuple(Word("好的", 1.0, 2.0, 0.9) for _ in range(3))
+    thrice = Segment("agent", 1.0, 2.0, "好的 好的 好的", words, 0.9)
+    assert repetition_loop(tokenize_segments([thrice])) == []
