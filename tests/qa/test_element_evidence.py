@@ -221,3 +221,19 @@ def test_an_offer_matched_only_at_the_threshold_is_certain_when_the_model_reads_
     result = _closing(intents, *turns)
     assert result.passed, result.reason
     assert result.state == ("pass" if certain else "uncertain"), result.reason
+
+
+def test_a_salutation_and_thanks_worded_as_nobody_wrote_them_are_read_with_certainty(
+    intents: IntentModel,
+) -> None:
+    # With a few dozen sentences each, salutation and thanks never reached a certainty point, so a
+    # salutation or thanks heard only near its phrase list could never be corroborated by meaning.
+    salutation, thanks, holding = intents.read_elements(
+        [
+            _unseen("Good afternoon to you, you are through to the accounts desk"),
+            _unseen("Thank you so much for giving us a call"),
+            _unseen("Thanks for holding, I have your account here"),
+        ]
+    )
+    assert salutation["salutation"].certain and thanks["thanks"].certain
+    assert holding["thanks"].probability < INTENT_THRESHOLD
