@@ -104,6 +104,8 @@ class LiveSession:
     events: list[dict[str, Any]] = field(default_factory=list)
     listeners: set[asyncio.Queue[dict[str, Any] | None]] = field(default_factory=set)
     ended: bool = False
+    released: bool = False
+    """The listeners have been told the call is over (its last updates are all in `events`)."""
     mood: dict[str, Any] | None = None
     alerts: list[dict[str, Any]] = field(default_factory=list)
 
@@ -315,6 +317,7 @@ class LiveHub:
         await self._publish(session, updates)
         for queue in session.listeners:
             queue.put_nowait(None)
+        session.released = True
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)

@@ -91,17 +91,22 @@ def list_live_calls(request: Request, user: CurrentUser, db: SessionDep) -> list
 
 
 @router.get("/api/live/calls/{key}/events")
-async def live_events(request: Request, key: str, user: CurrentUser, db: SessionDep) -> StreamingResponse:
-    """Server-sent events of a live call: every update so far, then each as it comes, until the call ends."""
+def live_events(request: Request, key: str, user: CurrentUser, db: SessionDep) -> StreamingResponse:
+    """Server-sent events of a live call: every update so far, then each as it comes, until the call ends.
+    A plain `def`: who may watch is read from the database in the thread pool, never on the event loop."""
     session = _visible(db, _hub(request.app).sessions.get(key), user)
-    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
-    backlog = list(session.events)
-    session.listeners.add(queue)
 
     async def stream() -> AsyncIterator[str]:
+        # on the event loop, where updates are published: none slips between the backlog and the queue
+        queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        backlog = list(session.events)
+        session.listeners.add(queue)
         try:
             for past in backlog:
                 yield f"event: update\ndata: {json.dumps(past)}\n\n"
+            if session.released:  # it ended before this stream started: nobody will tell the queue
+                yield "event: end\ndata: {}\n\n"
+                return
             while True:
                 try:
                     event: dict[str, Any] | None = await asyncio.wait_for(queue.get(), timeout=KEEP_ALIVE_S)

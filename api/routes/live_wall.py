@@ -60,19 +60,21 @@ def _calls(hub: LiveHub, scope: Scope) -> str:
 
 
 @router.get("/api/live/wall/events")
-async def live_wall(request: Request, user: WallUser, db: SessionDep) -> StreamingResponse:
-    """The supervisors' wall as server-sent events: every live call the user may see, then each change."""
+def live_wall(request: Request, user: WallUser, db: SessionDep) -> StreamingResponse:
+    """The supervisors' wall as server-sent events: every live call the user may see, then each change.
+    A plain `def`: the scope is read from the database in the thread pool, never on the event loop; the
+    stream itself runs on the loop and reads the database only through `asyncio.to_thread`."""
     hub: LiveHub = request.app.state.live
     factory: sessionmaker[Session] = request.app.state.session_factory
     user_id, scope = user.id, _scope(db, user)
-    queue: asyncio.Queue[WallEvent] = asyncio.Queue()
-    first = _calls(hub, scope)
-    hub.watchers.add(queue)
 
     async def stream() -> AsyncIterator[str]:
         nonlocal scope
+        # on the event loop, like every change to the hub: no event slips between the list and the queue
+        queue: asyncio.Queue[WallEvent] = asyncio.Queue()
+        hub.watchers.add(queue)
         try:
-            yield first
+            yield _calls(hub, scope)
             sent = refreshed = time.monotonic()
             while True:
                 due = refreshed + WALL_SCOPE_REFRESH_S
