@@ -109,13 +109,12 @@ def run_check(
     for element in deferred:
         results[element.name] = company_element(element, tokens, results, script, transcript, check)
     for element in check.elements:
-        heard = find_never(tokens_of_element(element, tokens, transcript, check), element.never)
+        element_tokens = tokens_of_element(element, tokens, transcript, check)
+        heard = find_never(element_tokens, element.never)
+        found = results[element.name]
         if heard is not None:
             results[element.name] = ElementResult(element.name, False, heard, NEVER_HEARD)
-    for element in check.elements:
-        found = results[element.name]
-        if found.found and found.evidence is not None and not found.note:
-            element_tokens = tokens_of_element(element, tokens, transcript, check)
+        elif found.found and found.evidence is not None and not found.note:
             results[element.name] = replace(
                 found, evidence=without_hinted(found.evidence, element_tokens, hinted)
             )

@@ -240,10 +240,10 @@ def without_hinted(match: Match, tokens: Sequence[Token], hinted: frozenset[str]
     """`match` (found on `tokens`) with its mean confidence taken over its words other than the `hinted`
     ones (the company's and agent's names given to the recogniser as hints, which come back with
     near-zero probability however clearly they were said); unchanged when only hinted words remain."""
-    heard = [t.conf for t in tokens[match.first_token : match.last_token + 1] if t.text not in hinted]
-    if not hinted or not heard or match.first_token < 0:
+    if not hinted or match.first_token < 0:
         return match
-    return replace(match, mean_conf=sum(heard) / len(heard))
+    heard = [t.conf for t in tokens[match.first_token : match.last_token + 1] if t.text not in hinted]
+    return replace(match, mean_conf=sum(heard) / len(heard)) if heard else match
 
 
 def best_match(phrases: Sequence[str], tokens: list[Token], *, threshold: float = 80.0) -> Match | None:
