@@ -54,3 +54,38 @@ def test_a_malformed_cue_file_is_refused(tmp_path: pytest.TempPathFactory) -> No
     bad.write_text("not_complaint: [no complaints]\n")
     with pytest.raises(ScriptError, match="invalid complaint cue file"):
         load_complaint_cues(bad)
+
+
+@pytest.mark.parametrize(
+    ("complaint", "text"),
+    [
+        # A negation just before the cue takes it back, whatever verb the caller chose (none is listed).
+        (False, "I'm not ringing to complain, I want to upgrade"),
+        (False, "I'm not bringing to complain, just a question"),  # the recogniser's "ringing"
+        (False, "honestly I didn't phone up to complain"),
+        (False, "it wasn't a complaint"),
+        (False, "Not writing to complain. Just a question"),
+        # Words between that make the cue another verb's object: the negation denies that verb.
+        (True, "you didn't log my complaint"),
+        (True, "this is not the first complaint I have made"),
+        # A negation further back belongs to an earlier clause; one in the sentence before does not count.
+        (True, "if this isn't fixed I will complain"),
+        (True, "I'm not happy and I want to make an official complaint"),
+        (True, "No. Complaints department please"),
+    ],
+)
+def test_a_negation_just_before_a_cue_takes_it_back(complaint: bool, text: str) -> None:
+    assert is_complaint(text, load_complaint_cues()) is complaint
+
+
+def test_a_negation_in_another_segment_does_not_take_a_cue_back() -> None:
+    segments = [Segment("caller", 0.0, 1.0, "no"), Segment("caller", 1.5, 3.0, "complaints please")]
+    assert len(find_complaints(segments, load_complaint_cues())) == 1
+
+
+def test_negation_words_must_be_quoted_strings(tmp_path: pytest.TempPathFactory) -> None:
+    bad = tmp_path / "cues.yaml"  # type: ignore[operator]
+    # YAML reads a bare `no` as false; a silently dropped "no" would keep "no complaints" a complaint.
+    bad.write_text("complaint: [complaint]\nnegation_window: 3\nnegations: [not, no]\n")
+    with pytest.raises(ScriptError, match="quoted words"):
+        load_complaint_cues(bad)
