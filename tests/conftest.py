@@ -34,6 +34,7 @@ from qa.sentiment import Label, SpeakerSentiment, UtteranceSentiment
 from qa.service import store_qa_result
 from scoring.scorecard import load_scorecard, score_verdicts
 from scoring.service import store_call_score
+from tests.browser import browser  # noqa: F401  (the fixture, for every test directory)
 from tests.servers import PostgresServer, RedisServer, ServerUnavailable
 
 # CI and developers have shared/ beside the checkout.

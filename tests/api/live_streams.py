@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import socket
 import threading
 import uuid
@@ -27,7 +26,6 @@ from models import Agent, Team, TeamMember, make_engine, make_session_factory
 from tests.live import PASSWORD, LiveServer, free_port, live_server, seed_database, server_env
 
 FRAME = 160  # samples: 20 ms at 8 kHz, as AudioSocket sends
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AssistServer = tuple[LiveServer, int, int]
 """(server, tom's agent id, ann's agent id)."""
 

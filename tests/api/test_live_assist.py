@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from bench.live_latency import render_call
-from tests.api.live_streams import CHROMIUM, AssistServer, events, login, pbx, refused, stream, ws_url
+from tests.api.live_streams import AssistServer, events, login, pbx, refused, stream, ws_url
 
 
 def test_audio_is_refused_without_credentials_or_past_the_limits(assist_live: AssistServer) -> None:
@@ -109,9 +109,9 @@ def test_a_streamed_call_shows_both_legs_suggestions_and_verdicts_to_its_agent_o
 
 @pytest.mark.slow
 def test_the_agents_live_panel_in_a_browser_shows_the_caller_and_what_to_say(
-    assist_live: AssistServer,
+    assist_live: AssistServer, browser: Any
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     live, tom, _ = assist_live
     legs, reference = render_call()
@@ -120,9 +120,7 @@ def test_the_agents_live_panel_in_a_browser_shows_the_caller_and_what_to_say(
     with (
         connect(ws_url(live, key, "agent", tom), additional_headers=pbx(live), open_timeout=120) as agent,
         connect(ws_url(live, key, "caller", tom), additional_headers=pbx(live), open_timeout=120) as caller,
-        sync_playwright() as p,
     ):
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = login(browser, live, "tom")
         assert page.goto(f"{live.url}/live/{key}").status == 200
         expect(page.locator("#status")).to_have_text("Live", timeout=30_000)
@@ -162,4 +160,3 @@ def test_the_agents_live_panel_in_a_browser_shows_the_caller_and_what_to_say(
         expect(page.locator("#status")).to_have_text("Call ended", timeout=120_000)
         expect(page.locator("#verdicts")).to_contain_text(re.compile("greeting: (fail|uncertain)"))
         expect(row).to_have_count(0, timeout=60_000)  # an ended call leaves the wall
-        browser.close()

@@ -1,9 +1,8 @@
-"""A live server (uvicorn) on a real database holding a call the real pipeline processed, and a real
-headless Chromium (Debian's) driven by Playwright. Screenshots go to test-output/screenshots/."""
+"""A live server (uvicorn) on a real database holding a call the real pipeline processed, for pages in a
+real headless Chromium (the `browser` fixture, tests/browser.py). Screenshots: test-output/screenshots/."""
 
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time
@@ -29,7 +28,6 @@ from tests.conftest import DEV_SET, create_scored_call, make_analysis
 
 PASSWORD = "browser-test-pw"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXTRA_CALLS = 60
 """Synthetic flagged calls of Ann's beside the two real ones: every tenth mentions a warranty."""
 EXTRA_START = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -124,20 +122,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield Site(f"http://127.0.0.1:{port}", ids[0], ids[1], agent_id, settings.db_url)
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is required for the page tests (make system-deps installs it)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture
