@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import AdminPageUser, IdPath, SessionDep, parse_id
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from callqa.services.users import UserError, create_user, reset_password, set_active
 from models import Agent, Team, User
 
@@ -56,8 +56,8 @@ def add_user(
             team_id=parse_id(team_id),
         )
     except UserError as exc:  # shown beside the form it came from, not as an error document
-        return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(f"/admin/users?msg=Added {username}", status.HTTP_303_SEE_OTHER)
+        return redirect("/admin/users", error=exc)
+    return redirect("/admin/users", msg=f"Added {username}")
 
 
 def _target(session: SessionDep, user_id: int) -> User:
@@ -81,9 +81,9 @@ def set_active_form(
     try:
         set_active(session, target, active=active == "1", by=user)
     except UserError as exc:
-        return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
+        return redirect("/admin/users", error=exc)
     done = "enabled" if target.active else "disabled"
-    return RedirectResponse(f"/admin/users?msg={target.username} {done}", status.HTTP_303_SEE_OTHER)
+    return redirect("/admin/users", msg=f"{target.username} {done}")
 
 
 @router.post("/admin/users/{user_id}/password")
@@ -100,7 +100,5 @@ def reset_password_form(
     try:
         reset_password(session, target, password=password)
     except UserError as exc:
-        return RedirectResponse(f"/admin/users?error={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(
-        f"/admin/users?msg=New password set for {target.username}", status.HTTP_303_SEE_OTHER
-    )
+        return redirect("/admin/users", error=exc)
+    return redirect("/admin/users", msg=f"New password set for {target.username}")

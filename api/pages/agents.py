@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from api.deps import (
@@ -23,7 +23,7 @@ from api.pages.callbacks import overdue_for
 from api.pages.charts import trend_svg
 from api.pages.desk import desk_context
 from api.pages.kpis import kpi_report
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from callqa.services.hotline import Hotline
 from callqa.settings import Settings
 from models import Agent, User
@@ -124,7 +124,7 @@ def manual_scores_form(
         performance=values[1],
         entered_by=user.id,
     )
-    return RedirectResponse(f"/agents/{agent_id}?msg=Manual scores saved", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/agents/{agent_id}", msg="Manual scores saved")
 
 
 @router.get("/overview", response_class=HTMLResponse)

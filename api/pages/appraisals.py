@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import IdPath, PageUser, ScorecardDep, SessionDep, SettingsDep
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from api.routes.appraisals import may_evaluate_as_manager, period_reports, visible_agent
 from scoring import appraisal
 
@@ -108,4 +107,4 @@ def submit_evaluation(
         said = f"{kind.capitalize()} evaluation for {period} saved"
     except appraisal.AppraisalExistsError as exc:
         said = str(exc)
-    return RedirectResponse(f"/appraisals?period={period}&msg=" + quote(said), status.HTTP_303_SEE_OTHER)
+    return redirect("/appraisals", period=period, msg=said)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SESSION_COOKIE, LoginAttemptDep, PageUser, SessionDep, SettingsDep
-from api.pages.rendering import render
+from api.pages.rendering import redirect, render
 from api.security import find_session, open_session, revoke_session
 
 router = APIRouter()
@@ -14,7 +14,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 def home(user: PageUser) -> Response:
-    return RedirectResponse("/me" if user.role == "agent" else "/queue", status.HTTP_303_SEE_OTHER)
+    return redirect("/me" if user.role == "agent" else "/queue")
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -32,7 +32,7 @@ def login(request: Request, attempt: LoginAttemptDep, session: SessionDep, setti
     user = attempt.user
     if user is None:
         return render(request, "login.html", None, error="Wrong username or password.")
-    response = RedirectResponse("/me" if user.role == "agent" else "/queue", status.HTTP_303_SEE_OTHER)
+    response = redirect("/me" if user.role == "agent" else "/queue")
     response.set_cookie(
         SESSION_COOKIE,
         open_session(session, secret_key=settings.signing_key, user=user, ttl_s=settings.token_ttl_s),
@@ -51,6 +51,6 @@ def logout(request: Request, session: SessionDep, settings: SettingsDep) -> Resp
     login = find_session(session, secret_key=settings.signing_key, token=token) if token else None
     if login is not None:
         revoke_session(session, login)
-    response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
+    response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict", secure=settings.cookie_secure)
     return response

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from api.deps import IdPath, ScorecardDep, SessionDep, StaffPageUser, parse_id, visible_call
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import CalibrationSession, Call, User
 from scoring.calibration import (
     VERDICTS,
@@ -80,7 +80,7 @@ def open_calibration(
     check_csrf(request, str(form.get("csrf", "")))
     call_id = parse_id(str(form.get("call_id", "")))
     if call_id is None:
-        return RedirectResponse("/calibrations?error=Give the call's number", status.HTTP_303_SEE_OTHER)
+        return redirect("/calibrations", error="Give the call's number")
     call = visible_call(session, user, call_id)
     members = [i for i in (parse_id(str(v)) for v in form.getlist("member_id")) if i is not None]
     try:
@@ -94,8 +94,8 @@ def open_calibration(
             at=datetime.now(UTC),
         )
     except ReviewError as exc:  # shown beside the form, which keeps the call
-        return RedirectResponse(f"/calibrations?call_id={call.id}&error={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(f"/calibrations/{cal.id}?msg=Calibration opened", status.HTTP_303_SEE_OTHER)
+        return redirect("/calibrations", call_id=call.id, error=exc)
+    return redirect(f"/calibrations/{cal.id}", msg="Calibration opened")
 
 
 @router.get("/calibrations/{session_id}", response_class=HTMLResponse)
@@ -149,8 +149,8 @@ def submit_form(
     try:
         submit_verdicts(session, cal, user=user, verdicts=verdicts, scorecard=card, at=datetime.now(UTC))
     except ReviewError as exc:  # a form sent twice lands here too (ReviewStateError): the first counted
-        return RedirectResponse(f"{back}?msg={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(f"{back}?msg=Verdicts submitted", status.HTTP_303_SEE_OTHER)
+        return redirect(back, msg=exc)
+    return redirect(back, msg="Verdicts submitted")
 
 
 @router.post("/calibrations/{session_id}/reveal")
@@ -166,5 +166,5 @@ def reveal_form(
     try:
         reveal(session, cal, by=user, at=datetime.now(UTC))
     except ReviewError as exc:
-        return RedirectResponse(f"/calibrations/{cal.id}?msg={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(f"/calibrations/{cal.id}?msg=Results revealed", status.HTTP_303_SEE_OTHER)
+        return redirect(f"/calibrations/{cal.id}", msg=exc)
+    return redirect(f"/calibrations/{cal.id}", msg="Results revealed")

@@ -12,13 +12,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from api.deps import IdPath, ScorecardDep, SessionDep, StaffPageUser, parse_id, visible_call
 from api.pages.calibration import calibration_form
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import CalibrationSet, Review, User
 from scoring.calibration import may_reveal
 from scoring.calibration_agreement import MACHINE, SetSummary
@@ -52,8 +52,7 @@ def from_queue(
     check_csrf(request, str(form.get("csrf", "")))
     ids = [i for i in (parse_id(str(v)) for v in form.getlist("review_id")) if i is not None]
     calls = session.scalars(select(Review.call_id).where(Review.id.in_(ids)).order_by(Review.call_id))
-    listed = ", ".join(str(c) for c in calls)
-    return RedirectResponse(f"/calibrations?call_ids={listed}#new-set", status.HTTP_303_SEE_OTHER)
+    return redirect("/calibrations", fragment="new-set", call_ids=", ".join(str(c) for c in calls))
 
 
 @router.post("/calibration-sets")
@@ -66,15 +65,15 @@ def open_set(
     check_csrf(request, str(form.get("csrf", "")))
     raw = str(form.get("call_ids", ""))
     call_ids = [int(n) for n in re.findall(r"\d+", raw)]
-    back = f"/calibrations?call_ids={', '.join(map(str, call_ids))}"
+    listed = ", ".join(map(str, call_ids))
     members = [i for i in (parse_id(str(v)) for v in form.getlist("member_id")) if i is not None]
     calls = []
     for call_id in call_ids:
         try:
             calls.append(visible_call(session, user, call_id))
         except HTTPException:  # missing, or not one this user may see: the form says which
-            return RedirectResponse(
-                f"{back}&set_error=Call #{call_id} not found#new-set", status.HTTP_303_SEE_OTHER
+            return redirect(
+                "/calibrations", fragment="new-set", call_ids=listed, set_error=f"Call #{call_id} not found"
             )
     try:
         cset = create_set(
@@ -87,10 +86,8 @@ def open_set(
             at=datetime.now(UTC),
         )
     except ReviewError as exc:
-        return RedirectResponse(f"{back}&set_error={exc}#new-set", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(
-        f"/calibration-sets/{cset.id}?msg=Calibration set opened", status.HTTP_303_SEE_OTHER
-    )
+        return redirect("/calibrations", fragment="new-set", call_ids=listed, set_error=exc)
+    return redirect(f"/calibration-sets/{cset.id}", msg="Calibration set opened")
 
 
 @router.get("/calibration-sets/{set_id}", response_class=HTMLResponse)
@@ -130,8 +127,8 @@ def reveal_form(
     try:
         reveal_set(session, cset, by=user, at=datetime.now(UTC))
     except ReviewError as exc:
-        return RedirectResponse(f"/calibration-sets/{cset.id}?msg={exc}", status.HTTP_303_SEE_OTHER)
-    return RedirectResponse(f"/calibration-sets/{cset.id}?msg=Results revealed", status.HTTP_303_SEE_OTHER)
+        return redirect(f"/calibration-sets/{cset.id}", msg=exc)
+    return redirect(f"/calibration-sets/{cset.id}", msg="Results revealed")
 
 
 def _figure(value: float | None, fmt: str = "{:.2f}") -> str:

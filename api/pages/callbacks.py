@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import STAFF_ROLES, IdPath, PageUser, SessionDep, SettingsDep, callback_in_scope
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import Agent, User
 from routing import callbacks
 
@@ -72,9 +71,7 @@ def take_callback(
     if user.agent_id is None or view.agent_id is not None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an agent takes an unassigned callback")
     callbacks.assign_callback(session, callback_id, agent_id=user.agent_id)
-    return RedirectResponse(
-        "/callbacks?msg=" + quote(f"Callback {callback_id} is yours"), status.HTTP_303_SEE_OTHER
-    )
+    return redirect("/callbacks", msg=f"Callback {callback_id} is yours")
 
 
 @router.post("/callbacks/{callback_id}/attempt")
@@ -104,4 +101,4 @@ def record_attempt(
     said = f"Callback {callback_id}: {outcome.replace('_', ' ')}" + (
         " (done)" if row.status == "done" else ""
     )
-    return RedirectResponse("/callbacks?msg=" + quote(said), status.HTTP_303_SEE_OTHER)
+    return redirect("/callbacks", msg=said)

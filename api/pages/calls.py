@@ -4,10 +4,9 @@ verdicts, an agent's dispute, a reviewer's resolution."""
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
@@ -23,7 +22,7 @@ from api.deps import (
 )
 from api.pages.charts import sentiment_svg
 from api.pages.evaluation import breakdown, workflow_context
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from api.pages.waveform import allow_player_style, markers, outline, style_nonce
 from callqa.services.processing import flag_severity
 from models import ComplaintReading, Dispute, Review
@@ -147,9 +146,7 @@ def review_call(
         elif item not in decisions:
             decisions[item] = Decision(machine[item], comment or "confirmed")
     final = submit_review(session, review, reviewer_id=user.id, decisions=decisions, scorecard=card)
-    return RedirectResponse(
-        f"/calls/{call.id}?msg=Review saved, final score {final:.0f}", status.HTTP_303_SEE_OTHER
-    )
+    return redirect(f"/calls/{call.id}", msg=f"Review saved, final score {final:.0f}")
 
 
 @router.post("/calls/{call_id}/dispute")
@@ -167,9 +164,7 @@ def dispute_call(
     if user.role != "agent":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only the agent who handled the call can dispute it")
     open_dispute(session, call=call, item=item, author_id=user.id, comment=comment)
-    return RedirectResponse(
-        f"/calls/{call.id}?msg=Dispute filed for {label(item)}", status.HTTP_303_SEE_OTHER
-    )
+    return redirect(f"/calls/{call.id}", msg=f"Dispute filed for {label(item)}")
 
 
 @router.post("/disputes/{dispute_id}/resolve")
@@ -191,9 +186,7 @@ def resolve_page(
     resolve_dispute(
         session, dispute, resolver_id=user.id, upheld=upheld == "1", resolution=resolution, scorecard=card
     )
-    return RedirectResponse(
-        f"/calls/{dispute.call_id}?msg=Dispute {dispute.state}", status.HTTP_303_SEE_OTHER
-    )
+    return redirect(f"/calls/{dispute.call_id}", msg=f"Dispute {dispute.state}")
 
 
 @router.post("/calls/{call_id}/rescore")
@@ -227,4 +220,4 @@ def rescore_page(
         msg = f"Rescored with version {active.version}: {done.before:.0f} → {done.after:.0f}"
         if done.final_after is not None:
             msg += f" (reviewed {done.final_before:.0f} → {done.final_after:.0f})"
-    return RedirectResponse(f"/calls/{call.id}?msg={quote(msg)}", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/calls/{call.id}", msg=msg)

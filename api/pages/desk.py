@@ -5,13 +5,12 @@ operations as the JSON routes (`api/routes/hotline.py`); an agent acts only on t
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import HotlineDep, IdPath, PageUser
-from api.pages.rendering import check_csrf
+from api.pages.rendering import check_csrf, redirect
 from callqa.services.hotline import Hotline
 from callqa.services.hotline_errors import HotlineError
 from models import User
@@ -34,7 +33,7 @@ def desk_context(hotline: Hotline, agent_id: int) -> dict[str, Any]:
 
 
 def _back(said: str) -> RedirectResponse:
-    return RedirectResponse("/me?msg=" + quote(said), status.HTTP_303_SEE_OTHER)
+    return redirect("/me", msg=said)
 
 
 def _agent_id(user: User) -> int:

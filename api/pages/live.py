@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import IdPath, PageUser, SessionDep
 from api.live import WALL_ROLES, LiveHub
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from callqa.services.live_alerts import acknowledge_alert, list_alerts
 from models import Agent, User
 from scoring.workflow import may_see_agent, visible_agent_ids
@@ -51,7 +51,7 @@ def acknowledge_page(
     check_csrf(request, csrf)
     _wall_user(user)
     acknowledge_alert(db, alert_id, user_id=user.id, agent_ids=visible_agent_ids(db, user))
-    return RedirectResponse("/live", status.HTTP_303_SEE_OTHER)
+    return redirect("/live")
 
 
 @router.get("/live/{key}", response_class=HTMLResponse)

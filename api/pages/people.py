@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import AdminPageUser, IdPath, SessionDep, parse_id
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from callqa.services.users import UserError, create_agent, update_agent
 from models import Agent, Team, TeamMember
 from routing.teams import TeamError, create_team
@@ -33,8 +33,7 @@ def parse_skills(text: str) -> dict[str, int]:
 
 
 def _back(error: ValueError | None = None, msg: str = "") -> Response:
-    query = f"error={error}" if error is not None else f"msg={msg}"
-    return RedirectResponse(f"/admin/agents?{query}", status.HTTP_303_SEE_OTHER)
+    return redirect("/admin/agents", error=error) if error is not None else redirect("/admin/agents", msg=msg)
 
 
 @router.get("/admin/agents", response_class=HTMLResponse)

@@ -8,12 +8,12 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData
 
 from api.deps import IdPath, SessionDep, StaffPageUser, parse_id
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import Agent, Dispute, ItemVerdict, Review, User
 from scoring.exceptions import ReviewError
 from scoring.glossary import SEVERITY_BANDS
@@ -132,7 +132,7 @@ def take_review(
     if review is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "review not found")
     assign(session, review, user.id, by=user)
-    return RedirectResponse(f"/calls/{review.call_id}", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/calls/{review.call_id}")
 
 
 async def bulk_form(request: Request) -> FormData:
@@ -153,15 +153,11 @@ def bulk_assign(
     reviews = session.scalars(select(Review).where(Review.id.in_(ids))).all()
     back = str(form.get("back", ""))
     back = back if back.startswith("/queue") else "/queue"
-    sep = "&" if "?" in back else "?"
     try:
         for review in reviews:
             assign(session, review, assignee, by=user)
     except ReviewError as exc:
         # All or nothing, and said above the same queue view rather than as an error document.
         session.rollback()
-        return RedirectResponse(
-            f"{back}{sep}{urlencode({'msg': f'Nothing assigned: {exc}'})}", status.HTTP_303_SEE_OTHER
-        )
-    msg = urlencode({"msg": f"Assigned {len(reviews)} reviews"})
-    return RedirectResponse(f"{back}{sep}{msg}", status.HTTP_303_SEE_OTHER)
+        return redirect(back, msg=f"Nothing assigned: {exc}")
+    return redirect(back, msg=f"Assigned {len(reviews)} reviews")

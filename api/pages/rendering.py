@@ -1,14 +1,14 @@
 """What every page shares: the templates (with the glossary's labels), the session's form token (CSRF),
-the unread-notification count and `render`."""
+the unread-notification count, `render` and `redirect`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from fastapi import HTTPException, Request, status
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import object_session
 
@@ -48,6 +48,19 @@ def render(request: Request, name: str, user: User | None, **context: Any) -> HT
         request,
         name,
         {"user": user, "csrf": login.csrf if login else "", "message": message, "unread": unread, **context},
+    )
+
+
+def redirect(path: str, *, fragment: str = "", **query: object) -> RedirectResponse:
+    """A 303 See Other to this site's `path` (which may carry a query of its own, e.g. the queue view a form
+    was sent from) with `query` added, every value URL-encoded as text, then `#fragment`. Every page form
+    answers with it, so a message or error (`msg=`, `error=`) holding &, #, ? or any language's letters
+    reaches the page as written instead of being cut at the first & or # or turned into another parameter."""
+    parts = urlsplit(path)
+    pairs = parse_qsl(parts.query, keep_blank_values=True) + [(k, str(v)) for k, v in query.items()]
+    return RedirectResponse(
+        urlunsplit(("", "", parts.path, urlencode(pairs, quote_via=quote), fragment)),
+        status.HTTP_303_SEE_OTHER,
     )
 
 

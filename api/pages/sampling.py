@@ -6,14 +6,13 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import IdPath, SessionDep, StaffPageUser, parse_id
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import SAMPLING_PERIODS, SamplingPlan, Team, User
 from scoring.exceptions import ReviewError
 from scoring.sampling import create_plan, draw, may_run, plans_for, progress
@@ -96,9 +95,8 @@ def add_plan(
             min_duration_s=_number(min_duration_s),
         )
     except ReviewError as exc:  # shown beside the form it came from, not as an error document
-        return RedirectResponse(f"/sampling?{urlencode({'error': str(exc)})}", status.HTTP_303_SEE_OTHER)
-    msg = urlencode({"msg": f"Plan {plan.name!r} added: draw it now or at the start of each period"})
-    return RedirectResponse(f"/sampling?{msg}", status.HTTP_303_SEE_OTHER)
+        return redirect("/sampling", error=exc)
+    return redirect("/sampling", msg=f"Plan {plan.name!r} added: draw it now or at the start of each period")
 
 
 @router.post("/sampling/{plan_id}/draw")
@@ -112,9 +110,9 @@ def draw_plan(
         drawn = draw(session, plan, moment=datetime.now(UTC), rng=random.Random())
     except ReviewError as exc:  # switched off meanwhile, or a draw at the same moment: said above the list
         session.rollback()
-        return RedirectResponse(f"/sampling?{urlencode({'error': str(exc)})}", status.HTTP_303_SEE_OTHER)
+        return redirect("/sampling", error=exc)
     msg = f"{name}: {len(drawn)} calls drawn into the queue" if drawn else f"{name}: nothing more to draw"
-    return RedirectResponse(f"/sampling?{urlencode({'msg': msg})}", status.HTTP_303_SEE_OTHER)
+    return redirect("/sampling", msg=msg)
 
 
 @router.post("/sampling/{plan_id}/active")
@@ -130,4 +128,4 @@ def switch_plan(
     plan = _plan(session, plan_id, user)
     plan.active = active == "1"
     msg = f"{plan.name} switched {'on' if plan.active else 'off'}"
-    return RedirectResponse(f"/sampling?{urlencode({'msg': msg})}", status.HTTP_303_SEE_OTHER)
+    return redirect("/sampling", msg=msg)

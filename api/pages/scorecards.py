@@ -8,7 +8,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import yaml
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api.deps import AdminPageUser, SessionDep, SettingsDep, parse_id
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from api.pages.scorecard_form import (
     ItemRow,
     attach_problems,
@@ -63,8 +62,7 @@ def known_checks(settings: Settings) -> list[str]:
 
 def _back(card_id: str, *, error: str = "", msg: str = "") -> RedirectResponse:
     """To the editor, with an error or a message said on it."""
-    query = f"error={quote(error)}" if error else f"msg={quote(msg)}"
-    return RedirectResponse(f"/admin/scorecards/{card_id}?{query}", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/admin/scorecards/{card_id}", **({"error": error} if error else {"msg": msg}))
 
 
 def _stored(session: Session, card_id: str) -> ScorecardVersion:

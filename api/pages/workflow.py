@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from api.deps import IdPath, PageUser, SessionDep, StaffPageUser, visible_call
-from api.pages.rendering import check_csrf, render
+from api.pages.rendering import check_csrf, redirect, render
 from models import Notification, User
 from scoring.workflow import (
     acknowledge,
@@ -39,7 +39,7 @@ def comment_form(
     check_csrf(request, csrf)
     call = visible_call(session, user, call_id)
     add_comment(session, call=call, author=user, body=body, at=datetime.now(UTC))
-    return RedirectResponse(f"/calls/{call.id}?msg=Message posted#thread-h", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/calls/{call.id}", fragment="thread-h", msg="Message posted")
 
 
 @router.post("/calls/{call_id}/acknowledge")
@@ -49,7 +49,7 @@ def acknowledge_form(
     check_csrf(request, csrf)
     call = visible_call(session, user, call_id)
     acknowledge(session, call=call, user=user, at=datetime.now(UTC))
-    return RedirectResponse(f"/calls/{call.id}?msg=Evaluation acknowledged", status.HTTP_303_SEE_OTHER)
+    return redirect(f"/calls/{call.id}", msg="Evaluation acknowledged")
 
 
 @router.get("/disputes", response_class=HTMLResponse)
@@ -88,11 +88,11 @@ def open_notification(
     target = f"/calls/{note.call_id}" if note.call_id is not None else "/notifications"
     if note.kind == "calibration":
         target = "/calibrations"
-    return RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+    return redirect(target)
 
 
 @router.post("/notifications/read")
 def read_all(session: SessionDep, request: Request, user: PageUser, csrf: Annotated[str, Form()]) -> Response:
     check_csrf(request, csrf)
     mark_read(session, user.id, at=datetime.now(UTC))
-    return RedirectResponse("/notifications?msg=All marked read", status.HTTP_303_SEE_OTHER)
+    return redirect("/notifications", msg="All marked read")

@@ -79,3 +79,18 @@ def test_a_supervisor_sees_their_team_only(page, site: Site) -> None:  # type: i
     assert "Priya Shah" in page.content() and "Ann Lee" not in page.content()
     assert page.goto(f"{site.url}/admin/users").status == 403
     assert page.goto(f"{site.url}/disputes").status == 200
+
+
+def test_a_message_or_error_with_url_characters_reaches_the_page_whole(page, site: Site) -> None:  # type: ignore[no-untyped-def]
+    # & and # used to cut the redirect's ?msg= (a new parameter, then the fragment) and ? was kept raw.
+    name = "R&D #2? Zürich 客服 50%+"
+    login(page, site, "admin")
+    page.goto(f"{site.url}/admin/agents")
+    for _ in range(2):  # added, then refused as a duplicate: the message, then the error
+        page.fill("form[action='/admin/teams'] input[name=name]", name)
+        page.click("form[action='/admin/teams'] button")
+        page.wait_for_load_state()
+    assert page.locator(".error").inner_text().strip().endswith(f"a team named {name!r} exists already")
+    page.go_back()
+    assert page.locator(".flash").inner_text() == f"Added team {name}"
+    assert page.url.startswith(f"{site.url}/admin/agents?msg=") and "#" not in page.url
