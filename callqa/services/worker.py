@@ -41,7 +41,11 @@ class PeriodicTasks:
     """(interval in s, task) pairs, each run by `run_due` when its interval has passed since its last run
     (the first call runs them all), in a transaction of its own; a failing task is logged (naming `owner`)
     and tried again at its next interval. Used by the worker's housekeeping and the broker mode's
-    reconciler."""
+    reconciler.
+
+    A transient database error (TRANSIENT_DB_ERRORS) is one warning line, no traceback: it is expected
+    where workers run the same task at once, e.g. two sampling draws on SQLite, where the one whose
+    snapshot the other's commit made stale is refused ("database is locked"); the next run redoes it."""
 
     def __init__(
         self, factory: sessionmaker[Session], tasks: Sequence[tuple[float, PeriodicTask]], *, owner: str
@@ -56,13 +60,20 @@ class PeriodicTasks:
         for i, (every_s, task) in enumerate(self._tasks):
             if now >= self._next[i]:
                 self._next[i] = now + every_s
+                name = getattr(task, "__name__", task)
                 try:
                     with session_scope(self._factory) as session:
                         task(session)
-                except Exception:
-                    log.exception(
-                        "worker %s: periodic task %s failed", self._owner, getattr(task, "__name__", task)
+                except TRANSIENT_DB_ERRORS as exc:
+                    log.warning(
+                        "worker %s: periodic task %s not done this time (%s); it runs again in %g s",
+                        self._owner,
+                        name,
+                        _describe(exc),
+                        every_s,
                     )
+                except Exception:
+                    log.exception("worker %s: periodic task %s failed", self._owner, name)
 
 
 class Worker:
