@@ -32,7 +32,7 @@ from scoring.exceptions import ReviewError, ReviewStateError
 from scoring.glossary import state_word
 from scoring.scorecard import Scorecard
 from scoring.service import read_score
-from scoring.workflow import STAFF_ROLES, may_see_agent, notify
+from scoring.workflow import STAFF_ROLES, may_see_agent, notify, sees_all
 
 VERDICTS = ("pass", "fail", "na")
 
@@ -92,7 +92,7 @@ def list_sessions(session: Session, user: User) -> list[CalibrationSession]:
         .where(CalibrationSession.id.not_in(in_sets))
         .order_by(CalibrationSession.id.desc())
     )
-    if user.role not in ("qa", "admin"):
+    if not sees_all(user):
         mine = select(CalibrationMember.session_id).where(CalibrationMember.user_id == user.id)
         stmt = stmt.where(or_(CalibrationSession.id.in_(mine), CalibrationSession.created_by == user.id))
     return list(session.scalars(stmt))
@@ -103,8 +103,14 @@ def get_session(session: Session, session_id: int, user: User) -> CalibrationSes
     cal = session.get(CalibrationSession, session_id)
     if cal is None:
         return None
-    allowed = user.role in ("qa", "admin") or cal.created_by == user.id or is_member(cal, user)
-    return cal if allowed else None
+    members = [m.user_id for m in cal.members]
+    return cal if may_open(user, created_by=cal.created_by, member_ids=members) else None
+
+
+def may_open(user: User, *, created_by: int | None, member_ids: list[int]) -> bool:
+    """Whether `user` may open a calibration (a session, or a set of them) created by `created_by` for
+    `member_ids`: its creator and members, and qa and admin every one (scoring.workflow.sees_all)."""
+    return sees_all(user) or created_by == user.id or user.id in member_ids
 
 
 def is_member(cal: CalibrationSession, user: User) -> bool:

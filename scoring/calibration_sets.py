@@ -23,13 +23,13 @@ from models import (
     Call,
     User,
 )
-from scoring.calibration import create_session, may_reveal
+from scoring.calibration import create_session, may_open, may_reveal
 from scoring.calibration_agreement import CallVerdicts, SetSummary, summarise_set
 from scoring.exceptions import ReviewError, ReviewStateError
 from scoring.glossary import state_word
 from scoring.scorecard import Scorecard
 from scoring.service import read_score
-from scoring.workflow import notify
+from scoring.workflow import notify, sees_all
 
 MAX_CALLS = 20
 """Most calls in one set: a calibration is a meeting's worth of listening."""
@@ -94,7 +94,7 @@ def members_of(cset: CalibrationSet) -> list[int]:
 def list_sets(session: Session, user: User) -> list[CalibrationSet]:
     """Sets `user` is a member of or created (qa and admin: every set), newest first."""
     stmt = select(CalibrationSet).order_by(CalibrationSet.id.desc())
-    if user.role not in ("qa", "admin"):
+    if not sees_all(user):
         mine = (
             select(CalibrationSetSession.set_id)
             .join(CalibrationMember, CalibrationMember.session_id == CalibrationSetSession.session_id)
@@ -109,8 +109,7 @@ def get_set(session: Session, set_id: int, user: User) -> CalibrationSet | None:
     cset = session.get(CalibrationSet, set_id)
     if cset is None:
         return None
-    allowed = user.role in ("qa", "admin") or cset.created_by == user.id or user.id in members_of(cset)
-    return cset if allowed else None
+    return cset if may_open(user, created_by=cset.created_by, member_ids=members_of(cset)) else None
 
 
 def set_of(session: Session, cal: CalibrationSession) -> CalibrationSet | None:

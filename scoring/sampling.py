@@ -32,7 +32,7 @@ from models import (
 )
 from models import CallScore as CallScoreRow
 from scoring.exceptions import ReviewError, ReviewStateError
-from scoring.workflow import STAFF_ROLES, may_see_agent
+from scoring.workflow import STAFF_ROLES, may_see_agent, sees_all
 
 PLAN_REASON = "random sample"
 """Drawn reviews' reason starts like the global quota's, so the queue's "random sample" filter finds both."""
@@ -56,7 +56,7 @@ def period_window(period: str, moment: datetime) -> tuple[datetime, datetime]:
 def plans_for(session: Session, user: User) -> list[SamplingPlan]:
     """The plans `user` may see and run: every plan for QA and admins, their team's for a supervisor."""
     query = select(SamplingPlan).order_by(SamplingPlan.active.desc(), SamplingPlan.name, SamplingPlan.id)
-    if user.role in ("qa", "admin"):
+    if sees_all(user):
         return list(session.scalars(query))
     if user.role == "supervisor" and user.team_id is not None:
         return list(session.scalars(query.where(SamplingPlan.team_id == user.team_id)))
@@ -65,7 +65,7 @@ def plans_for(session: Session, user: User) -> list[SamplingPlan]:
 
 def may_run(user: User, plan: SamplingPlan) -> bool:
     """Whether `user` may see, draw or switch `plan` (a supervisor only their own team's)."""
-    return user.role in ("qa", "admin") or (
+    return sees_all(user) or (
         user.role == "supervisor" and user.team_id is not None and plan.team_id == user.team_id
     )
 

@@ -15,6 +15,9 @@ from scoring.exceptions import ReviewError, ReviewStateError
 
 STAFF_ROLES = ("qa", "supervisor", "admin")
 """Roles that work the review queue and resolve disputes (a supervisor only for their team's agents)."""
+ALL_SEEING_ROLES = ("qa", "admin")
+"""Roles that see every agent's calls, reviews and disputes, every calibration (single call or set) and
+every sampling plan; a supervisor sees their team's, others their own."""
 CHANGES = ("verdict", "dispute_upheld")
 """Event kinds that change the evaluation an agent acknowledged (so they may acknowledge again)."""
 
@@ -59,10 +62,15 @@ def latest_reasons(events: Iterable[EvaluationEvent]) -> dict[str, str]:
     return {e.item: e.note for e in events if e.kind == "verdict" and e.item is not None}
 
 
+def sees_all(user: User) -> bool:
+    """Whether `user`'s role sees everything of its kind (ALL_SEEING_ROLES)."""
+    return user.role in ALL_SEEING_ROLES
+
+
 def visible_agent_ids(session: Session, user: User) -> list[int] | None:
     """The agents whose calls, reviews and disputes `user` may see: None for everyone's (qa, admin); a
     supervisor their team's agents (none without a team); an agent themselves."""
-    if user.role in ("qa", "admin"):
+    if sees_all(user):
         return None
     if user.role == "supervisor":
         if user.team_id is None:
@@ -85,7 +93,7 @@ def staff_ids(session: Session, agent_id: int | None = None) -> list[int]:
         if agent_id
         else None
     )
-    whom: ColumnElement[bool] = User.role.in_(("qa", "admin"))
+    whom: ColumnElement[bool] = User.role.in_(ALL_SEEING_ROLES)
     if team is not None:
         whom = or_(whom, and_(User.role == "supervisor", User.team_id == team))
     stmt = select(User.id).where(whom, User.active)

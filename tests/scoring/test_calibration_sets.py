@@ -10,10 +10,13 @@ from sqlalchemy.orm import Session
 
 from callqa.services.users import create_user
 from models import CalibrationSession, Notification
-from scoring.calibration import reveal, submit_verdicts
+from routing.teams import create_team
+from scoring.calibration import create_session, get_session, list_sessions, reveal, submit_verdicts
 from scoring.calibration_agreement import MACHINE
 from scoring.calibration_sets import create_set, get_set, list_sets, reveal_set, set_summary, submitted
 from scoring.exceptions import ReviewError, ReviewStateError
+from scoring.sampling import create_plan, may_run, plans_for
+from scoring.workflow import sees_all
 from tests.conftest import create_agent, create_scored_call
 from tests.scoring.test_calibration import CARD, ITEMS, NOW
 
@@ -90,3 +93,37 @@ def test_reveal_waits_for_two_verdicts_on_every_call(session: Session) -> None:
         submit_verdicts(session, cset.sessions[0], user=user, verdicts=_all("pass"), scorecard=CARD, at=NOW)
     with pytest.raises(ReviewStateError, match=f"call\\(s\\) {calls[1].id}"):
         reveal_set(session, cset, by=lead, at=NOW)
+
+
+@pytest.mark.parametrize("role", ["qa", "admin", "supervisor", "agent"])
+def test_qa_and_admin_open_every_calibration_and_plan_the_others_their_own(
+    session: Session, role: str
+) -> None:
+    agent = create_agent(session)
+    team = create_team(session, f"Team of the {role}")
+    calls = [create_scored_call(session, agent.id, {i: True for i in ITEMS}) for _ in range(3)]
+    lead = create_user(session, username="rule-lead", password="pw-long-enough", role="qa")
+    ann = create_user(session, username="rule-ann", password="pw-long-enough", role="qa")
+    pair = [lead.id, ann.id]
+    single = create_session(
+        session, call=calls[0], title="", member_ids=pair, expert_id=None, by=lead, at=NOW
+    )
+    cset = create_set(session, calls=calls[1:], title="", member_ids=pair, expert_id=None, by=lead, at=NOW)
+    plan = create_plan(
+        session, by=lead, name="Elsewhere", reviewer_id=None, team_id=None, calls_per_agent=1, period="week"
+    )
+    outsider = create_user(  # neither creator nor member of either calibration
+        session,
+        username=f"rule-{role}",
+        password="pw-long-enough",
+        role=role,
+        agent_id=agent.id if role == "agent" else None,
+        team_id=team.id if role == "supervisor" else None,
+    )
+    sees = role in ("qa", "admin")
+    assert sees_all(outsider) is sees
+    assert (get_session(session, single.id, outsider) is single) is sees
+    assert (single in list_sessions(session, outsider)) is sees
+    assert (get_set(session, cset.id, outsider) is cset) is sees
+    assert (cset in list_sets(session, outsider)) is sees
+    assert (plan in plans_for(session, outsider)) is sees and may_run(outsider, plan) is sees
