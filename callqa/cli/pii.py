@@ -18,8 +18,9 @@ def purge(
         float, typer.Option("--older-than", min=0, help="Days: calls that started earlier lose their data.")
     ],
 ) -> None:
-    """Delete the recordings, transcripts and kept originals of calls older than DAYS; scores, verdicts
-    and aggregates stay, and the purge is recorded in the audit log."""
+    """Delete the recordings, transcripts and kept originals of calls older than DAYS, and the live wall
+    alerts raised before then; scores, verdicts and aggregates stay, and the purge is recorded in the audit
+    log."""
     from callqa.runtime import open_database
     from callqa.services.retention import purge_older_than
     from models import session_scope, utcnow

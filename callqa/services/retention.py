@@ -1,6 +1,7 @@
-"""Retention: recordings, transcripts and kept originals of calls older than a number of days are deleted;
-the call rows, their QA verdicts (evidence is redacted text), scores, reviews and so every aggregate
-stay. Each purge leaves one audit record saying what it removed. Files go only once the purge commits."""
+"""Retention: recordings, transcripts and kept originals of calls older than a number of days are deleted,
+and so are the supervisors' wall alerts raised that long ago (they quote the words heard); the call rows,
+their QA verdicts (evidence is redacted text), scores, reviews and so every aggregate stay. Each purge
+leaves one audit record saying what it removed. Files go only once the purge commits."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from callqa.services.redaction import delete_on_commit
 from callqa.services.storage import locate
-from models import AuditEvent, Call, PiiOriginal, Recording, TranscriptSegment
+from models import AuditEvent, Call, LiveAlert, PiiOriginal, Recording, TranscriptSegment
 from qa.pii.service import record_audit
 
 PURGE_ACTION = "purge"
@@ -21,19 +22,21 @@ PURGE_ACTION = "purge"
 
 @dataclass(frozen=True)
 class PurgeReport:
-    """What one purge removed: calls touched (ids), recordings, transcript segments and originals."""
+    """What one purge removed: calls touched (ids), recordings, transcript segments, originals, and live
+    alerts."""
 
     cutoff: datetime
     call_ids: tuple[int, ...]
     recordings: int
     segments: int
     originals: int
+    alerts: int
 
     def summary(self) -> str:
         return (
             f"purged {len(self.call_ids)} call(s) started before {self.cutoff:%Y-%m-%d %H:%M} UTC: "
             f"{self.recordings} recording(s), {self.segments} transcript segment(s), "
-            f"{self.originals} original(s)"
+            f"{self.originals} original(s); {self.alerts} live alert(s) raised before then"
         )
 
 
@@ -59,8 +62,9 @@ def purge_older_than(
 ) -> PurgeReport:
     """Delete the recordings (rows now, files at commit; stored in the recording store at
     `recordings_dir`), transcript segments and originals of calls that started more than `days` days
-    before `now`, and record what went (`AuditEvent` 'purge', by `username` or the system). Calls with
-    nothing left to delete are not counted. Flushes only."""
+    before `now`, and the live alerts raised before then (acknowledged or not), and record what went
+    (`AuditEvent` 'purge', by `username` or the system). Calls with nothing left to delete are not counted.
+    Flushes only."""
     if days < 0:
         raise ValueError(f"days must be 0 or more, not {days}")
     cutoff = now - timedelta(days=days)
@@ -83,12 +87,16 @@ def purge_older_than(
     session.execute(delete(TranscriptSegment).where(of_calls))
     for row in (*recordings, *originals):
         session.delete(row)
+    old_alerts = LiveAlert.raised_at < cutoff
+    alerts = session.scalar(select(func.count()).select_from(LiveAlert).where(old_alerts)) or 0
+    session.execute(delete(LiveAlert).where(old_alerts))
     report = PurgeReport(
         cutoff=cutoff,
         call_ids=call_ids,
         recordings=len(recordings),
         segments=segments,
         originals=len(originals),
+        alerts=alerts,
     )
     record_audit(
         session,
@@ -102,6 +110,7 @@ def purge_older_than(
             "recordings": report.recordings,
             "transcript_segments": report.segments,
             "originals": report.originals,
+            "live_alerts": report.alerts,
         },
     )
     session.flush()

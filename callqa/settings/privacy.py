@@ -32,8 +32,8 @@ class PrivacySettings(BaseModel):
     retention_days: float | None = Field(
         default=None,
         ge=0,
-        description="Days after which a call's recording, transcript and originals are deleted (scores "
-        "stay); the worker purges once a day. Unset keeps them.",
+        description="Days after which a call's recording, transcript and originals, and live wall alerts, "
+        "are deleted (scores stay); the worker purges once a day. Unset keeps them.",
     )
     retention_check_every_s: float = Field(
         default=3600.0, gt=0, description="How often (s) a worker looks whether the daily purge is due."

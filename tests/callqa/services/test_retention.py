@@ -1,4 +1,5 @@
-"""Retention on SQLite and PostgreSQL: old calls lose recordings, transcripts and originals; scores stay."""
+"""Retention on SQLite and PostgreSQL: old calls lose recordings, transcripts and originals, old live alerts
+go; scores stay."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.live_alerts import RaisedAlert, record_alerts
 from callqa.services.processing import make_worker
 from callqa.services.retention import purge_if_due, purge_older_than
 from callqa.settings import Settings
 from models import (
     AuditEvent,
+    LiveAlert,
     PiiOriginal,
     Recording,
     TranscriptSegment,
@@ -58,14 +61,26 @@ def _call_with_data(session: Session, agent_id: int, folder: Path, days_ago: flo
     return call.id, files
 
 
+def _alert(session: Session, agent_id: int, days_ago: float) -> int:
+    """A live alert of `agent_id`'s, stored as the assistant stores it, raised `days_ago` days ago."""
+    said = RaisedAlert(kind="forbidden", reason="rude", say="Apologise.", at_s=4.2, evidence="shut up")
+    (row,) = record_alerts(session, call_key=f"pbx-{days_ago}", agent_id=agent_id, raised=[said])
+    row.raised_at = utcnow() - timedelta(days=days_ago)
+    session.flush()
+    return row.id
+
+
 def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores(
     session: Session, tmp_path: Path
 ) -> None:
     agent = create_agent(session)
     old, old_files = _call_with_data(session, agent.id, tmp_path, days_ago=40)
     new, new_files = _call_with_data(session, agent.id, tmp_path, days_ago=5)
+    _alert(session, agent.id, days_ago=40)
+    new_alert = _alert(session, agent.id, days_ago=5)
     report = purge_older_than(session, days=30, now=utcnow(), recordings_dir=tmp_path, username="admin")
     assert report.call_ids == (old,) and (report.recordings, report.segments, report.originals) == (1, 1, 1)
+    assert report.alerts == 1 and list(session.scalars(select(LiveAlert.id))) == [new_alert]
     assert all(f.exists() for f in old_files)  # not before the purge commits
     session.commit()
     assert not any(f.exists() for f in old_files) and all(f.exists() for f in new_files)
@@ -75,8 +90,9 @@ def test_purge_removes_old_recordings_transcripts_and_originals_and_keeps_scores
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).one()
     assert audit.username == "admin" and audit.detail["call_ids"] == [old]
     assert audit.detail["recordings"] == 1 and audit.detail["older_than_days"] == 30
+    assert audit.detail["live_alerts"] == 1
     again = purge_older_than(session, days=30, now=utcnow(), recordings_dir=tmp_path)
-    assert again.call_ids == ()  # nothing left to purge: the call is not counted twice
+    assert again.call_ids == () and again.alerts == 0  # nothing left to purge: nothing counted twice
 
 
 def test_purge_refuses_a_negative_age(session: Session) -> None:
@@ -112,6 +128,8 @@ def test_the_worker_purges_daily_when_retention_is_set(tmp_path: Path) -> None:
     with factory() as s:
         agent = create_agent(s)
         old, files = _call_with_data(s, agent.id, settings.recordings_dir, days_ago=45)
+        _alert(s, agent.id, days_ago=45)
+        kept = _alert(s, agent.id, days_ago=1)
         s.commit()
     worker = make_worker(settings, factory, analyzer=CallAnalyzer(settings))
     worker.housekeeping()
@@ -120,5 +138,6 @@ def test_the_worker_purges_daily_when_retention_is_set(tmp_path: Path) -> None:
         purges = s.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).all()
         assert [p.detail["call_ids"] for p in purges] == [[old]] and purges[0].username is None
         assert s.scalar(select(Recording)) is None
+        assert list(s.scalars(select(LiveAlert.id))) == [kept] and purges[0].detail["live_alerts"] == 1
     assert not any(f.exists() for f in files)
     engine.dispose()
