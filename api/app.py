@@ -29,6 +29,7 @@ from api.routes import (
     appraisals,
     auth,
     calibration,
+    calibration_sets,
     callbacks,
     calls,
     evaluation,
@@ -41,6 +42,7 @@ from api.routes import (
     originals,
     reviews,
     sampling,
+    scorecards,
     teams,
     webhooks,
 )
@@ -179,6 +181,8 @@ def create_app(
     app.include_router(reviews.router)
     app.include_router(evaluation.router)
     app.include_router(calibration.router)
+    app.include_router(calibration_sets.router)
+    app.include_router(scorecards.router)
     app.include_router(sampling.router)
     app.include_router(jobs.router)
     app.include_router(webhooks.router)

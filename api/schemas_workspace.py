@@ -1,5 +1,5 @@
-"""Pydantic models of the QA workspace's JSON routes: calibration sessions, an evaluation's history and
-comment thread, and notifications."""
+"""Pydantic models of the QA workspace's JSON routes: calibration sessions and sets, an evaluation's history
+and comment thread, and notifications."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas import ORMModel
 from scoring.calibration import CalibrationResults
+from scoring.calibration_agreement import MACHINE, SetSummary
 
 Verdict = Literal["pass", "fail", "na"]
 
@@ -95,6 +96,92 @@ class CalibrationRead(BaseModel):
         description="The caller's own verdicts (blind: only these)."
     )
     results: CalibrationResultsRead | None = Field(description="Once revealed; none while scoring is blind.")
+
+
+class CalibrationSetCallRead(BaseModel):
+    call_id: int
+    session_id: int = Field(description="The call's calibration session (/api/calibrations/{id}).")
+    submitted: list[int] = Field(
+        description="Members (user ids) who submitted on this call: who, never what."
+    )
+
+
+class CalibrationSetRead(BaseModel):
+    id: int
+    title: str
+    state: Literal["open", "revealed"]
+    expert_id: int | None
+    created_by: int | None
+    created_at: datetime
+    revealed_at: datetime | None
+    members: list[int] = Field(description="Reviewers (user ids), the same on every call.")
+    calls: list[CalibrationSetCallRead]
+
+
+class RaterSummaryRead(BaseModel):
+    """A reviewer, or the machine (`user_id` none), against the key across the set's calls."""
+
+    user_id: int | None
+    name: str
+    compared: int = Field(description="Keyed (call, item) verdicts of theirs.")
+    agreement: float | None = Field(description="Share (0-1) of them equal to the key.")
+    kappa: float | None = Field(description="Cohen's kappa against the key; none when undefined.")
+    total_bias: float | None = Field(description="Mean of their 0-100 total minus the key's (points).")
+    total_deviation: float | None = Field(description="Mean absolute difference of those totals (points).")
+    calls: int = Field(description="Calls their totals were compared on.")
+
+
+class ItemSummaryRead(BaseModel):
+    item: str
+    label: str
+    keyed_calls: int
+    agreement: float | None = Field(description="Share (0-1) of reviewers' verdicts equal to the key.")
+    fleiss_kappa: float | None
+    machine_agreement: float | None = Field(description="Share (0-1) of keyed calls the machine matched.")
+
+
+class CalibrationSetSummaryRead(BaseModel):
+    """A revealed set's summary across its calls, as its page and CSV show it."""
+
+    set_id: int
+    raters: list[RaterSummaryRead] = Field(description="Every reviewer who submitted, then the machine.")
+    items: list[ItemSummaryRead]
+    fleiss_kappa: float | None = Field(description="Over every (call, item) scored by two or more.")
+    pairwise_kappa: float | None = Field(description="Mean Cohen's kappa over every pair of reviewers.")
+
+    @classmethod
+    def of(
+        cls, set_id: int, summary: SetSummary, names: dict[int, str], labels: dict[str, str]
+    ) -> CalibrationSetSummaryRead:
+        return cls(
+            set_id=set_id,
+            raters=[
+                RaterSummaryRead(
+                    user_id=None if r.rater_id == MACHINE else r.rater_id,
+                    name="the machine" if r.rater_id == MACHINE else names.get(r.rater_id, ""),
+                    compared=r.compared,
+                    agreement=r.agreement,
+                    kappa=r.kappa,
+                    total_bias=r.total_bias,
+                    total_deviation=r.total_deviation,
+                    calls=r.calls,
+                )
+                for r in summary.raters
+            ],
+            items=[
+                ItemSummaryRead(
+                    item=i.item,
+                    label=labels.get(i.item, i.item),
+                    keyed_calls=i.keyed_calls,
+                    agreement=i.agreement,
+                    fleiss_kappa=i.fleiss_kappa,
+                    machine_agreement=i.machine_agreement,
+                )
+                for i in summary.items
+            ],
+            fleiss_kappa=summary.fleiss_kappa,
+            pairwise_kappa=summary.pairwise_kappa,
+        )
 
 
 class EventRead(ORMModel):

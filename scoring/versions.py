@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import ScorecardVersion
+from models import CallScore, ScorecardVersion
 from scoring.exceptions import ScorecardStateError
 from scoring.scorecard import Scorecard, parse_scorecard, scorecard_to_data
 
@@ -106,17 +106,32 @@ def current_scorecard(session: Session, from_file: Scorecard) -> Scorecard:
     return card_of(row) if row is not None else from_file
 
 
-def scorecard_version(session: Session, scorecard_id: str, version: str) -> Scorecard | None:
-    """Published version `version` of `scorecard_id` (None: not stored, e.g. a score made before versions
-    were kept, with a file version since replaced)."""
-    row = session.scalar(
+def published_version(session: Session, scorecard_id: str, version: str) -> ScorecardVersion | None:
+    """The stored row of published version `version` of `scorecard_id` (None: not stored)."""
+    return session.scalar(
         select(ScorecardVersion).where(
             ScorecardVersion.scorecard_id == scorecard_id,
             ScorecardVersion.version == version,
             ScorecardVersion.state == "published",
         )
     )
+
+
+def scorecard_version(session: Session, scorecard_id: str, version: str) -> Scorecard | None:
+    """Published version `version` of `scorecard_id` (None: not stored, e.g. a score made before versions
+    were kept, with a file version since replaced)."""
+    row = published_version(session, scorecard_id, version)
     return card_of(row) if row is not None else None
+
+
+def calls_scored(session: Session) -> dict[tuple[str, str], int]:
+    """How many calls' current scores each (scorecard id, version) made."""
+    counts = session.execute(
+        select(CallScore.scorecard_id, CallScore.scorecard_version, func.count(CallScore.id)).group_by(
+            CallScore.scorecard_id, CallScore.scorecard_version
+        )
+    )
+    return {(card_id, version): n for card_id, version, n in counts}
 
 
 def scored_with(session: Session, scorecard_id: str, version: str, fallback: Scorecard) -> Scorecard:

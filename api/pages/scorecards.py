@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import yaml
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -28,18 +28,20 @@ from api.pages.scorecard_form import (
 )
 from callqa.services.processing import file_scorecards
 from callqa.settings import Settings
-from models import CallScore, ScorecardVersion, User
+from models import ScorecardVersion, User
 from qa.script import load_script_template, packaged_languages
 from scoring.exceptions import ScorecardError, ScorecardStateError
 from scoring.scorecard import scorecard_to_data
 from scoring.versions import (
     active_version,
+    calls_scored,
     card_of,
     current_scorecard,
     discard_draft,
     draft_of,
     list_versions,
     publish_draft,
+    published_version,
     save_draft,
 )
 
@@ -77,17 +79,12 @@ def scorecards_page(
     request: Request, session: SessionDep, user: AdminPageUser, settings: SettingsDep
 ) -> HTMLResponse:
     cards = [current_scorecard(session, card) for card in file_scorecards(settings)]
-    counts = session.execute(
-        select(CallScore.scorecard_id, CallScore.scorecard_version, func.count(CallScore.id)).group_by(
-            CallScore.scorecard_id, CallScore.scorecard_version
-        )
-    ).all()
     return render(
         request,
         "scorecards.html",
         user,
         cards=[(card, list_versions(session, card.id)) for card in cards],
-        scored={(card_id, version): n for card_id, version, n in counts},
+        scored=calls_scored(session),
         names=dict(session.execute(select(User.id, User.username)).all()),
     )
 
@@ -286,13 +283,7 @@ def discard_page(
 
 @router.get("/admin/scorecards/{card_id}/{version}.yaml")
 def export_page(card_id: str, version: str, session: SessionDep, user: AdminPageUser) -> Response:
-    row = session.scalar(
-        select(ScorecardVersion).where(
-            ScorecardVersion.scorecard_id == card_id,
-            ScorecardVersion.version == version,
-            ScorecardVersion.state == "published",
-        )
-    )
+    row = published_version(session, card_id, version)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"scorecard {card_id!r} has no version {version!r}")
     text = yaml.safe_dump(scorecard_to_data(card_of(row)), sort_keys=False, allow_unicode=True)

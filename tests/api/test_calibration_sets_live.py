@@ -1,7 +1,8 @@
 """A calibration set against a real server (callqa serve): QA opens a set of three calls for three reviewers
 on the page; each reviewer scores each call blind (one sends a call's form twice at once and through the
 API at the same moment: stored once); before the reveal nobody can read another's verdicts, a call's
-results or the summary; after it the CSV summary holds every reviewer and the machine."""
+results or the summary (page, CSV or JSON: 409); after it the CSV and the JSON summary hold every reviewer
+and the machine."""
 
 from __future__ import annotations
 
@@ -122,6 +123,19 @@ def test_a_set_is_scored_blind_once_per_call_and_summarised(server_with_calls) -
     page = rev1.get(set_url).text
     assert "set-raters" not in page and "scored" in page and "Fail" not in page
     assert rev1.get(f"{set_url}/summary.csv").status_code == 409
+    set_id = int(set_url.rsplit("/", 1)[1])
+    api_set = f"{server.url}/api/calibration-sets/{set_id}"
+    early_summary = httpx.get(f"{api_set}/summary", headers=tokens["rev1"], timeout=60)
+    assert early_summary.status_code == 409 and "revealed" in early_summary.json()["detail"]
+    progress = httpx.get(api_set, headers=tokens["rev1"], timeout=60).json()
+    assert progress["state"] == "open" and sorted(progress["members"]) == sorted(ids.values())
+    assert [c["session_id"] for c in progress["calls"]] == sessions
+    assert [c["submitted"] for c in progress["calls"]] == [
+        sorted([ids["qa"], ids["rev1"]]),
+        sorted([ids["qa"], ids["admin"]]),
+        [ids["qa"]],
+    ]  # who, never what
+    assert httpx.get(api_set, headers=server.token("tom"), timeout=60).status_code == 403
     assert (
         httpx.post(
             f"{server.url}/api/calibrations/{sessions[1]}/reveal", headers=tokens["qa"], timeout=60
@@ -142,3 +156,12 @@ def test_a_set_is_scored_blind_once_per_call_and_summarised(server_with_calls) -
     assert rows[("reviewer", "rev1")][2:4] == [str(3 * len(ITEMS)), "1.000"]
     assert rows[("reviewer", "admin")][2:4] == [str(len(ITEMS)), "0.000"]  # it failed what the key passed
     assert rows[("machine", "the machine")][3] == "1.000"  # the machine passed every call, as the key
+    summary = httpx.get(f"{api_set}/summary", headers=tokens["rev1"], timeout=60)
+    assert summary.status_code == 200, summary.text
+    raters = {r["name"]: r for r in summary.json()["raters"]}
+    assert (raters["rev1"]["compared"], raters["rev1"]["agreement"]) == (3 * len(ITEMS), 1.0)
+    assert (raters["admin"]["user_id"], raters["admin"]["agreement"]) == (ids["admin"], 0.0)
+    assert (raters["the machine"]["user_id"], raters["the machine"]["agreement"]) == (None, 1.0)
+    assert [i["item"] for i in summary.json()["items"]] == ITEMS
+    listed = httpx.get(f"{server.url}/api/calibration-sets", headers=tokens["admin"], timeout=60).json()
+    assert [(c["id"], c["state"]) for c in listed] == [(set_id, "revealed")]

@@ -1,6 +1,7 @@
 """The scorecard editor against a real server (callqa serve): a refused form names each problem beside its
 row and keeps what was typed; a saved draft scores nothing; a double-clicked publish (two requests at the
-same moment) makes exactly one new version; only admins reach the editor."""
+same moment) makes exactly one new version; only admins reach the editor. Over JSON (admins too) the
+versions and a version's items read as the editor stores them."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from models import CallScore, ScorecardVersion, ScoreRevision, make_engine, make_session_factory
-from scoring.scorecard import load_scorecard
-from scoring.versions import current_scorecard
+from scoring.scorecard import load_scorecard, scorecard_to_data
+from scoring.versions import current_scorecard, publish_draft, save_draft
 from tests.conftest import callqa_ok, create_scored_call, fresh_database
 from tests.live import live_server, seed_database, server_env
 
@@ -180,3 +181,53 @@ def test_edit_refuse_save_and_a_double_clicked_publish(server) -> None:  # type:
         assert set(s.scalars(select(CallScore.scorecard_version))) == {"3"}
         kept = s.scalars(select(ScoreRevision)).all()
         assert sorted(r.call_id for r in kept) == [first, *others] and {round(r.total) for r in kept} == {76}
+
+
+def test_the_versions_and_a_versions_items_read_over_json(server) -> None:  # type: ignore[no-untyped-def]
+    live, factory = server
+    admin = live.token("admin")
+    assert httpx.get(f"{live.url}/api/scorecards", headers=live.token("qa"), timeout=60).status_code == 403
+    listed = httpx.get(f"{live.url}/api/scorecards", headers=admin, timeout=60).json()
+    cards = {c["id"]: c for c in listed}
+    assert sorted(cards) == ["default", "default-zh"]  # one card per YAML file (English, Chinese)
+    assert (cards["default"]["active_version"], cards["default"]["calls_scored"]) == ("2", {"2": CALLS})
+    assert [(v["version"], v["state"]) for v in cards["default"]["versions"]] == [("2", "published")]
+    two = httpx.get(f"{live.url}/api/scorecards/default/versions/2", headers=admin, timeout=60).json()
+    courtesy = next(i for i in two["items"] if i["id"] == "courtesy")
+    assert (courtesy["critical"], courtesy["cap"], courtesy["applies_when"]) == (True, 40, None)
+    assert two["attitude_items"] == ["courtesy", "empathy"] and two["composite_weights"]["skills"] == 0.3
+
+    # A draft (stored as the editor stores it): an auto-fail closing without N/A, a conditional item.
+    data = scorecard_to_data(load_scorecard(None))
+    data["items"][1] |= {"critical": True, "cap": 0, "na_allowed": False}
+    data["items"].append(
+        {
+            "id": "hold_music",
+            "verdict": "no_dead_air",
+            "weight": 5,
+            "applies_when": {"item": "greeting", "verdict": "fail"},
+        }
+    )
+    with factory() as s:
+        draft = save_draft(s, "default", data, user_id=None, based_on="2", note="hold music")
+        s.commit()
+        draft_id = draft.id
+    missing = httpx.get(f"{live.url}/api/scorecards/default/versions/3", headers=admin, timeout=60)
+    assert missing.status_code == 404 and "no version '3'" in missing.json()["detail"]
+    read = httpx.get(f"{live.url}/api/scorecards/default/versions/draft", headers=admin, timeout=60).json()
+    assert read["version"]["state"] == "draft" and read["version"]["based_on"] == "2"
+    by_id = {i["id"]: i for i in read["items"]}
+    assert (by_id["closing"]["cap"], by_id["closing"]["na_allowed"]) == (0, False)
+    assert by_id["hold_music"]["applies_when"] == {"item": "greeting", "passed": False}
+
+    with factory() as s:
+        publish_draft(s, draft_id, user_id=None)
+        s.commit()
+    listed = httpx.get(f"{live.url}/api/scorecards", headers=admin, timeout=60).json()
+    cards = {c["id"]: c for c in listed}
+    assert cards["default"]["active_version"] == "3" and cards["default-zh"]["active_version"] == "2"
+    assert [v["version"] for v in cards["default"]["versions"]] == ["3", "2"]
+    three = httpx.get(f"{live.url}/api/scorecards/default/versions/3", headers=admin, timeout=60).json()
+    assert three["items"] == read["items"] and three["version"]["published_at"] is not None
+    none = httpx.get(f"{live.url}/api/scorecards/default/versions/draft", headers=admin, timeout=60)
+    assert none.status_code == 404
