@@ -5,13 +5,68 @@ Pure QA: the caller decodes (`callqa.second_opinion`), this module judges.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
+from typing import Literal
 
 from qa.absence import window_span
 from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for
-from qa.elements import window_tokens
+from qa.elements import COMPANY_HEARD_CLOSE, NAME_ONLY, OTHER_NAME, ElementResult, window_tokens
+from qa.intents import ModelMatch
 from qa.script import CheckDef
+from qa.work_number import NUMBER_ONLY, OTHER_NUMBER
 from transcription.recognizer import Transcript
+
+Heard = Literal["clear", "unsure", "doubtful", "other", "missing"]
+_SOMETHING_ELSE = (OTHER_NAME, OTHER_NUMBER, NUMBER_ONLY)
+"""Element notes that say what was heard differs from what the script asks (another name, another number,
+a bare number): a doubt about what the agent said, which no count of readings settles."""
+_MISHEARD_NAME = (NAME_ONLY, COMPANY_HEARD_CLOSE)
+"""Element notes of a name the recogniser may have garbled or echoed from its hints: a doubt about the
+recogniser, which a second model hearing the same settles."""
+
+
+def heard(result: CheckResult, threshold: float) -> dict[str, Heard]:
+    """How `result`'s reading heard each element: "clear" (found, no doubt names it); "unsure" (found, and
+    the only doubt is the recogniser's: a listed phrase matched clearly — `threshold` (0–100) plus the
+    margin — in words heard at low confidence, the agent's name alone, a close reading of the company);
+    "doubtful" (found on words that are themselves in doubt: a near-threshold match, the sentence model
+    alone, a next-best hypothesis); "other" (another name or number than the script asks); "missing". A
+    check's doubts each begin with the element's name (`qa.checks`)."""
+    return {e.name: _heard_element(e, result.doubts, threshold) for e in result.elements}
+
+
+def _heard_element(element: ElementResult, doubts: Collection[str], threshold: float) -> Heard:
+    if not element.found:
+        return "missing"
+    if element.note in _SOMETHING_ELSE:
+        return "other"
+    if not any(d.startswith((f"{element.name} ", f"{element.name}:")) for d in doubts):
+        return "clear"
+    ev = element.evidence
+    if element.note in _MISHEARD_NAME or (
+        not element.note
+        and ev is not None
+        and not isinstance(ev, ModelMatch)
+        and ev.weakness(threshold, conf_matters=False) is None
+    ):
+        return "unsure"
+    return "doubtful"
+
+
+def corroborated(
+    first: CheckResult, second: CheckResult, threshold: float, required: Collection[str] | None = None
+) -> list[str] | None:
+    """The `required` elements (default: all) both readings heard unsurely, when together the two readings
+    hear every required element — clearly in at least one, or "unsure" (the recogniser's doubt only) in
+    both; None when some element is not heard so. Two decoders by different models seldom write the same
+    script phrase in a window where it was not said; words both heard that only nearly match a phrase
+    are no better for being heard twice, so those are not corroborated."""
+    one, two = heard(first, threshold), heard(second, threshold)
+    names = [n for n in one if required is None or n in required]
+    if any(not ("clear" in (one.get(n), two.get(n)) or one.get(n) == two.get(n) == "unsure") for n in names):
+        return None
+    return [n for n in names if "clear" not in (one.get(n), two.get(n))]
 
 
 def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] | None:
@@ -21,13 +76,26 @@ def check_span(transcript: Transcript, check: CheckDef) -> tuple[float, float] |
     return window_span(transcript, tokens, check.window.first_s)
 
 
-def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
-    """Combine a check's verdict with the same check run on a second decoding of its window.
+def second_opinion(
+    first: CheckResult,
+    second: CheckResult,
+    *,
+    threshold: float | None = None,
+    required: Collection[str] | None = None,
+) -> CheckResult:
+    """Combine a check's verdict with the same check run on a second decoding of its window (`threshold`:
+    the script's phrase-match threshold 0–100, None: no element-wise corroboration; `required`: the
+    check's required elements, default all).
 
     Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
-    heard every element clearly (a certain PASS) decides, whatever the other missed; two readings that
-    both find an element missing beyond doubt make a certain FAIL; anything else is UNCERTAIN, leaning to
-    the reading that found the elements."""
+    heard every element clearly (a certain PASS) decides, whatever the other missed; so do two readings
+    that between them hear every element, each clearly in one of them or in both (`corroborated`); two
+    readings that both find an element missing beyond doubt make a certain FAIL; anything else is
+    UNCERTAIN, leaning to the reading that found the elements."""
+    if threshold is not None and first.state != "pass" and second.state != "pass":
+        both = corroborated(first, second, threshold, required)
+        if both is not None:
+            return _heard_together(first, second, both, threshold)
     if first.passed or second.passed:
         found = first if first.state == "pass" or not second.passed else second
         other = second if found is first else first
@@ -71,4 +139,33 @@ def second_opinion(first: CheckResult, second: CheckResult) -> CheckResult:
         reason=reason_for(False, first.missing, doubts),
         confidence=min(first.confidence, UNCERTAIN_CONFIDENCE),
         doubts=doubts,
+    )
+
+
+def _heard_together(
+    first: CheckResult, second: CheckResult, both: list[str], threshold: float
+) -> CheckResult:
+    """A certain PASS from two readings that together hear every element: each element's evidence from
+    the reading that heard it best; the reason names what the second reading heard clearly that the first
+    did not, and what both heard unsurely."""
+    one, two = heard(first, threshold), heard(second, threshold)
+    rank = {"clear": 0, "unsure": 1, "doubtful": 2, "other": 3, "missing": 4}
+    theirs = {e.name: e for e in second.elements}
+    elements = [
+        theirs[e.name] if e.name in theirs and rank[two[e.name]] < rank[one[e.name]] else e
+        for e in first.elements
+    ]
+    second_only = [n for n in one if one[n] != "clear" and two.get(n) == "clear"]
+    notes = [
+        *([f"{', '.join(second_only)} heard clearly by the second decoding"] if second_only else []),
+        *([f"{', '.join(both)} heard by both decodings"] if both else []),
+    ]
+    return replace(
+        first,
+        passed=True,
+        state="pass",
+        elements=elements,
+        reason=reason_for(True, [], [], "; ".join(notes) or "every element heard clearly by one decoding"),
+        confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
+        doubts=[],
     )

@@ -56,5 +56,11 @@ def reconsider_checks(
             span=span,
         )
         speech = activity.get(speaker) if activity is not None else None
-        checks[name] = second_opinion(result, run_check(redone, check, script, speech=speech, judge=judge))
+        second = run_check(redone, check, script, speech=speech, judge=judge)
+        checks[name] = second_opinion(
+            result,
+            second,
+            threshold=script.threshold,
+            required={e.name for e in check.elements if e.required},
+        )
     return replace(analysis, checks=checks)

@@ -1,0 +1,97 @@
+"""Two readings of one check's window, one verdict: what two decodings heard together."""
+
+from __future__ import annotations
+
+from qa.checks import run_checks
+from qa.script import load_script
+from qa.second_reading import corroborated, heard, second_opinion
+from tests.qa.helpers import Turn, make_transcript
+from transcription.recognizer import Segment, Transcript, Word
+
+CLOSING: list[Turn] = [
+    ("agent", 30.0, 32.0, "Is there anything else I can help you with?"),
+    ("caller", 32.5, 33.5, "No, thanks."),
+    ("agent", 34.0, 37.0, "Thank you for calling Northwind Energy, have a nice day, goodbye."),
+]
+SCRIPT = load_script(None, company="Northwind Energy", agent_name="Dana")
+T = SCRIPT.threshold
+
+
+def _reading(greeting: str, conf: float = 0.95) -> Transcript:
+    """A reading whose greeting turn is heard at word confidence `conf` (the closing always clearly)."""
+    opening = make_transcript([("agent", 0.5, 4.0, greeting)], conf=conf).segments
+    return Transcript((*opening, *make_transcript(CLOSING).segments), 38.0)
+
+
+def _unsure(start: float, words: str) -> Segment:
+    """One agent segment from "word/confidence" pairs, a word every 0.4 s."""
+    pairs = [w.rsplit("/", 1) for w in words.split()]
+    timed = tuple(Word(t, start + 0.4 * i, start + 0.4 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
+    return Segment("agent", start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.5)
+
+
+def test_two_readings_that_each_heard_every_element_weakly_make_a_certain_pass() -> None:
+    # The first reading (tiny.en) and the second (whisper base) both found the whole greeting, each unsure
+    # of its words: two models seldom find the same phrase in a window where it was not said.
+    first = run_checks(_reading("Hello Northwind Energy. Dana.", conf=0.3), SCRIPT)["greeting"]
+    second = run_checks(_reading("Hello Northwind Energy. Dana.", conf=0.35), SCRIPT)["greeting"]
+    assert (first.state, second.state) == ("uncertain", "uncertain") and first.passed and second.passed
+    # the salutation heard unsurely, the agent's name alone; the company is a name hint, judged by its
+    # text, not its confidence (qa.checks.presence_doubt)
+    assert heard(first, T) == {"salutation": "unsure", "company": "clear", "self_id": "unsure"}
+    both = second_opinion(first, second, threshold=T)
+    assert (both.passed, both.state, both.doubts) == (True, "pass", [])
+    assert "salutation, self_id heard by both decodings" in both.reason and both.confidence >= 0.9
+
+
+def test_each_element_heard_clearly_by_one_reading_or_the_other_makes_a_certain_pass() -> None:
+    first = run_checks(_reading("Hello Northwind Energy, how can I help?"), SCRIPT)["greeting"]
+    heard_name = Transcript((_unsure(0.5, "um/0.2 so/0.3 dana/0.9 speaking/0.9"),), 38.0)
+    second_transcript = Transcript((*heard_name.segments, *make_transcript(CLOSING).segments), 38.0)
+    second = run_checks(second_transcript, SCRIPT)["greeting"]
+    assert first.state == "fail" and first.missing == ["self_id"]
+    assert heard(second, T)["self_id"] == "clear" and not second.passed
+    both = second_opinion(first, second, threshold=T)
+    assert (both.passed, both.state) == (True, "pass")
+    assert [e.name for e in both.elements if e.found] == ["salutation", "company", "self_id"]
+    assert "self_id heard clearly by the second decoding" in both.reason
+
+
+def test_an_element_one_reading_heard_weakly_and_the_other_missed_stays_in_doubt() -> None:
+    first = run_checks(_reading("Hello Northwind Energy, how can I help?"), SCRIPT)["greeting"]
+    second = run_checks(_reading("Hello Northwind Energy. Dana."), SCRIPT)["greeting"]
+    assert heard(second, T)["self_id"] == "unsure"  # the agent's name heard alone
+    assert corroborated(first, second, T) is None
+    leaning = second_opinion(first, second, threshold=T)
+    assert leaning.passed and leaning.state == "uncertain"
+
+
+def test_another_name_heard_by_both_readings_stays_in_doubt() -> None:
+    # An introduction by another name is a doubt about what the agent said: no count of readings settles it.
+    first = run_checks(_reading("Hello Northwind Energy, my name is Laura."), SCRIPT)["greeting"]
+    second = run_checks(_reading("Hello Northwind Energy, my name is Laura."), SCRIPT)["greeting"]
+    assert heard(first, T)["self_id"] == heard(second, T)["self_id"] == "other"
+    assert second_opinion(first, second, threshold=T).state == "uncertain"
+
+
+def test_only_the_required_elements_must_be_heard() -> None:
+    first = run_checks(_reading("Hello Northwind Energy, how can I help?"), SCRIPT)["greeting"]
+    assert corroborated(first, first, T) is None
+    assert corroborated(first, first, T, required={"salutation", "company"}) == []
+
+
+def test_words_both_readings_heard_that_only_nearly_match_a_phrase_are_not_corroborated() -> None:
+    # "thank for holding" is no "thanks for calling" however many decoders write it: a near-threshold
+    # match is a doubt about the words, not about the recogniser.
+    closing: list[Turn] = [
+        ("agent", 30.0, 32.0, "Anything else I can help with?"),
+        ("agent", 34.0, 37.0, "Thank for holding, goodbye."),
+    ]
+    first = run_checks(make_transcript([("agent", 0.5, 4.0, "Hello."), *closing]), SCRIPT)["closing"]
+    assert first.state == "uncertain" and heard(first, T)["thanks"] == "doubtful", first.reason
+    assert second_opinion(first, first, threshold=T).state == "uncertain"
+
+
+def test_without_the_threshold_readings_are_combined_as_whole_verdicts() -> None:
+    first = run_checks(_reading("Hello Northwind Energy. Dana.", conf=0.3), SCRIPT)["greeting"]
+    assert second_opinion(first, first).state == "uncertain"
