@@ -71,8 +71,8 @@ bench: install
 	$(PY) bench/vosk_phrases.py
 	$(PY) bench/decode_memory.py
 
-# The same report on each set: the dev set (tuned on), held-out A, B and C (never tuned on; independent
-# wording, names and voices), held-out Chinese set B (transcripts only, its own wording:
+# The same report on each set: the dev set (tuned on), held-out A and C (tuned on call by call), B and D
+# (never tuned on; independent wording, names and voices; D is the newest and cleanest), held-out Chinese set B (transcripts only, its own wording:
 # bench/heldout_zh_b.py) and calls whose agent leg is real recorded speech (Asterisk prompts).
 # Each set is analysed once; the analyses are saved to data/eval/<set>.jsonl (`callqa eval DIR --results
 # FILE` re-prints a report without ASR). About 20 min of audio per set.
@@ -85,6 +85,8 @@ eval: install
 	$(VENV)/bin/callqa eval data/heldout-b --save data/eval/heldout-b.jsonl
 	$(PY) -m bench.heldout_calls_c --seed $(EVAL_SEED) --out data/heldout-c
 	$(VENV)/bin/callqa eval data/heldout-c --save data/eval/heldout-c.jsonl
+	$(PY) -m bench.heldout_calls_d --seed $(EVAL_SEED) --out data/heldout-d
+	$(VENV)/bin/callqa eval data/heldout-d --save data/eval/heldout-d.jsonl
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl

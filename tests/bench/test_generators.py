@@ -1,6 +1,6 @@
 """The labelled-call generators of `make eval`: labels follow the dev-set definitions from what the turns
-say, set B's wording is its own, the Asterisk prompts are what their transcripts say, and (slow) the real
-rendering is deterministic and decodes."""
+say, set B's and set D's wording is their own, the Asterisk prompts are what their transcripts say, and
+(slow) the real rendering is deterministic and decodes."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 import bench.heldout_calls as set_a
 import bench.heldout_calls_b as set_b
 import bench.heldout_calls_c as set_c
+import bench.heldout_calls_d as set_d
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from tests.conftest import DEV_SET, callqa_ok
@@ -56,6 +57,16 @@ def _sentences(module: Any) -> list[str]:
     ]
 
 
+def _listed_phrases() -> list[str]:
+    """The forbidden-remark and empathy phrase lists' multi-word phrases, plain."""
+    return [
+        _plain(p.replace("<any>", ""))
+        for name in ("forbidden_en.yaml", "empathy_en.yaml")
+        for p in _strings(yaml.safe_load((ROOT / "qa" / "scripts" / name).read_text()))
+        if isinstance(p, str) and " " in p
+    ]
+
+
 def _closest(sentences: list[str], others: list[str]) -> list[tuple[str, str, float]]:
     corpus = sorted({_plain(o) for o in others if o.strip()})
     near = []
@@ -67,17 +78,9 @@ def _closest(sentences: list[str], others: list[str]) -> list[tuple[str, str, fl
 
 
 def test_set_b_wording_is_not_the_projects_or_set_as() -> None:
-    others = _sentences(set_a)
-    for tsv in (ROOT / "qa" / "data").glob("*.tsv"):
-        others += [part for line in tsv.read_text().splitlines() for part in line.split("\t")[1:]]
-    assert _closest(_sentences(set_b), others) == []
+    assert _closest(_sentences(set_b), [*_sentences(set_a), *_training_rows()]) == []
     # Its remarks and apologies are worded past the phrase lists: finding them takes generalising.
-    listed = [
-        _plain(p.replace("<any>", ""))
-        for name in ("forbidden_en.yaml", "empathy_en.yaml")
-        for p in _strings(yaml.safe_load((ROOT / "qa" / "scripts" / name).read_text()))
-        if isinstance(p, str) and " " in p
-    ]
+    listed = _listed_phrases()
     remarks = [*_strings(set_b.FORBIDDEN), *set_b.EMPATHY]
     assert [(r, p) for r in remarks for p in listed if f" {p} " in f" {_plain(r)} "] == []
 
@@ -86,6 +89,35 @@ def test_set_b_wording_is_not_the_projects_or_set_as() -> None:
 def test_set_b_wording_is_not_the_dev_sets() -> None:
     dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
     assert _closest(_sentences(set_b), dev) == []
+
+
+def _training_rows() -> list[str]:
+    return [
+        part
+        for path in (ROOT / "qa" / "data").glob("*.tsv")
+        for line in path.read_text().splitlines()
+        for part in line.split("\t")[1:]
+    ]
+
+
+def test_set_d_wording_is_its_own() -> None:
+    # Set D is the check nobody tunes on: none of its sentences is close to a training sentence or another
+    # set's, and no training sentence of three words or more sits inside one of its sentences (set B's
+    # goodbyes reached the training data that way: "bye for now" inside "All the best, bye for now.").
+    rows = _training_rows()
+    other_sets = [*_sentences(set_a), *_sentences(set_b), *_sentences(set_c)]
+    assert _closest(_sentences(set_d), [*rows, *other_sets]) == []
+    inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
+    assert [(r, s) for s in map(_plain, _sentences(set_d)) for r in inside if f" {r} " in f" {s} "] == []
+    listed = _listed_phrases()
+    remarks = [*_strings(set_d.FORBIDDEN), *set_d.EMPATHY]
+    assert [(r, p) for r in remarks for p in listed if f" {p} " in f" {_plain(r)} "] == []
+
+
+@pytest.mark.skipif(not (DEV_SET / "calls").is_dir(), reason="dev set not present (../shared/dev-set)")
+def test_set_d_wording_is_not_the_dev_sets() -> None:
+    dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
+    assert _closest(_sentences(set_d), dev) == []
 
 
 def _pauses_and_texts(turns: list[Turn]) -> tuple[list[float], list[str], list[str]]:
@@ -106,56 +138,31 @@ def _check_common(turns: list[Turn], labels: Labels, mood_pools: list[dict[str, 
     assert any(caller[-1] in pool[mood] for pool in mood_pools)
 
 
-@pytest.mark.parametrize("seed", range(60))
-def test_set_b_labels_follow_from_the_turns(seed: int) -> None:
-    turns, labels = set_b.build_call(random.Random(seed))
-    fill = {"company": labels["company"], "agent": labels["agent_name"]}
-    _, agent, _ = _pauses_and_texts(turns)
-    full = {g.format(**fill) for g in set_b.GREETINGS["full"]}
-    assert labels["greeting"] == (turns[0][1] in full)  # a late greeting comes after an opener
-    found = {c for c, pool in set_b.FORBIDDEN.items() if any(t in pool for t in agent)}
-    assert set(cast(list[str], labels["forbidden"])) == found
-    assert labels["empathy"] == any(t in set_b.EMPATHY for t in agent)
-    last = " ".join(agent[-3:])
-    has = [
-        any(o in last for o in set_b.OFFERS),
-        any(t.format(**fill) in last for t in set_b.THANKS),
-        any(g in last for g in set_b.GOODBYES),
-    ]
-    assert labels["closing"] == all(has)
-    _check_common(turns, labels, [set_b.CALLER_MOOD, set_b.CALLER_DONE, set_b.CALLER_BYE])
-
-
 def test_set_c_wording_stays_out_of_the_training_data() -> None:
     # Set C is tuned on call by call; it only keeps measuring generalisation while its sentences are not
     # what the classifiers learn from.
-    tsv = [
-        part
-        for path in (ROOT / "qa" / "data").glob("*.tsv")
-        for line in path.read_text().splitlines()
-        for part in line.split("\t")[1:]
-    ]
-    assert _closest(_sentences(set_c), tsv) == []
+    assert _closest(_sentences(set_c), _training_rows()) == []
 
 
 @pytest.mark.parametrize("seed", range(60))
-def test_set_c_labels_follow_from_the_turns(seed: int) -> None:
-    turns, labels = set_c.build_call(random.Random(seed))
+@pytest.mark.parametrize("generator", [set_b, set_c, set_d], ids=["B", "C", "D"])
+def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
+    turns, labels = generator.build_call(random.Random(seed))
     fill = {"company": labels["company"], "agent": labels["agent_name"]}
     _, agent, _ = _pauses_and_texts(turns)
-    full = {g.format(**fill) for g in set_c.GREETINGS["full"]}
+    full = {g.format(**fill) for g in generator.GREETINGS["full"]}
     assert labels["greeting"] == (turns[0][1] in full)  # a late greeting comes after an opener
-    found = {c for c, pool in set_c.FORBIDDEN.items() if any(t in pool for t in agent)}
+    found = {c for c, pool in generator.FORBIDDEN.items() if any(t in pool for t in agent)}
     assert set(cast(list[str], labels["forbidden"])) == found
-    assert labels["empathy"] == any(t in set_c.EMPATHY for t in agent)
+    assert labels["empathy"] == any(t in generator.EMPATHY for t in agent)
     last = " ".join(agent[-3:])
     has = [
-        any(o in last for o in set_c.OFFERS),
-        any(t.format(**fill) in last for t in set_c.THANKS),
-        any(g in last for g in set_c.GOODBYES),
+        any(o in last for o in generator.OFFERS),
+        any(t.format(**fill) in last for t in generator.THANKS),
+        any(g in last for g in generator.GOODBYES),
     ]
     assert labels["closing"] == all(has)
-    _check_common(turns, labels, [set_c.CALLER_MOOD, set_c.CALLER_DONE, set_c.CALLER_BYE])
+    _check_common(turns, labels, [generator.CALLER_MOOD, generator.CALLER_DONE, generator.CALLER_BYE])
 
 
 @ASTERISK
