@@ -8,6 +8,7 @@ clear); any reason makes the check UNCERTAIN, with the reason shown to the revie
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qa.matching import Token, normalize
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
@@ -37,6 +38,17 @@ UNHEARD_MIN_S = 0.6
 """Seconds of speech energy without any word on them from which the recogniser is taken to have lost words."""
 WORD_REACH_S = 0.25
 """Seconds around a word's own times that still count as covered by it (word times are approximate)."""
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """One reason to doubt that an element is missing. `resembles`: words were heard that resemble the
+    element (a sound-alike, a near match, the agent's name garbled, a sentence the model reads as it), so
+    the element was more likely said than not; otherwise the place it belongs was heard unclearly (a
+    garbled stretch, speech left without words, a decoding loop), which says nothing about which way."""
+
+    text: str
+    resembles: bool = False
 
 
 def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float | None) -> Span | None:
@@ -154,31 +166,31 @@ def absence_doubts(
     span: Span | None,
     speech: Sequence[Span] | None,
     agent_name: str | None = None,
-) -> list[str]:
+) -> list[Doubt]:
     """Reasons an element with these `phrases` might have been said although the transcript lacks it:
     words that sound close to a phrase, garbled stretches and (Chinese) decoding loops, speech the
-    recogniser left without words, and (for an element
-    naming the agent) a word that sounds close to the agent's name."""
-    doubts: list[str] = []
+    recogniser left without words, and (for an element naming the agent) a word that sounds close to the
+    agent's name."""
+    doubts: list[Doubt] = []
     close = sounds_close(tokens, phrases)
     if close is not None:
-        doubts.append(f"heard “{close[0]}”, which sounds like “{close[1]}”")
+        doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
     run = garbled_run(tokens)
     if run:
-        doubts.append(f"a garbled stretch (“{' '.join(t.text for t in run)}”)")
+        doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)"))
     loop = repetition_loop(tokens)
     if loop:
-        doubts.append(f"the recogniser wrote “{' '.join(t.text for t in loop[:8])} …” over and over")
+        doubts.append(Doubt(f"the recogniser wrote “{' '.join(t.text for t in loop[:8])} …” over and over"))
     if speech is not None and span is not None:
         lost = unheard_speech(speech, tokens, span)
         if lost:
             where = ", ".join(f"{s:.1f}–{e:.1f} s" for s, e in lost[:3])
-            doubts.append(f"speech the recogniser left without words at {where}")
+            doubts.append(Doubt(f"speech the recogniser left without words at {where}"))
     if agent_name:
         near = find_name(tokens, agent_name, threshold=NAME_CLOSE) or find_name(
             tokens, agent_name, threshold=SOUND_SAME, by_sound=True
         )
         if near is not None:
             heard = " ".join(t.text for t in tokens[near.first : near.last + 1])
-            doubts.append(f"“{heard}” may be the agent's name {agent_name}")
+            doubts.append(Doubt(f"“{heard}” may be the agent's name {agent_name}", resembles=True))
     return doubts

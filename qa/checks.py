@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from qa.absence import Span, absence_doubts, window_span
+from qa.absence import Doubt, Span, absence_doubts, window_span
 from qa.element_evidence import ElementJudge, WindowReading, window_sentences
 from qa.elements import (
     ALTERNATIVE_NOTE,
@@ -28,7 +28,7 @@ from qa.elements import (
     window_tokens,
 )
 from qa.intents import ModelMatch
-from qa.matching import Token, best_match, normalize, tokenize_segments, without_hinted
+from qa.matching import Match, Token, best_match, normalize, tokenize_segments, without_hinted
 from qa.metrics import Activity
 from qa.names import find_name
 from qa.never import NEVER_HEARD, find_never, never_doubts
@@ -41,6 +41,9 @@ UNCERTAIN_CONFIDENCE = 0.6
 """Stated confidence (0–1) is capped here for an UNCERTAIN verdict: a coin a person should look at."""
 CONFIRMED_CONFIDENCE = 0.9
 """Stated confidence (0–1), at least, of a verdict two decodings agree on."""
+RESEMBLES_PROBABILITY = 0.5
+"""The sentence model's probability (0–1) from which its reading of a sentence as a missing element
+makes that element more likely said than not (see the lean in `run_check`)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def run_check(
     required = {e.name for e in check.elements if e.required}
     passed = all(r.found for r in ordered if r.name in required)
     presence: list[str] = []
-    absence: dict[str, list[str]] = {}
+    absence: dict[str, list[Doubt]] = {}
     strength: dict[str, float] = {}
     for element, result in zip(check.elements, ordered, strict=True):
         if element.name not in required:
@@ -136,7 +139,7 @@ def run_check(
             continue
         element_tokens = tokens_of_element(element, tokens, transcript, check)
         if result.note == NEVER_HEARD and result.evidence is not None:
-            absence[element.name] = never_doubts(result.evidence)
+            absence[element.name] = [Doubt(d) for d in never_doubts(result.evidence)]
             strength[element.name] = _clarity(
                 tokens[result.evidence.first_token : result.evidence.last_token + 1]
             )
@@ -150,19 +153,22 @@ def run_check(
             agent_name=script.agent_name if element.needs == "agent" else None,
         )
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
-        if (
-            element.phrases
-            and result.note != BY_NAME
-            and best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)
-        ):
-            reasons.append("nearly matched")
+        near = (
+            best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)
+            if element.phrases and result.note != BY_NAME
+            else None
+        )
+        if near is not None:
+            reasons.append(Doubt(f"nearly matched (“{near.text}”)", resembles=resembles(near)))
         meant = (
             reading.doubt(element.name, opening=opening)
             if reading is not None and not element.window
             else None
         )
         if meant:
-            reasons.append(meant)
+            # Only a reading more likely than not resembles the element: "thanks for waiting" reads a
+            # little (0.3) like thanks for calling, and is not it.
+            reasons.append(Doubt(meant[0], resembles=meant[1] >= RESEMBLES_PROBABILITY))
         absence[element.name] = reasons
         strength[element.name] = _clarity(element_tokens)
     # A FAIL needs one element missing beyond doubt; a PASS needs every element heard beyond doubt.
@@ -171,8 +177,11 @@ def run_check(
         confidence = min(strength.values(), default=1.0)
     else:
         sure = [name for name, reasons in absence.items() if not reasons]
-        doubts = [] if sure else [f"{name}: {r}" for name, rs in absence.items() for r in rs]
+        doubts = [] if sure else [f"{name}: {r.text}" for name, rs in absence.items() for r in rs]
         confidence = max((strength[name] for name in sure), default=min(strength.values()))
+        # Words resembling every missing element were heard: each was more likely said and misheard than
+        # left out, so the uncertain verdict leans PASS (a person still decides).
+        passed = not sure and all(any(r.resembles for r in rs) for rs in absence.values())
     reason = reason_for(passed, list(absence), doubts)
     if doubts:
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
@@ -196,8 +205,12 @@ def _opening_segments(transcript: Transcript, check: CheckDef, agent_name: str |
 
 
 def reason_for(passed: bool, missing: Sequence[str], doubts: Sequence[str], note: str = "") -> str:
-    """The verdict in words: what is missing, why it is uncertain, what a second decoding added."""
-    reason = "all elements present" if passed else "missing: " + ", ".join(missing)
+    """The verdict in words: what is missing, why it is uncertain, what a second decoding added. A check
+    that `passed` with elements `missing` is an uncertain one leaning PASS."""
+    if passed:
+        reason = "leaning pass, missing: " + ", ".join(missing) if missing else "all elements present"
+    else:
+        reason = "missing: " + ", ".join(missing)
     if note:
         reason += "; " + note
     if doubts:
@@ -231,6 +244,23 @@ def presence_doubt(element: ElementDef, result: ElementResult, threshold: float)
     conf = 1.0 if names else min(1.0, ev.mean_conf / 0.8)
     strength = 0.6 + 0.4 * margin * conf
     return (f"{element.name} heard with {weakness}" if weakness else None), strength
+
+
+NEGATIONS = frozenset({"not", "no", "never", "cannot", "nothing", "nobody"})
+"""Words that turn a phrase into its opposite: "I can't help with that" is no offer of help misheard."""
+
+
+SHARED_MIN = 4
+"""Letters a word needs to carry a phrase's sense: shorter ones (for, you, can, the) are its grammar, and
+"that for you help" nearly matches "thanks for your call" on them alone."""
+
+
+def resembles(near: Match) -> bool:
+    """Whether a near match of a missing element's phrase resembles the element: it shares a word of
+    SHARED_MIN letters or more with the phrase ("may something more like a" for "anything more i can do")
+    and adds no negation ("i cannot help with math" is no offer of help misheard)."""
+    heard, meant = set(normalize(near.text)), set(normalize(near.phrase))
+    return any(len(w) >= SHARED_MIN for w in heard & meant) and not (heard - meant) & NEGATIONS
 
 
 def _corroborated(reading: WindowReading | None, result: ElementResult) -> bool:

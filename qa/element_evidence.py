@@ -137,13 +137,14 @@ class WindowReading:
             certain_at=intent.certain_at,
         )
 
-    def doubt(self, element: str, *, opening: Collection[int] = frozenset()) -> str | None:
+    def doubt(self, element: str, *, opening: Collection[int] = frozenset()) -> tuple[str, float] | None:
         """Why the model doubts that `element` is missing (a sentence it reads as the element with
-        probability ≥ DOUBT_PROBABILITY), or None. Sentences of the `opening` segments (the agent's
-        greeting turns, for a check of the last turns) doubt nothing: a short call's closing window
-        reaches back to the greeting, whose "how can I help you today?" reads a little like an offer of
-        further help, but a call's opening words are not its closing."""
+        probability ≥ DOUBT_PROBABILITY) and that probability (0–1), or None. Sentences of the `opening`
+        segments (the agent's greeting turns, for a check of the last turns) doubt nothing: a short call's
+        closing window reaches back to the greeting, whose "how can I help you today?" reads a little like
+        an offer of further help, but a call's opening words are not its closing."""
         best = self._best(element, skip=opening)
         if best is None or best[1].probability < DOUBT_PROBABILITY:
             return None
-        return f"“{best[0].text}” may say it (model probability {best[1].probability:.2f})"
+        probability = best[1].probability
+        return f"“{best[0].text}” may say it (model probability {probability:.2f})", probability

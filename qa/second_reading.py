@@ -91,13 +91,15 @@ def second_opinion(
     heard every element clearly (a certain PASS) decides, whatever the other missed; so do two readings
     that between them hear every element, each clearly in one of them or in both (`corroborated`); two
     readings that both find an element missing beyond doubt make a certain FAIL; anything else is
-    UNCERTAIN, leaning to the reading that found the elements."""
+    UNCERTAIN, leaning to the reading that found the elements. An uncertain check that leans PASS only on
+    words resembling its missing elements (`qa.checks.run_check`) found nothing: it keeps that lean unless
+    the other reading finds an element missing beyond doubt."""
     if threshold is not None and first.state != "pass" and second.state != "pass":
         both = corroborated(first, second, threshold, required)
         if both is not None:
             return _heard_together(first, second, both, threshold)
-    if first.passed or second.passed:
-        found = first if first.state == "pass" or not second.passed else second
+    if _heard_all(first) or _heard_all(second):
+        found = first if first.state == "pass" or not _heard_all(second) else second
         other = second if found is first else first
         if found.state == "pass":
             note = (
@@ -133,10 +135,12 @@ def second_opinion(
     doubts = [*first.doubts, *second.doubts]
     if second.state != "uncertain":
         doubts.append("a second decoding finds it missing")
+    lean = (first.passed or second.passed) and "fail" not in (first.state, second.state)
     return replace(
         first,
+        passed=lean,
         state="uncertain",
-        reason=reason_for(False, first.missing, doubts),
+        reason=reason_for(lean, first.missing, doubts),
         confidence=min(first.confidence, UNCERTAIN_CONFIDENCE),
         doubts=doubts,
     )
@@ -169,3 +173,8 @@ def _heard_together(
         confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
         doubts=[],
     )
+
+
+def _heard_all(result: CheckResult) -> bool:
+    """Every required element found (a PASS, certain or uncertain), not a lean on resemblance alone."""
+    return result.passed and not result.missing
