@@ -21,6 +21,14 @@ GARBLED_CONF = 0.4
 """Word confidence (0–1) below which the recogniser was guessing."""
 GARBLED_RUN = 3
 """Consecutive guessed words that make a garbled stretch a phrase may hide in (one unsure "yes" is none)."""
+GARBLED_SPAN = 6
+"""English: GARBLED_RUN guessed words within this many consecutive words of one turn (the company's and
+agent's names left out) also make a garbled stretch. Tiny.en writes a garbled opening as guesses broken by
+surer short words ("orbit failure/0.17 comes/0.86 to/0.19 law/0.77 failing/0.51 seeking/0.28" for "Orbit
+Telecom, hello, Helen speaking"), so its guesses seldom stand three in a row."""
+SCATTERED_CONF = 0.3
+"""English: word confidence (0–1) below which a guess scattered among surer words counts towards a garbled
+stretch (`garbled_span`): stricter than GARBLED_CONF, as such guesses are not backed by their neighbours."""
 GARBLED_SPAN_ZH = 5
 """Chinese: GARBLED_RUN guessed characters within this many consecutive characters of one turn make a
 garbled stretch. Whisper writes Chinese a character at a time, and once it has guessed a word's first
@@ -34,6 +42,8 @@ LOOP_REPEATS = 4
 decoding loop, not speech: with the temperature fallback off nothing re-decodes it, and on espeak-ng
 Mandarin whisper base wrote 其他雖然太有 six times at probability ~1.0 where the agent said
 谢谢您的来电，祝您工作顺利，再见."""
+DISTINCTIVE_MIN = 4
+"""Letters from which a company's first word is distinctive enough to stand for its name."""
 UNHEARD_MIN_S = 0.6
 """Seconds of speech energy without any word on them from which the recogniser is taken to have lost words."""
 WORD_REACH_S = 0.25
@@ -109,6 +119,22 @@ def garbled_run(tokens: Sequence[Token]) -> list[Token]:
     return _garbled_chinese(tokens)
 
 
+def garbled_span(tokens: Sequence[Token], hinted: frozenset[str] = frozenset()) -> list[Token]:
+    """The first stretch of one segment where GARBLED_RUN of GARBLED_SPAN consecutive words, the `hinted`
+    names left out (recognisers return them at near-zero confidence however clearly said, so they say
+    nothing either way), were heard below SCATTERED_CONF (from the first guessed word to the last), or an
+    empty list."""
+    words = [t for t in tokens if t.text not in hinted]
+    for i, token in enumerate(words):
+        if token.conf >= SCATTERED_CONF:
+            continue
+        span = [t for t in words[i : i + GARBLED_SPAN] if t.segment == token.segment]
+        guessed = [k for k, t in enumerate(span) if t.conf < SCATTERED_CONF]
+        if len(guessed) >= GARBLED_RUN:
+            return span[: guessed[-1] + 1]
+    return []
+
+
 def _garbled_chinese(tokens: Sequence[Token]) -> list[Token]:
     for i, token in enumerate(tokens):
         if token.conf >= GARBLED_CONF or not is_chinese(token.text):
@@ -166,16 +192,22 @@ def absence_doubts(
     span: Span | None,
     speech: Sequence[Span] | None,
     agent_name: str | None = None,
+    company: str | None = None,
+    hinted: frozenset[str] = frozenset(),
+    place: Sequence[Token] = (),
 ) -> list[Doubt]:
     """Reasons an element with these `phrases` might have been said although the transcript lacks it:
     words that sound close to a phrase, garbled stretches and (Chinese) decoding loops, speech the
     recogniser left without words, and (for an element naming the agent) a word that sounds close to the
-    agent's name."""
+    agent's name, and (for an element naming the `company`) the company's distinctive word heard on its
+    own. `hinted`: the names given to the recogniser as hints (normalised words); `place`: the tokens of
+    the turn the element belongs in, where guesses scattered among surer words (`garbled_span`) are enough
+    to hide it."""
     doubts: list[Doubt] = []
     close = sounds_close(tokens, phrases)
     if close is not None:
         doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
-    run = garbled_run(tokens)
+    run = garbled_run([t for t in tokens if t.text not in hinted]) or garbled_span(place, hinted)
     if run:
         doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)"))
     loop = repetition_loop(tokens)
@@ -193,4 +225,20 @@ def absence_doubts(
         if near is not None:
             heard = " ".join(t.text for t in tokens[near.first : near.last + 1])
             doubts.append(Doubt(f"“{heard}” may be the agent's name {agent_name}", resembles=True))
+    word = distinctive_word(company or "")
+    if word:
+        hit = find_name(tokens, word)
+        if hit is not None:
+            heard = " ".join(t.text for t in tokens[hit.first : hit.last + 1])
+            doubts.append(Doubt(f"heard “{heard}”, which may be the company {company}", resembles=True))
     return doubts
+
+
+def distinctive_word(company: str) -> str | None:
+    """The word that tells a company's name apart (Orbit in Orbit Telecom, Bluewater in Bluewater Travel):
+    its first word of DISTINCTIVE_MIN letters or more, by the usual order of a trading name (a brand, then
+    the trade). Names are recogniser hints and come back garbled around it ("orbit failure comes" for
+    "Orbit Telecom, hello"), so the word alone, by spelling or sound, may be the company said. None for a
+    name with no such word."""
+    words = normalize(company)
+    return words[0] if len(words) > 1 and len(words[0]) >= DISTINCTIVE_MIN else None

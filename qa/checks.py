@@ -151,6 +151,9 @@ def run_check(
             span=window_span(transcript, element_tokens, window.first_s),
             speech=speech,
             agent_name=script.agent_name if element.needs == "agent" else None,
+            company=script.company if element.needs == "company" else None,
+            hinted=hinted,
+            place=_place(element_tokens, window.first_s is not None),
         )
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
@@ -271,6 +274,16 @@ def _corroborated(reading: WindowReading | None, result: ElementResult) -> bool:
     if reading is None or ev is None or result.note or isinstance(ev, ModelMatch):
         return False
     return reading.corroborates(result.name, ev.start, ev.end) is not None
+
+
+def _place(tokens: Sequence[Token], opening: bool) -> list[Token]:
+    """The turn a missing element belongs in: the speaker's first turn in the window for a check of the
+    call's start (`opening`), else their last. A garbled stretch elsewhere in a window (the account check
+    15 s into the call) does not hide a greeting."""
+    if not tokens:
+        return []
+    segment = tokens[0].segment if opening else tokens[-1].segment
+    return [t for t in tokens if t.segment == segment]
 
 
 def _clarity(tokens: Sequence[Token]) -> float:
