@@ -13,7 +13,7 @@ from qa.checks import CheckResult, run_checks
 from qa.element_evidence import ElementJudge, WindowReading, window_sentences
 from qa.elements import BY_MEANING, window_tokens
 from qa.exceptions import ScriptError
-from qa.intent_model import IntentModel, read_elements, read_intents
+from qa.intent_model import IntentModel, data_version, read_elements, read_intents
 from qa.intents import Intent, ModelMatch, normalized
 from qa.matching import normalize
 from qa.script import load_script
@@ -98,15 +98,25 @@ def test_element_readings_carry_each_elements_certainty_point(intents: IntentMod
     assert reading["goodbye"].probability < INTENT_THRESHOLD
 
 
-def test_element_data_counts_every_unlisted_intent_sentence_as_saying_none(tmp_path: Path) -> None:
+def test_element_readers_learn_from_their_own_negatives_not_the_intent_data(tmp_path: Path) -> None:
     data = read_elements()
     listed = dict(zip(data.texts, data.elements, strict=True))
     assert listed[normalized("could you confirm your date of birth")] == frozenset()
     assert listed[normalized("thanks for calling have a lovely day goodbye")] == {"thanks", "goodbye"}
+    # An intent-data edit changes the model's data version but not one row the element readers learn from
+    # (it used to add every intent sentence to their negatives and move greeting/closing certainty).
+    intents = tmp_path / "intents.tsv"
+    intents.write_text("none\tI'm Sophie from the billing team\n")
+    assert data_version([intents]) != data_version()
+    assert normalized("I'm Sophie from the billing team") not in read_elements().texts
     bad = tmp_path / "bad.tsv"
     bad.write_text("offer_help\n")
     with pytest.raises(ScriptError, match=r"bad\.tsv:1"):
         read_elements(bad)
+    saying = tmp_path / "negatives.tsv"
+    saying.write_text("goodbye\tbye now\n")
+    with pytest.raises(ScriptError, match=r"negatives\.tsv: every sentence must be labelled none"):
+        read_elements(None, saying)
 
 
 def test_a_salutation_heard_unsure_is_confirmed_by_the_sentence_read_without_the_hinted_names(
