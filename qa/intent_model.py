@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError
-from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Intent, IntentClassifier, normalized
+from qa.intents import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER, NONE, Intent, IntentClassifier, normalized
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.phrases import CATEGORIES
 
@@ -39,6 +39,9 @@ ELEMENT_NONE_DATA = "script_elements_en_none.tsv"
 remarks), the element readers' own negatives. They were the intent sentences of DEFAULT_DATA once; kept
 apart so that an edit of the intent data does not retrain the element readers and move greeting/closing
 verdicts (20 added self-introductions moved the goodbye point 0.604 -> 0.531 that way)."""
+CERTAINTY_RULE = IntentClassifier(repeats=CERTAINTY_REPEATS).certainty_rule
+"""How the intent classifier's certainty points are computed (pooled over CERTAINTY_REPEATS fold shuffles;
+the element readers' points come from one shuffle: their data changes only with the element files)."""
 READING_WEIGHT = 0.3
 """Weight of an ASR reading (`callqa train asr-readings`) against a written sentence: readings teach the
 garbled forms ("come down"), but some keep little of the meaning and must not outvote the written data.
@@ -140,7 +143,7 @@ class IntentModel:
     elements: dict[str, IntentClassifier] = field(default_factory=dict, repr=False, compare=False)
     """Per script element (`ELEMENT_DATA`), a classifier of "says it" (the element's name) vs NONE."""
     certainty_rule: str = CERTAINTY_RULE
-    """How its certainty points were computed (`qa.intents.CERTAINTY_RULE` at training time)."""
+    """How its certainty points were computed (CERTAINTY_RULE at training time)."""
 
     @property
     def name(self) -> str:
@@ -206,11 +209,13 @@ def train_intents(
     **params: Any,
 ) -> IntentModel:
     """Embed the training sentences and fit the calibrated classifier and the script-element classifiers
-    (`elements`: their data, default the packaged ELEMENT_DATA) (deterministic; about two minutes of CPU)."""
+    (`elements`: their data, default the packaged ELEMENT_DATA) (deterministic; about 2.5 min of CPU, half of
+    it the five fold shuffles of the certainty points)."""
     data = read_intents(paths)
     element_data = read_elements(elements)
     embedder = embedder or SentenceEmbedder()
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
+    params.setdefault("repeats", CERTAINTY_REPEATS)
     classifier = IntentClassifier(**params).fit(
         featurize(data.texts, embedder),
         np.asarray(data.labels),
@@ -226,6 +231,7 @@ def train_intents(
         len(data.texts),
         embedder,
         train_elements(element_data, embedder),
+        classifier.certainty_rule,
     )
 
 

@@ -44,6 +44,11 @@ category's point low enough for an ordinary sentence of an unseen call set to be
 the lower bound asks for as many hits as the claim needs (all right: ≥ 52 hits for 0.95)."""
 CERTAINTY_RULE = f"wilson-lower z={CERTAINTY_Z} precision={CERTAIN_PRECISION} min-hits={MIN_CERTAIN_HITS}"
 """How certainty points are computed, kept in each model artifact: one made under another rule is refitted."""
+CERTAINTY_REPEATS = 5
+"""Fold shuffles whose held-out predictions the English intent model's certainty points are pooled over
+(`IntentClassifier.repeats`). From one shuffle, where the rows happened to fall decided whether a category
+was ever certain: 20 added self-introductions, unrelated to any remark, moved rude from never certain to
+0.857 and blame_shifting from never to 0.853."""
 CALL_PREVALENCE = 0.015
 """Share (0–1) of a call's agent sentences that belong to one given forbidden category: 10 remarks in 219
 agent sentences of the dev set's reference turns, over 3 categories. Training data holds a far larger
@@ -82,6 +87,7 @@ def certainty_points(
     min_hits: int = MIN_CERTAIN_HITS,
     prevalence: Mapping[str, float] | None = None,
     z: float = CERTAINTY_Z,
+    repeats: int = 1,
 ) -> dict[str, float]:
     """Per predicted class, the lowest probability t at which the precision of {predicted == class,
     probability ≥ t} is ≥ `precision` over at least `min_hits` hits (NEVER when there is none), the
@@ -90,7 +96,12 @@ def certainty_points(
 
     `prevalence` (class → its share of the sentences where the model is used, 0–1) weights each false
     alarm of a listed class by how much more common the other classes are there than in `labels`, so the
-    precision is the one expected in use, not on the training mix; unlisted classes count as they are."""
+    precision is the one expected in use, not on the training mix; unlisted classes count as they are.
+
+    `repeats`: the inputs are the held-out predictions of that many fold shuffles, concatenated (each row
+    once per shuffle). Their pooled precision curve is smoother than one shuffle's, but the rows are the
+    same rows again: hits and false alarms count 1/`repeats` each, so the lower bound and `min_hits` see
+    the data's real size."""
     truth, pred, prob = np.asarray(labels), np.asarray(predicted), np.asarray(probability, dtype=float)
     points: dict[str, float] = {}
     for cls in sorted(set(pred.tolist())):
@@ -103,10 +114,12 @@ def certainty_points(
         weight = (1 - share) / share * positives / (len(truth) - positives) if share else 1.0
         right = np.cumsum(truth[mine][order] == cls)
         wrong = np.arange(1, len(probs) + 1) - right
-        precision_at = wilson_lower(right, right + weight * wrong, z)
+        precision_at = wilson_lower(right / repeats, (right + weight * wrong) / repeats, z)
         # k = number of hits kept by a threshold at probs[k-1]; a cut inside a run of equal
         # probabilities cannot be applied, so only run ends count.
-        ends = [k for k in range(min_hits, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]]
+        ends = [
+            k for k in range(min_hits * repeats, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]
+        ]
         good = [k for k in ends if precision_at[k - 1] >= precision]
         points[cls] = float(probs[max(good) - 1]) if good else NEVER
     return points
@@ -182,8 +195,9 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     scikit-learn estimator contract. `fit` also learns `certain_at_` (class → certainty point) from
     `folds`-fold cross-validated probabilities of the same calibrated model, with rows of one `groups`
     value (a sentence and its ASR readings) kept in one fold and false alarms counted as they would
-    weigh at each class's `prevalence` in use (see certainty_points); `cv_truth_`, `cv_predicted_` and
-    `cv_probability_` keep those held-out predictions for reports.
+    weigh at each class's `prevalence` in use (see certainty_points), pooled over `repeats` shuffles of
+    the folds (seeds `random_state`, `random_state` + 1, …); `cv_truth_`, `cv_predicted_` and
+    `cv_probability_` keep those held-out predictions for reports (each row once per shuffle).
     """
 
     def __init__(
@@ -194,6 +208,7 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         folds: int = 5,
         random_state: int = 0,
         prevalence: Mapping[str, float] | None = None,
+        repeats: int = 1,
     ) -> None:
         self.C = C
         self.tfidf_weight = tfidf_weight
@@ -201,6 +216,12 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.folds = folds
         self.random_state = random_state
         self.prevalence = prevalence
+        self.repeats = repeats
+
+    @property
+    def certainty_rule(self) -> str:
+        """How this classifier's certainty points are computed (kept in artifacts; see CERTAINTY_RULE)."""
+        return CERTAINTY_RULE if self.repeats == 1 else f"{CERTAINTY_RULE} shuffles={self.repeats}"
 
     def _calibrated(self) -> CalibratedClassifierCV:
         base = _LinearIntent(C=self.C, tfidf_weight=self.tfidf_weight)
@@ -217,26 +238,34 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         params: dict[str, Any] = {}
         if sample_weight is not None:
             params["sample_weight"] = np.asarray(sample_weight)
-        split = StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.random_state)
         row_groups = np.arange(len(X)) if groups is None else np.asarray(groups)
         # One BLAS thread: these small fits run ~15x slower when threads contend for 2 busy cores.
         with threadpool_limits(1):
-            held_out = cross_val_predict(
-                self._calibrated(),
-                X,
-                labels,
-                groups=row_groups,
-                cv=split,
-                method="predict_proba",
-                params=params,
+            held_out = np.vstack(
+                [
+                    cross_val_predict(
+                        self._calibrated(),
+                        X,
+                        labels,
+                        groups=row_groups,
+                        cv=StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.random_state + r),
+                        method="predict_proba",
+                        params=params,
+                    )
+                    for r in range(self.repeats)
+                ]
             )
             self.model_ = self._calibrated().fit(X, labels, **params)
         self.classes_ = self.model_.classes_
-        self.cv_truth_ = labels
+        self.cv_truth_ = np.tile(labels, self.repeats)
         self.cv_predicted_ = self.classes_[held_out.argmax(axis=1)]
         self.cv_probability_ = held_out.max(axis=1)
         self.certain_at_ = certainty_points(
-            labels, self.cv_predicted_, self.cv_probability_, prevalence=self.prevalence
+            self.cv_truth_,
+            self.cv_predicted_,
+            self.cv_probability_,
+            prevalence=self.prevalence,
+            repeats=self.repeats,
         )
         return self
 

@@ -137,7 +137,11 @@ def train_intents_cmd(
     precision, recall, _, support = precision_recall_fscore_support(
         classifier.cv_truth_, classifier.cv_predicted_, labels=model.labels, zero_division=0
     )
-    table = Table(title="cross-validated (5 folds; a sentence and its ASR readings in one fold)")
+    # The held-out predictions are pooled over the classifier's fold shuffles: each row once per shuffle.
+    shuffles = classifier.repeats
+    table = Table(
+        title=f"cross-validated (5 folds × {shuffles} shuffle(s); a sentence and its readings in one fold)"
+    )
     for column in ("label", "precision", "recall", "n", "certain from p"):
         table.add_column(column)
     for i, label in enumerate(model.labels):
@@ -146,7 +150,7 @@ def train_intents_cmd(
             label,
             f"{precision[i]:.3f}",
             f"{recall[i]:.3f}",
-            str(support[i]),
+            str(support[i] // shuffles),
             "never" if point is None or point > 1 else f"{point:.3f}",
         )
     out.print(table)

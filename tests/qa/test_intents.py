@@ -17,6 +17,7 @@ from qa.exceptions import ScriptError
 from qa.intent_model import IntentModel, StaleModelError, data_version, load_intents, read_intents
 from qa.intents import (
     CERTAIN_PRECISION,
+    CERTAINTY_REPEATS,
     NEVER,
     IntentClassifier,
     ModelMatch,
@@ -169,6 +170,31 @@ def test_a_certainty_point_needs_enough_hits_for_the_precision_it_claims() -> No
     assert certainty_points(hits[:8], ["rude"] * 8, probs[:8], precision=0.85, min_hits=5)["rude"] == NEVER
 
 
+def test_pooled_shuffles_count_each_row_once_in_the_lower_bound() -> None:
+    # The same 41 held-out hits seen in 3 shuffles are 41 hits of evidence, not 123: the point is the
+    # one-shuffle point. Counted as 123 the lower bound would clear 0.9 (0.941) where 41 do not (0.898).
+    probs = np.linspace(0.99, 0.5, 41)
+    hits = ["rude"] * 8 + ["none"] + ["rude"] * 32
+    one = certainty_points(hits, ["rude"] * 41, probs, precision=0.9, min_hits=5)
+    pooled = certainty_points(
+        hits * 3, ["rude"] * 123, np.tile(probs, 3), precision=0.9, min_hits=5, repeats=3
+    )
+    inflated = certainty_points(hits * 3, ["rude"] * 123, np.tile(probs, 3), precision=0.9, min_hits=5)
+    assert one == pooled == {"rude": NEVER}
+    assert inflated["rude"] < NEVER
+    # min_hits counts rows too: 8 rows seen in 2 shuffles are still 8 hits.
+    assert certainty_points(
+        ["rude"] * 16, ["rude"] * 16, np.tile(probs[:8], 2), min_hits=10, z=0, repeats=2
+    ) == {"rude": NEVER}
+
+
+def test_the_intent_model_pools_its_certainty_points_over_fold_shuffles(intents: IntentModel) -> None:
+    clf = intents.classifier
+    assert clf.repeats == CERTAINTY_REPEATS > 1
+    assert len(clf.cv_truth_) == CERTAINTY_REPEATS * intents.n_samples
+    assert intents.certainty_rule == clf.certainty_rule != IntentClassifier().certainty_rule
+
+
 def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:
     clf = intents.classifier
     truth = clf.cv_truth_
@@ -182,16 +208,25 @@ def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentMode
 
 def test_the_estimator_follows_the_scikit_learn_contract(intents: IntentModel) -> None:
     fresh = clone(intents.classifier)
-    assert set(fresh.get_params()) == {"C", "tfidf_weight", "method", "folds", "random_state", "prevalence"}
+    assert set(fresh.get_params()) == {
+        "C",
+        "tfidf_weight",
+        "method",
+        "folds",
+        "random_state",
+        "prevalence",
+        "repeats",
+    }
     assert not hasattr(fresh, "model_")
     rng = np.random.default_rng(0)
     vectors = np.vstack([rng.normal(0, 1, (30, 4)), rng.normal(3, 1, (30, 4))])
     texts = [f"thanks {i}" for i in range(30)] + [f"whatever {i}" for i in range(30)]
     X = list(zip(texts, vectors, strict=True))
     y = np.array(["none"] * 30 + ["rude"] * 30)
-    fitted = IntentClassifier(folds=3).fit(X, y)
+    fitted = IntentClassifier(folds=3, repeats=2).fit(X, y)
     assert fitted is not None and set(fitted.predict(X[:5])) == {"none"}
     assert fitted.predict_proba(X).shape == (60, 2)
+    assert len(fitted.cv_truth_) == len(fitted.cv_probability_) == 120  # each row once per shuffle
 
 
 def test_artifact_round_trip_classifies_the_same(intents: IntentModel, tmp_path: Path) -> None:
