@@ -26,25 +26,26 @@ CONTRACT_KEYS = {
 }
 
 
-def _analyze(*args: str) -> subprocess.CompletedProcess[str]:
+def _analyze(*args: str, models: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     # One reading per run: whisper's temperature fallback samples, and one sampled decode of public-11-000
     # once lost its "thank you" (closing UNCERTAIN, a third doubtful verdict) on a CI machine.
     env = {**os.environ, "CALLQA_WHISPER_TEMPERATURE_FALLBACK": "false"}
+    env.update({f"CALLQA_{name.upper()}": path for name, path in (models or {}).items()})
     return run_callqa("analyze", "--json", *args, env=env)
 
 
 @pytest.mark.dev_set
 @pytest.mark.slow
-def test_analyze_json_follows_the_contract_on_dev_set_calls() -> None:
+def test_analyze_json_follows_the_contract_on_dev_set_calls(trained: dict[str, str]) -> None:
     # Greeting: full / late / no company / no self-id; closing: absent / no offer / full / no thanks.
     names = ["public-11-000", "public-11-003", "public-11-004", "public-11-006", "public-11-008"]
     calls = [DEV_SET / "calls" / f"{name}.wav" for name in names]
-    proc = _analyze("--company", "Bluebird Bank", *map(str, calls[:2]))
+    proc = _analyze("--company", "Bluebird Bank", *map(str, calls[:2]), models=trained)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # a failed file is a JSON line on stdout
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     for name in names[2:]:
         company = json.loads((DEV_SET / "calls" / f"{name}.json").read_text())["labels"]["company"]
-        one = _analyze("--company", company, str(DEV_SET / "calls" / f"{name}.wav"))
+        one = _analyze("--company", company, str(DEV_SET / "calls" / f"{name}.wav"), models=trained)
         assert one.returncode == 0, one.stdout + one.stderr
         rows.append(json.loads(one.stdout))
     assert len(rows) == len(calls)

@@ -38,21 +38,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.broker, pytest.mark.slow]
 COMMITTED = re.compile(r"job (\d+) call \d+ committed by")
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Model artifacts fitted once, so each worker process loads them instead of fitting its own."""
-    from callqa.pipeline.analyzer import intent_model
-    from qa.sentiment_model import train_sentiment
-
-    folder = tmp_path_factory.mktemp("models")
-    train_sentiment(None).save(folder / "sentiment.joblib")
-    intent_model(Settings(data_dir=folder, intent_model_path=folder / "intents.joblib"))
-    return {
-        "sentiment_model_path": str(folder / "sentiment.joblib"),
-        "intent_model_path": str(folder / "intents.joblib"),
-    }
-
-
 @pytest.fixture
 def database(tmp_path: Path) -> Iterator[tuple[str, sessionmaker[Session]]]:
     """The test PostgreSQL, empty and migrated; left so for the other tests."""
