@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import librosa
@@ -238,6 +239,53 @@ def middle_turns(
     turns.append(("agent", line, round(rng.uniform(11.0, 14.0), 2) if silence else pause(rng)))
     turns.append(("caller", rng.choice(moods[outline.mood]), pause(rng)))
     return turns
+
+
+def hold_and_refusal_call(rng: random.Random, pools: ModuleType) -> tuple[list[Turn], Labels]:
+    """A call's turns and its labels (dev-set format) from the wording pools of a generator module (the
+    held-out sets B and D): greeting, problem, empathy, identification, a hold that keeps ownership
+    (dead air or a near miss), a polite refusal, the outline's remarks, a resolution, the caller's mood,
+    and a closing whose thanks and goodbye may be spread over two turns."""
+    outline = draw_outline(rng, pools.COMPANIES, pools.AGENTS, list(pools.FORBIDDEN), list(pools.CALLER_MOOD))
+    mood = outline.mood
+    hold = rng.random() < 0.4
+    # A hold's silence: past the 10 s of dead air, or just short of it (a near miss the label says is none).
+    hold_dead_air = hold and rng.random() < 0.6
+    refusal = rng.random() < 0.4
+
+    turns = opening_turns(rng, outline.greeting_kind, pools.GREETINGS, pools.LATE_OPENER, outline.fill)
+    turns.append(("caller", rng.choice(pools.PROBLEMS), pause(rng)))
+    if outline.empathy:
+        turns.append(("agent", rng.choice(pools.EMPATHY), pause(rng)))
+    turns.append(("agent", rng.choice(pools.IDENTIFY), pause(rng)))
+    turns.append(("caller", rng.choice(pools.CALLER_DETAILS), pause(rng)))
+    if hold:
+        turns.append(("agent", rng.choice(pools.HOLD), pause(rng)))
+        silence = rng.uniform(11.0, 14.0) if hold_dead_air else rng.uniform(6.5, 8.0)
+        turns.append(("agent", rng.choice(pools.BACK), round(silence, 2)))
+    if refusal:
+        turns.append(("agent", rng.choice(pools.REFUSALS), pause(rng)))
+        turns.append(("caller", rng.choice(pools.CALLER_ACKS), pause(rng)))
+    for category in outline.forbidden:
+        turns.append(("agent", rng.choice(pools.FORBIDDEN[category]), pause(rng)))
+    turns.append(("agent", rng.choice(pools.RESOLUTIONS), pause(rng)))
+    turns.append(("caller", rng.choice(pools.CALLER_MOOD[mood]), pause(rng)))
+    closing = outline.closing_kind
+    if closing in ("full", "no_thanks"):
+        turns.append(("agent", rng.choice(pools.OFFERS), pause(rng)))
+        turns.append(("caller", rng.choice(pools.CALLER_DONE[mood]), pause(rng)))
+    if closing in ("full", "no_offer"):
+        # Thanks and goodbye in one turn, or spread over two with the caller's goodbye between them.
+        thanks, bye = rng.choice(pools.THANKS).format(**outline.fill), rng.choice(pools.GOODBYES)
+        if rng.random() < 0.5:
+            turns.append(("agent", f"{thanks} {bye}", pause(rng)))
+        else:
+            turns.append(("agent", thanks, pause(rng)))
+            turns.append(("caller", rng.choice(pools.CALLER_BYE[mood]), pause(rng)))
+            turns.append(("agent", bye, pause(rng)))
+    elif closing == "no_thanks":
+        turns.append(("agent", rng.choice(pools.GOODBYES), pause(rng)))
+    return turns, outline.labels(outline.greeting_kind == "late" or hold_dead_air)
 
 
 def write_text_calls(

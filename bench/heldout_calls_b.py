@@ -18,17 +18,10 @@ Usage (from the repository root):
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
-from bench.callgen import (
-    Labels,
-    Turn,
-    draw_outline,
-    opening_turns,
-    pause,
-    piper_voice,
-    run_generator,
-)
+from bench.callgen import Labels, Turn, hold_and_refusal_call, piper_voice, run_generator
 from callqa.services.demo import Voice
 
 AGENT_VOICES: tuple[Voice, ...] = (
@@ -146,46 +139,7 @@ CALLER_BYE = {
 
 def build_call(rng: random.Random) -> tuple[list[Turn], Labels]:
     """A call's turns and its labels (dev-set format)."""
-    outline = draw_outline(rng, COMPANIES, AGENTS, list(FORBIDDEN), list(CALLER_MOOD))
-    mood = outline.mood
-    hold = rng.random() < 0.4
-    # A hold's silence: past the 10 s of dead air, or just short of it (a near miss the label says is none).
-    hold_dead_air = hold and rng.random() < 0.6
-    refusal = rng.random() < 0.4
-
-    turns = opening_turns(rng, outline.greeting_kind, GREETINGS, LATE_OPENER, outline.fill)
-    turns.append(("caller", rng.choice(PROBLEMS), pause(rng)))
-    if outline.empathy:
-        turns.append(("agent", rng.choice(EMPATHY), pause(rng)))
-    turns.append(("agent", rng.choice(IDENTIFY), pause(rng)))
-    turns.append(("caller", rng.choice(CALLER_DETAILS), pause(rng)))
-    if hold:
-        turns.append(("agent", rng.choice(HOLD), pause(rng)))
-        silence = rng.uniform(11.0, 14.0) if hold_dead_air else rng.uniform(6.5, 8.0)
-        turns.append(("agent", rng.choice(BACK), round(silence, 2)))
-    if refusal:
-        turns.append(("agent", rng.choice(REFUSALS), pause(rng)))
-        turns.append(("caller", rng.choice(CALLER_ACKS), pause(rng)))
-    for category in outline.forbidden:
-        turns.append(("agent", rng.choice(FORBIDDEN[category]), pause(rng)))
-    turns.append(("agent", rng.choice(RESOLUTIONS), pause(rng)))
-    turns.append(("caller", rng.choice(CALLER_MOOD[mood]), pause(rng)))
-    closing = outline.closing_kind
-    if closing in ("full", "no_thanks"):
-        turns.append(("agent", rng.choice(OFFERS), pause(rng)))
-        turns.append(("caller", rng.choice(CALLER_DONE[mood]), pause(rng)))
-    if closing in ("full", "no_offer"):
-        # Thanks and goodbye in one turn, or spread over two with the caller's goodbye between them.
-        thanks, bye = rng.choice(THANKS).format(**outline.fill), rng.choice(GOODBYES)
-        if rng.random() < 0.5:
-            turns.append(("agent", f"{thanks} {bye}", pause(rng)))
-        else:
-            turns.append(("agent", thanks, pause(rng)))
-            turns.append(("caller", rng.choice(CALLER_BYE[mood]), pause(rng)))
-            turns.append(("agent", bye, pause(rng)))
-    elif closing == "no_thanks":
-        turns.append(("agent", rng.choice(GOODBYES), pause(rng)))
-    return turns, outline.labels(outline.greeting_kind == "late" or hold_dead_air)
+    return hold_and_refusal_call(rng, sys.modules[__name__])
 
 
 def main() -> None:
