@@ -75,6 +75,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Blocking routes run on this many threads; the database pool holds one connection per thread.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.server_threads
+        # The file cards are stored here, once, so that reading them (pages, GET /api/scorecards) never
+        # writes.
+        from callqa.services.processing import store_file_scorecards
+
+        store_file_scorecards(settings, factory)
         stop = threading.Event()
         ticker = threading.Thread(target=_tick_forever, args=(app.state.hotline, stop), daemon=True)
         ticker.start()

@@ -25,7 +25,7 @@ from callqa.services.users import authenticate
 from callqa.settings import Settings
 from models import Call, LoginSession, User
 from scoring.scorecard import Scorecard
-from scoring.versions import current_scorecard
+from scoring.versions import stored_or_file_card
 from scoring.workflow import STAFF_ROLES as STAFF_ROLES
 from scoring.workflow import may_see_agent
 
@@ -249,10 +249,11 @@ def callback_in_scope(session: Session, user: User, agent_id: int | None, offere
 
 
 def get_scorecard(request: Request, session: SessionDep) -> Scorecard:
-    """The active version of the deployment's scorecard (stored from its YAML file, read at start-up, the
-    first time). A call's own score is re-computed with the version it names (`scoring.versions`)."""
+    """The active version of the deployment's scorecard (its YAML file, read and stored at start-up, is
+    the first version); a read, never a write. A call's own score is re-computed with the version it
+    names (`scoring.versions`)."""
     from_file: Scorecard = request.app.state.scorecard
-    return current_scorecard(session, from_file)
+    return stored_or_file_card(session, from_file)
 
 
 ScorecardDep = Annotated[Scorecard, Depends(get_scorecard)]

@@ -106,6 +106,12 @@ def current_scorecard(session: Session, from_file: Scorecard) -> Scorecard:
     return card_of(row) if row is not None else from_file
 
 
+def stored_or_file_card(session: Session, from_file: Scorecard) -> Scorecard:
+    """The active stored version of the card `from_file` names, else `from_file` itself: a pure read for
+    the request paths (servers and workers store the file cards when they start, `current_scorecard`)."""
+    return active_card(session, from_file.id) or from_file
+
+
 def published_version(session: Session, scorecard_id: str, version: str) -> ScorecardVersion | None:
     """The stored row of published version `version` of `scorecard_id` (None: not stored)."""
     return session.scalar(

@@ -36,13 +36,13 @@ from scoring.versions import (
     active_version,
     calls_scored,
     card_of,
-    current_scorecard,
     discard_draft,
     draft_of,
     list_versions,
     publish_draft,
     published_version,
     save_draft,
+    stored_or_file_card,
 )
 
 router = APIRouter()
@@ -78,7 +78,7 @@ def _stored(session: Session, card_id: str) -> ScorecardVersion:
 def scorecards_page(
     request: Request, session: SessionDep, user: AdminPageUser, settings: SettingsDep
 ) -> HTMLResponse:
-    cards = [current_scorecard(session, card) for card in file_scorecards(settings)]
+    cards = [stored_or_file_card(session, card) for card in file_scorecards(settings)]
     return render(
         request,
         "scorecards.html",

@@ -13,10 +13,10 @@ from callqa.services.processing import file_scorecards
 from scoring.versions import (
     calls_scored,
     card_of,
-    current_scorecard,
     draft_of,
     list_versions,
     published_version,
+    stored_or_file_card,
 )
 
 router = APIRouter(prefix="/api/scorecards", tags=["scorecards"], responses=ERROR_RESPONSES)
@@ -27,10 +27,10 @@ DRAFT = "draft"
 
 @router.get("", response_model=list[ScorecardRead])
 def scorecards(session: SessionDep, user: AdminUser, settings: SettingsDep) -> list[ScorecardRead]:
-    """Every card (one per id of the YAML files; a card never stored is stored as its first version, as
-    the editor page and the worker do), with its versions."""
+    """Every card (one per id of the YAML files, stored by the server when it started), with its versions.
+    Reads only: a card not stored yet is listed as its file has it, with no versions."""
     scored = calls_scored(session)
-    cards = [current_scorecard(session, card) for card in file_scorecards(settings)]
+    cards = [stored_or_file_card(session, card) for card in file_scorecards(settings)]
     return [
         ScorecardRead(
             id=card.id,

@@ -231,3 +231,31 @@ def test_the_versions_and_a_versions_items_read_over_json(server) -> None:  # ty
     assert three["items"] == read["items"] and three["version"]["published_at"] is not None
     none = httpx.get(f"{live.url}/api/scorecards/default/versions/draft", headers=admin, timeout=60)
     assert none.status_code == 404
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_reading_the_scorecards_writes_nothing(backend: str, tmp_path: Path) -> None:
+    """The server stores the file cards when it starts (no worker here), so the reads that list them, the
+    JSON list and the editor's listing page, leave every stored row as it was."""
+    url = fresh_database(backend, tmp_path)
+    seed_database(url)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+
+    def stored() -> list[tuple[str, str | None, object]]:
+        with factory() as s:
+            rows = s.scalars(select(ScorecardVersion).order_by(ScorecardVersion.id))
+            return [(r.scorecard_id, r.version, r.updated_at) for r in rows]
+
+    assert stored() == []
+    env = server_env(tmp_path / "data", database_url=url)
+    with live_server(env, tmp_path / "server.log", worker=False) as live:
+        at_start = stored()
+        assert {(card, version) for card, version, _ in at_start} == {("default", "2"), ("default-zh", "2")}
+        admin = live.token("admin")
+        listed = httpx.get(f"{live.url}/api/scorecards", headers=admin, timeout=60)
+        assert listed.status_code == 200
+        assert {c["id"]: c["active_version"] for c in listed.json()} == {"default": "2", "default-zh": "2"}
+        assert live.page_client("admin").get("/admin/scorecards").status_code == 200
+        assert stored() == at_start
+    engine.dispose()
