@@ -1,11 +1,12 @@
 """How much the English intent model's certainty points depend on the fold shuffle (issue 11).
 
-A certainty point (`qa.intents.certainty_points`) is the lowest probability from which a category's held-out
-precision clears its Wilson lower bound. Taken from one fold shuffle, it moved with where rows happened to
-fall: one seed made a category certain from 0.86, the next never. The shipped model pools
-CERTAINTY_REPEATS shuffles. This fits the intent classifier once with `--shuffles` shuffles (seeds 0, 1, …)
-and prints, per category, the point each single shuffle gives and the pooled point of every window of
-CERTAINTY_REPEATS consecutive shuffles: the pooled points should agree where the single ones scatter.
+A certainty point (`qa.intents_certainty.certainty_points`) is the lowest probability from which a
+category's held-out precision clears its Wilson lower bound. Taken from one fold shuffle, it moved with
+where rows happened to fall: one seed made a category certain from 0.86, the next never. The shipped model
+pools CERTAINTY_REPEATS shuffles. This fits the intent classifier once with `--shuffles` shuffles (seeds
+0, 1, …) and prints, per category, the point each single shuffle gives and the pooled point of every
+window of CERTAINTY_REPEATS consecutive shuffles: the pooled points should agree where the single ones
+scatter.
 Usage: python -m bench.intent_certainty_spread [--shuffles 10]   (about 25 fits a shuffle: ~1 min CPU each)
 """
 
@@ -17,7 +18,8 @@ import numpy as np
 
 from qa.embeddings import SentenceEmbedder
 from qa.intent_model import featurize, read_intents
-from qa.intents import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER, IntentClassifier, certainty_points
+from qa.intents import IntentClassifier
+from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER, certainty_points
 from qa.phrases import CATEGORIES
 
 

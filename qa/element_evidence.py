@@ -6,7 +6,7 @@ wrote it down ("does anything else need looking at while we're talking?") fails 
 also answers, per script element it was trained on (`qa.intent_model.ELEMENT_DATA`), how likely a sentence
 says it. A sentence of the check's window at or above the judge's threshold is evidence the element was
 said; it is stated certain only from the element's certainty point (held-out precision ≥ 0.95, see
-`qa.intents.certainty_points`) and on words the recogniser was sure of (`ModelMatch.weakness`).
+`qa.intents_certainty.certainty_points`) and on words the recogniser was sure of (`ModelMatch.weakness`).
 """
 
 from __future__ import annotations

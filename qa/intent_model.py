@@ -24,7 +24,8 @@ from rapidfuzz import fuzz, process
 
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError
-from qa.intents import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER, NONE, Intent, IntentClassifier, normalized
+from qa.intents import NONE, Intent, IntentClassifier, normalized
+from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.phrases import CATEGORIES
 

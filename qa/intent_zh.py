@@ -35,7 +35,8 @@ from sklearn.linear_model import LogisticRegression
 
 from qa.exceptions import ScriptError
 from qa.intent_model import StaleModelError
-from qa.intents import CALL_PREVALENCE, CERTAINTY_RULE, NEVER, NONE, Featurized, Intent, IntentClassifier
+from qa.intents import NONE, Featurized, Intent, IntentClassifier
+from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_RULE, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.matching import normalize
 from qa.phrases import CATEGORIES
@@ -133,7 +134,7 @@ class ChineseIntentModel:
     elements: dict[str, ChineseIntentClassifier] = field(default_factory=dict, repr=False, compare=False)
     """Per script element (ELEMENT_DATA), a classifier of "says it" (the element's name) vs NONE."""
     certainty_rule: str = CERTAINTY_RULE
-    """How its certainty points were computed (`qa.intents.CERTAINTY_RULE` at training time)."""
+    """How its certainty points were computed (`qa.intents_certainty.CERTAINTY_RULE` at training time)."""
 
     @property
     def name(self) -> str:

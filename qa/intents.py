@@ -5,9 +5,10 @@ paraphrases nobody wrote down ("that's billing's problem, not mine"). This class
 sentence as one of the forbidden categories, `empathy`, or `none` (ordinary agent speech: script phrases,
 offers of help, holds, transfers that keep ownership, account talk, explanations). It reads meaning, not
 words: sentences are embedded by all-MiniLM-L6-v2 (`qa.embeddings`) and a logistic regression on the
-vectors is calibrated on held-out folds. Each category has a certainty point: the lowest probability at
-which a 95 % lower bound of the category's cross-validated precision stays ≥ CERTAIN_PRECISION. A hit
-above the reporting threshold but below that point is evidence, stated as uncertain (a person looks).
+vectors is calibrated on held-out folds. Each category has a certainty point (`qa.intents_certainty`):
+the lowest probability at which a 95 % lower bound of the category's cross-validated precision stays
+≥ CERTAIN_PRECISION. A hit above the reporting threshold but below that point is evidence, stated as
+uncertain (a person looks).
 
 Training data: `qa/data/agent_intents_en.tsv`, sentences written for this project.
 """
@@ -29,32 +30,11 @@ from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
+from qa.intents_certainty import CERTAINTY_RULE, NEVER, certainty_points
 from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
 
 NONE = "none"
-CERTAIN_PRECISION = 0.95
-"""Held-out precision (0–1) a category's hits must reach for the model alone to state a violation."""
-MIN_CERTAIN_HITS = 10
-"""Held-out hits needed above a certainty point for its precision to mean anything; fewer: never certain."""
-CERTAINTY_Z = 1.645
-"""One-sided normal quantile of the Wilson lower bound a certainty point's held-out precision must clear
-(1.645: 95 % confidence). The point estimate on a few dozen hits is noise: one unlucky fold moved a
-category's point low enough for an ordinary sentence of an unseen call set to be stated a certain violation;
-the lower bound asks for as many hits as the claim needs (all right: ≥ 52 hits for 0.95)."""
-CERTAINTY_RULE = f"wilson-lower z={CERTAINTY_Z} precision={CERTAIN_PRECISION} min-hits={MIN_CERTAIN_HITS}"
-"""How certainty points are computed, kept in each model artifact: one made under another rule is refitted."""
-CERTAINTY_REPEATS = 5
-"""Fold shuffles whose held-out predictions the English intent model's certainty points are pooled over
-(`IntentClassifier.repeats`). From one shuffle, where the rows happened to fall decided whether a category
-was ever certain: 20 added self-introductions, unrelated to any remark, moved rude from never certain to
-0.857 and blame_shifting from never to 0.853."""
-CALL_PREVALENCE = 0.015
-"""Share (0–1) of a call's agent sentences that belong to one given forbidden category: 10 remarks in 219
-agent sentences of the dev set's reference turns, over 3 categories. Training data holds a far larger
-share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
-NEVER = 1.01
-"""Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 MIN_CERTAIN_CONTENT_WORDS = 2
 """Content words (`content_words`) a sentence needs for the model alone to be certain about it: on a
 fragment ("Speaking.", "One moment.") a sentence embedding carries too little meaning to act on."""
@@ -76,64 +56,6 @@ class Intent:
     def certain(self) -> bool:
         """The model alone may state this label (held-out precision ≥ CERTAIN_PRECISION from here)."""
         return self.probability >= self.certain_at
-
-
-def certainty_points(
-    labels: Sequence[str] | np.ndarray,
-    predicted: Sequence[str] | np.ndarray,
-    probability: Sequence[float] | np.ndarray,
-    *,
-    precision: float = CERTAIN_PRECISION,
-    min_hits: int = MIN_CERTAIN_HITS,
-    prevalence: Mapping[str, float] | None = None,
-    z: float = CERTAINTY_Z,
-    repeats: int = 1,
-) -> dict[str, float]:
-    """Per predicted class, the lowest probability t at which the precision of {predicted == class,
-    probability ≥ t} is ≥ `precision` over at least `min_hits` hits (NEVER when there is none), the
-    precision taken as its one-sided Wilson lower bound at `z` (`wilson_lower`; z=0: the point
-    estimate). Inputs are held-out (cross-validated) predictions.
-
-    `prevalence` (class → its share of the sentences where the model is used, 0–1) weights each false
-    alarm of a listed class by how much more common the other classes are there than in `labels`, so the
-    precision is the one expected in use, not on the training mix; unlisted classes count as they are.
-
-    `repeats`: the inputs are the held-out predictions of that many fold shuffles, concatenated (each row
-    once per shuffle). Their pooled precision curve is smoother than one shuffle's, but the rows are the
-    same rows again: hits and false alarms count 1/`repeats` each, so the lower bound and `min_hits` see
-    the data's real size."""
-    truth, pred, prob = np.asarray(labels), np.asarray(predicted), np.asarray(probability, dtype=float)
-    points: dict[str, float] = {}
-    for cls in sorted(set(pred.tolist())):
-        mine = pred == cls
-        order = np.argsort(-prob[mine], kind="stable")
-        probs = prob[mine][order]
-        positives = int(np.sum(truth == cls))
-        share = (prevalence or {}).get(cls)
-        # (others per positive in use) / (others per positive in the data)
-        weight = (1 - share) / share * positives / (len(truth) - positives) if share else 1.0
-        right = np.cumsum(truth[mine][order] == cls)
-        wrong = np.arange(1, len(probs) + 1) - right
-        precision_at = wilson_lower(right / repeats, (right + weight * wrong) / repeats, z)
-        # k = number of hits kept by a threshold at probs[k-1]; a cut inside a run of equal
-        # probabilities cannot be applied, so only run ends count.
-        ends = [
-            k for k in range(min_hits * repeats, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]
-        ]
-        good = [k for k in ends if precision_at[k - 1] >= precision]
-        points[cls] = float(probs[max(good) - 1]) if good else NEVER
-    return points
-
-
-def wilson_lower(right: np.ndarray, total: np.ndarray, z: float) -> np.ndarray:
-    """One-sided Wilson score lower bound (0–1) of a proportion `right`/`total` at normal quantile `z`;
-    `total` may be fractional (weighted false alarms count as more than one trial)."""
-    n = np.maximum(np.asarray(total, dtype=float), 1e-12)
-    p = np.asarray(right, dtype=float) / n
-    z2 = z * z
-    centre = p + z2 / (2 * n)
-    spread = z * np.sqrt(np.maximum(p * (1 - p) / n + z2 / (4 * n * n), 0.0))
-    return np.asarray((centre - spread) / (1 + z2 / n))
 
 
 Featurized = Sequence[tuple[str, np.ndarray]]
