@@ -1,7 +1,8 @@
-"""`callqa rescore`: score stored calls again without ASR. `--since` re-runs QA and scoring on the
-transcripts (after a script change); `--scorecard-version N` moves the calls scored with version N of a
-scorecard to its active version from their stored verdicts, keeping each score before in the call's
-history (scoring.rescore)."""
+"""`callqa rescore`: score stored calls again without ASR. `--since` re-runs QA and scoring on the stored
+transcripts (after a script change), with each call's recording where this machine can read it (audio cues
+and second readings as in the worker; what could not be heard again is listed per call);
+`--scorecard-version N` moves the calls scored with version N of a scorecard to its active version from
+their stored verdicts, keeping each score before in the call's history (scoring.rescore)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def rescore(
         str | None,
         typer.Option(
             help="Re-run QA and scoring on the stored transcripts of calls started on or after this date "
-            "(YYYY-MM-DD)."
+            "(YYYY-MM-DD), with each call's recording where it can be read (second readings); the checks "
+            "of calls without one are listed as not re-verified."
         ),
     ] = None,
     scorecard_version: Annotated[
@@ -102,7 +104,7 @@ def _requalify_since(since: str) -> None:
     from callqa.pipeline.analyzers import AnalyzersByLanguage
     from callqa.runtime import open_database
     from callqa.services.processing import rescore_call
-    from models import Call, CallScore
+    from models import Call, CallScore, session_scope
 
     try:
         start = datetime.fromisoformat(since).replace(tzinfo=UTC)
@@ -116,16 +118,40 @@ def _requalify_since(since: str) -> None:
         ids = session.scalars(
             select(Call.id).join(CallScore, CallScore.call_id == Call.id).where(Call.started_at >= start)
         ).all()
-    changed = 0
+    changed = with_audio = 0
+    skipped: list[int] = []
+    unverified: dict[int, tuple[str, ...]] = {}
     with _progress() as progress:
         task = progress.add_task("re-scoring", total=len(ids), status="")
-        for call_id in ids:
-            with factory() as session:
-                call = session.get(Call, call_id)
-                old = call.score.total if call and call.score else None
-                if call is not None:
-                    new = rescore_call(session, call, analyzers.for_language(call.language))
-                    changed += old != new
-                    session.commit()
+        for call_id in ids:  # one transaction per call: an interrupted run leaves every call whole
             progress.advance(task)
-    out.print(f"re-scored {len(ids)} calls since {start.date()}, {changed} changed score")
+            with session_scope(factory) as session:
+                call = session.get(Call, call_id)
+                if call is None:
+                    continue
+                old = call.score.total if call.score else None
+                try:
+                    done = rescore_call(session, call, analyzers.for_language(call.language))
+                except LookupError:
+                    skipped.append(call_id)
+                    continue
+                changed += old != done.total
+                with_audio += done.with_audio
+                if done.unverified:
+                    unverified[call_id] = done.unverified
+    for call_id, checks in unverified.items():
+        out.print(f"call {call_id}: {', '.join(checks)} not re-verified (its recording is not readable here)")
+    out.print(
+        f"re-scored {len(ids) - len(skipped)} calls since {start.date()}, {changed} changed score; "
+        f"{with_audio} with their recording (second readings where in doubt), "
+        f"{len(ids) - len(skipped) - with_audio} from the transcript alone, "
+        f"{len(unverified)} with verdicts a second reading could not re-verify"
+    )
+    if skipped:
+        out.print(f"skipped {len(skipped)} calls whose transcript is gone (purged): {_ids(skipped)}")
+
+
+def _ids(ids: list[int], shown: int = 20) -> str:
+    """Call ids for a message, the first `shown` of them."""
+    head = ", ".join(map(str, ids[:shown]))
+    return head if len(ids) <= shown else f"{head}, … ({len(ids) - shown} more)"

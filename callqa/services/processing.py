@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +18,7 @@ from callqa.services.jobs import agent_first_name, agent_work_number
 from callqa.services.metrics import DECODE_RTF
 from callqa.services.periodic import periodic_tasks
 from callqa.services.redaction import store_redacted_call
-from callqa.services.storage import readable
+from callqa.services.storage import RecordingUnreadable, readable
 from callqa.services.worker import Worker
 from callqa.settings import Settings
 from models import Call, Job
@@ -64,25 +66,70 @@ def process_call(session: Session, call: Call, analyzer: CallAnalyzer) -> None:
     )
 
 
-def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> float:
-    """Re-run QA and scoring on the stored transcript (no re-transcription) with the active version of
-    the scorecard; returns the new total."""
-    if call.recording is None:
-        raise LookupError(f"call {call.id} has no recording")
-    transcript = load_transcript(
-        session, call_id=call.id, duration_s=call.recording.duration_s, language=call.language
-    )
-    analysis, score, script = analyzer.analyze_transcript(
-        transcript,
-        agent_name=agent_first_name(session, call.agent_id),
-        agent_number=agent_work_number(session, call.agent_id),
-        scorecard=current_scorecard(session, analyzer.scorecard),
-    )
+@dataclass(frozen=True)
+class Rescored:
+    """What re-judging one stored call did."""
+
+    total: float
+    """The new score, 0-100."""
+    with_audio: bool
+    """Judged with its recording as the worker judges (audio cues, second readings where in doubt)."""
+    unverified: tuple[str, ...] = ()
+    """Checks that did not pass with certainty and that a second reading would have heard again, had the
+    recording been there (empty when judged with the audio or when second readings are off)."""
+
+
+def rescore_call(session: Session, call: Call, analyzer: CallAnalyzer) -> Rescored:
+    """Re-run QA and scoring on the stored (redacted) transcript, without decoding the call again, with the
+    active version of the scorecard. When this machine can read the recording, everything after the first
+    decoding runs on it as in `process_call` (audio cues, a second reading of each doubtful check); without
+    it (deleted, store not mounted) the verdicts come from the transcript alone and `Rescored.unverified`
+    names the checks nobody could hear again. Flushes only. Raises LookupError when the call's transcript
+    is gone (purged)."""
+    duration_s = call.recording.duration_s if call.recording is not None else 0.0
+    transcript = load_transcript(session, call_id=call.id, duration_s=duration_s, language=call.language)
+    if not transcript.segments:
+        raise LookupError(f"call {call.id} has no stored transcript (purged or never transcribed)")
+    agent_name = agent_first_name(session, call.agent_id)
+    agent_number = agent_work_number(session, call.agent_id)
+    scorecard = current_scorecard(session, analyzer.scorecard)
+    audio = _readable_recording(call, analyzer.settings)
+    unverified: tuple[str, ...] = ()
+    if audio is not None:
+        result = analyzer.analyze_file(
+            audio,
+            agent_name=agent_name,
+            agent_number=agent_number,
+            transcript=transcript,
+            scorecard=scorecard,
+        )
+        analysis, score, script = result.analysis, result.score, result.script
+    else:
+        analysis, score, script = analyzer.analyze_transcript(
+            transcript, agent_name=agent_name, agent_number=agent_number, scorecard=scorecard
+        )
+        if analyzer.settings.second_opinion:
+            unverified = tuple(
+                name
+                for name, check in analysis.checks.items()
+                if check.state != "pass" and name in script.checks
+            )
     _store_verdicts(session, call.id, analysis, score, script, transcript.engine)
     read_complaints(session, call, transcript)
     # re-scoring may raise new flags; it never re-samples
     flag_call(session, call, weights=flag_severity(analyzer.settings), sample_per_week=0, sample_rate=0.0)
-    return score.total
+    return Rescored(total=score.total, with_audio=audio is not None, unverified=unverified)
+
+
+def _readable_recording(call: Call, settings: Settings) -> Path | None:
+    """The call's recording when this machine can read it, else None (logged with the reason)."""
+    if call.recording is None:
+        return None
+    try:
+        return readable(settings.recordings_dir, call.recording.path)
+    except RecordingUnreadable as exc:
+        log.info("call %s is re-judged from its transcript alone: %s", call.id, exc)
+        return None
 
 
 def _store_verdicts(
