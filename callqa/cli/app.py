@@ -19,7 +19,7 @@ from callqa.cli.evaluate import evaluate
 from callqa.cli.listen import listen
 from callqa.cli.models import eval_sentiment, models_app, train_app
 from callqa.cli.pbx import pbx_app
-from callqa.cli.pii import eval_pii, pseudonymise_callers, purge
+from callqa.cli.pii import eval_pii, pseudonymise_callers, purge, redact
 from callqa.cli.rescore import rescore
 from callqa.cli.routing import simulate
 from callqa.cli.sampling import sample
@@ -47,6 +47,7 @@ app.command("listen")(listen)
 app.command("worker")(worker)
 app.command("watch")(watch)
 app.command("purge")(purge)
+app.command("redact")(redact)
 app.command("pseudonymise-callers")(pseudonymise_callers)
 app.command("eval-pii")(eval_pii)
 app.command("detect-complaints")(detect_complaints)

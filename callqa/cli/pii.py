@@ -1,5 +1,6 @@
-"""`callqa purge` (retention), `callqa pseudonymise-callers` (caller numbers stored before they were
-pseudonymised) and `callqa eval-pii` (redaction measured on labelled calls)."""
+"""`callqa purge` (retention), `callqa redact` (stored calls redacted again by the current redactor),
+`callqa pseudonymise-callers` (caller numbers stored before they were pseudonymised) and `callqa eval-pii`
+(redaction measured on labelled calls)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,56 @@ def purge(
             session, days=older_than, now=utcnow(), recordings_dir=settings.recordings_dir
         )
     out.print(report.summary())
+
+
+def redact(
+    since: Annotated[
+        str, typer.Option(help="Calls started on or after this date (YYYY-MM-DD) are redacted again.")
+    ],
+) -> None:
+    """Redact stored calls again with the current redactor (after it improved): what it finds leaves the
+    transcript, the recording, the verdicts' evidence and the complaint evidence; scores stay (`callqa
+    rescore` re-judges). One call per transaction, each recorded in the audit log; safe to interrupt and to
+    run again (what is redacted is not found twice)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from callqa.pipeline.analyzers import AnalyzersByLanguage
+    from callqa.runtime import open_database
+    from callqa.services.reredaction import redact_stored_call
+    from models import Call, session_scope
+
+    try:
+        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    except ValueError as exc:
+        err.print(f"--since {since!r} is not a date (YYYY-MM-DD)")
+        raise typer.Exit(2) from exc
+    settings = get_settings()
+    if settings.pii_policy == "off":
+        err.print("CALLQA_PII_POLICY is 'off': nothing would be redacted")
+        raise typer.Exit(2)
+    analyzers = AnalyzersByLanguage(settings)
+    factory = open_database(settings)
+    with factory() as session:
+        ids = session.scalars(
+            select(Call.id).where(Call.started_at >= start, Call.segments.any()).order_by(Call.id).distinct()
+        ).all()
+    calls = spans = silenced = 0
+    for call_id in ids:
+        with session_scope(factory) as session:
+            call = session.get(Call, call_id)
+            if call is None:
+                continue
+            # a call purged meanwhile has no transcript left: nothing is found in it
+            done = redact_stored_call(session, call, analyzers.for_language(call.language))
+        calls += done.spans > 0
+        spans += done.spans
+        silenced += done.audio
+    out.print(
+        f"redacted {spans} new span(s) in {calls} of {len(ids)} call(s) since {start.date()}; "
+        f"{silenced} recording(s) silenced"
+    )
 
 
 def pseudonymise_callers(
