@@ -40,9 +40,10 @@ ELEMENT_NONE_DATA = "script_elements_en_none.tsv"
 remarks), the element readers' own negatives. They were the intent sentences of DEFAULT_DATA once; kept
 apart so that an edit of the intent data does not retrain the element readers and move greeting/closing
 verdicts (20 added self-introductions moved the goodbye point 0.604 -> 0.531 that way)."""
-CERTAINTY_RULE = IntentClassifier(repeats=CERTAINTY_REPEATS).certainty_rule
-"""How the intent classifier's certainty points are computed (pooled over CERTAINTY_REPEATS fold shuffles;
-the element readers' points come from one shuffle: their data changes only with the element files)."""
+CERTAINTY_RULE = IntentClassifier(repeats=CERTAINTY_REPEATS, second_reader=True).certainty_rule
+"""How the intent classifier's certainty points are computed (pooled over CERTAINTY_REPEATS fold shuffles,
+with the word reader's agreement points; the element readers' points come from one shuffle and no second
+reader: their data changes only with the element files)."""
 READING_WEIGHT = 0.3
 """Weight of an ASR reading (`callqa train asr-readings`) against a written sentence: readings teach the
 garbled forms ("come down"), but some keep little of the meaning and must not outvote the written data.
@@ -217,6 +218,7 @@ def train_intents(
     embedder = embedder or SentenceEmbedder()
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
     params.setdefault("repeats", CERTAINTY_REPEATS)
+    params.setdefault("second_reader", True)
     classifier = IntentClassifier(**params).fit(
         featurize(data.texts, embedder),
         np.asarray(data.labels),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from qa.exceptions import ScriptError
+from qa.intents import ModelMatch
 from qa.matching import Match, find_phrase, tokenize_segments
 from qa.script import packaged_name, read_yaml
 from transcription.recognizer import Transcript
@@ -171,7 +172,7 @@ def find_violations(
                     source,
                     conf=m.mean_conf,
                     state="uncertain" if weakness else "fail",
-                    note=weakness or "",
+                    note=weakness or (m.grounds() if isinstance(m, ModelMatch) else ""),
                 )
             )
     return sorted(violations, key=lambda v: v.start)

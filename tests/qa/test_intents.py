@@ -151,6 +151,19 @@ def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentMode
             assert (truth[kept] == label).mean() >= CERTAIN_PRECISION
 
 
+def test_trained_agreement_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:
+    # The model and the word reader agreeing is certain only where it was right often enough held out.
+    clf = intents.classifier
+    assert clf.second_reader and len(clf.cv_reader_) == len(clf.cv_truth_)
+    both = np.minimum(clf.cv_probability_, clf.cv_reader_)
+    for label in ("blame_customer", "blame_shifting", "rude"):
+        point = clf.agree_at_[label]
+        assert point > THRESHOLD
+        kept = (clf.cv_predicted_ == label) & (both >= point)
+        if point < NEVER:
+            assert (clf.cv_truth_[kept] == label).mean() >= CERTAIN_PRECISION
+
+
 def test_the_estimator_follows_the_scikit_learn_contract(intents: IntentModel) -> None:
     fresh = clone(intents.classifier)
     assert set(fresh.get_params()) == {
@@ -161,6 +174,7 @@ def test_the_estimator_follows_the_scikit_learn_contract(intents: IntentModel) -
         "random_state",
         "prevalence",
         "repeats",
+        "second_reader",
     }
     assert not hasattr(fresh, "model_")
     rng = np.random.default_rng(0)
