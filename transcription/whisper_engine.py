@@ -26,6 +26,8 @@ PAD_S = 1.0  # audio kept around speech regions: VAD marks onsets late and clipp
 THIN_MIN_S = 1.5  # shorter speech regions are not checked for missing words (a "yes" is one word)
 THIN_WORDS_PER_S = 1.0  # fewer words per second of speech than this means whisper dropped some
 EDGE_S = 0.2  # a word whose middle is this close outside a region still belongs to it (s)
+JOIN_S = 0.05  # a word starting this close after the word before it continues that word's speech (s)
+TRAIL_S = 0.5  # how far past a region's end such a continuing word may start (s)
 FRAMES_PER_S = 100  # whisper's log-mel frames per second of audio
 NO_REPEAT_NGRAM = 3  # a short window's decode never writes a 3-word sequence twice
 _MODELS: dict[tuple[Path, str, int, float | None], WhisperModel] = {}
@@ -295,13 +297,36 @@ def collapse_loops(words: tuple[Word, ...], *, max_n: int = 3, min_repeats: int 
 
 def only_where_speech(utterances: list[Utterance], regions: list[tuple[float, float]]) -> list[Utterance]:
     """Words with speech under them (their middle inside a VAD region, ± EDGE_S): whisper invents words
-    in the padding around speech and in silence (a lone "Okay." where nobody spoke). An utterance without
+    in the padding around speech and in silence (a lone "Okay." where nobody spoke). A turn's last word is
+    often stamped late and stretched, or zero-length, past the region's end ("name's 3.22–4.20, Dwayne
+    4.20–4.20" over speech ending at 3.81): a word that starts where a kept word of its utterance ends
+    (within JOIN_S) and no more than TRAIL_S past that region's end is kept with it. An utterance without
     word times is kept when it overlaps speech at all."""
-    timed = _keep_words(
-        [u for u in utterances if u.words], lambda w: any(_within(w, s, e) for s, e in regions)
-    )
+    timed = [kept for u in utterances if u.words and (kept := _speech_words(u, regions)) is not None]
     untimed = [u for u in utterances if not u.words and any(u.start < e and u.end > s for s, e in regions)]
     return sorted([*timed, *untimed], key=lambda u: u.start)
+
+
+def _speech_words(u: Utterance, regions: list[tuple[float, float]]) -> Utterance | None:
+    """`u` with only its words that have speech under them (see `only_where_speech`); None if none have."""
+    words: list[Word] = []
+    anchor_end: float | None = None  # end of the region the word before belongs to; None if it was dropped
+    for w in u.words:
+        region = next(((s, e) for s, e in regions if _within(w, s, e)), None)
+        if region is not None:
+            words.append(w)
+            anchor_end = region[1]
+        elif anchor_end is not None and w.start - words[-1].end <= JOIN_S and w.start <= anchor_end + TRAIL_S:
+            words.append(w)
+        else:
+            anchor_end = None
+    if len(words) == len(u.words):
+        return u
+    if not words:
+        return None
+    return replace(
+        u, start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words), words=tuple(words)
+    )
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:

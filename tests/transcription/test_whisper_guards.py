@@ -68,3 +68,30 @@ def test_words_with_no_speech_under_them_are_dropped() -> None:
     kept = only_where_speech([spoken, invented], [(0.0, 2.2)])
     assert [w.text for u in kept for w in u.words] == ["one", "two", "three"]
     assert kept[0].end == 2.5 and kept[0].text == "one two three"
+
+
+def test_a_turns_last_word_stamped_past_the_speech_is_kept_with_the_word_it_continues() -> None:
+    """Stamps seen on a clean synthetic agent turn: speech ends at 3.81 s, whisper stretched "name's" to
+    4.20 and gave "Dwayne." zero length there; the name's middle is 0.39 s past the region."""
+    from transcription.whisper_engine import only_where_speech
+
+    stamped = (Word("my", 3.12, 3.22), Word("name's", 3.22, 4.20), Word("Dwayne.", 4.20, 4.20))
+    turn = Utterance(3.12, 4.20, "my name's Dwayne.", stamped, 0.9)
+    kept = only_where_speech([turn], [(0.54, 3.81)])
+    assert kept == [turn]
+
+
+def test_a_word_after_a_pause_or_far_past_the_speech_is_still_dropped() -> None:
+    from transcription.whisper_engine import only_where_speech
+
+    after_pause = (Word("help.", 1.0, 1.8), Word("Okay.", 1.9, 2.2))  # 0.1 s gap: a new word in silence
+    # "you" starts 0.5 s past the speech (kept), "today." 1.1 s past (dropped)
+    far = (Word("for", 1.0, 2.0), Word("you", 2.0, 2.6), Word("today.", 2.6, 3.0))
+    kept = only_where_speech(
+        [
+            Utterance(1.0, 2.2, "help. Okay.", after_pause, 0.9),
+            Utterance(1.0, 3.0, "for you today.", far, 0.9),
+        ],
+        [(0.5, 1.5)],
+    )
+    assert [[w.text for w in u.words] for u in kept] == [["help."], ["for", "you"]]
