@@ -3,9 +3,10 @@
 VADER and the English word features know no Chinese. Chinese has no spaces, so words are read as
 character 1–3-grams of the canonical text (`qa.text`: simplified characters, digits), which hold most
 two-character words (投诉, 失望, 满意) and survive a misheard character; beside them a few dense cues that
-carry polarity past unseen words: exclamation and question marks, negation (不 没 别 未 无), intensifiers
-(太 真 死 透 极). Trained on `qa/data/sentiment_zh.tsv`, caller and agent utterances written for this
-project; the versioned artifact is `qa.sentiment_model.SklearnSentiment` with language "zh".
+carry polarity past unseen words: exclamation and question marks, negation (不 没 别 未 无). Degree words
+(非常, 特别, 太, 很, …) are left out of both: they have no polarity of their own. Trained on
+`qa/data/sentiment_zh.tsv`, caller and agent utterances written for this project; the versioned artifact
+is `qa.sentiment_model.SklearnSentiment` with language "zh".
 """
 
 from __future__ import annotations
@@ -25,18 +26,25 @@ from qa.sentiment import Label
 from qa.text import canonical
 
 _NEGATION = re.compile("[不没别未无]")
-_INTENSIFIER = re.compile("[太真死透极]|非常|特别")
+
+
+_DEGREE_WORDS = re.compile("非常|特别|十分|极其|真的|太|很")
+"""Words of degree ("very", "so", "really"): they strengthen whatever follows and carry no polarity of their
+own, but as character n-grams they took the polarity of the sentences they happened to occur in (非常 is
+mostly in thanks, so "我非常生气", "I am very angry", read positive), and a cue of their presence, weighed
+once whatever follows, learns the same accident. So the model reads "我非常生气" as "我生气"."""
 
 
 def _canonical_lower(text: str) -> str:
-    return canonical(text).lower()
+    """The text the character n-grams are read from: canonical, lower case, without degree words."""
+    return _DEGREE_WORDS.sub("", canonical(text).lower())
 
 
 class ChineseCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Dense cues per text: '!' present, ends with '?', negation, intensifier."""
+    """Dense cues per text: '!' present, ends with '?', negation."""
 
     def fit(self, X: Sequence[str], y: Any = None) -> ChineseCues:
-        self.n_features_out_ = 4
+        self.n_features_out_ = 3
         return self
 
     def transform(self, X: Sequence[str]) -> np.ndarray:
@@ -47,8 +55,8 @@ class ChineseCues(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 [
                     float("!" in plain),
                     float(plain.endswith("?")),
-                    float(bool(_NEGATION.search(plain))),
-                    float(bool(_INTENSIFIER.search(plain))),
+                    # 特别 ("especially") holds 别 ("don't"): negation is looked for without degree words
+                    float(bool(_NEGATION.search(_DEGREE_WORDS.sub("", plain)))),
                 ]
             )
         return np.asarray(rows, dtype=np.float64)

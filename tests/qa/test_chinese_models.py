@@ -47,6 +47,18 @@ def test_an_angry_chinese_caller_is_negative(sentiment: SklearnSentiment) -> Non
     assert sentiment.predict(["什麼破服務…我要投訴"]) == ["neg"]
 
 
+def test_a_degree_word_strengthens_but_never_turns_the_polarity(sentiment: SklearnSentiment) -> None:
+    """非常 / 特别 / 很 ("very") occur mostly in thanks in the training rows; "I am very angry" used to read
+    positive. A degree word adds no polarity, and 特别 is not a negation (it holds 别, "don't")."""
+    angry = ["我非常生气", "我特别生气", "我很生气"]
+    assert sentiment.predict(angry) == ["neg"] * 3
+    assert sentiment.predict(["你们的师傅特别细心", "工作人员非常耐心"]) == ["pos", "pos"]
+    for said, plain in (("我非常生气", "我生气"), ("你们的师傅特别细心", "你们的师傅细心")):
+        assert (
+            sentiment.model.predict_proba([said]).tolist() == sentiment.model.predict_proba([plain]).tolist()
+        )
+
+
 def test_chinese_sentiment_on_held_out_utterances(sentiment: SklearnSentiment, tmp_path: Path) -> None:
     texts, labels, _ = read_labelled(HELD_OUT / "sentiment_zh_heldout.tsv", "zh")
     trained, _, _ = read_labelled(None, "zh")
