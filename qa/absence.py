@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.matching import Token, normalize
+from qa.matching import SLOTS, Token, normalize
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
 from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
 from transcription.recognizer import Transcript
@@ -204,6 +204,9 @@ def absence_doubts(
     the turn the element belongs in, where guesses scattered among surer words (`garbled_span`) are enough
     to hide it."""
     doubts: list[Doubt] = []
+    cut = cut_frame(place, phrases)
+    if cut:
+        doubts.append(Doubt(f"the turn has “{cut}” cut off from the name", resembles=True))
     close = sounds_close(tokens, phrases)
     if close is not None:
         doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
@@ -232,6 +235,25 @@ def absence_doubts(
             heard = " ".join(t.text for t in tokens[hit.first : hit.last + 1])
             doubts.append(Doubt(f"heard “{heard}”, which may be the company {company}", resembles=True))
     return doubts
+
+
+def cut_frame(place: Sequence[Token], phrases: Sequence[str]) -> str | None:
+    """The words of a phrase's frame that end the turn `place` up to the phrase's closing slot ("my name is"
+    of "my name is <name>", two words or more), or open it as a sentence of its own after the phrase's
+    opening slot ("Speaking." of "<name> speaking"); else None. The recogniser drops words at a turn's
+    edges (whisper stamps a turn's last word past the end of the speech under it), and there it is the
+    name: "Morning, thanks for phoning Larkspur Mobile, my name's" is an introduction whose name was lost,
+    not one left out."""
+    heard = [t.text for t in place]
+    for phrase in phrases:
+        words = normalize(phrase)
+        if len(words) > 2 and words[-1] in SLOTS and words[:-1] == heard[-(len(words) - 1) :]:
+            return " ".join(words[:-1])
+        tail = words[1:]
+        opens = words[0] in SLOTS and tail and not set(tail) & SLOTS and heard[: len(tail)] == tail
+        if opens and (len(heard) == len(tail) or place[len(tail)].sentence_start):
+            return " ".join(tail)
+    return None
 
 
 def distinctive_word(company: str) -> str | None:

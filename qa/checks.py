@@ -102,7 +102,13 @@ def run_check(
         if element.needs == "company":
             deferred.append(element)
         elif element.needs == "agent" and script.agent_name:
-            results[element.name] = agent_element(element, tokens, script.threshold, script.agent_name)
+            results[element.name] = agent_element(
+                element,
+                tokens,
+                script.threshold,
+                script.agent_name,
+                opening_turn=tokens[0].segment if tokens and check.window.first_s is not None else None,
+            )
         elif element.needs == "agent_number" and script.agent_number:
             results[element.name] = number_element(element, tokens, script.threshold, script.agent_number)
         else:

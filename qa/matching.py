@@ -17,6 +17,19 @@ from qa.text import canonical, merge_number_words
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
+NOT_A_NAME = frozenset(
+    {
+        *("is", "it", "in", "there", "that", "this", "the", "a", "to", "of", "for", "you", "i", "we"),
+        *("what", "how", "be", "are", "was", "here", "just", "now", "yes", "no", "okay", "right", "well"),
+        *("can", "will", "do", "my", "your", "all", "any", "not", "hello", "hi", "hey", "morning"),
+        *("afternoon", "evening", "welcome", "thanks", "thank", "calling"),
+    }
+)
+"""Grammar words and salutations a `<name>` slot never takes: whisper capitalises a sentence's first word,
+so "Is there anything…" was the introduction "<Name> here" with "Is" for a name, and "the person you are
+calling is not at their desk" nearly "you are talking to <name>" (doubts on greetings that had no
+self-introduction at all). Words a short name is misheard as ("am" for Tom or Sam, "and" for Ann, "on" for
+Jon) are not listed: "am speaking" for "Tom speaking" keeps its frame, doubted."""
 LOW_CONFIDENCE = 0.5
 """Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
 MARGIN = 5.0
@@ -169,8 +182,11 @@ def find_phrase(phrase: str, tokens: list[Token], *, threshold: float = 80.0) ->
     # <Name>" must not take "I'm really sorry". Plain `<name>` takes any word: in "this is <name> speaking"
     # the frame says it is a name, even when the recogniser heard "pretty" for "Priya".
     strict = "<Name>" in phrase and any(t.capital for t in tokens)
+    named = slot is not None and words[slot] == "<name>"
 
     def fits(index: int) -> bool:
+        if named and tokens[index].text in NOT_A_NAME:
+            return False
         return not strict or tokens[index].capital
 
     matches: list[Match] = []

@@ -192,9 +192,9 @@ def _greeting_for(text: str, agent: str) -> CheckResult:
         ("Good morning, Northwind Energy, Luis speaking.", True, "pass"),
         # the recogniser wrote the name as it sounds: still the agent's name
         ("Good morning, Northwind Energy, Louise speaking.", True, "pass"),
-        # the name without a frame around it leans to an introduction, but a hinted recogniser may have
-        # written it unsaid: a person confirms
-        ("Good morning, Northwind Energy, Luis, how can I help?", True, "uncertain"),
+        # the name without a frame around it, in the agent's opening turn, is their introduction (the name
+        # alone in a later turn is still doubted: tests/qa/test_elements.py)
+        ("Good morning, Northwind Energy, Luis, how can I help?", True, "pass"),
         # a frame around another word ("this american") is no evidence of the agent's name
         ("Good morning, Northwind Energy, this is American, how can I help?", True, "uncertain"),
         ("Good morning, Northwind Energy, how can I help you today?", False, "fail"),
