@@ -17,14 +17,33 @@ from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 from qa.intents import Intent, ModelMatch, Sentence, speaker_sentences
-from qa.matching import LOW_CONFIDENCE, Token
+from qa.matching import LOW_CONFIDENCE, Match, Token, normalize
 from transcription.recognizer import Transcript
 
 SPAN_SLACK_S = 0.05
 """Seconds a phrase match's word times may reach past its sentence's (word and sentence times are rounded)."""
+MIN_ELEMENT_WORDS = 4
+"""Words a sentence needs for the model alone to be certain it says a script element. Not content words
+(`qa.intents.content_words`), as for the intent categories: an offer of further help is made of stop words
+("Is there anything else I can do?" has one), and on the first decodes of dev, A, C and greet's clean-voice
+probe calls every reading at the element's certainty point on clearly heard words (mean confidence ≥ 0.5)
+was of a closing whose call had that element (offer of help 94/94, thanks 85/85); a fragment ("Take
+care.", "Speaking.") still carries too little to act on alone."""
 DOUBT_PROBABILITY = 0.2
 """Probability (0–1) from which the model's reading of a sentence as the missing element doubts its
 absence (below the judge's threshold it is no evidence of presence, but a FAIL should not be certain)."""
+
+
+@dataclass(frozen=True)
+class ElementMatch(ModelMatch):
+    """The model's reading of a sentence as a script element, as evidence (see MIN_ELEMENT_WORDS)."""
+
+    def weakness(self, threshold: float, *, conf_matters: bool = True) -> str | None:
+        if self.score / 100 < self.certain_at:
+            return super().weakness(threshold, conf_matters=conf_matters)
+        if len(normalize(self.text)) < MIN_ELEMENT_WORDS:
+            return f"model only, on too few words to judge by meaning (“{self.text}”)"
+        return Match.weakness(self, 0.0, conf_matters=conf_matters)
 
 
 @runtime_checkable
@@ -124,7 +143,7 @@ class WindowReading:
         return self._match(element, sentence, intent)
 
     def _match(self, element: str, sentence: Sentence, intent: Intent) -> ModelMatch:
-        return ModelMatch(
+        return ElementMatch(
             phrase=f"model:{element}",
             text=sentence.text,
             start=sentence.start,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.checks import CheckResult, run_checks
-from qa.element_evidence import ElementJudge, WindowReading, window_sentences
+from qa.element_evidence import ElementJudge, ElementMatch, WindowReading, window_sentences
 from qa.elements import BY_MEANING, window_tokens
 from qa.exceptions import ScriptError
 from qa.intent_model import IntentModel, data_version, read_elements, read_intents
@@ -245,3 +245,24 @@ def test_a_salutation_and_thanks_worded_as_nobody_wrote_them_are_read_with_certa
     )
     assert salutation["salutation"].certain and thanks["thanks"].certain
     assert holding["thanks"].probability < INTENT_THRESHOLD
+
+
+def test_an_element_reading_needs_four_words_not_four_content_words() -> None:
+    def read(text: str, probability: float = 0.9) -> ElementMatch:
+        return ElementMatch("model:offer_help", text, 1.0, 2.0, probability * 100, 0, 0.95, -1, -1, 0.54)
+
+    # an offer of further help is made of stop words: one content word ("way") in tiny.en's reading of
+    # "Is there any other way I can help?" with its last word dropped, none in "Anything else at all?"
+    assert read("Is there any other way I can").weakness(0.0) is None
+    assert read("Was there anything else at all?").weakness(0.0) is None
+    assert "too few words" in (read("Take care.").weakness(0.0) or "")
+    assert "certain from 0.54" in (read("Is there any other way I can", 0.5).weakness(0.0) or "")
+
+
+def test_an_offer_worded_in_stop_words_is_certain_by_meaning(intents: IntentModel) -> None:
+    offer = _unseen("Is there any other way I can")
+    [reading] = intents.read_elements([offer])
+    assert reading["offer_help"].certain  # the premise: the trained model reads it as an offer
+    thanks: Turn = ("agent", 30.0, 33.0, "Thank you for calling Blue Harbor Bank, goodbye.")
+    result = _closing(intents, ("agent", 25.0, 28.0, offer), thanks)
+    assert (result.passed, result.state) == (True, "pass"), result.reason
