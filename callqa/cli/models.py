@@ -142,16 +142,21 @@ def train_intents_cmd(
     table = Table(
         title=f"cross-validated (5 folds × {shuffles} shuffle(s); a sentence and its readings in one fold)"
     )
-    for column in ("label", "precision", "recall", "n", "certain from p"):
+    # With a word reader, a remark is also certain where both readings are at least its agreement point sure.
+    agreement = getattr(classifier, "agree_at_", None)
+    columns = ("label", "precision", "recall", "n", "certain from p")
+    for column in (*columns, "with word reader from p") if agreement is not None else columns:
         table.add_column(column)
     for i, label in enumerate(model.labels):
-        point = classifier.certain_at_.get(label)
+        points = [classifier.certain_at_.get(label)] + (
+            [agreement.get(label)] if agreement is not None else []
+        )
         table.add_row(
             label,
             f"{precision[i]:.3f}",
             f"{recall[i]:.3f}",
             str(support[i] // shuffles),
-            "never" if point is None or point > 1 else f"{point:.3f}",
+            *("never" if point is None or point > 1 else f"{point:.3f}" for point in points),
         )
     out.print(table)
     if model.elements:
