@@ -18,6 +18,7 @@ import httpx
 from callqa.services.users import create_user
 from models import Agent, make_engine, make_session_factory
 from models.migrate import upgrade_database
+from tests.fitted import provide_models
 
 PASSWORD = "correct-horse-battery"
 
@@ -52,7 +53,9 @@ class LiveServer:
 
 
 def server_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    """The environment of a server or worker on `data_dir` (`settings`: CALLQA_* names without the prefix)."""
+    """The environment of a server or worker on `data_dir` (`settings`: CALLQA_* names without the prefix),
+    with the session's fitted English models in `data_dir/models` (`tests.fitted`)."""
+    provide_models(data_dir)
     env = {
         **os.environ,
         "CALLQA_DATA_DIR": str(data_dir),

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import DEV_SET, ROOT, callqa_ok, run_callqa
+from tests.fitted import provide_models
 
 CONTRACT_KEYS = {
     "file",
@@ -158,9 +159,11 @@ def test_transcribe_folder_in_parallel_is_resumable_and_reports_bad_files(tmp_pa
 
 
 def _database_with_one_agent(env: dict[str, str], data_dir: Path) -> sessionmaker[Session]:
-    """Migrate the database in `data_dir` (through the CLI) and add agent 1, Tom Baker."""
+    """Migrate the database in `data_dir` (through the CLI) and add agent 1, Tom Baker; the session's fitted
+    models go into `data_dir` (the commands analyse calls)."""
     from models import Agent, make_engine, make_session_factory
 
+    provide_models(data_dir)
     callqa_ok("db", "upgrade", env=env)
     factory = make_session_factory(make_engine(f"sqlite:///{data_dir / 'callqa.db'}"))
     with factory() as s:

@@ -4,6 +4,7 @@ real dev-set audio (and again from its saved output without ASR)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from callqa.cli.eval_report import format_report, report_figures
 from callqa.pipeline.evaluation import confidence_bucket, evaluate_calls
 from tests.conftest import DEV_SET, callqa_ok
+from tests.fitted import provide_models
 
 
 def _labels(**overrides: Any) -> dict[str, Any]:
@@ -195,9 +197,11 @@ def test_eval_command_on_real_calls_and_again_from_its_saved_output(tmp_path: Pa
         for suffix in (".wav", ".json"):
             shutil.copy(DEV_SET / "calls" / f"{stem}{suffix}", calls)
     saved = tmp_path / "results.jsonl"
+    env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path / "data")}
+    provide_models(tmp_path / "data")
 
     def run(*args: str) -> str:
-        return callqa_ok("eval", str(calls), *args, timeout=900).stdout
+        return callqa_ok("eval", str(calls), *args, env=env, timeout=900).stdout
 
     fresh = run("--save", str(saved))
     assert "calls evaluated: 2" in fresh

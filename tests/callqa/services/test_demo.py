@@ -11,12 +11,14 @@ from sqlalchemy import create_engine, func, select
 
 from models import Call, CallScore
 from tests.conftest import callqa_ok
+from tests.fitted import provide_models
 
 
 @pytest.mark.slow
 def test_demo_data_processes_its_calls_and_a_second_run_adds_nothing(tmp_path: Path) -> None:
     env = {**os.environ, "CALLQA_DATA_DIR": str(tmp_path), "CALLQA_COMPANY": "Northwind Telecom"}
     env.pop("CALLQA_DB_URL", None)
+    provide_models(tmp_path)  # demo-data analyses its calls
 
     callqa_ok("db", "upgrade", env=env)
     first = callqa_ok("demo-data", "--calls", "1", env=env)

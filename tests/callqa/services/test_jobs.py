@@ -20,6 +20,7 @@ from callqa.services.worker import Worker
 from models import Call, Job, make_engine, make_session_factory, utcnow
 from models.migrate import upgrade_database
 from tests.conftest import create_agent
+from tests.fitted import provide_models
 
 
 def test_claim_takes_the_oldest_queued_job_once(session: Session) -> None:
@@ -98,6 +99,7 @@ def test_a_killed_workers_job_is_finished_after_restart(tmp_path: Path, speech_c
         "CALLQA_DATA_DIR": str(tmp_path),
         "CALLQA_WORKER_STALE_AFTER_S": "2",
     }
+    provide_models(tmp_path)  # the worker that takes the job over analyses the call
     cmd = [sys.executable, "-m", "callqa", "worker"]
     first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
