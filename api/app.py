@@ -52,7 +52,7 @@ from callqa.services.callbacks import offer_callbacks_forever
 from callqa.services.hotline import Hotline
 from callqa.services.leader import LeaderLease
 from callqa.services.webhook_sender import DeliveryPolicy, deliver_forever
-from callqa.services.webhooks import install_outbox
+from callqa.services.webhooks import install_outbox, require_webhook_key, secret_box
 from callqa.settings import Settings, get_settings, with_secret_key
 from routing.config import load_routing_config
 from scoring.scorecard import load_scorecard
@@ -70,6 +70,10 @@ def create_app(
     settings = with_secret_key(settings or get_settings())
     factory = session_factory or open_database(settings)
     install_outbox(factory)
+    # Stored webhook secrets are sealed: a server that cannot open them refuses to start, saying why.
+    box = secret_box(settings.webhook_secret_key)
+    with factory() as session:
+        require_webhook_key(session, box)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -101,8 +105,10 @@ def create_app(
             max_s=settings.webhook_retry_max_s,
             max_attempts=settings.webhook_max_attempts,
         )
-        sender = threading.Thread(target=deliver_forever, args=(factory, policy, stop), daemon=True)
-        sender.start()
+        sender = None
+        if box is not None:  # without a key no subscription can be stored (require_webhook_key)
+            sender = threading.Thread(target=deliver_forever, args=(factory, policy, box, stop), daemon=True)
+            sender.start()
         thread = None
         # With a broker, calls go to Celery workers (`callqa worker`), not to a thread of this server.
         if settings.embedded_worker and not settings.broker_url:
@@ -125,7 +131,8 @@ def create_app(
         app.state.live.shutdown()
         ticker.join(timeout=5)
         leaser.join(timeout=5)
-        sender.join(timeout=settings.webhook_timeout_s + 1)
+        if sender is not None:
+            sender.join(timeout=settings.webhook_timeout_s + 1)
         if lease.held:
             lease.release()  # a standby server takes the hotline over at once
         if thread is not None:
@@ -144,6 +151,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.session_factory = factory
+    app.state.webhook_box = box
     # One router per database: servers sharing it elect the hotline's owner through a lease row.
     lease = LeaderLease(factory, "hotline", ttl_s=settings.hotline_lease_s)
     app.state.hotline = Hotline(factory, load_routing_config(settings.routing_config_path), lease=lease)

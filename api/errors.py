@@ -38,7 +38,7 @@ from callqa.services.ingest import (
 from callqa.services.jobs import JobNotFoundError, JobStateError
 from callqa.services.live_alerts import LiveAlertNotFoundError
 from callqa.services.users import UserError
-from callqa.services.webhooks import WebhookInputError, WebhookNotFoundError
+from callqa.services.webhooks import WebhookInputError, WebhookKeyError, WebhookNotFoundError
 from routing.callbacks import CallbackError, CallbackNotFoundError, CallbackStateError
 from routing.engine import RoutingError
 from routing.escalations import EscalationError
@@ -97,6 +97,7 @@ STATUS_BY_TYPE: dict[type[Exception], int] = {
     JobStateError: 409,
     WebhookNotFoundError: 404,
     WebhookInputError: 422,
+    WebhookKeyError: 503,  # the deployment has no key to seal secrets with: not the client's fault
     EscalationError: 422,
     TeamError: 422,
     TeamNotFoundError: 404,

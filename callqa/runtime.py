@@ -25,7 +25,7 @@ def _engine(url: str, pool_size: int, busy_timeout_s: float) -> Engine:
 def open_database(settings: Settings) -> sessionmaker[Session]:
     """Migrate the configured database to the latest schema and return a session factory for it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_database(settings.db_url)
+    upgrade_database(settings.db_url, webhook_secret_key=settings.webhook_secret_key)
     factory = make_session_factory(
         _engine(settings.db_url, settings.db_pool_size, settings.db_busy_timeout_s)
     )

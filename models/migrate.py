@@ -35,9 +35,17 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade_database(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision` (default: latest)."""
-    command.upgrade(alembic_config(url), revision)
+WEBHOOK_KEY = "webhook_secret_key"
+"""The Alembic config attribute holding the key that seals webhook secrets (migration 0033 seals the plain
+ones with it)."""
+
+
+def upgrade_database(url: str, revision: str = "head", *, webhook_secret_key: str | None = None) -> None:
+    """Bring the database at `url` up to `revision` (default: latest). `webhook_secret_key`: the key of
+    `CALLQA_WEBHOOK_SECRET_KEY`, needed only when plain webhook secrets are stored (0033 seals them)."""
+    cfg = alembic_config(url)
+    cfg.attributes[WEBHOOK_KEY] = webhook_secret_key
+    command.upgrade(cfg, revision)
 
 
 def replace_check(bind: sa.Connection, table: str, name: str, old: str, new: str) -> None:

@@ -17,15 +17,16 @@ DELIVERY_STATUSES = ("pending", "delivered", "failed")
 
 
 class WebhookSubscription(Base):
-    """An HTTP endpoint and the events it is sent; `secret` signs each delivery (HMAC-SHA256).
-    Deactivated rather than deleted, so its delivery log stays."""
+    """An HTTP endpoint and the events it is sent; its secret signs each delivery (HMAC-SHA256) and is
+    stored sealed (`models.sealed`, key `CALLQA_WEBHOOK_SECRET_KEY`). Deactivated rather than deleted, so
+    its delivery log stays."""
 
     __tablename__ = "webhook_subscriptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[str]] = mapped_column(JSON)
-    secret: Mapped[str] = mapped_column(String(200))
+    secret_sealed: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from api.deps import AdminUser, IdPath, SessionDep
 from api.errors import ERROR_RESPONSES
@@ -16,10 +16,13 @@ router = APIRouter(prefix="/api/webhooks", tags=["webhooks"], responses=ERROR_RE
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreated)
-def subscribe(body: WebhookCreate, session: SessionDep, _user: AdminUser) -> WebhookCreated:
-    """Subscribe; the answer holds the signing secret (given or generated), shown only here."""
-    row = webhooks.create_subscription(session, url=str(body.url), events=body.events, secret=body.secret)
-    return WebhookCreated.model_validate(row)
+def subscribe(body: WebhookCreate, request: Request, session: SessionDep, _user: AdminUser) -> WebhookCreated:
+    """Subscribe; the answer holds the signing secret (given or generated), shown only here (it is stored
+    sealed). 503 when the server has no CALLQA_WEBHOOK_SECRET_KEY to seal it with."""
+    new = webhooks.create_subscription(
+        session, url=str(body.url), events=body.events, secret=body.secret, box=request.app.state.webhook_box
+    )
+    return WebhookCreated(**WebhookRead.model_validate(new.row).model_dump(), secret=new.secret)
 
 
 @router.get("", response_model=list[WebhookRead])

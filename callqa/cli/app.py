@@ -249,15 +249,21 @@ def serve(
     if not worker_:
         os.environ["CALLQA_EMBEDDED_WORKER"] = "false"
         get_settings.cache_clear()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        log_level="info",
-        proxy_headers=True,
-        forwarded_allow_ips=get_settings().trusted_proxies,
-    )
+    from models.sealed import KeyNeededError
+
+    try:
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=True,
+            forwarded_allow_ips=get_settings().trusted_proxies,
+        )
+    except KeyNeededError as exc:  # stored secrets this server cannot open: say which setting, not a trace
+        err.print(f"[red]not starting: {exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 @db_app.command("upgrade")
@@ -267,7 +273,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_database(settings.db_url, revision)
+    upgrade_database(settings.db_url, revision, webhook_secret_key=settings.webhook_secret_key)
     out.print(f"database at {revision}: {settings.db_url}")
 
 

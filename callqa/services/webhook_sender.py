@@ -30,6 +30,7 @@ from callqa.services.webhooks import (
     signature,
 )
 from models import WebhookDelivery, WebhookSubscription, utcnow
+from models.sealed import SecretBox
 
 log = logging.getLogger("callqa.services.webhook_sender")
 
@@ -62,7 +63,7 @@ class _Claimed:
     attempts: int
 
 
-def _claim(factory: sessionmaker[Session], policy: DeliveryPolicy) -> list[_Claimed]:
+def _claim(factory: sessionmaker[Session], policy: DeliveryPolicy, box: SecretBox) -> list[_Claimed]:
     now = utcnow()
     lease = now + timedelta(seconds=policy.timeout_s + 5.0)
     claimed = []
@@ -91,7 +92,8 @@ def _claim(factory: sessionmaker[Session], policy: DeliveryPolicy) -> list[_Clai
             if won.rowcount == 1:  # type: ignore[attr-defined]
                 row = session.get_one(WebhookDelivery, delivery_id)
                 sub = session.get_one(WebhookSubscription, row.subscription_id)
-                claimed.append(_Claimed(row.id, row.event, row.payload, sub.url, sub.secret, row.attempts))
+                secret = box.open(sub.secret_sealed)
+                claimed.append(_Claimed(row.id, row.event, row.payload, sub.url, secret, row.attempts))
         session.commit()
     return claimed
 
@@ -138,9 +140,12 @@ def _record(
         session.commit()
 
 
-def deliver_due(factory: sessionmaker[Session], client: httpx.Client, policy: DeliveryPolicy) -> int:
-    """One pass: send every due delivery (up to `policy.batch`); returns how many were attempted."""
-    claimed = _claim(factory, policy)
+def deliver_due(
+    factory: sessionmaker[Session], client: httpx.Client, policy: DeliveryPolicy, box: SecretBox
+) -> int:
+    """One pass: send every due delivery (up to `policy.batch`), signed with its subscription's secret
+    opened from `box`; returns how many were attempted."""
+    claimed = _claim(factory, policy, box)
     for item in claimed:
         code, error = _send(client, item)
         if error is not None:
@@ -150,13 +155,18 @@ def deliver_due(factory: sessionmaker[Session], client: httpx.Client, policy: De
 
 
 def deliver_forever(
-    factory: sessionmaker[Session], policy: DeliveryPolicy, stop: threading.Event, *, poll_s: float = 1.0
+    factory: sessionmaker[Session],
+    policy: DeliveryPolicy,
+    box: SecretBox,
+    stop: threading.Event,
+    *,
+    poll_s: float = 1.0,
 ) -> None:
     """Deliver until `stop` is set; a pass that fails (database trouble) is retried at the next poll."""
     with httpx.Client(timeout=policy.timeout_s, follow_redirects=False) as client:
         while not stop.is_set():
             try:
-                busy = deliver_due(factory, client, policy) >= policy.batch
+                busy = deliver_due(factory, client, policy, box) >= policy.batch
             except Exception:
                 log.exception("webhook delivery pass failed")
                 busy = False

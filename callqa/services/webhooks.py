@@ -21,6 +21,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,7 @@ from models import (
     WebhookSubscription,
     utcnow,
 )
+from models.sealed import KeyNeededError, SealError, SecretBox
 
 EVENTS = (
     "call.routed",
@@ -88,21 +90,68 @@ def verify(secret: str, timestamp: int, body: bytes, header: str) -> bool:
 
 
 # ----- subscriptions ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Subscribed:
+    """A new subscription and its signing secret in plain text (shown once; stored only sealed)."""
+
+    row: WebhookSubscription
+    secret: str
+
+
+class WebhookKeyError(KeyNeededError):
+    """Webhook secrets cannot be sealed or opened: no key configured, or not the key that sealed them."""
+
+
+def secret_box(key: str | None) -> SecretBox | None:
+    """The box sealing webhook secrets under `key` (`CALLQA_WEBHOOK_SECRET_KEY`); None without a key."""
+    return SecretBox(key) if key else None
+
+
+def require_webhook_key(session: Session, box: SecretBox | None) -> None:
+    """Refuse (WebhookKeyError, saying what to set) when subscriptions are stored and `box` is missing or
+    does not open their secrets: a server started so would sign nothing, or sign with garbage."""
+    stored = session.scalar(select(WebhookSubscription).order_by(WebhookSubscription.id).limit(1))
+    if stored is None:
+        return
+    if box is None:
+        raise WebhookKeyError(
+            "webhook subscriptions are stored and CALLQA_WEBHOOK_SECRET_KEY is not set: set the key their "
+            "signing secrets were sealed with (32+ characters) and start again"
+        )
+    try:
+        box.open(stored.secret_sealed)
+    except SealError as exc:
+        raise WebhookKeyError(
+            "CALLQA_WEBHOOK_SECRET_KEY does not open the stored webhook secrets: it is not the key they were "
+            "sealed with (set that one again)"
+        ) from exc
+
+
 def create_subscription(
-    session: Session, *, url: str, events: Iterable[str], secret: str | None = None
-) -> WebhookSubscription:
-    """Subscribe `url` to `events` (names from EVENTS, or "*"); without a secret one is generated (read it
-    from the returned row once: it is never listed)."""
+    session: Session,
+    *,
+    url: str,
+    events: Iterable[str],
+    box: SecretBox | None,
+    secret: str | None = None,
+) -> Subscribed:
+    """Subscribe `url` to `events` (names from EVENTS, or "*"); without a secret one is generated. The
+    secret is stored sealed in `box` (WebhookKeyError without one) and returned once in plain text."""
+    if box is None:
+        raise WebhookKeyError(
+            "webhooks need CALLQA_WEBHOOK_SECRET_KEY (32+ characters) to store their secrets"
+        )
     wanted = sorted(set(events))
     unknown = [e for e in wanted if e not in EVENTS and e != ALL_EVENTS]
     if not wanted or unknown:
         raise WebhookInputError(f"unknown event(s) {unknown or wanted}; known: {', '.join(EVENTS)} or *")
     if not url.startswith(("http://", "https://")):
         raise WebhookInputError(f"url must be http(s), not {url!r}")
-    row = WebhookSubscription(url=url, events=wanted, secret=secret or secrets.token_urlsafe(32))
+    plain = secret or secrets.token_urlsafe(32)
+    row = WebhookSubscription(url=url, events=wanted, secret_sealed=box.seal(plain))
     session.add(row)
     session.flush()
-    return row
+    return Subscribed(row, plain)
 
 
 def list_subscriptions(session: Session) -> list[WebhookSubscription]:

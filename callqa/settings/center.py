@@ -66,6 +66,12 @@ class CenterSettings(BaseModel):
     )
     webhook_retry_max_s: float = Field(default=3600.0, gt=0, description="Longest wait between attempts (s).")
     webhook_max_attempts: int = Field(default=10, ge=1, description="Attempts before a delivery is failed.")
+    webhook_secret_key: str | None = Field(
+        default=None,
+        min_length=32,
+        description="Seals webhook signing secrets in the database (32+ random characters; no default, "
+        "ever). Needed to add a subscription; a server with subscriptions stored does not start without it.",
+    )
     fcr_window_days: float = Field(
         default=7.0,
         gt=0,

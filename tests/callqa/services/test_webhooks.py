@@ -23,6 +23,7 @@ from callqa.services.webhooks import (
     verify,
 )
 from models import Agent, HotlineCall, User, WebhookDelivery, make_engine, make_session_factory
+from models.sealed import SecretBox
 from routing.config import load_routing_config
 from routing.service import set_skills
 from scoring.review import Decision, FlagSeverity, flag_call, open_dispute, resolve_dispute, submit_review
@@ -32,6 +33,7 @@ from tests.conftest import create_scored_call, make_analysis
 from tests.live import seed_database
 
 FAST = DeliveryPolicy(timeout_s=5.0, base_s=0.0, max_s=0.0, max_attempts=3)
+BOX = SecretBox("a test key of thirty-two characters or more")
 
 
 @pytest.fixture
@@ -57,8 +59,8 @@ def _deliveries(factory: sessionmaker[Session]) -> list[WebhookDelivery]:
 
 def test_events_enter_the_outbox_only_when_their_transaction_commits(factory: sessionmaker[Session]) -> None:
     with factory() as s:
-        create_subscription(s, url="http://127.0.0.1:9/hook", events=["call.scored"], secret="s" * 32)
-        create_subscription(s, url="http://127.0.0.1:9/all", events=["*"], secret="t" * 32)
+        create_subscription(s, url="http://127.0.0.1:9/hook", events=["call.scored"], box=BOX)
+        create_subscription(s, url="http://127.0.0.1:9/all", events=["*"], secret="t" * 32, box=BOX)
         agent_id = s.scalars(select(Agent.id)).one()
         s.commit()
     with factory() as s:
@@ -76,7 +78,7 @@ def test_events_enter_the_outbox_only_when_their_transaction_commits(factory: se
         scored[0].payload["data"]["call_id"] == call_id and scored[0].payload["data"]["agent_id"] == agent_id
     )
     with pytest.raises(WebhookInputError, match="unknown event"), factory() as s:
-        create_subscription(s, url="http://x/", events=["call.exploded"])
+        create_subscription(s, url="http://x/", events=["call.exploded"], box=BOX)
 
 
 def test_hotline_events_are_delivered_signed_and_retried_until_the_receiver_recovers(
@@ -84,7 +86,9 @@ def test_hotline_events_are_delivered_signed_and_retried_until_the_receiver_reco
 ) -> None:
     secret = "k" * 32
     with factory() as s:
-        sub = create_subscription(s, url=receiver.url, events=["call.routed", "call.ended"], secret=secret)
+        sub = create_subscription(
+            s, url=receiver.url, events=["call.routed", "call.ended"], secret=secret, box=BOX
+        ).row
         agent = s.scalars(select(Agent)).one()
         set_skills(s, agent, {"billing": 3})
         s.commit()
@@ -98,7 +102,7 @@ def test_hotline_events_are_delivered_signed_and_retried_until_the_receiver_reco
     with httpx.Client(timeout=5) as client:
         attempts = 0
         while len(receiver.accepted()) < 2 and attempts < 10:
-            deliver_due(factory, client, FAST)
+            deliver_due(factory, client, FAST, BOX)
             attempts += 1
     accepted = receiver.accepted()
     assert [r.json()["event"] for r in accepted] == ["call.routed", "call.ended"]
@@ -119,12 +123,12 @@ def test_a_delivery_fails_after_its_last_attempt_with_the_error_kept(factory: se
     dead = Receiver(fail_first=100)
     try:
         with factory() as s:
-            create_subscription(s, url=dead.url, events=["call.abandoned"], secret="d" * 32)
+            create_subscription(s, url=dead.url, events=["call.abandoned"], secret="d" * 32, box=BOX)
             s.add(HotlineCall(caller_number="1", skills={}, excluded=[], state="abandoned"))
             s.commit()
         with httpx.Client(timeout=5) as client:
             for _ in range(5):
-                deliver_due(factory, client, FAST)
+                deliver_due(factory, client, FAST, BOX)
         [delivery] = _deliveries(factory)
         assert delivery.status == "failed" and delivery.attempts == FAST.max_attempts
         assert delivery.last_status_code == 500 and delivery.last_error == "HTTP 500: no"
@@ -137,17 +141,17 @@ def test_backoff_doubles_up_to_its_cap_and_a_delivery_is_claimed_once(factory: s
     policy = DeliveryPolicy(base_s=5.0, max_s=60.0)
     assert [policy.backoff_s(n) for n in (1, 2, 3, 4, 5)] == [5.0, 10.0, 20.0, 40.0, 60.0]
     with factory() as s:
-        create_subscription(s, url="http://127.0.0.1:9/hook", events=["*"], secret="c" * 32)
+        create_subscription(s, url="http://127.0.0.1:9/hook", events=["*"], secret="c" * 32, box=BOX)
         s.add(HotlineCall(caller_number="1", skills={}, excluded=[], state="abandoned"))
         s.commit()
-    first, second = _claim(factory, FAST), _claim(factory, FAST)
+    first, second = _claim(factory, FAST, BOX), _claim(factory, FAST, BOX)
     assert len(first) == 1 and second == []  # the claim holds until the HTTP timeout has passed
 
 
 def test_review_and_dispute_changes_are_announced(factory: sessionmaker[Session]) -> None:
     card = load_scorecard(None)
     with factory() as s:
-        create_subscription(s, url="http://127.0.0.1:9/hook", events=["*"], secret="r" * 32)
+        create_subscription(s, url="http://127.0.0.1:9/hook", events=["*"], secret="r" * 32, box=BOX)
         agent_id = s.scalars(select(Agent.id)).one()
         qa_user = s.scalars(select(User.id).where(User.username == "qa")).one()
         tom_user = s.scalars(select(User.id).where(User.username == "tom")).one()
