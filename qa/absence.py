@@ -55,10 +55,12 @@ class Doubt:
     """One reason to doubt that an element is missing. `resembles`: words were heard that resemble the
     element (a sound-alike, a near match, the agent's name garbled, a sentence the model reads as it), so
     the element was more likely said than not; otherwise the place it belongs was heard unclearly (a
-    garbled stretch, speech left without words, a decoding loop), which says nothing about which way."""
+    garbled stretch, speech left without words, a decoding loop), which says nothing about which way by
+    itself. `garbled`: the doubt is a garbled stretch (words heard, but guessed) where the element belongs."""
 
     text: str
     resembles: bool = False
+    garbled: bool = False
 
 
 def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float | None) -> Span | None:
@@ -212,7 +214,7 @@ def absence_doubts(
         doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
     run = garbled_run([t for t in tokens if t.text not in hinted]) or garbled_span(place, hinted)
     if run:
-        doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)"))
+        doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)", garbled=True))
     loop = repetition_loop(tokens)
     if loop:
         doubts.append(Doubt(f"the recogniser wrote “{' '.join(t.text for t in loop[:8])} …” over and over"))

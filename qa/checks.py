@@ -189,8 +189,19 @@ def run_check(
         doubts = [] if sure else [f"{name}: {r.text}" for name, rs in absence.items() for r in rs]
         confidence = max((strength[name] for name in sure), default=min(strength.values()))
         # Words resembling every missing element were heard: each was more likely said and misheard than
-        # left out, so the uncertain verdict leans PASS (a person still decides).
-        passed = not sure and all(any(r.resembles for r in rs) for rs in absence.values())
+        # left out, so the uncertain verdict leans PASS (a person still decides). So was the one element
+        # missing from a check of the last turns where the rest was heard and the element's own place is a
+        # garbled stretch: on the re-decoded first readings of dev, A and C such a closing had the element
+        # in 3 of 4 calls (most calls say every element; speech left without words, by contrast, was 2 of 2
+        # a closing without it). Openings are left out: there it was 4 of 6, and the two wrong leans were
+        # dev's and A's only greetings of the kind.
+        resembling = all(any(r.resembles for r in rs) for rs in absence.values())
+        lost = (
+            check.window.first_s is None
+            and len(absence) == 1
+            and any(r.garbled for rs in absence.values() for r in rs)
+        )
+        passed = not sure and (resembling or lost)
     reason = reason_for(passed, list(absence), doubts)
     if doubts:
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)

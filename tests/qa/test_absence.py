@@ -186,3 +186,35 @@ def test_a_grammar_word_is_no_name_in_a_near_introduction() -> None:
         ),
     )
     assert (result.state, result.missing) == ("fail", ["self_id"]), result.reason
+
+
+# Set C's last agent turns (tiny.en): "Was there anything else you needed today?" guessed, then "Thank you
+# for calling Orbit Telecom, ... Bye!" half guessed.
+C015_END = (
+    (31.5, "Alright,/0.06 I/0.98 can/0.99 see/0.95 the/0.65 problem/0.83 of/0.24 our/0.58 eyes,/0.30"),
+    (38.84, "One/0.07 of/0.05 the/0.74 many/0.14 details/0.40 you/0.95 need/0.63 in/0.38 today./0.10"),
+    (
+        44.62,
+        "Thank/0.42 you/0.86 for/0.83 coming/0.46 on/0.58 this/0.26 daily/0.20 comment/0.11 and/0.19 I/0.27"
+        " hope/0.33 you/0.51 enjoy/0.25 it./0.18 Bye!/0.60",
+    ),
+)
+
+
+def _closing(*turns: tuple[float, str]) -> CheckResult:
+    opening = _said("agent", 0.0, "Hello/0.9 Orbit/0.2 Telecom/0.1 Helen/0.1 speaking/0.9")
+    script = load_script(None, company="Orbit Telecom", agent_name="Helen")
+    return run_checks(Transcript((opening, *(_said("agent", s, w) for s, w in turns)), 60.0), script)[
+        "closing"
+    ]
+
+
+def test_the_one_closing_element_lost_in_a_garbled_stretch_leans_pass() -> None:
+    # thanks and goodbye heard, the offer of help guessed: most calls make every closing element
+    result = _closing(*C015_END)
+    assert (result.state, result.passed, result.missing) == ("uncertain", True, ["offer_help"]), result.reason
+    assert "a garbled stretch" in result.reason
+    # with the thanks lost as well, the garbled stretch says nothing about which way
+    without_thanks = _closing(*C015_END[:2], (44.62, "this/0.26 daily/0.20 comment/0.11 Bye!/0.60"))
+    assert without_thanks.state == "uncertain" and not without_thanks.passed, without_thanks.reason
+    assert sorted(without_thanks.missing) == ["offer_help", "thanks"]
