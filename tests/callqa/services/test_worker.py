@@ -147,9 +147,10 @@ def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(t
     finally:
         stop(first)
     later = _queue_tone_calls(factory, tmp_path, 12)
-    # Started at once, while the orphan's heartbeat is still fresh: only a timer can find it later.
+    # The orphan turns stale while the twelve wait: a tone call takes about a second once the worker's
+    # models are loaded (they are no longer fitted inside the first job), so the window is a few seconds.
     second, log2 = _worker(
-        tmp_path, url, "second.log", worker_stale_after_s="20", worker_recover_every_s="0.5"
+        tmp_path, url, "second.log", worker_stale_after_s="4", worker_recover_every_s="0.5"
     )
     try:
         with factory() as s:
