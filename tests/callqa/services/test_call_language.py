@@ -117,3 +117,17 @@ def test_a_call_in_another_language_is_judged_with_the_companys_name_in_it(tmp_p
     assert analyzers.for_language("zh").script_for(None, None).company == "星海电信"
     assert analyzers.for_language("en").script_for(None, None).company == "Starsea Telecom"
     assert analyzers.for_language("fr") is analyzers.for_language("en")  # no French script: the default
+
+
+def test_explicit_model_and_script_paths_stay_with_the_settings_own_language(tmp_path: Path) -> None:
+    from callqa.pipeline.analyzers import LANGUAGE_BOUND, AnalyzersByLanguage
+
+    paths = {field: tmp_path / f"{field}.bin" for field in LANGUAGE_BOUND}
+    settings = Settings(data_dir=tmp_path, company="Starsea Telecom", **paths)
+    analyzers = AnalyzersByLanguage(settings)
+    english, chinese = analyzers.for_language("en").settings, analyzers.for_language("zh").settings
+    assert english.intent_artifact == paths["intent_model_path"]
+    assert all(getattr(english, field) == path for field, path in paths.items())
+    assert all(getattr(chinese, field) is None for field in LANGUAGE_BOUND)
+    assert chinese.intent_artifact == tmp_path / "models" / "intents_zh.joblib"
+    assert chinese.sentiment_artifact == tmp_path / "models" / "sentiment_zh.joblib"
