@@ -59,6 +59,7 @@ def test_wall_alerts_are_stored_sent_as_webhooks_and_acknowledged_after_a_restar
     subscriber as `live.alert`, and after a restart still listed and acknowledged, by tom's supervisor
     only."""
     env, tom, _ = assist_env(tmp_path)
+    env["CALLQA_WEBHOOK_SECRET_KEY"] = "the wall test seals its webhook secret with this"  # none by default
     receiver = Receiver()
     key = "alerts-1"
     try:
