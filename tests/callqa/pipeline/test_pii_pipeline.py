@@ -44,10 +44,10 @@ def test_card_and_code_never_reach_the_transcript_or_the_qa_record(card_call: Pa
     settings = Settings(data_dir=tmp_path, company="Acme Bank", second_opinion=False)
     result = CallAnalyzer(settings).analyze_file(card_call, agent_name="Alice")
     # tiny.en hears the code as "then three pamens": what it kept of it follows an unfinished card number,
-    # so it is redacted as part of the card (either way it is gone)
+    # so it is redacted as part of the card, in the card's span or one of its own (either way it is gone)
     spans = [s for s in result.pii if s.speaker == "caller"]
-    assert len(spans) >= 2 and spans[0].entity == "CREDIT_CARD", [s.to_dict() for s in result.pii]
-    assert spans[-1].start > 20.0  # the code, said after the agent asked for it
+    assert spans and spans[0].entity == "CREDIT_CARD", [s.to_dict() for s in result.pii]
+    assert spans[-1].end > 20.0  # the code, said after the agent asked for it, is inside a span
     caller = " ".join(seg.text for seg in result.transcript.by_speaker("caller"))
     assert "[CARD]" in caller
     assert not re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|zero)\b", caller), caller
