@@ -141,6 +141,9 @@ def draw(session: Session, plan: SamplingPlan, *, moment: datetime, rng: random.
     session must be rolled back; drawing again is safe)."""
     if not plan.active:
         raise ReviewStateError(f"plan {plan.name!r} is switched off")
+    # Draws of one plan take turns (the plan's row is locked until the caller commits): on PostgreSQL two
+    # concurrent draws inserting the same slots in other orders deadlocked, and the user got a 503.
+    session.refresh(plan, with_for_update=True)
     start, end = period_window(plan.period, moment)
     agents = _scope(session, plan)
     if not agents:
