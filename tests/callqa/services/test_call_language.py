@@ -123,7 +123,7 @@ def test_explicit_model_and_script_paths_stay_with_the_settings_own_language(tmp
     from callqa.pipeline.analyzers import LANGUAGE_BOUND, AnalyzersByLanguage
 
     paths = {field: tmp_path / f"{field}.bin" for field in LANGUAGE_BOUND}
-    settings = Settings(data_dir=tmp_path, company="Starsea Telecom", **paths)
+    settings = Settings(data_dir=tmp_path, company="Starsea Telecom", **paths)  # type: ignore[arg-type]
     analyzers = AnalyzersByLanguage(settings)
     english, chinese = analyzers.for_language("en").settings, analyzers.for_language("zh").settings
     assert english.intent_artifact == paths["intent_model_path"]
