@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from callqa.cli.console import err, out
+from callqa.cli.console import err, out, since_date
 from callqa.settings import get_settings
 
 
@@ -43,8 +43,6 @@ def redact(
     transcript, the recording, the verdicts' evidence and the complaint evidence; scores stay (`callqa
     rescore` re-judges). One call per transaction, each recorded in the audit log; safe to interrupt and to
     run again (what is redacted is not found twice)."""
-    from datetime import UTC, datetime
-
     from sqlalchemy import select
 
     from callqa.pipeline.analyzers import AnalyzersByLanguage
@@ -52,11 +50,7 @@ def redact(
     from callqa.services.reredaction import redact_stored_call
     from models import Call, session_scope
 
-    try:
-        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    except ValueError as exc:
-        err.print(f"--since {since!r} is not a date (YYYY-MM-DD)")
-        raise typer.Exit(2) from exc
+    start = since_date(since)
     settings = get_settings()
     if settings.pii_policy == "off":
         err.print("CALLQA_PII_POLICY is 'off': nothing would be redacted")

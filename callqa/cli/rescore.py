@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from callqa.cli.console import err, out
+from callqa.cli.console import err, out, since_date
 from callqa.cli.console import progress as _progress
 from callqa.settings import get_settings
 
@@ -97,8 +97,6 @@ def _rescore_version(version: str, scorecard_id: str | None) -> None:
 
 
 def _requalify_since(since: str) -> None:
-    from datetime import UTC, datetime
-
     from sqlalchemy import select
 
     from callqa.pipeline.analyzers import AnalyzersByLanguage
@@ -106,11 +104,7 @@ def _requalify_since(since: str) -> None:
     from callqa.services.processing import rescore_call
     from models import Call, CallScore, session_scope
 
-    try:
-        start = datetime.fromisoformat(since).replace(tzinfo=UTC)
-    except ValueError as exc:
-        err.print(f"[red]--since {since!r} is not a date (YYYY-MM-DD)[/red]")
-        raise typer.Exit(2) from exc
+    start = since_date(since)
     settings = get_settings()
     analyzers = AnalyzersByLanguage(settings)
     factory = open_database(settings)
