@@ -229,15 +229,20 @@ def _without_words_within(utterances: list[Utterance], start: float, end: float)
 def _keep_words(utterances: list[Utterance], keep: Callable[[Word], bool]) -> list[Utterance]:
     """`utterances` with only the words `keep` accepts, times and text following them (an utterance whose
     words all go is dropped; one without word times is kept as it is)."""
-    kept: list[Utterance] = []
-    for u in utterances:
-        words = tuple(w for w in u.words if keep(w))
-        if len(words) == len(u.words):
-            kept.append(u)
-        elif words:
-            text = " ".join(w.text for w in words)
-            kept.append(replace(u, start=words[0].start, end=words[-1].end, text=text, words=words))
-    return kept
+    narrowed = (_with_words(u, tuple(w for w in u.words if keep(w))) for u in utterances)
+    return [u for u in narrowed if u is not None]
+
+
+def _with_words(u: Utterance, words: tuple[Word, ...]) -> Utterance | None:
+    """`u` narrowed to `words` (a subsequence of its own), times and text following them; `u` itself when
+    all are kept, None when none are."""
+    if len(words) == len(u.words):
+        return u
+    if not words:
+        return None
+    return replace(
+        u, start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words), words=words
+    )
 
 
 def _resume_point(
@@ -320,13 +325,7 @@ def _speech_words(u: Utterance, regions: list[tuple[float, float]]) -> Utterance
             words.append(w)
         else:
             anchor_end = None
-    if len(words) == len(u.words):
-        return u
-    if not words:
-        return None
-    return replace(
-        u, start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words), words=tuple(words)
-    )
+    return _with_words(u, tuple(words))
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:
