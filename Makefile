@@ -72,7 +72,7 @@ bench: install
 	$(PY) bench/decode_memory.py
 
 # The same report on each set: the dev set (tuned on), held-out A and C (tuned on call by call), B and D
-# (never tuned on; independent wording, names and voices; D is the newest and cleanest), held-out Chinese set B (transcripts only, its own wording:
+# (never tuned on; independent wording, names and voices; E is the newest, judged once per session by its final code), held-out Chinese set B (transcripts only, its own wording:
 # bench/heldout_zh_b.py) and calls whose agent leg is real recorded speech (Asterisk prompts).
 # Each set is analysed once; the analyses are saved to data/eval/<set>.jsonl (`callqa eval DIR --results
 # FILE` re-prints a report without ASR). About 20 min of audio per set.
@@ -87,6 +87,8 @@ eval: install
 	$(VENV)/bin/callqa eval data/heldout-c --save data/eval/heldout-c.jsonl
 	$(PY) -m bench.heldout_calls_d --seed $(EVAL_SEED) --out data/heldout-d
 	$(VENV)/bin/callqa eval data/heldout-d --save data/eval/heldout-d.jsonl
+	$(PY) -m bench.heldout_calls_e --seed $(EVAL_SEED) --out data/heldout-e
+	$(VENV)/bin/callqa eval data/heldout-e --save data/eval/heldout-e.jsonl
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl

@@ -21,6 +21,7 @@ import bench.heldout_calls as set_a
 import bench.heldout_calls_b as set_b
 import bench.heldout_calls_c as set_c
 import bench.heldout_calls_d as set_d
+import bench.heldout_calls_e as set_e
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from tests.conftest import DEV_SET, callqa_ok
@@ -100,24 +101,28 @@ def _training_rows() -> list[str]:
     ]
 
 
-def test_set_d_wording_is_its_own() -> None:
-    # Set D is the check nobody tunes on: none of its sentences is close to a training sentence or another
-    # set's, and no training sentence of three words or more sits inside one of its sentences (set B's
-    # goodbyes reached the training data that way: "bye for now" inside "All the best, bye for now.").
+@pytest.mark.parametrize(("generator", "others"), [(set_d, "ABC"), (set_e, "ABCD")], ids=["D", "E"])
+def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
+    # Sets D and E are the checks nobody tunes on: none of their sentences is close to a training sentence
+    # or an earlier set's, and no training sentence of three words or more sits inside one of their
+    # sentences (set B's goodbyes reached the training data that way: "bye for now" inside "All the best,
+    # bye for now.").
     rows = _training_rows()
-    other_sets = [*_sentences(set_a), *_sentences(set_b), *_sentences(set_c)]
-    assert _closest(_sentences(set_d), [*rows, *other_sets]) == []
+    sets = {"A": set_a, "B": set_b, "C": set_c, "D": set_d}
+    other_sets = [s for key in others for s in _sentences(sets[key])]
+    assert _closest(_sentences(generator), [*rows, *other_sets]) == []
     inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
-    assert [(r, s) for s in map(_plain, _sentences(set_d)) for r in inside if f" {r} " in f" {s} "] == []
+    assert [(r, s) for s in map(_plain, _sentences(generator)) for r in inside if f" {r} " in f" {s} "] == []
     listed = _listed_phrases()
-    remarks = [*_strings(set_d.FORBIDDEN), *set_d.EMPATHY]
+    remarks = [*_strings(generator.FORBIDDEN), *generator.EMPATHY]
     assert [(r, p) for r in remarks for p in listed if f" {p} " in f" {_plain(r)} "] == []
 
 
 @pytest.mark.skipif(not (DEV_SET / "calls").is_dir(), reason="dev set not present (../shared/dev-set)")
-def test_set_d_wording_is_not_the_dev_sets() -> None:
+@pytest.mark.parametrize("generator", [set_d, set_e], ids=["D", "E"])
+def test_untuned_set_wording_is_not_the_dev_sets(generator: Any) -> None:
     dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
-    assert _closest(_sentences(set_d), dev) == []
+    assert _closest(_sentences(generator), dev) == []
 
 
 def _pauses_and_texts(turns: list[Turn]) -> tuple[list[float], list[str], list[str]]:
@@ -145,7 +150,7 @@ def test_set_c_wording_stays_out_of_the_training_data() -> None:
 
 
 @pytest.mark.parametrize("seed", range(60))
-@pytest.mark.parametrize("generator", [set_b, set_c, set_d], ids=["B", "C", "D"])
+@pytest.mark.parametrize("generator", [set_b, set_c, set_d, set_e], ids=["B", "C", "D", "E"])
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
     fill = {"company": labels["company"], "agent": labels["agent_name"]}
