@@ -23,8 +23,8 @@ from pathlib import Path
 from bench.callgen import Labels, Turn, hold_and_refusal_call, piper_voice, run_generator
 from callqa.services.demo import Voice
 
-AGENT_VOICES: tuple[Voice, ...] = (piper_voice(0.97), "en-gb+Andy", piper_voice(1.1), "en-us+Linda")
-CALLER_VOICES = ("en-us-nyc+Benjamin", "en-gb-x-rp+Zac", "en-us+Andrea", "en-gb-scotland+Caleb")
+AGENT_VOICES: tuple[Voice, ...] = (piper_voice(0.97), "en-gb+Andy", piper_voice(1.1), "en-us+linda")
+CALLER_VOICES = ("en-us-nyc+benjamin", "en-gb-x-rp+zac", "en-us+Andrea", "en-gb-scotland+caleb")
 COMPANIES = ("Harrowgate Gas", "Quillon Bank", "Beckford Telecom", "Oriel Home Cover", "Saltmarsh Rail")
 AGENTS = ("Fergus", "Anjali", "Tobias", "Marisol", "Gethin", "Noor")
 

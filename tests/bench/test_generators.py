@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import bench.heldout_calls_d as set_d
 import bench.heldout_calls_e as set_e
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
+from callqa.pipeline.augment import check_voices
 from tests.conftest import DEV_SET, callqa_ok
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -214,6 +216,15 @@ def _generate(module: str, out: Path, n: int) -> None:
 
 @ASTERISK
 @pytest.mark.slow
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
+@pytest.mark.parametrize("generator", [set_a, set_b, set_c, set_d, set_e], ids=["A", "B", "C", "D", "E"])
+def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
+    # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one
+    # stops a generator only after it has written calls.
+    voices = [*generator.AGENT_VOICES, *generator.CALLER_VOICES]
+    check_voices([v for v in voices if isinstance(v, str)])
+
+
 def test_generated_calls_are_deterministic_and_decode(tmp_path: Path) -> None:
     """Real piper + espeak-ng + recorded prompts, real decoding: two calls of set B (a piper agent and an
     espeak-ng agent) and one Asterisk call."""
