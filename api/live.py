@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -125,8 +125,8 @@ class LiveSession:
             self.alerts += [
                 {"kind": s.kind, "reason": s.reason, "say": s.say, "at": round(s.at, 3)} for s in alerts
             ]
-            evidence = turn.text if turn is not None else ""
-            raised += [RaisedAlert(s.kind, s.reason, s.say, s.at, evidence) for s in alerts]
+            evidence, speaker = (turn.text, turn.speaker) if turn is not None else ("", None)
+            raised += [RaisedAlert(s.kind, s.reason, s.say, s.at, evidence, speaker) for s in alerts]
             for queue in self.listeners:
                 queue.put_nowait(event)
         return raised
@@ -277,7 +277,7 @@ class LiveHub:
             return
         try:
             stored = await asyncio.get_running_loop().run_in_executor(
-                None, self._store_alerts, session.key, session.agent_id, raised
+                None, self._store_alerts, session, raised
             )
         except SQLAlchemyError:
             log.exception("live alerts of call %s not stored", session.key)
@@ -285,9 +285,14 @@ class LiveHub:
         for alert in stored:
             self._to_walls(("alert", alert))
 
-    def _store_alerts(self, key: str, agent_id: int, raised: list[RaisedAlert]) -> list[dict[str, Any]]:
+    def _store_alerts(self, session: LiveSession, raised: list[RaisedAlert]) -> list[dict[str, Any]]:
+        """Store `raised` with their evidence redacted as the call's stored transcript would be."""
+        kept = [
+            replace(a, evidence=session.call.redact(a.speaker, a.evidence)) if a.speaker else a
+            for a in raised
+        ]
         with self._session_factory() as db:
-            rows = record_alerts(db, call_key=key, agent_id=agent_id, raised=raised)
+            rows = record_alerts(db, call_key=session.key, agent_id=session.agent_id, raised=kept)
             db.commit()
             return [LiveAlertRead.model_validate(row).model_dump(mode="json") for row in rows]
 

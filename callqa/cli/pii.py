@@ -40,14 +40,15 @@ def redact(
     ],
 ) -> None:
     """Redact stored calls again with the current redactor (after it improved): what it finds leaves the
-    transcript, the recording, the verdicts' evidence and the complaint evidence; scores stay (`callqa
+    transcript, the recording, the verdicts' evidence, the complaint evidence and the evidence of live
+    alerts raised since the date; scores stay (`callqa
     rescore` re-judges). One call per transaction, each recorded in the audit log; safe to interrupt and to
     run again (what is redacted is not found twice)."""
     from sqlalchemy import select
 
     from callqa.pipeline.analyzers import AnalyzersByLanguage
     from callqa.runtime import open_database
-    from callqa.services.reredaction import redact_stored_call
+    from callqa.services.reredaction import redact_stored_alerts, redact_stored_call
     from models import Call, session_scope
 
     start = since_date(since)
@@ -72,9 +73,14 @@ def redact(
         calls += done.spans > 0
         spans += done.spans
         silenced += done.audio
+    languages = {settings.language, *settings.company_by_language}
+    with session_scope(factory) as session:
+        alerts = redact_stored_alerts(
+            session, start, [analyzers.for_language(lang) for lang in sorted(languages)]
+        )
     out.print(
         f"redacted {spans} new span(s) in {calls} of {len(ids)} call(s) since {start.date()}; "
-        f"{silenced} recording(s) silenced"
+        f"{silenced} recording(s) silenced; {alerts} live alert(s)' evidence redacted"
     )
 
 

@@ -25,7 +25,7 @@ from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
 from qa.pii.config import PiiConfig, load_pii_config
-from qa.pii.redact import redact_transcript, silence_spans
+from qa.pii.redact import redact_transcript, redacted_speech, silence_spans
 from qa.pii.spans import PiiSpan
 from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
@@ -353,6 +353,10 @@ class CallAnalyzer:
             audio = silence_spans(audio, pii, agent_channel=channel, pad_s=self._settings.pii_audio_pad_s)
             legs = self._legs(audio, agent_channel)
         activity, agitation = audio_cues(said_legs, audio.sample_rate)
+        # A stored call judged again comes redacted, its recording silenced where it was: that silence was
+        # speech, not dead air.
+        for speaker, spans in redacted_speech(said).items():
+            activity[speaker] = sorted([*activity.get(speaker, []), *spans])
         snr = line_snr_db(said_legs.get("caller"), audio.sample_rate)
         analysis, script = self._qa(
             transcript, company, agent_name, agent_number, activity, agitation, snr, unredacted=said

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,8 +21,10 @@ from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.settings import Settings
 from qa.acoustic import voice_of
 from qa.assist import Assistant, HeardUtterance, Update
+from qa.pii.redact import redact_utterance
+from qa.pii.spans import PiiSpan
 from transcription.model_store import build_recognizer
-from transcription.recognizer import FloatArray, Recognizer, Speaker, Utterance
+from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript, Utterance
 from transcription.streaming import StreamEvent, StreamingRecognizer, UtteranceStream, open_stream
 from transcription.vosk_engine import VoskRecognizer
 
@@ -73,9 +75,15 @@ class LiveCall:
     """One call's legs feeding one `Assistant`; times are seconds of audio since the call's start."""
 
     def __init__(
-        self, assistant: Assistant, streams: dict[Speaker, StreamingRecognizer], sample_rate: int
+        self,
+        assistant: Assistant,
+        streams: dict[Speaker, StreamingRecognizer],
+        sample_rate: int,
+        *,
+        personal_data: Callable[[Transcript], Sequence[PiiSpan]],
     ) -> None:
         self.assistant = assistant
+        self._personal_data = personal_data
         self.sample_rate = sample_rate
         self._legs = {speaker: _Leg(stream, []) for speaker, stream in streams.items()}
         self._lock = threading.Lock()
@@ -95,6 +103,12 @@ class LiveCall:
             state.pending, state.pending_n = ([rest] if rest.size else []), rest.size
             updates += self._accept(leg, state, chunk)
         return updates
+
+    def redact(self, speaker: Speaker, text: str) -> str:
+        """`text` said by `speaker` with the personal data the call's redactor finds replaced, as in a
+        stored transcript (for what is stored of a live call: its alerts' evidence). CPU work: not on
+        an event loop."""
+        return redact_utterance(text, speaker, self._personal_data)
 
     def finish(self) -> list[Update]:
         """End of the call: the last utterances of each leg, then the offline verdicts (`Update.final`)."""
@@ -186,4 +200,4 @@ def open_live_call(
         )
         for leg in legs
     }
-    return LiveCall(assistant, streams, sample_rate)
+    return LiveCall(assistant, streams, sample_rate, personal_data=analyzer.find_personal_data)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import LiveAlert, utcnow
+from transcription.recognizer import Speaker
 
 
 class LiveAlertNotFoundError(LookupError):
@@ -20,13 +22,20 @@ class LiveAlertNotFoundError(LookupError):
 @dataclass(frozen=True)
 class RaisedAlert:
     """An alert as the assistant raised it: `kind` (models.LIVE_ALERT_KINDS), `reason`, the approved
-    wording `say`, `at_s` seconds into the call, and the words heard that raised it (`evidence`)."""
+    wording `say`, `at_s` seconds into the call, and the words heard that raised it (`evidence`, said by
+    `speaker`; None when the clock raised it and there are none)."""
 
     kind: str
     reason: str
     say: str
     at_s: float
     evidence: str
+    speaker: Speaker | None = None
+
+
+EVIDENCE_SPEAKER: dict[str, Speaker] = {"forbidden": "agent", "empathy": "caller"}
+"""Whose words a stored alert's evidence is, by kind (the agent's remark, the caller's upset utterance;
+the other kinds rest on silence or on the clock)."""
 
 
 def record_alerts(
@@ -48,6 +57,12 @@ def record_alerts(
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def alerts_raised_since(session: Session, since: datetime) -> list[LiveAlert]:
+    """Every stored alert raised at or after `since` that has evidence, oldest first."""
+    query = select(LiveAlert).where(LiveAlert.raised_at >= since, LiveAlert.evidence != "")
+    return list(session.scalars(query.order_by(LiveAlert.id)))
 
 
 def list_alerts(

@@ -1,7 +1,8 @@
 """Redacting stored calls again after the redactor improved (`callqa redact --since`): the personal data the
 current redactor finds in a stored (already redacted) transcript leaves the transcript, the recording the
 player serves, the verdicts' evidence and the complaint evidence, as it would have had it been found when
-the call was processed. Scores are not touched (`callqa rescore` re-judges).
+the call was processed; and it leaves the evidence of the live calls' stored alerts. Scores are not touched
+(`callqa rescore` re-judges).
 
 Idempotent: what is already redacted reads as `[TOKEN]` words, which the redactor does not find again, so a
 second run changes nothing. Functions flush; the caller commits (one call per transaction).
@@ -12,16 +13,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.pipeline.analyzer import CallAnalyzer
+from callqa.services.live_alerts import EVIDENCE_SPEAKER, alerts_raised_since
 from callqa.services.redaction import store_redacted_call
 from callqa.services.storage import RecordingUnreadable, readable
 from models import Call, ComplaintReading, QAResult
-from qa.pii.redact import redact_transcript
+from qa.pii.redact import redact_transcript, redact_utterance
 from qa.pii.service import find_original, record_audit
 from qa.pii.spans import PiiSpan
 from qa.pii.spoken import segment_words
@@ -30,6 +33,8 @@ from transcription.service import load_transcript, store_transcript
 
 REDACT_ACTION = "pii.redact_again"
 """The audit action of one call redacted again (what was found, never the words)."""
+REDACT_ALERTS_ACTION = "pii.redact_live_alerts"
+"""The audit action of live alerts' evidence redacted again (how many, never the words)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,28 @@ def redact_stored_call(session: Session, call: Call, analyzer: CallAnalyzer) -> 
     )
     session.flush()
     return Redacted(spans=len(spans), audio=audio)
+
+
+def redact_stored_alerts(session: Session, since: datetime, analyzers: Sequence[CallAnalyzer]) -> int:
+    """Redact the evidence of the live alerts raised since `since` with each of `analyzers`' redactors in
+    turn (an alert does not record its call's language: the deployment's languages are tried; what one
+    redacts the next does not find again). Records one audit event when something changed. Returns how
+    many alerts changed. Flushes only."""
+    changed = 0
+    for alert in alerts_raised_since(session, since):
+        speaker = EVIDENCE_SPEAKER.get(alert.kind, "caller")
+        evidence = alert.evidence
+        for analyzer in analyzers:
+            evidence = redact_utterance(evidence, speaker, analyzer.find_personal_data)
+        if evidence != alert.evidence:
+            alert.evidence = evidence
+            changed += 1
+    if changed:
+        record_audit(
+            session, action=REDACT_ALERTS_ACTION, detail={"alerts": changed, "since": since.isoformat()}
+        )
+    session.flush()
+    return changed
 
 
 def _readable(call: Call, analyzer: CallAnalyzer) -> bool:

@@ -3,7 +3,8 @@ with the time they were said) and in the audio (those times silenced on the leg 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -15,6 +16,8 @@ from transcription.recognizer import Segment, Speaker, Transcript, Word
 
 REDACTED_EXTRA = "pii_redacted"
 """`Transcript.extra` key set on a redacted transcript: the entity tokens it holds, comma-separated."""
+_REDACTED_WORD = re.compile(r"\[[A-Z][A-Z_]*\]")
+"""A word as `redact_transcript` writes it (`[CARD]`); recognisers write no brackets."""
 
 
 def redact_transcript(transcript: Transcript, spans: Sequence[PiiSpan]) -> Transcript:
@@ -46,6 +49,30 @@ def redact_transcript(transcript: Transcript, spans: Sequence[PiiSpan]) -> Trans
     if tokens:
         extra[REDACTED_EXTRA] = ",".join(tokens)
     return replace(transcript, segments=tuple(segments), extra=extra)
+
+
+def redact_utterance(text: str, speaker: Speaker, find: Callable[[Transcript], Sequence[PiiSpan]]) -> str:
+    """`text`, one utterance of `speaker` kept without its word times (a live alert's evidence), with what
+    `find` finds in it replaced as `redact_transcript` replaces it. The words get even nominal times:
+    detectors read words and their order, not times."""
+    words = tuple(Word(w, 0.4 * i, 0.4 * i + 0.3, conf=1.0) for i, w in enumerate(text.split()))
+    if not words:
+        return text
+    said = Transcript((Segment(speaker, 0.0, words[-1].end, text, words),), words[-1].end)
+    spans = find(said)
+    return redact_transcript(said, spans).segments[0].text if spans else text
+
+
+def redacted_speech(transcript: Transcript) -> dict[Speaker, list[tuple[float, float]]]:
+    """Where `transcript` holds redacted words, per speaker: (start, end) in seconds, in time order.
+    Someone spoke there; the recording `silence_spans` made no longer says so, so whatever judges sound
+    on it (dead air, talk-over) adds these spans back."""
+    spoken: dict[Speaker, list[tuple[float, float]]] = {}
+    for seg in transcript.segments:
+        for word in seg.words:
+            if _REDACTED_WORD.fullmatch(word.text):
+                spoken.setdefault(seg.speaker, []).append((word.start, word.end))
+    return {speaker: sorted(spans) for speaker, spans in spoken.items()}
 
 
 def silence_spans(

@@ -5,7 +5,7 @@ import re
 from qa.pii.config import load_pii_config
 from qa.pii.detect import find_pii
 from qa.pii.numbers import luhn_valid
-from qa.pii.redact import redact_transcript
+from qa.pii.redact import redact_transcript, redacted_speech
 from tests.qa.pii_helpers import texts, transcript
 
 CONFIG = load_pii_config()
@@ -105,6 +105,15 @@ def test_word_times_are_kept() -> None:
     card = next(w for w in seg.words if w.text == "[CARD]")
     assert (card.start, card.end) == (tr.segments[0].words[2].start, tr.segments[0].words[5].end)
     assert [w.text for w in seg.words] == ["it", "is", "[CARD]", "thanks"]
+
+
+def test_redacted_speech_is_where_redacted_words_were_said() -> None:
+    tr = transcript(("agent", "thanks"), ("caller", "it is 4532 0151 1283 0366 thanks"))
+    card = tr.segments[1].words
+    assert redacted_speech(tr) == {}
+    assert redacted_speech(redact_transcript(tr, find_pii(tr, CONFIG))) == {
+        "caller": [(card[2].start, card[5].end)]
+    }
 
 
 def test_digits_as_whisper_writes_them_and_a_code_after_a_card_nobody_was_heard_asking_for() -> None:

@@ -1,6 +1,7 @@
 """`callqa redact --since`: a call stored when the redactor missed a card number (here: stored with the
-policy off) loses it from its transcript, recording, verdict evidence and complaint evidence; the run is
-audited, leaves older calls alone, and a second run changes nothing."""
+policy off) loses it from its transcript, recording, verdict evidence and complaint evidence, and a live
+alert raised since loses it from its evidence; the run is audited, leaves older calls and alerts alone, and
+a second run changes nothing."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from sqlalchemy import select
 
 from callqa.services.complaints import read_complaints
 from callqa.services.ingest import ingest_recording
+from callqa.services.live_alerts import RaisedAlert, record_alerts
 from models import (
     AuditEvent,
     Call,
     ComplaintReading,
+    LiveAlert,
     QAResult,
     TranscriptSegment,
     make_engine,
@@ -62,8 +65,15 @@ def test_redact_since_redacts_what_was_missed_once_and_only_since(backend: str, 
             store_qa_result(s, call.id, analysis, script_id="en-default", script_version="1", engine="test")
             assert read_complaints(s, call, transcript).complained
             ids.append(call.id)
+            upset = RaisedAlert("empathy", "caller upset", "I'm sorry.", 3.0, " ".join(SAID), "caller")
+            (alert,) = record_alerts(s, call_key=f"live-{i}", agent_id=agent_id, raised=[upset])
+            alert.raised_at = started
         s.commit()
     newer, older = ids
+
+    def evidence(call_key: str) -> str:
+        with factory() as s:
+            return s.scalars(select(LiveAlert.evidence).where(LiveAlert.call_key == call_key)).one()
 
     def stored(call_id: int) -> str:
         """Everything stored about the call's words, as one text."""
@@ -88,6 +98,9 @@ def test_redact_since_redacts_what_was_missed_once_and_only_since(backend: str, 
     done = callqa_ok("redact", "--since", "2026-11-01", env=env, timeout=300)
     said = " ".join(done.stdout.split())  # the console wraps long lines
     assert "1 of 1 call(s)" in said and "1 recording(s) silenced" in said, said
+    assert "1 live alert(s)' evidence redacted" in said, said
+    assert evidence("live-0") == "i want to complain my card is [CARD] thanks"
+    assert evidence("live-1") == " ".join(SAID)  # raised before --since: untouched
     after = stored(newer)
     assert not any(n in after for n in CARD) and "[CARD]" in after, after
     assert "complain" in after  # only the personal data goes
@@ -98,8 +111,11 @@ def test_redact_since_redacts_what_was_missed_once_and_only_since(backend: str, 
     with factory() as s:
         audits = s.scalars(select(AuditEvent).where(AuditEvent.action == "pii.redact_again")).all()
         assert [a.call_id for a in audits] == [newer] and "4532" not in json.dumps(audits[0].detail)
+        alerts = s.scalars(select(AuditEvent).where(AuditEvent.action == "pii.redact_live_alerts")).all()
+        assert [a.detail["alerts"] for a in alerts] == [1]
 
     again = callqa_ok("redact", "--since", "2026-11-01", env=env, timeout=300)
     assert "redacted 0 new span(s) in 0 of 1 call(s)" in " ".join(again.stdout.split()), again.stdout
+    assert "0 live alert(s)' evidence redacted" in " ".join(again.stdout.split()), again.stdout
     assert stored(newer) == after
     engine.dispose()

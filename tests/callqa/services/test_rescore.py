@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 from sqlalchemy.orm import Session
 
 from callqa.pipeline.analyzer import CallAnalyzer
@@ -85,3 +87,53 @@ def test_rescore_hears_again_with_the_recording_and_names_what_it_could_not_with
     session.expire_all()
     with pytest.raises(LookupError, match="no stored transcript"):
         rescore_call(session, session.get(Call, call.id), analyzer)  # type: ignore[arg-type]
+
+
+class CardReader:
+    """The caller reads a card number slowly from 2 s to 10.6 s (one digit every 0.6 s) over real tones;
+    the agent speaks before and after. Nothing else is heard."""
+
+    name = "fake:card"
+
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
+    ) -> list[Utterance]:
+        end_s = len(samples) / sample_rate
+        if end_s < 12.0:  # a second reading of a window: nothing new heard
+            return []
+        digits = "4111111111111111"
+        said = ["my", "card", "number", "is", *digits]
+        words = tuple(Word(w, 1.0 + 0.6 * i, 1.0 + 0.6 * i + 0.45, conf=0.95) for i, w in enumerate(said))
+        return [Utterance(start=words[0].start, end=words[-1].end, text=" ".join(said), words=words)]
+
+
+def test_rescoring_a_redacted_call_does_not_hear_the_silenced_card_as_dead_air(
+    session: Session, tmp_path: Path, trained: dict[str, str]
+) -> None:
+    # The served recording has the card number silenced on the caller's channel; judging it again must
+    # not read that silence (about 10 s with the quiet around it; 8 s is dead air here) as dead air.
+    settings = Settings(
+        data_dir=tmp_path,
+        pii_policy="redacted",
+        second_opinion=False,
+        dead_air_min_s=8.0,
+        **trained,  # type: ignore[arg-type]
+    )
+    analyzer = CallAnalyzer(settings, recognizer=CardReader())
+    agent = create_agent(session)
+    call = ingest_recording(
+        session,
+        source=write_tone_call(tmp_path / "call.wav", seconds=16.0),
+        recordings_dir=settings.recordings_dir,
+        agent_id=agent.id,
+    )
+    process_call(session, call, analyzer)
+    session.flush()
+    first = load_analysis(session, call.id)
+    assert first is not None and first.dead_air == []
+    assert call.recording is not None
+    served, rate = sf.read(settings.recordings_dir / call.recording.path)
+    assert np.abs(served[int(5 * rate) : int(9 * rate), 1]).max() == 0.0  # the card was silenced
+
+    rescore_call(session, call, analyzer)
+    assert load_analysis(session, call.id).dead_air == []  # type: ignore[union-attr]
