@@ -41,18 +41,20 @@ def _decode_call(args: tuple[str, str]) -> tuple[float, float]:
     return 2 * audio.duration_s, spent
 
 
-def _pipeline_rtf(files: list[str], second_opinion: bool) -> tuple[float, int]:
-    """(wall seconds of the whole pipeline per second of call, checks read a second time) over `files`,
-    one process, with or without the second reading of doubtful greeting/closing windows."""
+def _pipeline_rtf(files: list[str], second_opinion: bool, remarks: bool = True) -> tuple[float, int, int]:
+    """(wall seconds of the whole pipeline per second of call, checks read a second time, remarks heard
+    only by a second decoding) over `files`, one process, with or without the second reading of doubtful
+    greeting/closing windows and (`remarks`) of agent sentences heard unsurely."""
     import json
 
     from callqa.pipeline.analyzer import CallAnalyzer
     from callqa.settings import Settings
+    from qa.remark_reading import SECOND_READING
 
-    analyzer = CallAnalyzer(Settings(second_opinion=second_opinion))
+    analyzer = CallAnalyzer(Settings(second_opinion=second_opinion, second_opinion_remarks=remarks))
     analyzer.analyze_file(Path(files[0]))  # models loaded before timing
     call_s = wall = 0.0
-    reread = 0
+    reread = added = 0
     for f in files:
         labels = json.loads(Path(f).with_suffix(".json").read_text()).get("labels", {})
         started = time.perf_counter()
@@ -62,7 +64,8 @@ def _pipeline_rtf(files: list[str], second_opinion: bool) -> tuple[float, int]:
         wall += time.perf_counter() - started
         call_s += result.transcript.duration_s
         reread += sum("second decoding" in c.reason for c in result.analysis.checks.values())
-    return wall / call_s, reread
+        added += sum(v.source == SECOND_READING for v in result.analysis.violations)
+    return wall / call_s, reread, added
 
 
 def main() -> None:
@@ -93,12 +96,14 @@ def main() -> None:
             f"peak RSS (this process): {peak_mb:.0f} MB"
         )
     if "whisper" in args.engines.split(","):
-        without, _ = _pipeline_rtf(files, second_opinion=False)
-        with_second, reread = _pipeline_rtf(files, second_opinion=True)
+        without, _, _ = _pipeline_rtf(files, second_opinion=False)
+        checks_only, reread, _ = _pipeline_rtf(files, second_opinion=True, remarks=False)
+        with_second, _, added = _pipeline_rtf(files, second_opinion=True)
         print(
             f"whole pipeline RTF (wall s per call s, {cores} cores): {without:.3f} without the second "
-            f"reading, {with_second:.3f} with it ({with_second / without:.2f}x; {reread} windows re-read "
-            f"in {len(files)} calls)"
+            f"reading, {checks_only:.3f} with it for greeting/closing ({checks_only / without:.2f}x; "
+            f"{reread} windows re-read in {len(files)} calls), {with_second:.3f} with it for remarks too "
+            f"({with_second / without:.2f}x; {added} remarks heard only by the second decoding)"
         )
 
 

@@ -3,6 +3,7 @@ stored form) and its view for the `analyze --json` contract (`to_contract_dict`)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
@@ -12,7 +13,7 @@ from pydantic import TypeAdapter
 from qa.acoustic import Agitation
 from qa.checks import CheckResult, run_checks
 from qa.element_evidence import ElementJudge, ElementReader
-from qa.intents import SentenceClassifier, classify_sentences, find_intents
+from qa.intents import Intent, Sentence, SentenceClassifier, classify_sentences, find_intents
 from qa.matching import Match
 from qa.metrics import Activity, Gap, TalkStats, find_dead_air, find_holds, talk_stats
 from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, find_violations, merge_matches
@@ -94,6 +95,29 @@ def element_judge(model: SentenceClassifier | None, threshold: float) -> Element
     return ElementJudge(model, threshold)
 
 
+def find_remarks(
+    transcript: Transcript,
+    forbidden: PhraseSet,
+    classified: Sequence[tuple[Sentence, Intent]],
+    *,
+    intent_threshold: float,
+) -> list[Violation]:
+    """The forbidden remarks in the agent's speech of `transcript`: listed phrases, and sentences of
+    `classified` (`classify_sentences` of the same transcript; empty without a model) put in a forbidden
+    category with probability ≥ `intent_threshold` (0–1), in time order. Pure."""
+    learned = find_intents(classified, CATEGORIES, threshold=intent_threshold)
+    # Sentences the model is sure are harmless ("sorry you had to deal with this"): a loose phrase match
+    # inside one ("deal with it") is a coincidence of words, not a remark.
+    harmless = [
+        (s.start, s.end)
+        for s, hit in classified
+        if hit.label not in CATEGORIES and hit.probability >= VETO_PROB
+    ]
+    return find_violations(
+        transcript, forbidden, learned, learned_threshold=intent_threshold * 100, harmless=harmless
+    )
+
+
 def analyze_transcript(
     transcript: Transcript,
     script: Script,
@@ -141,20 +165,11 @@ def analyze_transcript(
     offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
     content_end = offer.start if offer is not None else None
     classified = classify_sentences(transcript, intent_model) if intent_model is not None else []
-    learned = find_intents(classified, (*CATEGORIES, "empathy"), threshold=intent_threshold)
-    # Sentences the model is sure are harmless ("sorry you had to deal with this"): a loose phrase match
-    # inside one ("deal with it") is a coincidence of words, not a remark.
-    harmless = [
-        (s.start, s.end)
-        for s, hit in classified
-        if hit.label not in CATEGORIES and hit.probability >= VETO_PROB
-    ]
+    learned = find_intents(classified, ("empathy",), threshold=intent_threshold)
     empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])
     return CallAnalysis(
         checks=checks,
-        violations=find_violations(
-            transcript, forbidden, learned, learned_threshold=intent_threshold * 100, harmless=harmless
-        ),
+        violations=find_remarks(transcript, forbidden, classified, intent_threshold=intent_threshold),
         empathy=empathy_found,
         dead_air=find_dead_air(transcript, min_gap_s=dead_air_min_s, activity=activity),
         holds=find_holds(transcript),

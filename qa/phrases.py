@@ -46,7 +46,8 @@ class Violation:
     matched_phrase: str
     score: float
     source: str = "phrase"
-    """`phrase` (fuzzy match of a listed phrase) or `model` (the sentence classifier)."""
+    """`phrase` (fuzzy match of a listed phrase), `model` (the sentence classifier) or `second_reading`
+    (either, on a second decoding of words the first heard unsurely: `qa.remark_reading`)."""
     conf: float = 1.0
     """Mean recogniser confidence (0–1) of the words heard."""
     state: Literal["fail", "uncertain"] = "fail"

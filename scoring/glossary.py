@@ -39,6 +39,7 @@ SOURCES: dict[str, str] = {
     "phrase": "matched a listed phrase",
     "model": "the sentence model",
     "fuzzy": "a close match to a listed phrase",
+    "second_reading": "heard only by a second decoding",
 }
 """How a forbidden phrase was found, in words."""
 

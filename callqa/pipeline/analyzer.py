@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from callqa.pipeline.second_opinion import reconsider_checks
+from callqa.pipeline.second_opinion import reconsider_checks, reconsider_remarks
 from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues, line_snr_db
 from qa.analysis import CallAnalysis, analyze_transcript, element_judge
@@ -372,6 +372,18 @@ class CallAnalyzer:
                 activity=activity,
                 judge=element_judge(self.intents, self._settings.intent_threshold),
             )
+            if self._settings.second_opinion_remarks and "agent" in legs:
+                analysis = reconsider_remarks(
+                    analysis,
+                    transcript,
+                    legs["agent"],
+                    audio.sample_rate,
+                    self.second_recognizer,
+                    forbidden=self.forbidden,
+                    intents=self.intents,
+                    intent_threshold=self._settings.intent_threshold,
+                    min_probability=self._settings.second_opinion_remark_probability,
+                )
         score = score_call(analysis, scorecard or self.scorecard)  # once, after second readings
         return CallResult(
             file=str(path),

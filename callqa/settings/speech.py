@@ -36,6 +36,18 @@ class SpeechSettings(BaseModel):
         default=True,
         description="Decode the window of a failed or UNCERTAIN greeting/closing again with a second model.",
     )
+    second_opinion_remarks: bool = Field(
+        default=True,
+        description="With second_opinion: also decode agent sentences heard unsurely again and look for "
+        "forbidden remarks the first decoding garbled (one found only there goes to a person).",
+    )
+    second_opinion_remark_probability: float = Field(
+        default=0.75,
+        ge=0.0,
+        le=1.0,
+        description="Intent-model probability from which a remark the sentence model finds only in a "
+        "second decoding goes to a person (stated UNCERTAIN, never certain).",
+    )
     second_opinion_model_path: Path | None = Field(
         default=None,
         description="faster-whisper model dir for second readings; default: the multilingual whisper base.",

@@ -1,15 +1,23 @@
-"""The second-reading stage: a doubtful check's window decoded again, and the two readings combined."""
+"""The second-reading stage: a doubtful check's window decoded again, and the two readings combined; agent
+sentences heard unsurely decoded again for remarks the first decoding garbled."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+import pytest
 
+from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.pipeline.second_opinion import reconsider_checks
+from callqa.services.demo import render_call
+from callqa.settings import Settings
 from qa.analysis import CallAnalysis
 from qa.checks import run_checks
+from qa.intents import agent_sentences
 from qa.metrics import TalkStats
+from qa.remark_reading import SECOND_READING, UNSURE_CONF
 from qa.script import load_script
 from tests.qa.helpers import Turn, make_transcript
 from transcription.recognizer import FloatArray, Speaker, Utterance, Word
@@ -51,3 +59,41 @@ def test_two_readings_that_each_heard_part_of_the_greeting_clearly_make_a_certai
     self_id = next(e for e in greeting.elements if e.name == "self_id").evidence
     assert self_id is not None and self_id.text == "dana speaking"
     assert again.checks["closing"] == checks["closing"]  # a certain pass is not read again
+
+
+REMARK_CALL = [
+    ["agent", "Good morning, Northwind Energy, my name is Dana, how can I help you?", 0.5],
+    ["caller", "I have been waiting three weeks for my refund and nobody calls me back!", 0.6],
+    ["agent", "Calm down please, there is no need to shout.", 0.6],
+    ["caller", "I am not shouting, I just want my money.", 0.6],
+    ["agent", "I will send the refund today. Is there anything else I can help you with?", 0.6],
+    ["caller", "No, that is all.", 0.5],
+    ["agent", "Thank you for calling Northwind Energy, goodbye.", 0.5],
+]
+
+
+@pytest.mark.slow
+def test_a_remark_the_first_decoding_garbled_is_heard_by_the_second(
+    tmp_path: Path, trained: dict[str, str]
+) -> None:
+    """tiny.en writes espeak-ng's British "Calm down please" as "Come, now please, now", heard unsurely,
+    which neither the phrase list nor the sentence model reads as a remark; whisper base, decoding that
+    sentence again, hears "calm down". The first reading's own remark in the next sentence ("no need to
+    shout", by the sentence model) is no concern here: the garbled sentence is."""
+    call = tmp_path / "call.wav"
+    render_call(REMARK_CALL, "en-gb", "en-us", call, speed=175)
+    common = {"data_dir": tmp_path, "company": "Northwind Energy", "pii_policy": "off", **trained}
+    first_only = CallAnalyzer(Settings(**common, second_opinion=True, second_opinion_remarks=False))  # type: ignore[arg-type]
+    first = first_only.analyze_file(call, agent_name="Dana")
+    [garbled] = [s for s in agent_sentences(first.transcript) if 9.0 < s.start < 11.0]
+    assert "calm" not in garbled.text.lower() and garbled.conf < UNSURE_CONF, garbled
+    assert not [v for v in first.analysis.violations if v.start < garbled.end and garbled.start < v.end]
+    both = CallAnalyzer(Settings(**common, second_opinion=True))  # type: ignore[arg-type]
+    again = both.analyze_file(call, agent_name="Dana", transcript=first.transcript)
+    [heard] = [v for v in again.analysis.violations if v.source == SECOND_READING]
+    assert (heard.category, heard.state) == ("rude", "uncertain")
+    assert "calm down" in heard.text.lower()
+    assert heard.start < garbled.end and garbled.start < heard.end
+    assert heard.note.startswith("heard only by a second decoding (faster-whisper:whisper-base)")
+    assert f"the first decoding wrote “{garbled.text}”" in heard.note
+    assert [v for v in again.analysis.violations if v.source != SECOND_READING] == first.analysis.violations
