@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
 from qa.intents import MIN_CERTAIN_CONTENT_WORDS, Sentence, content_words
 from qa.phrases import Violation
 
@@ -30,6 +33,14 @@ duration decoded instead of 38 %; below 0.6 it decodes half as much and found th
 (with 1 false). Garbled stretches (`qa.absence.garbled_span`) alone chose 27 sentences that held none of
 the missed remarks; a forbidden category half-read by the model (0.3–0.5) chose 1–2 sentences a set, with
 nothing found in them."""
+SAME_SENTENCE = 60.0
+"""Similarity (0–100, rapidfuzz ratio, case and punctuation ignored) a second-reading sentence the model
+reads as a remark must keep with what the first decoding wrote there. Two models reading the same words
+differ in some of them ("I'm already paying up to right, leaving properly" / "I'm already fed up twice,
+sleep and properly": 72); a sentence unlike the first reading is the second model writing something else
+over unsure audio: on held-out C whisper base wrote "I'm not so pretty young even though..." (rude, 0.89)
+for "I'm just opening your details now" in two calls (first readings 49 and 59 alike), and "What are you
+trying to say to me?" for a greeting (40)."""
 PAD_S = 0.4
 """Seconds of the agent's leg added on each side of a sentence decoded again: first-reading word times
 of garbled words are loose, and a clipped first or last word is a word the second model cannot hear."""
@@ -78,13 +89,19 @@ def heard_again(
     wrote there (`first_words`: the first reading's agent sentences as (start s, end s, text)).
 
     What counts of the second reading: a listed phrase matched clearly (`qa.matching.Match.weakness`), and
-    a sentence-model hit from `min_probability` (0–1) on at least MIN_CERTAIN_CONTENT_WORDS content words.
-    Whisper base decoding a few seconds of unsure audio alone writes short confident fragments ("Get
-    me!", "For me, it's not.") the model reads as remarks. Time order."""
+    a sentence-model hit from `min_probability` (0–1) on at least MIN_CERTAIN_CONTENT_WORDS content words
+    and alike to what the first decoding wrote there (SAME_SENTENCE). Whisper base decoding a few seconds
+    of unsure audio alone writes short confident fragments ("Get me!", "For me, it's not.") and whole
+    sentences nobody said, which the model reads as remarks. Time order."""
     added: list[Violation] = []
     for v in second:
+        wrote = _written(first_words, v.start, v.end)
         if v.source == "model":
-            if v.score < min_probability * 100 or len(content_words(v.text)) < MIN_CERTAIN_CONTENT_WORDS:
+            if (
+                v.score < min_probability * 100
+                or len(content_words(v.text)) < MIN_CERTAIN_CONTENT_WORDS
+                or fuzz.ratio(v.text, wrote, processor=default_process) < SAME_SENTENCE
+            ):
                 continue
         elif v.state == "uncertain":  # a listed phrase matched near its threshold: a coincidence of words
             continue
@@ -95,7 +112,7 @@ def heard_again(
                 v,
                 source=SECOND_READING,
                 state="uncertain",
-                note=_evidence(v, engine, _written(first_words, v.start, v.end))
+                note=_evidence(v, engine, wrote)
                 + (f"; {v.note}" if v.state == "uncertain" and v.note else ""),
             )
         )

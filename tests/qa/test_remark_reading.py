@@ -11,7 +11,7 @@ from qa.intents import Sentence
 from qa.phrases import Violation
 from qa.remark_reading import SECOND_READING, heard_again, reread_spans, unsure_sentences
 
-FIRST_WORDS = [(10.0, 12.0, "it's nut mad apartment"), (13.0, 15.0, "Let me check that.")]
+FIRST_WORDS = [(10.0, 12.0, "not mad apartment, ring the bill in time"), (13.0, 15.0, "Let me check that.")]
 
 
 def _sentence(start: float, end: float, conf: float, text: str = "words") -> Sentence:
@@ -52,7 +52,7 @@ def test_a_remark_heard_only_by_the_second_decoding_is_added_uncertain_with_its_
     assert added.note.startswith("heard only by a second decoding (whisper-base)")
     assert "“not my department, ring the billing team” at 10.1–11.9 s" in added.note
     assert "the listed phrase “not my department”, match 95" in added.note
-    assert "the first decoding wrote “it's nut mad apartment”" in added.note
+    assert "the first decoding wrote “not mad apartment, ring the bill in time”" in added.note
     assert added.confidence <= 0.6  # an UNCERTAIN finding states no more than the cap
 
 
@@ -107,3 +107,11 @@ def test_a_phrase_the_second_decoding_matched_only_near_its_threshold_is_not_add
 def test_a_model_hit_of_the_second_decoding_on_too_few_words_is_not_added() -> None:
     fragment = replace(_remark("rude", 10.0, 11.0, source="model", score=90.0), text="Get me!")
     assert heard_again([], [fragment], first_words=FIRST_WORDS, engine="b", min_probability=0.75) == []
+
+
+def test_a_model_hit_on_a_sentence_unlike_what_the_first_decoding_wrote_there_is_not_added() -> None:
+    # whisper base over unsure audio of "I'm just opening your details now"
+    invented = _remark("rude", 13.0, 15.0, source="model", score=89.0)
+    invented = replace(invented, text="I'm not so pretty young even though...")
+    first_words = [(13.0, 15.0, "I'm your token in your name and now,")]
+    assert heard_again([], [invented], first_words=first_words, engine="b", min_probability=0.75) == []
