@@ -9,6 +9,7 @@ import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import librosa
@@ -234,9 +235,9 @@ def _keep_words(utterances: list[Utterance], keep: Callable[[Word], bool]) -> li
 
 
 def _with_words(u: Utterance, words: tuple[Word, ...]) -> Utterance | None:
-    """`u` narrowed to `words` (a subsequence of its own), times and text following them; `u` itself when
-    all are kept, None when none are."""
-    if len(words) == len(u.words):
+    """`u` narrowed to `words` (a subsequence of its own, some re-timed), times and text following them;
+    `u` itself when all are kept as they were, None when none are."""
+    if words == u.words:
         return u
     if not words:
         return None
@@ -305,8 +306,11 @@ def only_where_speech(utterances: list[Utterance], regions: list[tuple[float, fl
     in the padding around speech and in silence (a lone "Okay." where nobody spoke). A turn's last word is
     often stamped late and stretched, or zero-length, past the region's end ("name's 3.22–4.20, Dwayne
     4.20–4.20" over speech ending at 3.81): a word that starts where a kept word of its utterance ends
-    (within JOIN_S) and no more than TRAIL_S past that region's end is kept with it. An utterance without
-    word times is kept when it overlaps speech at all."""
+    (within JOIN_S) and no more than TRAIL_S past that region's end is kept with it. A turn's first word is
+    as often stamped early, stretched back over the silence before it ("Hi 0.00–0.74" over speech from
+    0.58, "Thank 27.90–29.08" over speech from 28.90): a word that ends inside a region, where the kept
+    word after it starts (within JOIN_S), is kept with it. An utterance without word times is kept when it
+    overlaps speech at all."""
     timed = [kept for u in utterances if u.words and (kept := _speech_words(u, regions)) is not None]
     untimed = [u for u in utterances if not u.words and any(u.start < e and u.end > s for s, e in regions)]
     return sorted([*timed, *untimed], key=lambda u: u.start)
@@ -314,18 +318,33 @@ def only_where_speech(utterances: list[Utterance], regions: list[tuple[float, fl
 
 def _speech_words(u: Utterance, regions: list[tuple[float, float]]) -> Utterance | None:
     """`u` with only its words that have speech under them (see `only_where_speech`); None if none have."""
-    words: list[Word] = []
+    heard: dict[int, tuple[float, float] | None] = {}  # kept word's index: the region its middle lies in
     anchor_end: float | None = None  # end of the region the word before belongs to; None if it was dropped
-    for w in u.words:
+    for i, w in enumerate(u.words):
         region = next(((s, e) for s, e in regions if _within(w, s, e)), None)
         if region is not None:
-            words.append(w)
+            heard[i] = region
             anchor_end = region[1]
-        elif anchor_end is not None and w.start - words[-1].end <= JOIN_S and w.start <= anchor_end + TRAIL_S:
-            words.append(w)
+        elif (
+            anchor_end is not None
+            and w.start - u.words[i - 1].end <= JOIN_S
+            and w.start <= anchor_end + TRAIL_S
+        ):
+            heard[i] = None
         else:
             anchor_end = None
-    return _with_words(u, tuple(words))
+    # A first word stamped early: it ends inside the region of the word after it, where that word starts.
+    # It is kept from the region's start: the silence before is not its sound.
+    leading = {
+        i: replace(w, start=region[0])
+        for i, (w, after) in enumerate(pairwise(u.words))
+        if i not in heard
+        and (region := heard.get(i + 1)) is not None
+        and after.start - w.end <= JOIN_S
+        and region[0] < w.end
+    }
+    kept = (leading.get(i, w) for i, w in enumerate(u.words) if i in heard or i in leading)
+    return _with_words(u, tuple(kept))
 
 
 def _drop_repeats(utterances: list[Utterance]) -> list[Utterance]:

@@ -81,6 +81,32 @@ def test_a_turns_last_word_stamped_past_the_speech_is_kept_with_the_word_it_cont
     assert kept == [turn]
 
 
+def test_a_turns_first_word_stamped_before_the_speech_is_kept_from_the_speech_on() -> None:
+    """Stamps seen on a clean neural agent turn: speech starts at 28.90 s, whisper stretched "Thank" back
+    to 27.90 (its middle 0.5 s before the region), and without it the closing's thanks read "you for
+    calling"."""
+    from transcription.whisper_engine import only_where_speech
+
+    stamped = (Word("Thank", 27.90, 29.08), Word("you", 29.08, 29.30), Word("for", 29.30, 29.50))
+    turn = Utterance(27.90, 29.50, "Thank you for", stamped, 0.9)
+    [kept] = only_where_speech([turn], [(28.90, 31.71)])
+    assert [w.text for w in kept.words] == ["Thank", "you", "for"]
+    assert kept.start == kept.words[0].start == 28.90 and kept.words[0].end == 29.08
+
+
+def test_a_word_before_the_speech_is_dropped_unless_it_reaches_into_the_next_words_speech() -> None:
+    from transcription.whisper_engine import only_where_speech
+
+    # "Okay." ends before the speech starts; "So" ends inside it, but "hello" starts after a pause
+    before = (Word("Okay.", 0.0, 0.9), Word("hello", 0.9, 1.6))
+    paused = (Word("So", 0.0, 1.1), Word("hello", 1.3, 1.6))
+    kept = only_where_speech(
+        [Utterance(0.0, 1.6, "Okay. hello", before, 0.9), Utterance(0.0, 1.6, "So hello", paused, 0.9)],
+        [(1.0, 2.0)],
+    )
+    assert [[w.text for w in u.words] for u in kept] == [["hello"], ["hello"]]
+
+
 def test_a_word_after_a_pause_or_far_past_the_speech_is_still_dropped() -> None:
     from transcription.whisper_engine import only_where_speech
 
