@@ -58,6 +58,10 @@ class CheckResult:
     of a missing element was heard; at most UNCERTAIN_CONFIDENCE when the state is uncertain."""
     doubts: list[str] = field(default_factory=list)
     """Why the verdict is uncertain, one reason each (empty when it is certain); also in `reason`."""
+    found_doubts: list[str] = field(default_factory=list)
+    """Why found required elements are doubtful, each reason beginning with the element's name; kept
+    also when the verdict is a FAIL that does not rest on them (and so names none of them in `doubts`),
+    for a second reading to know which elements this one did not hear clearly (`qa.second_reading`)."""
 
     @property
     def missing(self) -> list[str]:
@@ -206,7 +210,7 @@ def run_check(
     if doubts:
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
-    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts)
+    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts, presence)
 
 
 def _opening_segments(transcript: Transcript, check: CheckDef, agent_name: str | None) -> set[int]:

@@ -32,8 +32,10 @@ def heard(result: CheckResult, threshold: float) -> dict[str, Heard]:
     margin — in words heard at low confidence, the agent's name alone, a close reading of the company);
     "doubtful" (found on words that are themselves in doubt: a near-threshold match, the sentence model
     alone, a next-best hypothesis); "other" (another name or number than the script asks); "missing". A
-    check's doubts each begin with the element's name (`qa.checks`)."""
-    return {e.name: _heard_element(e, result.doubts, threshold) for e in result.elements}
+    check's doubts each begin with the element's name (`qa.checks`); a found element's are read also
+    where the verdict is a FAIL that did not rest on it (`CheckResult.found_doubts`)."""
+    doubts = [*result.doubts, *result.found_doubts]
+    return {e.name: _heard_element(e, doubts, threshold) for e in result.elements}
 
 
 def _heard_element(element: ElementResult, doubts: Collection[str], threshold: float) -> Heard:

@@ -100,3 +100,22 @@ def test_words_both_readings_heard_that_only_nearly_match_a_phrase_are_not_corro
 def test_without_the_threshold_readings_are_combined_as_whole_verdicts() -> None:
     first = run_checks(_reading("Hello Northwind Energy. Dana.", conf=0.3), SCRIPT)["greeting"]
     assert second_opinion(first, first).state == "uncertain"
+
+
+def test_an_element_found_weakly_in_a_failed_reading_is_not_taken_as_heard_clearly() -> None:
+    # Seen on a probe call with no offer of help: the first reading failed on the thanks and took
+    # "anything" in a garbled "you'll see anything of your guys" for the offer, a match at the threshold
+    # that its FAIL did not rest on (so no doubt named it); the second reading heard the thanks and no
+    # offer. That offer was never heard clearly: the two readings made a certain PASS of it together.
+    def closing(*turns: str) -> Transcript:
+        timed: list[Turn] = [("agent", 0.5, 3.0, "Hello.")]
+        timed += [("agent", 28.0 + 4 * i, 30.0 + 4 * i, text) for i, text in enumerate(turns)]
+        return make_transcript(timed)
+
+    garbled = closing("You will see anything of your guys.", "Take care, goodbye.")
+    first = run_checks(garbled, SCRIPT)["closing"]
+    assert (first.state, first.missing) == ("fail", ["thanks"]) and not first.doubts
+    assert heard(first, T)["offer_help"] == "doubtful"
+    second = closing("You will see it in a few days.", "Thanks for choosing Northwind Energy.", "Bye.")
+    both = second_opinion(first, run_checks(second, SCRIPT)["closing"], threshold=T)
+    assert (both.state, both.passed) == ("fail", False), both.reason
