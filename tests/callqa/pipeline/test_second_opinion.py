@@ -83,12 +83,12 @@ def test_a_remark_the_first_decoding_garbled_is_heard_by_the_second(
     call = tmp_path / "call.wav"
     render_call(REMARK_CALL, "en-gb", "en-us", call, speed=175)
     common = {"data_dir": tmp_path, "company": "Northwind Energy", "pii_policy": "off", **trained}
-    first_only = CallAnalyzer(Settings(**common, second_opinion=True, second_opinion_remarks=False))  # type: ignore[arg-type]
+    first_only = CallAnalyzer(Settings(**common, second_opinion=True))  # type: ignore[arg-type]
     first = first_only.analyze_file(call, agent_name="Dana")
     [garbled] = [s for s in agent_sentences(first.transcript) if 9.0 < s.start < 11.0]
     assert "calm" not in garbled.text.lower() and garbled.conf < UNSURE_CONF, garbled
     assert not [v for v in first.analysis.violations if v.start < garbled.end and garbled.start < v.end]
-    both = CallAnalyzer(Settings(**common, second_opinion=True))  # type: ignore[arg-type]
+    both = CallAnalyzer(Settings(**common, second_opinion=True, second_opinion_remarks=True))  # type: ignore[arg-type]
     again = both.analyze_file(call, agent_name="Dana", transcript=first.transcript)
     [heard] = [v for v in again.analysis.violations if v.source == SECOND_READING]
     assert (heard.category, heard.state) == ("rude", "uncertain")
