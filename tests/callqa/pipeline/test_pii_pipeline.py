@@ -52,7 +52,8 @@ def test_card_and_code_never_reach_the_transcript_or_the_qa_record(card_call: Pa
     assert "[CARD]" in caller
     assert not re.search(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|zero)\b", caller), caller
     stored = json.dumps(result.analysis.to_json()) + json.dumps(result.transcript.to_json())
-    assert "737" not in stored and not re.search(r"4\D{0,3}5\D{0,3}3\D{0,3}2", stored)
+    said = re.sub(r"\d+\.\d+", " ", stored)  # times and confidences ("conf": 0.7370…) are nobody's digits
+    assert "737" not in said and not re.search(r"4\D{0,3}5\D{0,3}3\D{0,3}2", said)
     assert result.original is None  # the default policy keeps no original
     # the greeting (company and agent's name) is left for QA
     assert result.analysis.checks["greeting"].passed
