@@ -25,7 +25,9 @@ def test_qa_pages_filters_searches_assigns_and_exports_the_queue(page, site: Sit
     login(page, site, "qa")
     page.goto(f"{site.url}/queue")
     total = count(page)
-    assert total >= EXTRA_CALLS + 1
+    # Ann's flagged calls, and the real calls while their verdicts want a person (a right, certain greeting
+    # FAIL does not) and no page test before this one has closed their reviews.
+    assert EXTRA_CALLS <= total <= EXTRA_CALLS + 2
     assert page.locator("#queue tbody tr").count() == 50
     assert page.locator("#page-of").inner_text() == "Page 1 of 2"
     assert "Medium" in page.locator("#queue tbody").inner_text()  # severity as a word, not a number
