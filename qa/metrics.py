@@ -5,6 +5,7 @@ is judged on the energy alone then."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -47,10 +48,10 @@ def speech_intervals(
             spans.extend((w.start, w.end) for w in seg.words)
         else:
             spans.append((seg.start, seg.end))
-    return _merged(spans)
+    return merged_spans(spans)
 
 
-def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+def merged_spans(spans: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
     """`spans` sorted, with overlapping or touching ones joined."""
     merged: list[tuple[float, float]] = []
     for start, end in sorted(spans):
@@ -67,7 +68,7 @@ def find_dead_air(transcript: Transcript, *, min_gap_s: float, activity: Activit
     With `activity` (speech energy per leg) silence is judged on the audio alone: word times are not
     evidence of sound — whisper stretches a word over the silence after it ("Good" from 5.5 s to 20.7 s
     when it was said at 22.8 s) — and energy also hears speech the recogniser could not decode."""
-    spans = _merged([span for leg in (activity or {}).values() for span in leg]) or speech_intervals(
+    spans = merged_spans([span for leg in (activity or {}).values() for span in leg]) or speech_intervals(
         transcript
     )
     return [

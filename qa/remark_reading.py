@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from qa.intents import MIN_CERTAIN_CONTENT_WORDS, Sentence, content_words
+from qa.metrics import merged_spans
 from qa.phrases import Violation
 
 SECOND_READING = "second_reading"
@@ -64,14 +65,7 @@ def reread_spans(
 ) -> list[tuple[float, float]]:
     """The stretches of the call (s) to decode again for `sentences`: each padded by `pad_s` and cut to
     the recording (0–`duration_s`), stretches that touch merged into one (one decoding, more context)."""
-    spans: list[tuple[float, float]] = []
-    for sentence in sorted(sentences, key=lambda s: s.start):
-        start, end = max(0.0, sentence.start - pad_s), min(duration_s, sentence.end + pad_s)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
-        else:
-            spans.append((start, end))
-    return spans
+    return merged_spans([(max(0.0, s.start - pad_s), min(duration_s, s.end + pad_s)) for s in sentences])
 
 
 def heard_again(
