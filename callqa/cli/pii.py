@@ -73,11 +73,11 @@ def redact(
         calls += done.spans > 0
         spans += done.spans
         silenced += done.audio
-    languages = {settings.language, *settings.company_by_language}
+    # each redactor once: a language without a script of its own is judged by the default language's analyzer
+    languages = sorted({settings.language, *settings.company_by_language})
+    redactors = list(dict.fromkeys(analyzers.for_language(lang) for lang in languages))
     with session_scope(factory) as session:
-        alerts = redact_stored_alerts(
-            session, start, [analyzers.for_language(lang) for lang in sorted(languages)]
-        )
+        alerts = redact_stored_alerts(session, start, redactors)
     out.print(
         f"redacted {spans} new span(s) in {calls} of {len(ids)} call(s) since {start.date()}; "
         f"{silenced} recording(s) silenced; {alerts} live alert(s)' evidence redacted"
