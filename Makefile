@@ -81,14 +81,19 @@ eval: install
 	$(VENV)/bin/callqa eval ../shared/dev-set/calls --save data/eval/dev.jsonl
 	$(PY) -m bench.heldout_calls --seed $(EVAL_SEED) --out data/heldout-a
 	$(VENV)/bin/callqa eval data/heldout-a --save data/eval/heldout-a.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-a data/eval/heldout-a.jsonl --pools bench.heldout_calls
 	$(PY) -m bench.heldout_calls_b --seed $(EVAL_SEED) --out data/heldout-b
 	$(VENV)/bin/callqa eval data/heldout-b --save data/eval/heldout-b.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-b data/eval/heldout-b.jsonl --pools bench.heldout_calls_b
 	$(PY) -m bench.heldout_calls_c --seed $(EVAL_SEED) --out data/heldout-c
 	$(VENV)/bin/callqa eval data/heldout-c --save data/eval/heldout-c.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-c data/eval/heldout-c.jsonl --pools bench.heldout_calls_c
 	$(PY) -m bench.heldout_calls_d --seed $(EVAL_SEED) --out data/heldout-d
 	$(VENV)/bin/callqa eval data/heldout-d --save data/eval/heldout-d.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-d data/eval/heldout-d.jsonl --pools bench.heldout_calls_d
 	$(PY) -m bench.heldout_calls_e --seed $(EVAL_SEED) --out data/heldout-e
 	$(VENV)/bin/callqa eval data/heldout-e --save data/eval/heldout-e.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-e data/eval/heldout-e.jsonl --pools bench.heldout_calls_e
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl
