@@ -3,7 +3,7 @@ stored form) and its view for the `analyze --json` contract (`to_contract_dict`)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
@@ -20,7 +20,7 @@ from qa.phrases import CATEGORIES, PhraseSet, Violation, find_agent_phrases, fin
 from qa.procedures import run_procedures
 from qa.reading import doubt_failures, reading_doubts
 from qa.script import Script
-from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment
+from qa.sentiment import SentimentModel, SpeakerSentiment, speaker_sentiment, summarise
 from transcription.recognizer import Transcript
 
 NO_SPEECH_REASON = "no speech from the agent: nothing to judge"
@@ -118,6 +118,29 @@ def find_remarks(
     )
 
 
+def content_ends_at(checks: Mapping[str, CheckResult]) -> float | None:
+    """Where the call's content ends and its closing formalities begin (seconds): the start of the agent's
+    offer of further help as the closing check found it; None when it found none."""
+    closing = checks.get("closing")
+    offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
+    return offer.start if offer is not None else None
+
+
+def with_checks(
+    analysis: CallAnalysis, checks: dict[str, CheckResult], *, mood_in_reply: bool
+) -> CallAnalysis:
+    """`analysis` with its checks replaced (a second reading's verdicts) and each speaker's sentiment
+    summarised again up to the content end those checks find (`content_ends_at`): the caller's "no
+    thanks" to an offer of help the first reading missed is a formula reply, not their mood at the end.
+    `mood_in_reply` is the script's `mood_in_closing_reply`. Pure."""
+    end = content_ends_at(checks)
+    sentiment = {
+        speaker: summarise(s.utterances, content_ends_at=end, mood_in_reply=mood_in_reply)
+        for speaker, s in analysis.sentiment.items()
+    }
+    return replace(analysis, checks=checks, sentiment=sentiment)
+
+
 def analyze_transcript(
     transcript: Transcript,
     script: Script,
@@ -161,9 +184,7 @@ def analyze_transcript(
             name: replace(c, state="uncertain", reason=NO_SPEECH_REASON, doubts=[NO_SPEECH_REASON])
             for name, c in checks.items()
         }
-    closing = checks.get("closing")
-    offer = next((e.evidence for e in closing.elements if e.name == "offer_help"), None) if closing else None
-    content_end = offer.start if offer is not None else None
+    content_end = content_ends_at(checks)
     classified = classify_sentences(transcript, intent_model) if intent_model is not None else []
     learned = find_intents(classified, ("empathy",), threshold=intent_threshold)
     empathy_found = merge_matches(find_agent_phrases(transcript, empathy), learned).get("empathy", [])

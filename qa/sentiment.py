@@ -105,6 +105,15 @@ def speaker_sentiment(
     utterances = tuple(
         UtteranceSentiment(s.start, s.end, s.text, label) for s, label in zip(segments, labels, strict=True)
     )
+    return summarise(utterances, content_ends_at=content_ends_at, mood_in_reply=mood_in_reply)
+
+
+def summarise(
+    utterances: Sequence[UtteranceSentiment], *, content_ends_at: float | None, mood_in_reply: bool
+) -> SpeakerSentiment:
+    """The speaker's start, end and trend from their labelled utterances (time order); `content_ends_at`
+    and `mood_in_reply` as in `speaker_sentiment`. Pure: a later, better-placed end of the content (the
+    offer of further help found by a second reading) re-summarises without labelling anything again."""
     if not utterances:
         return SpeakerSentiment(None, None, 0, ())
     content = [u for u in utterances if content_ends_at is None or u.start < content_ends_at] or list(
@@ -113,4 +122,4 @@ def speaker_sentiment(
     first, last = utterances[0].label, content[-1].label
     if mood_in_reply and utterances[-1] not in content and utterances[-1].label != "neu":
         last = utterances[-1].label
-    return SpeakerSentiment(first, last, LABEL_VALUE[last] - LABEL_VALUE[first], utterances)
+    return SpeakerSentiment(first, last, LABEL_VALUE[last] - LABEL_VALUE[first], tuple(utterances))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import cast
 
-from qa.analysis import CallAnalysis, find_remarks
+from qa.analysis import CallAnalysis, find_remarks, with_checks
 from qa.checks import run_check
 from qa.element_evidence import ElementJudge
 from qa.intents import SentenceClassifier, agent_sentences, classify_sentences
@@ -42,7 +42,8 @@ def reconsider_checks(
     window by `recognizer`, and the two verdicts combined. The second reading gets no name hints: a
     hinted recogniser writes the hinted name where it was not said, and a reading that finds every element
     clearly decides the verdict (`qa.second_reading.second_opinion`), so it must hear only what was said.
-    `judge` reads elements by meaning, as in the first reading."""
+    `judge` reads elements by meaning, as in the first reading. Sentiment is summarised again up to the
+    offer of help the combined closing found (`qa.analysis.with_checks`)."""
     checks = dict(analysis.checks)
     for name, result in analysis.checks.items():
         check = script.checks.get(name)
@@ -68,7 +69,7 @@ def reconsider_checks(
             threshold=script.threshold,
             required={e.name for e in check.elements if e.required},
         )
-    return replace(analysis, checks=checks)
+    return with_checks(analysis, checks, mood_in_reply=script.mood_in_closing_reply)
 
 
 def reconsider_remarks(

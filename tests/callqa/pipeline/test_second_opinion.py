@@ -13,12 +13,14 @@ from callqa.pipeline.analyzer import CallAnalyzer
 from callqa.pipeline.second_opinion import reconsider_checks
 from callqa.services.demo import render_call
 from callqa.settings import Settings
-from qa.analysis import CallAnalysis
+from qa.analysis import CallAnalysis, analyze_transcript
 from qa.checks import run_checks
 from qa.intents import agent_sentences
 from qa.metrics import TalkStats
+from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.remark_reading import SECOND_READING, UNSURE_CONF
 from qa.script import load_script
+from qa.sentiment import Label
 from tests.qa.helpers import Turn, make_transcript
 from transcription.recognizer import FloatArray, Speaker, Utterance, Word
 
@@ -59,6 +61,67 @@ def test_two_readings_that_each_heard_part_of_the_greeting_clearly_make_a_certai
     self_id = next(e for e in greeting.elements if e.name == "self_id").evidence
     assert self_id is not None and self_id.text == "dana speaking"
     assert again.checks["closing"] == checks["closing"]  # a certain pass is not read again
+
+
+class _OfferOnly:
+    """A second recognizer that hears the agent's offer of further help the first decoding garbled."""
+
+    name = "offer-only"
+
+    def transcribe(
+        self, samples: FloatArray, sample_rate: int, *, hints: Sequence[str] = (), phrases: Sequence[str] = ()
+    ) -> list[Utterance]:
+        text = "is there anything else i can help you with"
+        words = tuple(Word(w, 0.2 + 0.3 * i, 0.45 + 0.3 * i, 0.95) for i, w in enumerate(text.split()))
+        return [Utterance(words[0].start, words[-1].end, text, words)]
+
+
+def test_an_offer_of_help_found_by_the_second_reading_ends_the_callers_mood_before_the_formula_reply() -> (
+    None
+):
+    """The caller's "no thanks" to the offer says nothing of how they feel: once the second reading finds
+    the offer, the caller's end sentiment is their last words before it, as when the first reading hears
+    it."""
+    script = load_script(None, company="Northwind Energy", agent_name="Dana")
+    turns: list[Turn] = [
+        ("agent", 0.5, 4.0, "Hello, Northwind Energy, Dana speaking, how can I help?"),
+        ("caller", 5.0, 8.0, "This is the third time it has broken and I am furious."),
+        ("agent", 9.0, 12.0, "I have booked an engineer for Monday."),
+        ("agent", 30.0, 33.0, "Ease the rhythm, ella."),
+        ("caller", 34.0, 35.0, "No thanks."),
+        ("agent", 36.0, 39.0, "Thank you for calling Northwind Energy, goodbye."),
+    ]
+    transcript = make_transcript(turns, duration_s=40.0)
+    model = _Labels({"This is the third time it has broken and I am furious.": "neg"})
+    first = analyze_transcript(
+        transcript,
+        script,
+        load_forbidden_phrases(None),
+        load_empathy_phrases(None),
+        sentiment_model=model,
+        dead_air_min_s=8.0,
+        intent_threshold=0.5,
+    )
+    assert first.checks["closing"].state != "pass"
+    assert (first.sentiment["caller"].end, first.sentiment["caller"].trend) == ("neu", 1)  # "No thanks."
+    legs: dict[Speaker, FloatArray] = {"agent": np.zeros(RATE * 40, dtype=np.float32)}
+    again = reconsider_checks(first, transcript, legs, RATE, script, _OfferOnly())
+    offer = next(e for e in again.checks["closing"].elements if e.name == "offer_help").evidence
+    assert offer is not None and offer.start < 34.0
+    assert (again.sentiment["caller"].end, again.sentiment["caller"].trend) == ("neg", 0)
+    assert again.sentiment["caller"].utterances == first.sentiment["caller"].utterances
+
+
+class _Labels:
+    """A sentiment model that knows a few sentences and calls the rest neutral."""
+
+    name = "fixed"
+
+    def __init__(self, labels: dict[str, Label]) -> None:
+        self.labels = labels
+
+    def predict(self, texts: Sequence[str]) -> list[Label]:
+        return [self.labels.get(t, "neu") for t in texts]
 
 
 REMARK_CALL = [
