@@ -23,7 +23,7 @@ import sklearn
 from rapidfuzz import fuzz, process
 
 from qa.embeddings import SentenceEmbedder
-from qa.exceptions import ScriptError
+from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Intent, IntentClassifier, normalized
 from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
@@ -54,10 +54,6 @@ Measured (grouped 5-fold CV, TF-IDF weight 0.5): with readings at 0.3, written s
 def featurize(texts: Sequence[str], embedder: SentenceEmbedder) -> list[tuple[str, np.ndarray]]:
     """The classifier's input: each normalized text with its embedding."""
     return list(zip(texts, embedder.embed(texts), strict=True))
-
-
-class StaleModelError(ScriptError):
-    """A saved model does not match the data, embedding model or library it would now run with."""
 
 
 class IntentData(NamedTuple):

@@ -33,8 +33,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from qa.exceptions import ScriptError
-from qa.intent_model import StaleModelError
+from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Featurized, Intent, IntentClassifier
 from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_RULE, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv

@@ -20,7 +20,8 @@ from callqa.settings import Settings
 from qa.acoustic import Agitation, audio_cues, line_snr_db
 from qa.analysis import CallAnalysis, analyze_transcript, element_judge
 from qa.embeddings import SentenceEmbedder
-from qa.intent_model import IntentModel, StaleModelError, load_intents, train_intents
+from qa.exceptions import StaleModelError
+from qa.intent_model import IntentModel, load_intents, train_intents
 from qa.intent_zh import ChineseIntentModel, load_chinese_intents, train_chinese_intents
 from qa.metrics import Activity
 from qa.phrases import PhraseSet, load_empathy_phrases, load_forbidden_phrases
@@ -104,12 +105,19 @@ def sentiment_model(settings: Settings) -> SentimentModel:
     without one; a second or so; same data, same result)."""
     language = settings.language if settings.language in PACKAGED_DATA else "en"
     artifact = settings.sentiment_artifact
+    embedder = shared_embedder() if language == "en" else None
     if artifact.is_file():
-        model = load_sentiment(artifact)
-        if model.language == language:
-            return model
-        logger.warning("%s is a %s model, calls are %s: fitting one now", artifact, model.language, language)
-    return train_sentiment(None, language=language)
+        try:
+            model = load_sentiment(artifact, embedder=embedder)
+        except StaleModelError as exc:
+            logger.warning("%s; fitting one now from the packaged data", exc)
+        else:
+            if model.language == language:
+                return model
+            logger.warning(
+                "%s is a %s model, calls are %s: fitting one now", artifact, model.language, language
+            )
+    return train_sentiment(None, language=language, embedder=embedder)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import f1_score
 
 from qa.analysis import CallAnalysis, analyze_transcript
-from qa.intent_model import StaleModelError
+from qa.exceptions import StaleModelError
 from qa.intent_zh import (
     ChineseIntentModel,
     chinese_text,
@@ -20,6 +20,7 @@ from qa.intent_zh import (
 from qa.phrases import load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
 from qa.sentiment_model import SklearnSentiment, load_sentiment, read_labelled, train_sentiment
+from qa.sentiment_zh import ChineseSentimentClassifier
 from tests.qa.helpers import QA_NUMBERS, Turn, make_transcript
 from transcription.recognizer import Speaker
 
@@ -53,10 +54,10 @@ def test_a_degree_word_strengthens_but_never_turns_the_polarity(sentiment: Sklea
     angry = ["我非常生气", "我特别生气", "我很生气"]
     assert sentiment.predict(angry) == ["neg"] * 3
     assert sentiment.predict(["你们的师傅特别细心", "工作人员非常耐心"]) == ["pos", "pos"]
+    model = sentiment.model
+    assert isinstance(model, ChineseSentimentClassifier)
     for said, plain in (("我非常生气", "我生气"), ("你们的师傅特别细心", "你们的师傅细心")):
-        assert (
-            sentiment.model.predict_proba([said]).tolist() == sentiment.model.predict_proba([plain]).tolist()
-        )
+        assert model.predict_proba([said]).tolist() == model.predict_proba([plain]).tolist()
 
 
 def test_chinese_sentiment_on_held_out_utterances(sentiment: SklearnSentiment, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import joblib
 import pytest
 from sklearn.metrics import f1_score
 
-from qa.exceptions import ScriptError
+from qa.exceptions import ScriptError, StaleModelError
 from qa.sentiment import VaderSentiment
 from qa.sentiment_model import load_sentiment, read_labelled, train_sentiment
 from tests.conftest import DEV_SET
@@ -74,6 +74,36 @@ def test_artifact_from_another_sklearn_version_is_refused(model, tmp_path: Path)
     joblib.dump(state, path)
     with pytest.raises(ScriptError, match="callqa train sentiment"):
         load_sentiment(path)
+
+
+@pytest.mark.parametrize("saved", [None, "all-MiniLM-L6-v2-onnx-int8:000000000000"])
+def test_artifact_of_another_or_no_embedding_model_is_refused(model, tmp_path: Path, saved) -> None:  # type: ignore[no-untyped-def]
+    """An artifact from before the embedding block (no embedding model recorded), or one fitted on another
+    model's vectors, would read these vectors as noise: refused, with what to run."""
+    path = tmp_path / "old.joblib"
+    model.save(path)
+    state = joblib.load(path)
+    if saved is None:
+        del state["embedding_model"]
+    else:
+        state["embedding_model"] = saved
+    joblib.dump(state, path)
+    with pytest.raises(StaleModelError, match=r"embedding model.*callqa train sentiment"):
+        load_sentiment(path)
+
+
+def test_the_embedding_carries_a_mood_worded_outside_the_training_data(model) -> None:  # type: ignore[no-untyped-def]
+    """Complaints in words the training file never uses (checked below), one as the recogniser garbled
+    it: the TF-IDF and lexicon blocks alone (`embedding_weight=0`) read every one as neutral."""
+    texts = [
+        "This keeps happening.",
+        "I'm coming up, this keeps happening.",
+        "What a shambles.",
+        "Same old story with you people.",
+    ]
+    train, _, _ = read_labelled(None)
+    assert not {t.lower() for t in texts} & {t.lower() for t in train}
+    assert model.predict(texts) == ["neg"] * 4
 
 
 def test_malformed_training_file_names_the_line(tmp_path: Path) -> None:
