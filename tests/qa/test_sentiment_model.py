@@ -8,9 +8,11 @@ import joblib
 import pytest
 from sklearn.metrics import f1_score
 
+from callqa.pipeline.analyzer import sentiment_model
+from callqa.settings import Settings
 from qa.exceptions import ScriptError, StaleModelError
 from qa.sentiment import VaderSentiment
-from qa.sentiment_model import load_sentiment, read_labelled, train_sentiment
+from qa.sentiment_model import SklearnSentiment, load_sentiment, read_labelled, train_sentiment
 from tests.conftest import DEV_SET
 
 
@@ -90,6 +92,8 @@ def test_artifact_of_another_or_no_embedding_model_is_refused(model, tmp_path: P
     joblib.dump(state, path)
     with pytest.raises(StaleModelError, match=r"embedding model.*callqa train sentiment"):
         load_sentiment(path)
+    refitted = sentiment_model(Settings(sentiment_model_path=path))  # the pipeline fits a current one
+    assert isinstance(refitted, SklearnSentiment) and refitted.embedding_model == model.embedding_model
 
 
 def test_the_embedding_carries_a_mood_worded_outside_the_training_data(model) -> None:  # type: ignore[no-untyped-def]

@@ -114,7 +114,7 @@ def test_train_sentiment_writes_a_versioned_artifact_and_eval_sentiment_uses_it(
     )
     assert evaluated.returncode == 0, evaluated.stderr
     scores = dict(re.findall(r"^(\S+): macro-F1 ([0-9.]+)", evaluated.stdout, re.MULTILINE))
-    assert set(scores) == {"vader", next(k for k in scores if k.startswith("sklearn-logreg:"))}
+    assert set(scores) == {"vader", next(k for k in scores if k.startswith("sklearn-logreg-minilm:"))}
     assert float(scores["vader"]) < max(float(v) for v in scores.values())
 
 
