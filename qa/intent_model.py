@@ -9,8 +9,6 @@ edited, the embedding package changed, scikit-learn was upgraded) with a message
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +20,7 @@ import numpy as np
 import sklearn
 from rapidfuzz import fuzz, process
 
+from qa.artifacts import save_artifact
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Intent, IntentClassifier, normalized
@@ -177,13 +176,8 @@ class IntentModel:
         return out
 
     def save(self, path: Path) -> None:
-        """Write the artifact atomically (a concurrent reader sees the old file or the new one)."""
-        state = {k: v for k, v in self.__dict__.items() if k != "embedder"}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        os.close(fd)
-        joblib.dump(state, tmp)
-        os.replace(tmp, path)
+        """Write the artifact atomically (`qa.artifacts.save_artifact`), without the embedder."""
+        save_artifact({k: v for k, v in self.__dict__.items() if k != "embedder"}, path)
 
 
 def train_elements(data: ElementData, embedder: SentenceEmbedder) -> dict[str, IntentClassifier]:

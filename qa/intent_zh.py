@@ -17,8 +17,6 @@ way, one yes/no classifier per element but the salutation (PHRASE_ONLY), from
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +31,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from qa.artifacts import save_artifact
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Featurized, Intent, IntentClassifier
 from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_RULE, NEVER
@@ -168,12 +167,8 @@ class ChineseIntentModel:
         return out
 
     def save(self, path: Path) -> None:
-        """Write the artifact atomically (a concurrent reader sees the old file or the new one)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        os.close(fd)
-        joblib.dump(dict(self.__dict__), tmp)
-        os.replace(tmp, path)
+        """Write the artifact atomically (`qa.artifacts.save_artifact`)."""
+        save_artifact(dict(self.__dict__), path)
 
 
 def _read_by_model(said: Sequence[frozenset[str]]) -> list[str]:

@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from qa.artifacts import save_artifact
 from qa.embeddings import SentenceEmbedder
 from qa.exceptions import ScriptError, StaleModelError
 from qa.labelled import read_tsv
@@ -202,8 +203,8 @@ class SklearnSentiment:
         return [str(label) for label in self.model.predict(texts)]  # type: ignore[misc]
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump({k: v for k, v in self.__dict__.items() if k != "embedder"}, path)
+        """Write the artifact atomically (`qa.artifacts.save_artifact`), without the embedder."""
+        save_artifact({k: v for k, v in self.__dict__.items() if k != "embedder"}, path)
 
 
 def _packaged(language: str) -> str:
