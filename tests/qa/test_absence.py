@@ -218,3 +218,48 @@ def test_the_one_closing_element_lost_in_a_garbled_stretch_leans_pass() -> None:
     without_thanks = _closing(*C015_END[:2], (44.62, "this/0.26 daily/0.20 comment/0.11 Bye!/0.60"))
     assert without_thanks.state == "uncertain" and not without_thanks.passed, without_thanks.reason
     assert sorted(without_thanks.missing) == ["offer_help", "thanks"]
+
+
+# Closing's probe calls (tiny.en, names hinted): an agent (Rosalind, Silverline Rail) who offers help and
+# says goodbye but gives no thanks; a remark 13 s before the end shares "ringing" with "thanks for ringing".
+NO_THANKS_END = (
+    (
+        17.54,
+        "Well,/0.98 you/0.99 should/1.00 have/0.83 checked/1.00 your/0.99 statement/0.99 before/1.00"
+        " ringing./0.99 That's/0.98 the/0.99 bank's/0.88 problem./0.99 Not/0.97 ours./1.00",
+    ),
+    (24.93, "I/0.86 booked/0.97 you/0.99 in/0.93 for/0.99 Tuesday/0.97"),
+    (29.89, "Is/0.81 there/1.00 anything/0.99 more/0.96 you/0.99 need/1.00 from/0.70 me?/1.00"),
+    (35.71, "Alright,/0.59 take/0.99 care./1.00 Goodbye./0.86"),
+)
+
+
+def test_a_near_match_on_words_heard_well_is_no_doubt_of_an_absence() -> None:
+    # "statement before ringing", every word at 0.99 or more, is what was said, not a garbled thanks
+    opening = _said("agent", 0.0, "Good/0.82 afternoon./0.98 Silverline/0.55 Rail/0.34 Rosalind./0.59")
+    script = load_script(None, company="Silverline Rail", agent_name="Rosalind")
+    segments = (opening, *(_said("agent", s, w) for s, w in NO_THANKS_END))
+    result = run_checks(Transcript(segments, 40.0), script)["closing"]
+    assert (result.state, result.missing) == ("fail", ["thanks"]), result.reason
+    # one word the recogniser was unsure of, and the near match is a phrase it may have garbled
+    said, *rest = NO_THANKS_END
+    unsure = ((said[0], said[1].replace("ringing./0.99", "ringing./0.55")), *rest)
+    doubted = run_checks(Transcript((opening, *(_said("agent", s, w) for s, w in unsure)), 40.0), script)
+    assert doubted["closing"].state == "uncertain", doubted["closing"].reason
+    assert "nearly matched" in doubted["closing"].reason
+
+
+def test_a_near_match_on_a_piece_of_a_hinted_name_stays_a_doubt() -> None:
+    # Closing's probe (espeak): "Hiya, you've reached Silverline Rail, Declan here" heard with the hinted
+    # company split into "the line rail", "line" at 0.81: the company was said
+    result = _greeting(
+        "Silverline Rail",
+        "Declan",
+        (
+            0.0,
+            "Oh,/0.04 you're/0.30 rich/0.32 to/0.27 feel/0.63 the/0.86 line/0.81 rail,/0.98 make/0.39"
+            " land/0.19 here,/0.65 how/0.41 can/0.80 I/0.92 help/0.74 your/0.24 name?/0.41",
+        ),
+    )
+    assert result.state == "uncertain", result.reason
+    assert "company: nearly matched (“line rail”)" in result.reason
