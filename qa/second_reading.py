@@ -84,18 +84,21 @@ def second_opinion(
     *,
     threshold: float | None = None,
     required: Collection[str] | None = None,
+    by_name: Collection[str] = (),
 ) -> CheckResult:
     """Combine a check's verdict with the same check run on a second decoding of its window (`threshold`:
     the script's phrase-match threshold 0–100, None: no element-wise corroboration; `required`: the
-    check's required elements, default all).
+    check's required elements, default all; `by_name`: the elements heard by a name the first decoding
+    was given as a hint and the second was not, the company's and the agent's).
 
     Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
     heard every element clearly (a certain PASS) decides, whatever the other missed; so do two readings
     that between them hear every element, each clearly in one of them or in both (`corroborated`); two
     readings that both find an element missing beyond doubt make a certain FAIL; anything else is
     UNCERTAIN, leaning to the reading that found the elements. An uncertain check that leans PASS only on
-    words resembling its missing elements (`qa.checks.run_check`) found nothing: it keeps that lean unless
-    the other reading finds an element missing beyond doubt."""
+    words resembling its missing elements, or on one element lost in a garbled stretch
+    (`qa.checks.run_check`), found nothing: it keeps that lean unless the other reading refutes it
+    (`_refutes`)."""
     if threshold is not None and first.state != "pass" and second.state != "pass":
         both = corroborated(first, second, threshold, required)
         if both is not None:
@@ -137,7 +140,11 @@ def second_opinion(
     doubts = [*first.doubts, *second.doubts]
     if second.state != "uncertain":
         doubts.append("a second decoding finds it missing")
-    lean = (first.passed or second.passed) and "fail" not in (first.state, second.state)
+    lean = (
+        (first.passed or second.passed)
+        and not _refutes(first, second, threshold, by_name)
+        and not _refutes(second, first, threshold, ())
+    )
     return replace(
         first,
         passed=lean,
@@ -174,6 +181,28 @@ def _heard_together(
         reason=reason_for(True, [], [], "; ".join(notes) or "every element heard clearly by one decoding"),
         confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
         doubts=[],
+    )
+
+
+def _refutes(
+    leaning: CheckResult, failed: CheckResult, threshold: float | None, by_name: Collection[str]
+) -> bool:
+    """Whether `failed`, a FAIL, refutes the other reading's lean PASS (`leaning`): it finds missing
+    beyond doubt an element `leaning` did not hear by a listed phrase matched clearly either (see
+    `heard`: "doubtful" or "missing"), and not one heard `by_name`. The second decoding gets no name
+    hints, so where the first, hinted, garbled a name it seldom writes one: on the first decodes of dev,
+    A, C and closing's probe, every greeting lacking only a name in a garbled opening whose second
+    reading found the name missing had it said (A-016, C-001, -021, -033). A listed phrase matched
+    clearly ("hello" at 0.36) is the failing decoding's miss, not the agent's; so is an element the
+    leaning reading found where the failing one lacks it (closing's probe: the second reading heard
+    "thanks for showing", "good boy" where the first, a FAIL, had lost the thanks and goodbye said)."""
+    if failed.state != "fail":
+        return False
+    if threshold is None:
+        return True
+    heard_there = heard(leaning, threshold)
+    return any(
+        n not in by_name and heard_there.get(n, "missing") in ("doubtful", "missing") for n in failed.missing
     )
 
 

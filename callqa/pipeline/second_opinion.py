@@ -68,6 +68,7 @@ def reconsider_checks(
             second,
             threshold=script.threshold,
             required={e.name for e in check.elements if e.required},
+            by_name={e.name for e in check.elements if e.needs in ("company", "agent")},
         )
     return with_checks(analysis, checks, mood_in_reply=script.mood_in_closing_reply)
 

@@ -263,3 +263,19 @@ def test_a_near_match_on_a_piece_of_a_hinted_name_stays_a_doubt() -> None:
     )
     assert result.state == "uncertain", result.reason
     assert "company: nearly matched (“line rail”)" in result.reason
+
+
+def test_the_one_greeting_element_lost_in_a_garbled_opening_leans_pass() -> None:
+    # Set C (espeak): "Morning, this is Helen at Orbit Telecom, what can I sort out for you?" with the
+    # introduction guessed (did 0.10, that 0.12 beside the hinted company): most calls say every element
+    result = _greeting(
+        "Orbit Telecom",
+        "Helen",
+        (
+            0.0,
+            "Morning,/0.07 did/0.10 you/0.75 tell/0.69 that/0.12 Orbit/0.01 Telecom/0.00 what/0.30 can/0.86"
+            " I/0.94 talk/0.47 out/0.53 for/0.95 you?/0.91",
+        ),
+    )
+    assert (result.state, result.passed, result.missing) == ("uncertain", True, ["self_id"]), result.reason
+    assert "self_id: a garbled stretch" in result.reason

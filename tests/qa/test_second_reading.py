@@ -119,3 +119,51 @@ def test_an_element_found_weakly_in_a_failed_reading_is_not_taken_as_heard_clear
     second = closing("You will see it in a few days.", "Thanks for choosing Northwind Energy.", "Bye.")
     both = second_opinion(first, run_checks(second, SCRIPT)["closing"], threshold=T)
     assert (both.state, both.passed) == ("fail", False), both.reason
+
+
+# Set C's opening (espeak; "Morning, this is Helen at Orbit Telecom, what can I sort out for you?") as
+# tiny.en heard it with the names as hints, and as whisper base heard it without them.
+ORBIT = load_script(None, company="Orbit Telecom", agent_name="Helen")
+HINTED_OPENING = (
+    "Morning,/0.07 did/0.10 you/0.75 tell/0.69 that/0.12 Orbit/0.01 Telecom/0.00 what/0.30 can/0.86 I/0.94"
+    " talk/0.47 out/0.53 for/0.95 you?/0.91"
+)
+UNHINTED_OPENING = (
+    "Morning,/0.52 it's/0.59 in/0.44 tellin'/0.38 at/0.32 orbit,/0.31 Felicom./0.59 What/0.98 can/0.99 I/0.95"
+    " thought/0.66 out/0.90 for/0.94 you?/0.98"
+)
+
+
+def _opening(words: str) -> Transcript:
+    return Transcript((_unsure(0.0, words), *make_transcript(CLOSING).segments), 38.0)
+
+
+def test_a_name_the_unhinted_second_reading_misses_does_not_refute_a_lean_pass() -> None:
+    first = run_checks(_opening(HINTED_OPENING), ORBIT)["greeting"]
+    second = run_checks(_opening(UNHINTED_OPENING), ORBIT)["greeting"]
+    assert (first.state, first.passed, first.missing) == ("uncertain", True, ["self_id"]), first.reason
+    assert (second.state, second.missing) == ("fail", ["self_id"]), second.reason
+    both = second_opinion(first, second, threshold=T, by_name={"company", "self_id"})
+    assert (both.state, both.passed) == ("uncertain", True), both.reason
+    # an element heard by no name, missing beyond doubt in the second reading, does refute it
+    no_names = second_opinion(first, second, threshold=T)
+    assert (no_names.state, no_names.passed) == ("uncertain", False), no_names.reason
+
+
+def test_a_first_fail_does_not_refute_a_second_reading_that_heard_what_it_lacked() -> None:
+    # Closing's probe (espeak): the first reading heard the offer of help unsurely and lost the thanks and
+    # the goodbye; whisper base heard those and guessed the offer instead
+    garbled_offer = "In/0.20 the/0.38 rain/0.12 if/0.15 you/0.81 need/0.27 more/0.68 from/0.55 me./1.00"
+    opening = make_transcript([("agent", 0.5, 4.0, "Hello Northwind Energy, Dana speaking.")]).segments
+    weak_offer = _unsure(30.0, "Is/0.45 there/0.45 anything/0.45 else/0.45")
+    first = run_checks(
+        Transcript((*opening, weak_offer, _unsure(34.0, "okay/0.95 then/0.95")), 38.0), SCRIPT
+    )["closing"]
+    second = run_checks(
+        Transcript((*opening, _unsure(30.0, garbled_offer), *make_transcript(CLOSING[2:]).segments), 38.0),
+        SCRIPT,
+    )["closing"]
+    assert (first.state, sorted(first.missing)) == ("fail", ["goodbye", "thanks"]), first.reason
+    assert (second.state, second.passed, second.missing) == ("uncertain", True, ["offer_help"]), second.reason
+    both = second_opinion(first, second, threshold=T)
+    assert (both.state, both.passed) == ("uncertain", True), both.reason
