@@ -46,6 +46,9 @@ DISTINCTIVE_MIN = 4
 """Letters from which a company's first word is distinctive enough to stand for its name."""
 UNHEARD_MIN_S = 0.6
 """Seconds of speech energy without any word on them from which the recogniser is taken to have lost words."""
+WORD_LONGEST_S = 1.0
+"""Seconds of speech one word covers at most, counted back from its end: whisper stretches a word's start
+back over words it lost ("name" 1.68–3.82 s over "Good afternoon, Meadowlark Insurance customer care")."""
 WORD_REACH_S = 0.25
 """Seconds around a word's own times that still count as covered by it (word times are approximate)."""
 
@@ -169,7 +172,9 @@ def repetition_loop(tokens: Sequence[Token]) -> list[Token]:
 def unheard_speech(speech: Sequence[Span], tokens: Sequence[Token], span: Span) -> list[Span]:
     """Stretches (s) inside `span` where the leg has speech energy (`speech`) but no word was written,
     each at least UNHEARD_MIN_S long."""
-    covered = sorted((t.start - WORD_REACH_S, t.end + WORD_REACH_S) for t in tokens)
+    covered = sorted(
+        (max(t.start, t.end - WORD_LONGEST_S) - WORD_REACH_S, t.end + WORD_REACH_S) for t in tokens
+    )
     lost: list[Span] = []
     for s0, e0 in speech:
         start, end = max(s0, span[0]), min(e0, span[1])

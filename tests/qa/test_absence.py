@@ -7,7 +7,7 @@ greeting ("Orbit Telecom, hello, Helen speaking, how can I help?").
 
 from __future__ import annotations
 
-from qa.absence import cut_frame, distinctive_word, garbled_span
+from qa.absence import cut_frame, distinctive_word, garbled_span, unheard_speech
 from qa.checks import CheckResult, run_checks
 from qa.matching import tokenize_segments
 from qa.script import load_script
@@ -279,3 +279,23 @@ def test_the_one_greeting_element_lost_in_a_garbled_opening_leans_pass() -> None
     )
     assert (result.state, result.passed, result.missing) == ("uncertain", True, ["self_id"]), result.reason
     assert "self_id: a garbled stretch" in result.reason
+
+
+def test_a_word_stretched_back_over_lost_words_does_not_cover_their_speech() -> None:
+    # Closing's probe (seed 2, espeak): "Good afternoon, Meadowlark Insurance customer care, my name is
+    # Imogen, ..." spoken 0.5-6.05 s, written from "my" on with "name" stamped 1.68-3.82 s
+    words = (
+        ("my", 1.26, 1.68, 0.17),
+        ("name", 1.68, 3.82, 0.97),
+        ("is", 3.82, 4.2, 0.92),
+        ("Imogen,", 4.7, 4.74, 0.0),
+        ("what", 4.88, 4.96, 0.64),
+        ("can", 4.96, 5.16, 0.95),
+        ("I", 5.16, 5.38, 0.94),
+        ("know", 5.38, 5.56, 0.78),
+        ("for", 5.56, 6.44, 0.11),
+    )
+    text = " ".join(w[0] for w in words)
+    segment = Segment("agent", 1.26, 6.44, text, tuple(Word(*w) for w in words), 0.6)
+    lost = unheard_speech([(0.5, 6.05)], tokenize_segments([segment]), (0.0, 20.0))
+    assert [(round(s, 2), round(e, 2)) for s, e in lost] == [(1.93, 2.57)]
