@@ -157,6 +157,8 @@ class IntentClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def certainty_rule(self) -> str:
         """How this classifier's certainty points are computed (kept in artifacts; see CERTAINTY_RULE)."""
         rule = CERTAINTY_RULE if self.repeats == 1 else f"{CERTAINTY_RULE} shuffles={self.repeats}"
+        # The held-out probabilities the points come from depend on the regularisation too.
+        rule = f"{rule} C={self.C:g}"
         return f"{rule} agreement=words" if self.second_reader else rule
 
     def _calibrated(self) -> CalibratedClassifierCV:
