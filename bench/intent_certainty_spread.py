@@ -16,8 +16,8 @@ import argparse
 
 import numpy as np
 
-from qa.embeddings import SentenceEmbedder
-from qa.intent_model import featurize, read_intents
+from qa.embeddings import SentenceEmbedder, featurize
+from qa.intent_model import read_intents
 from qa.intents import IntentClassifier
 from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER, certainty_points
 from qa.phrases import CATEGORIES

@@ -100,3 +100,9 @@ class SentenceEmbedder:
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def featurize(texts: Sequence[str], embedder: SentenceEmbedder) -> list[tuple[str, np.ndarray]]:
+    """Classifier input read by `qa.intents.SentenceFeatures` and the English sentiment model: each text
+    with its embedding."""
+    return list(zip(texts, embedder.embed(texts), strict=True))

@@ -26,8 +26,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from qa.artifacts import save_artifact
-from qa.embeddings import SentenceEmbedder
+from qa.embeddings import SentenceEmbedder, featurize
 from qa.exceptions import ScriptError, StaleModelError
+from qa.intents import Featurized
 from qa.labelled import read_tsv
 from qa.sentiment import Label
 from qa.sentiment_zh import ChineseSentimentClassifier
@@ -42,8 +43,6 @@ EMBEDDING_WEIGHT = 1.0
 """Weight of the sentence embedding beside the TF-IDF blocks (weight 1 each). Chosen by 5-fold
 cross-validation on the training file alone (accuracy: without 0.896, 0.5 → 0.917, 1 → 0.925, 2 → 0.913,
 3 → 0.913)."""
-Featurized = list[tuple[str, np.ndarray]]
-"""The English classifier's input: each utterance with its sentence embedding."""
 _SARCASM_OPENER = re.compile(r"^\s*(oh\s+)?(great|brilliant|fantastic|perfect|lovely|wonderful|well)\b")
 _LETDOWN = re.compile(r"\b(again|another|still|yet)\b")
 
@@ -96,11 +95,6 @@ class _Embeddings(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def transform(self, X: Featurized) -> np.ndarray:
         return np.vstack([vector for _, vector in X])
-
-
-def featurize(texts: Sequence[str], embedder: SentenceEmbedder) -> Featurized:
-    """The English classifier's input for `texts`."""
-    return list(zip(texts, embedder.embed(texts), strict=True))
 
 
 _VADER: SentimentIntensityAnalyzer | None = None
