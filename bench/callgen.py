@@ -288,6 +288,21 @@ def hold_and_refusal_call(rng: random.Random, pools: ModuleType) -> tuple[list[T
     return turns, outline.labels(outline.greeting_kind == "late" or hold_dead_air)
 
 
+def run_pools_generator(pools: ModuleType, name: str) -> list[Path]:
+    """The command line of a generator that is wording pools and voices only (held-out sets B, D, E, F):
+    its `build_call` (`hold_and_refusal_call` on its pools), its voices, 40 calls
+    `heldout-<name>-<seed>-<i>` written to data/heldout-<name> unless told otherwise."""
+    return run_generator(
+        pools.__doc__,
+        prefix=f"heldout-{name}",
+        default_out=Path(f"data/heldout-{name}"),
+        default_n=40,
+        build_call=pools.build_call,
+        agent_voices=pools.AGENT_VOICES,
+        caller_voices=pools.CALLER_VOICES,
+    )
+
+
 def write_text_calls(
     out: Path,
     n: int,

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import random
 import sys
-from pathlib import Path
 
-from bench.callgen import Labels, Turn, hold_and_refusal_call, piper_voice, run_generator
+from bench.callgen import Labels, Turn, hold_and_refusal_call, piper_voice, run_pools_generator
 from callqa.services.demo import Voice
 
 AGENT_VOICES: tuple[Voice, ...] = (piper_voice(1.05), "en-us+adam", piper_voice(0.9), "en-gb-x-rp+Alicia")
@@ -123,15 +122,7 @@ def build_call(rng: random.Random) -> tuple[list[Turn], Labels]:
 
 
 def main() -> None:
-    run_generator(
-        __doc__,
-        prefix="heldout-d",
-        default_out=Path("data/heldout-d"),
-        default_n=40,
-        build_call=build_call,
-        agent_voices=AGENT_VOICES,
-        caller_voices=CALLER_VOICES,
-    )
+    run_pools_generator(sys.modules[__name__], "d")
 
 
 if __name__ == "__main__":
