@@ -7,14 +7,15 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from callqa.services.ingest import ingest_recording
-from models import Call, Job, WorkerBeat, make_engine, make_session_factory
+from models import Call, Job, WorkerBeat, make_engine, make_session_factory, utcnow
 from tests.conftest import create_agent, write_tone_call
 from tests.live import server_env, stop, wait_for
 
@@ -136,7 +137,14 @@ def test_sigterm_hands_the_job_back_when_the_grace_period_ends(tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(tmp_path: Path) -> None:
+def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(
+    tmp_path: Path, speech_call: Path
+) -> None:
+    """The orphan is found by the recovery timer while another job runs, and runs before the queue empties.
+
+    Tone calls take some 20 ms each (no speech), too short to keep a queue busy, so the busy job is a real
+    speech call that is decoded. The test decides when the orphan turns stale: its heartbeat is pushed into
+    the future until the speech job runs, then into the past."""
     url, factory = _database(tmp_path)
     [orphan] = _queue_tone_calls(factory, tmp_path, 1)
     first, log1 = _worker(tmp_path, url, "first.log", worker_stale_after_s="20")
@@ -146,20 +154,41 @@ def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(t
         first.wait(timeout=10)
     finally:
         stop(first)
-    later = _queue_tone_calls(factory, tmp_path, 12)
-    # The orphan turns stale while the twelve wait: a tone call takes about a second once the worker's
-    # models are loaded (they are no longer fitted inside the first job), so the window is a few seconds.
+    _set_heartbeat(factory, orphan, utcnow() + timedelta(hours=1))
+    with factory() as s:
+        agent = create_agent(s, "Alice Moreau")
+        busy = ingest_recording(
+            s, source=speech_call, recordings_dir=tmp_path / "recordings", agent_id=agent.id
+        ).id
+        s.commit()
+    tones = _queue_tone_calls(factory, tmp_path, 12)
     second, log2 = _worker(
         tmp_path, url, "second.log", worker_stale_after_s="4", worker_recover_every_s="0.5"
     )
     try:
-        with factory() as s:
-            orphan_job = s.scalar(select(Job.id).where(Job.call_id == orphan))
-        assert orphan_job is not None
-        assert wait_for(lambda: _job_statuses(factory)[orphan_job] == "done", 300), log2.read_text()
-        statuses = _job_statuses(factory)
-        # Found by the timer while the queue was still busy, not once it ran empty.
-        assert "queued" in statuses.values(), statuses
+        assert wait_for(lambda: _call_job(factory, busy).status == "running", 120), log2.read_text()
+        _set_heartbeat(factory, orphan, utcnow() - timedelta(seconds=60))
+        assert wait_for(lambda: _call_job(factory, orphan).status == "done", 300), log2.read_text()
     finally:
         stop(second)
-    assert len(later) == 12
+    log = log2.read_text()
+    busy_job = _call_job(factory, busy)
+    # Requeued by the timer while the speech call was being analysed, not once the queue ran empty ...
+    assert log.index("requeued 1 job(s)") < log.index(f"job {busy_job.id} call {busy} committed"), log
+    # ... and run before the tone calls queued after it (the oldest queued job goes first).
+    orphan_done = _call_job(factory, orphan).finished_at
+    assert orphan_done is not None
+    later = [_call_job(factory, t).finished_at for t in tones]
+    assert all(done is None or done > orphan_done for done in later), log
+
+
+def _call_job(factory: sessionmaker[Session], call_id: int) -> Job:
+    with factory() as s:
+        return s.scalars(select(Job).where(Job.call_id == call_id)).one()
+
+
+def _set_heartbeat(factory: sessionmaker[Session], call_id: int, at: datetime) -> None:
+    """Stands in for a dead worker's last heartbeat on `call_id`'s running job."""
+    with factory() as s:
+        s.execute(update(Job).where(Job.call_id == call_id, Job.status == "running").values(heartbeat_at=at))
+        s.commit()
