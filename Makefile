@@ -97,6 +97,9 @@ eval: install
 	$(PY) -m bench.heldout_calls_f --seed $(EVAL_SEED) --out data/heldout-f
 	$(VENV)/bin/callqa eval data/heldout-f --save data/eval/heldout-f.jsonl
 	$(PY) -m bench.evidence_precision data/heldout-f data/eval/heldout-f.jsonl --pools bench.heldout_calls_f
+	$(PY) -m bench.heldout_calls_g --seed $(EVAL_SEED) --out data/heldout-g
+	$(VENV)/bin/callqa eval data/heldout-g --save data/eval/heldout-g.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-g data/eval/heldout-g.jsonl --pools bench.heldout_calls_g
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl

@@ -24,6 +24,7 @@ import bench.heldout_calls_c as set_c
 import bench.heldout_calls_d as set_d
 import bench.heldout_calls_e as set_e
 import bench.heldout_calls_f as set_f
+import bench.heldout_calls_g as set_g
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from callqa.pipeline.augment import check_voices
@@ -105,7 +106,9 @@ def _training_rows() -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("generator", "others"), [(set_d, "ABC"), (set_e, "ABCD"), (set_f, "ABCDE")], ids=["D", "E", "F"]
+    ("generator", "others"),
+    [(set_d, "ABC"), (set_e, "ABCD"), (set_f, "ABCDE"), (set_g, "ABCDEF")],
+    ids=["D", "E", "F", "G"],
 )
 def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
     # Sets D, E and F are the checks nobody tunes on: none of their sentences is close to a training sentence
@@ -113,7 +116,7 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
     # sentences (set B's goodbyes reached the training data that way: "bye for now" inside "All the best,
     # bye for now.").
     rows = _training_rows()
-    sets = {"A": set_a, "B": set_b, "C": set_c, "D": set_d, "E": set_e}
+    sets = {"A": set_a, "B": set_b, "C": set_c, "D": set_d, "E": set_e, "F": set_f}
     other_sets = [s for key in others for s in _sentences(sets[key])]
     assert _closest(_sentences(generator), [*rows, *other_sets]) == []
     inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
@@ -124,7 +127,7 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
 
 
 @pytest.mark.skipif(not (DEV_SET / "calls").is_dir(), reason="dev set not present (../shared/dev-set)")
-@pytest.mark.parametrize("generator", [set_d, set_e, set_f], ids=["D", "E", "F"])
+@pytest.mark.parametrize("generator", [set_d, set_e, set_f, set_g], ids=["D", "E", "F", "G"])
 def test_untuned_set_wording_is_not_the_dev_sets(generator: Any) -> None:
     dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
     assert _closest(_sentences(generator), dev) == []
@@ -155,7 +158,9 @@ def test_set_c_wording_stays_out_of_the_training_data() -> None:
 
 
 @pytest.mark.parametrize("seed", range(60))
-@pytest.mark.parametrize("generator", [set_b, set_c, set_d, set_e, set_f], ids=["B", "C", "D", "E", "F"])
+@pytest.mark.parametrize(
+    "generator", [set_b, set_c, set_d, set_e, set_f, set_g], ids=["B", "C", "D", "E", "F", "G"]
+)
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
     fill = {"company": labels["company"], "agent": labels["agent_name"]}
