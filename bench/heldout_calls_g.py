@@ -22,8 +22,8 @@ import sys
 from bench.callgen import Labels, Turn, hold_and_refusal_call, piper_voice, run_pools_generator
 from callqa.services.demo import Voice
 
-AGENT_VOICES: tuple[Voice, ...] = (piper_voice(1.0), "en-us+Mike", piper_voice(1.08), "en-gb+David")
-CALLER_VOICES = ("en-gb-x-gbclan+Hugo", "en-us+John", "en-us-nyc+Denis", "en-gb+Belinda")
+AGENT_VOICES: tuple[Voice, ...] = (piper_voice(1.0), "en-us+Mike", piper_voice(1.08), "en-gb+david")
+CALLER_VOICES = ("en-gb-x-gbclan+Hugo", "en-us+john", "en-us-nyc+Denis", "en-gb+belinda")
 COMPANIES = (
     "Tidewell Water",
     "Greystone Mortgages",
