@@ -226,7 +226,7 @@ def _generate(module: str, out: Path, n: int) -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
 @pytest.mark.parametrize(
-    "generator", [set_a, set_b, set_c, set_d, set_e, set_f], ids=["A", "B", "C", "D", "E", "F"]
+    "generator", [set_a, set_b, set_c, set_d, set_e, set_f, set_g], ids=["A", "B", "C", "D", "E", "F", "G"]
 )
 def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
     # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one
