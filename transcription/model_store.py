@@ -125,4 +125,6 @@ def build_second_opinion(
         language=language if language != "auto" else None,
         cpu_threads=threads,
         beam_size=whisper_beam_size,
+        # A verdict a second reading confirms must come out the same when the call is analysed again.
+        temperature_fallback=False,
     )
