@@ -109,16 +109,20 @@ def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str
 
     analyzers = TranscriptAnalyzers(get_settings())
     fresh = {}
-    for stem, row in analyses.items():
-        data = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
-        analyzer = analyzers.for_language(data.get("language") or get_settings().language)
-        transcript = transcript_from_contract(row)
-        who = _who(data["labels"])
-        wav = directory / f"{stem}.wav"
-        if wav.is_file():
-            result = analyzer.analyze_file(wav, transcript=transcript, **who)
-        else:
-            analysis, score, script = analyzer.analyze_transcript(transcript, **who)
-            result = CallResult(row["file"], transcript, analysis, score, script)
-        fresh[stem] = result.to_contract()
+    with _progress() as progress:
+        task = progress.add_task("judging", total=len(analyses), status="")
+        for stem, row in analyses.items():
+            progress.update(task, status=stem)
+            data = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
+            analyzer = analyzers.for_language(data.get("language") or get_settings().language)
+            transcript = transcript_from_contract(row)
+            who = _who(data["labels"])
+            wav = directory / f"{stem}.wav"
+            if wav.is_file():
+                result = analyzer.analyze_file(wav, transcript=transcript, **who)
+            else:
+                analysis, score, script = analyzer.analyze_transcript(transcript, **who)
+                result = CallResult(row["file"], transcript, analysis, score, script)
+            fresh[stem] = result.to_contract()
+            progress.advance(task)
     return fresh
