@@ -62,6 +62,10 @@ class CheckResult:
     """Why found required elements are doubtful, each reason beginning with the element's name; kept
     also when the verdict is a FAIL that does not rest on them (and so names none of them in `doubts`),
     for a second reading to know which elements this one did not hear clearly (`qa.second_reading`)."""
+    missing_doubts: list[str] = field(default_factory=list)
+    """Why missing required elements may have been said, each reason beginning with the element's name;
+    kept also when the verdict is a FAIL resting on another element missing beyond doubt, for a second
+    reading to know which elements this one found missing beyond doubt (`qa.second_reading`)."""
 
     @property
     def missing(self) -> list[str]:
@@ -208,7 +212,17 @@ def run_check(
     if doubts:
         confidence = min(confidence, UNCERTAIN_CONFIDENCE)
     state: State = "uncertain" if doubts else ("pass" if passed else "fail")
-    return CheckResult(check.name, passed, state, ordered, reason, round(confidence, 3), doubts, presence)
+    return CheckResult(
+        check.name,
+        passed,
+        state,
+        ordered,
+        reason,
+        round(confidence, 3),
+        doubts,
+        presence,
+        [f"{name}: {r.text}" for name, rs in absence.items() for r in rs],
+    )
 
 
 def _opening_segments(transcript: Transcript, check: CheckDef, agent_name: str | None) -> set[int]:

@@ -13,6 +13,7 @@ from qa.absence import window_span
 from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for
 from qa.elements import COMPANY_HEARD_CLOSE, NAME_ONLY, OTHER_NAME, ElementResult, window_tokens
 from qa.intents import ModelMatch
+from qa.matching import LOW_CONFIDENCE
 from qa.script import CheckDef
 from qa.work_number import NUMBER_ONLY, OTHER_NUMBER
 from transcription.recognizer import Transcript
@@ -94,7 +95,10 @@ def second_opinion(
     Recognisers drop and garble words; they almost never invent a whole script phrase. So a reading that
     heard every element clearly (a certain PASS) decides, whatever the other missed; so do two readings
     that between them hear every element, each clearly in one of them or in both (`corroborated`); two
-    readings that both find an element missing beyond doubt make a certain FAIL; anything else is
+    readings that both find the same element missing beyond doubt make a certain FAIL (`sure_missing`:
+    each reading's FAIL may rest on another element, and a FAIL on two places each heard unclearly by one
+    reading is no FAIL heard clearly: held-out F's "Good evening, Dunmore Lettings" was the first's
+    missing salutation and the second's missing company); anything else is
     UNCERTAIN, leaning to the reading that found the elements. An uncertain check that leans PASS only on
     words resembling its missing elements, or on one element lost in a garbled stretch
     (`qa.checks.run_check`), found nothing: it keeps that lean unless the other reading refutes it
@@ -131,14 +135,19 @@ def second_opinion(
             confidence=min(found.confidence, UNCERTAIN_CONFIDENCE),
             doubts=doubts,
         )
-    if first.state == "fail" and second.state == "fail":
-        return replace(
-            first,
-            reason=reason_for(False, first.missing, [], "confirmed by a second decoding"),
-            confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
-        )
     doubts = [*first.doubts, *second.doubts]
-    if second.state != "uncertain":
+    if first.state == "fail" and second.state == "fail":
+        if _absent_in_both(first, second, required, threshold) or _absent_in_both(
+            second, first, required, threshold
+        ):
+            return replace(
+                first,
+                reason=reason_for(False, first.missing, [], "confirmed by a second decoding"),
+                confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
+            )
+        one, two = ", ".join(sure_missing(first, required)), ", ".join(sure_missing(second, required))
+        doubts.append(f"each decoding finds another element missing beyond doubt (first {one}; second {two})")
+    elif second.state != "uncertain":
         doubts.append("a second decoding finds it missing")
     lean = (
         (first.passed or second.passed)
@@ -181,6 +190,38 @@ def _heard_together(
         reason=reason_for(True, [], [], "; ".join(notes) or "every element heard clearly by one decoding"),
         confidence=max(first.confidence, second.confidence, CONFIRMED_CONFIDENCE),
         doubts=[],
+    )
+
+
+def sure_missing(result: CheckResult, required: Collection[str] | None = None) -> list[str]:
+    """The `required` elements (default: all) `result`'s reading finds missing beyond doubt: missing, and
+    no reason to doubt the absence names them (`CheckResult.missing_doubts`)."""
+    return [
+        n
+        for n in result.missing
+        if (required is None or n in required)
+        and not any(d.startswith(f"{n}:") for d in result.missing_doubts)
+    ]
+
+
+def _absent_in_both(
+    one: CheckResult, other: CheckResult, required: Collection[str] | None, threshold: float | None
+) -> bool:
+    """Whether an element `one` finds missing beyond doubt had its place heard clearly by `other` too:
+    `other` finds it missing beyond doubt, or found it only by a loose match (`heard`: "doubtful") on words
+    it heard surely ("you will see anything of your guys" for an offer of help never made), which its FAIL
+    did not rest on. A reading that doubts the absence (it heard a sound-alike, a garbled stretch, speech
+    without words where the element belongs) did not hear its place clearly."""
+    loose = heard(other, threshold) if threshold is not None else {}
+    theirs = {e.name: e for e in other.elements}
+    return any(
+        n in sure_missing(other, required)
+        or (
+            loose.get(n) == "doubtful"
+            and (ev := theirs[n].evidence) is not None
+            and ev.mean_conf >= LOW_CONFIDENCE
+        )
+        for n in sure_missing(one, required)
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qa.checks import run_checks
+from qa.element_evidence import ElementJudge
+from qa.intents import Intent
 from qa.script import load_script
-from qa.second_reading import corroborated, heard, second_opinion
-from tests.qa.helpers import Turn, make_transcript
+from qa.second_reading import corroborated, heard, second_opinion, sure_missing
+from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript
 from transcription.recognizer import Segment, Transcript, Word
 
 CLOSING: list[Turn] = [
@@ -167,3 +171,42 @@ def test_a_first_fail_does_not_refute_a_second_reading_that_heard_what_it_lacked
     assert (second.state, second.passed, second.missing) == ("uncertain", True, ["offer_help"]), second.reason
     both = second_opinion(first, second, threshold=T)
     assert (both.state, both.passed) == ("uncertain", True), both.reason
+
+
+class _ReadsSalutation:
+    """The sentence model as it read whisper base's "How can I make your name, you know?": a little
+    (0.21) like a salutation, enough to doubt its absence (`qa.element_evidence.DOUBT_PROBABILITY`)."""
+
+    def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]:
+        return [{"salutation": Intent("salutation", 0.21 if "you know" in t else 0.01)} for t in texts]
+
+
+def test_two_fails_resting_on_different_elements_are_no_certain_fail() -> None:
+    # Held-out F (espeak en-gb-x-rp): "Good evening, Dunmore Lettings, my name's Emeka, how can I make your
+    # day easier?". Tiny.en, hinted, wrote only the names ("Good evening" lost without a trace: a certain
+    # missing salutation; "Dunmore" alone a doubt of the company's absence); whisper base, unhinted, heard
+    # "Don't leave me" and no salutation, but the model read its question a little as one (a doubt), and no
+    # company. Each FAIL is certain on its own, on an element the other reading doubts: no element's
+    # absence was heard clearly twice.
+    dunmore = load_script(None, company="Dunmore Lettings", agent_name="Emeka")
+    rest = (
+        "I/0.06 make/0.01 your/0.84 name/0.93 here,/0.55 gosh,/0.55 what/0.85 is/0.14 that/0.74 must/0.85"
+        " be?/0.79 I'm/0.87 so/0.99 sorry./0.58"
+    )
+    names_only = _unsure(0.0, "Dunmore,/0.04 Emeka,/0.00")
+    hinted = Transcript((names_only, _unsure(3.2, rest), *make_transcript(CLOSING).segments), 38.0)
+    unhinted = _opening(
+        "Don't/0.48 leave/0.31 me./0.77 Don't/0.72 bother/0.74 at/0.34 me./0.41 My/0.95 name/0.99 is/0.84"
+        " Remaker./0.32 How/0.98 can/0.99 I/0.97 make/0.99 your/0.61 name,/0.99 you/0.83 know?/0.98"
+    )
+    judge = ElementJudge(_ReadsSalutation(), INTENT_THRESHOLD)
+    first = run_checks(hinted, dunmore, judge=judge)["greeting"]
+    second = run_checks(unhinted, dunmore, judge=judge)["greeting"]
+    assert (first.state, sure_missing(first)) == ("fail", ["salutation"]), first.missing_doubts
+    assert (second.state, sure_missing(second)) == ("fail", ["company"]), second.missing_doubts
+    both = second_opinion(first, second, threshold=T, by_name={"company", "self_id"})
+    assert (both.state, both.passed) == ("uncertain", False), both.reason
+    assert "each decoding finds another element missing beyond doubt" in both.reason
+    # the same element missing beyond doubt in both readings is a FAIL heard clearly twice
+    again = second_opinion(first, first, threshold=T, by_name={"company", "self_id"})
+    assert (again.state, again.passed) == ("fail", False), again.reason
