@@ -30,7 +30,7 @@ from qa.elements import (
 from qa.intents import ModelMatch
 from qa.matching import Match, Token, best_match, normalize, tokenize_segments, without_hinted
 from qa.metrics import Activity
-from qa.names import find_name
+from qa.names import find_name, name_piece
 from qa.never import NEVER_HEARD, find_never, never_doubts
 from qa.script import CheckDef, ElementDef, Script
 from qa.work_number import BY_NAME, NUMBER_ONLY, OTHER_NUMBER
@@ -116,6 +116,7 @@ def run_check(
                 script.threshold,
                 script.agent_name,
                 opening_turn=tokens[0].segment if tokens and check.window.first_s is not None else None,
+                company=script.company,
             )
         elif element.needs == "agent_number" and script.agent_number:
             results[element.name] = number_element(element, tokens, script.threshold, script.agent_number)
@@ -169,6 +170,7 @@ def run_check(
             hinted=hinted,
             place=_place(element_tokens, window.first_s is not None),
         )
+
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
             best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)
@@ -288,8 +290,6 @@ NEGATIONS = frozenset({"not", "no", "never", "cannot", "nothing", "nobody"})
 
 HEARD_WELL_CONF = 0.8
 """Word confidence (0–1) from which the recogniser heard a word as what it is (see `heard_as_said`)."""
-NAME_PIECE_MIN = 3
-"""Letters from which a word inside a hinted name is taken for a piece of it ("line" of Silverline)."""
 
 
 def heard_as_said(near: Match, tokens: Sequence[Token], hinted: frozenset[str]) -> bool:
@@ -304,11 +304,7 @@ def heard_as_said(near: Match, tokens: Sequence[Token], hinted: frozenset[str]) 
     clearly said, and splits it into ordinary words it is sure of ("Silverline Rail" heard as "the line
     rail", line at 0.81, a company said)."""
     words = tokens[near.first_token : near.last_token + 1]
-    return bool(words) and all(t.conf >= HEARD_WELL_CONF and not _name_piece(t.text, hinted) for t in words)
-
-
-def _name_piece(word: str, hinted: frozenset[str]) -> bool:
-    return any(word == name or (len(word) >= NAME_PIECE_MIN and word in name) for name in hinted)
+    return bool(words) and all(t.conf >= HEARD_WELL_CONF and not name_piece(t.text, hinted) for t in words)
 
 
 SHARED_MIN = 4

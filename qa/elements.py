@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from qa.element_evidence import WindowReading, window_sentences
-from qa.matching import Match, Token, best_match, tokenize_segments
-from qa.names import find_name, name_match
+from qa.matching import Match, Token, best_match, find_phrase, normalize, tokenize_segments
+from qa.names import find_name, name_match, name_piece
 from qa.script import CheckDef, ElementDef, Script, Window
 from qa.work_number import find_work_number, said_work_number
 from transcription.recognizer import Transcript
@@ -186,18 +186,29 @@ def agent_element(
     agent_name: str,
     *,
     opening_turn: int | None = None,
+    company: str | None = None,
 ) -> ElementResult:
     """An element that names the agent (`needs: agent`) when the agent's name is known: the name must be
     heard, by spelling or by sound; an introduction frame around another word is doubtful, and the name
     heard without a frame still identifies the agent. `opening_turn`: the segment of the agent's first
-    turn when the check judges the call's opening, where the name alone is an introduction (NAME_OPENS)."""
-    frame = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
+    turn when the check judges the call's opening, where the name alone is an introduction (NAME_OPENS).
+    A frame around a word of the `company`'s name introduces the company, not anyone ("this is Dunmore
+    Lettings customer care")."""
+    company_words = frozenset(normalize(company or ""))
+    frames = [
+        m
+        for phrase in element.phrases
+        for m in find_phrase(phrase, tokens, threshold=threshold)
+        if not _names_company(m, phrase, tokens, company_words)
+    ]
+    frame = max(frames, key=lambda m: (m.score, m.last_token - m.first_token, -m.start), default=None)
     name = find_name(tokens, agent_name)
     if frame is not None:
         inside = find_name(tokens[frame.first_token : frame.last_token + 1], agent_name)
-        if inside is not None or name is not None:
+        if inside is not None or (name is not None and tokens[name.first].segment == frame.segment):
             return ElementResult(element.name, True, frame)
-        return ElementResult(element.name, True, frame, note=OTHER_NAME)
+        if name is None:
+            return ElementResult(element.name, True, frame, note=OTHER_NAME)
     if name is not None:
         # An agent says their own name in their opening words only to introduce themselves, and the
         # recogniser did not write it where it was not said: on dev, A, C and greet's clean-voice probe
@@ -209,6 +220,14 @@ def agent_element(
             element.name, True, name_match(tokens, name), note=NAME_OPENS if opens else NAME_ONLY
         )
     return ElementResult(element.name, False)
+
+
+def _names_company(frame: Match, phrase: str, tokens: list[Token], company_words: frozenset[str]) -> bool:
+    """Whether a word `frame` puts in `phrase`'s name slot (a word that is none of the phrase's own) is a
+    word of the company's name or a piece of one (`qa.names.name_piece`)."""
+    own = set(normalize(phrase))
+    slot = [t.text for t in tokens[frame.first_token : frame.last_token + 1] if t.text not in own]
+    return any(name_piece(word, company_words) for word in slot)
 
 
 def number_element(

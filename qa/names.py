@@ -20,6 +20,8 @@ NAME_SIMILAR = 80.0
 """Similarity (0–100) from which a heard stretch is taken to be the name."""
 NAME_CLOSE = 76.0
 """Similarity (0–100) from which a heard stretch may be the name garbled: enough to doubt an absence."""
+NAME_PIECE_MIN = 3
+"""Letters from which a word inside a name's word is taken for a piece of it ("line" of Silverline)."""
 SOUND_SAME = 100.0
 """Sound-code similarity (0–100) from which a single heard word may be the name said and misspelled."""
 # Short common words sound like many short names ("me" ~ Mei); a name must not be read into them.
@@ -89,6 +91,12 @@ def find_name(
             if score >= threshold and (best is None or score > best.score):
                 best = NameHit(i, i + width - 1, score)
     return best
+
+
+def name_piece(word: str, names: frozenset[str]) -> bool:
+    """Whether `word` (normalised) is one of the words `names` or a piece of one, NAME_PIECE_MIN letters or
+    more: recognisers split a name into ordinary words ("Silverline Rail" heard as "the line rail")."""
+    return any(word == name or (len(word) >= NAME_PIECE_MIN and word in name) for name in names)
 
 
 def name_match(tokens: Sequence[Token], hit: NameHit) -> Match:

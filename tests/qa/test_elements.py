@@ -59,3 +59,21 @@ def test_the_agent_s_name_alone_in_a_later_turn_is_still_doubted() -> None:
     )
     assert (result.passed, result.state) == (True, "uncertain"), result.reason
     assert _self_id_note(result) == NAME_ONLY
+
+
+def test_a_frame_around_a_word_of_the_company_is_no_introduction() -> None:
+    # Held-out F (piper at pace 1.2), "Afternoon, this is Dunmore Lettings customer care, go ahead." and no
+    # self-introduction: "this is <Name>" took "Dunmore", and the hinted recogniser wrote the agent's name
+    # over "That's rotten luck" 8 s in, which vouched for the frame: a certain PASS. The name heard alone in
+    # a later turn is what is left, doubted.
+    result = _greeting(
+        "Dunmore Lettings",
+        "Radek",
+        (
+            0.8,
+            "Afternoon,/0.68 this/0.97 is/0.61 Dunmore/0.45 Letting's/0.33 customer/0.77 care./0.99 Go/0.96",
+        ),
+        (8.7, "That's/0.96 Radek./0.04 I/0.94 really/0.98 do/1.00 apologize./0.98"),
+    )
+    assert (result.passed, result.state) == (True, "uncertain"), result.reason
+    assert _self_id_note(result) == NAME_ONLY
