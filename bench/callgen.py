@@ -289,7 +289,7 @@ def hold_and_refusal_call(rng: random.Random, pools: ModuleType) -> tuple[list[T
 
 
 def run_pools_generator(pools: ModuleType, name: str) -> list[Path]:
-    """The command line of a generator that is wording pools and voices only (held-out sets B, D, E, F):
+    """The command line of a generator that is wording pools and voices only (held-out sets B, D, E, F, G):
     its `build_call` (`hold_and_refusal_call` on its pools), its voices, 40 calls
     `heldout-<name>-<seed>-<i>` written to data/heldout-<name> unless told otherwise."""
     return run_generator(

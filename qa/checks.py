@@ -170,7 +170,6 @@ def run_check(
             hinted=hinted,
             place=_place(element_tokens, window.first_s is not None),
         )
-
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
             best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)

@@ -214,8 +214,9 @@ def _absent_in_both(
     without words where the element belongs) did not hear its place clearly."""
     loose = heard(other, threshold) if threshold is not None else {}
     theirs = {e.name: e for e in other.elements}
+    also_sure = sure_missing(other, required)
     return any(
-        n in sure_missing(other, required)
+        n in also_sure
         or (
             loose.get(n) == "doubtful"
             and (ev := theirs[n].evidence) is not None

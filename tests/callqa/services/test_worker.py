@@ -40,11 +40,17 @@ def _queue_tone_calls(
         write_tone_call(tmp_path / f"tone-{i}.wav", seconds=seconds, hz=440 + i)
         for i in range(first, first + n)
     ]
+    return _queue(factory, tmp_path, tones)
+
+
+def _queue(factory: sessionmaker[Session], tmp_path: Path, recordings: list[Path]) -> list[int]:
+    """The ids of `recordings` ingested and queued, in order, in the store of workers whose data dir is
+    `tmp_path`."""
     with factory() as s:
         agent = create_agent(s, "Alice Moreau")
         ids = [
-            ingest_recording(s, source=tone, recordings_dir=tmp_path / "recordings", agent_id=agent.id).id
-            for tone in tones
+            ingest_recording(s, source=path, recordings_dir=tmp_path / "recordings", agent_id=agent.id).id
+            for path in recordings
         ]
         s.commit()
     return ids
@@ -155,12 +161,7 @@ def test_a_killed_workers_job_is_requeued_while_other_jobs_keep_the_queue_busy(
     finally:
         stop(first)
     _set_heartbeat(factory, orphan, utcnow() + timedelta(hours=1))
-    with factory() as s:
-        agent = create_agent(s, "Alice Moreau")
-        busy = ingest_recording(
-            s, source=speech_call, recordings_dir=tmp_path / "recordings", agent_id=agent.id
-        ).id
-        s.commit()
+    [busy] = _queue(factory, tmp_path, [speech_call])
     tones = _queue_tone_calls(factory, tmp_path, 12)
     second, log2 = _worker(
         tmp_path, url, "second.log", worker_stale_after_s="4", worker_recover_every_s="0.5"
