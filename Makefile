@@ -100,6 +100,9 @@ eval: install
 	$(PY) -m bench.heldout_calls_g --seed $(EVAL_SEED) --out data/heldout-g
 	$(VENV)/bin/callqa eval data/heldout-g --save data/eval/heldout-g.jsonl
 	$(PY) -m bench.evidence_precision data/heldout-g data/eval/heldout-g.jsonl --pools bench.heldout_calls_g
+	$(PY) -m bench.heldout_calls_h --seed $(EVAL_SEED) --out data/heldout-h
+	$(VENV)/bin/callqa eval data/heldout-h --save data/eval/heldout-h.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-h data/eval/heldout-h.jsonl --pools bench.heldout_calls_h
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl
