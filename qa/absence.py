@@ -51,6 +51,9 @@ WORD_LONGEST_S = 1.0
 back over words it lost ("name" 1.68–3.82 s over "Good afternoon, Meadowlark Insurance customer care")."""
 WORD_REACH_S = 0.25
 """Seconds around a word's own times that still count as covered by it (word times are approximate)."""
+UNHEARD_SPEECH = "speech the recogniser left without words"
+"""How the doubt from speech energy with no words over it begins (`absence_doubts`): the recogniser lost
+what was said there, which another recogniser that heard the stretch settles (`qa.second_reading`)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ def absence_doubts(
         lost = unheard_speech(speech, tokens, span)
         if lost:
             where = ", ".join(f"{s:.1f}–{e:.1f} s" for s, e in lost[:3])
-            doubts.append(Doubt(f"speech the recogniser left without words at {where}"))
+            doubts.append(Doubt(f"{UNHEARD_SPEECH} at {where}"))
     if agent_name:
         near = find_name(tokens, agent_name, threshold=NAME_CLOSE) or find_name(
             tokens, agent_name, threshold=SOUND_SAME, by_sound=True

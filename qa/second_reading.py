@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Literal
 
-from qa.absence import window_span
+from qa.absence import UNHEARD_SPEECH, window_span
 from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for
 from qa.elements import COMPANY_HEARD_CLOSE, NAME_ONLY, OTHER_NAME, ElementResult, window_tokens
 from qa.intents import ModelMatch
@@ -98,7 +98,9 @@ def second_opinion(
     readings that both find the same element missing beyond doubt make a certain FAIL (`sure_missing`:
     each reading's FAIL may rest on another element, and a FAIL on two places each heard unclearly by one
     reading is no FAIL heard clearly: held-out F's "Good evening, Dunmore Lettings" was the first's
-    missing salutation and the second's missing company); anything else is
+    missing salutation and the second's missing company); so does one reading's element missing beyond
+    doubt where the other doubts it only because its recogniser left the speech there without words
+    (`_lost_by_other`); anything else is
     UNCERTAIN, leaning to the reading that found the elements. An uncertain check that leans PASS only on
     words resembling its missing elements, or on one element lost in a garbled stretch
     (`qa.checks.run_check`), found nothing: it keeps that lean unless the other reading refutes it
@@ -136,6 +138,21 @@ def second_opinion(
             doubts=doubts,
         )
     doubts = [*first.doubts, *second.doubts]
+    for failed, lost_it in ((first, second), (second, first)):
+        lost = _lost_by_other(failed, lost_it, required, by_name)
+        if lost:
+            which = "first" if lost_it is first else "second"
+            return replace(
+                failed,
+                reason=reason_for(
+                    False,
+                    failed.missing,
+                    [],
+                    f"the {which} decoding left speech without words where the other heard "
+                    f"{', '.join(lost)} missing",
+                ),
+                confidence=max(failed.confidence, CONFIRMED_CONFIDENCE),
+            )
     if first.state == "fail" and second.state == "fail":
         if _absent_in_both(first, second, required, threshold) or _absent_in_both(
             second, first, required, threshold
@@ -224,6 +241,26 @@ def _absent_in_both(
         )
         for n in sure_missing(one, required)
     )
+
+
+def _lost_by_other(
+    one: CheckResult, other: CheckResult, required: Collection[str] | None, by_name: Collection[str]
+) -> list[str]:
+    """Elements a failing reading `one` finds missing beyond doubt that `other` lacks too, doubting their
+    absence only because its recogniser left speech without words there (`UNHEARD_SPEECH`): `one`
+    heard that speech (else it would doubt the same) and found the element missing, and `other`
+    says nothing against it. Not an element heard by a name (`by_name`), which the unhinted second
+    decoding misses where it was said (see `_refutes`). Held-out G-007, G-021 and F-021: "Uh-huh, carry
+    on." lost by the hinted first decoding and heard by whisper base, an opening without a greeting."""
+    if one.state != "fail":
+        return []
+    lost = []
+    for name in sure_missing(one, required):
+        theirs = [d for d in other.missing_doubts if d.startswith(f"{name}:")]
+        unheard = all(d.startswith(f"{name}: {UNHEARD_SPEECH}") for d in theirs)
+        if name not in by_name and name in other.missing and theirs and unheard:
+            lost.append(name)
+    return lost
 
 
 def _refutes(

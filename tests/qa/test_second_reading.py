@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from qa.checks import run_checks
 from qa.element_evidence import ElementJudge
 from qa.intents import Intent
+from qa.metrics import Activity
 from qa.script import load_script
 from qa.second_reading import corroborated, heard, second_opinion, sure_missing
 from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript
@@ -210,3 +212,47 @@ def test_two_fails_resting_on_different_elements_are_no_certain_fail() -> None:
     # the same element missing beyond doubt in both readings is a FAIL heard clearly twice
     again = second_opinion(first, first, threshold=T, by_name={"company", "self_id"})
     assert (again.state, again.passed) == ("fail", False), again.reason
+
+
+def _timed(words: Sequence[tuple[str, float, float]], end: float) -> Segment:
+    """One agent segment from (word, start s, confidence) as decoded; each word ends where the next starts."""
+    ends = [s for _, s, _ in words[1:]] + [end]
+    timed = tuple(Word(t, s, e, c) for (t, s, c), e in zip(words, ends, strict=True))
+    return Segment("agent", timed[0].start, end, " ".join(t for t, _, _ in words), timed, 0.5)
+
+
+def test_speech_one_reading_left_without_words_and_the_other_heard_settles_a_missing_greeting() -> None:
+    # Held-out G-007 (espeak en-us+Mike): the agent opened with "Uh-huh, carry on." and no greeting. The
+    # hinted first decoding left 0.5-1.5 s without words, a doubt of every element's absence; whisper base
+    # heard "Uh-huh, carry on." there, so the greeting was missing beyond doubt where it belongs.
+    script = load_script(None, company="Wrenfield Removals", agent_name="Bartosz")
+    asked = "What's/5.44/0.64 the/5.92/0.88 first/6.02/0.96 line/6.38/0.46 on/6.52/0.96 the/6.68/0.89"
+    asked += " unrest/6.8/0.34 on/7.04/0.98 the/7.22/0.96 account?/7.34/0.92"
+    question = _timed([(t, float(s), float(c)) for t, s, c in (w.split("/") for w in asked.split())], 7.74)
+    carry_on = _timed(
+        [("Uh", 0.51, 0.18), ("-huh,", 0.62, 0.55), ("carry", 1.02, 0.89), ("on.", 1.22, 0.99)], 1.5
+    )
+    closing = make_transcript(CLOSING).segments
+    speech: Activity = {
+        "agent": [(0.5, 1.5), (5.44, 7.74), (30.0, 32.0), (34.0, 37.0)],
+        "caller": [(32.5, 33.5)],
+    }
+    first = run_checks(Transcript((question, *closing), 38.0), script, speech=speech)["greeting"]
+    second = run_checks(Transcript((carry_on, question, *closing), 38.0), script, speech=speech)["greeting"]
+    assert first.state == "uncertain" and first.missing == ["salutation", "company", "self_id"], first.reason
+    assert all(" speech the recogniser left without words at 0.5" in d for d in first.missing_doubts)
+    assert (second.state, sure_missing(second)) == ("fail", ["salutation", "company", "self_id"]), (
+        second.reason
+    )
+    by_name = {"company", "self_id"}
+    both = second_opinion(first, second, threshold=T, by_name=by_name)
+    assert (both.state, both.passed) == ("fail", False), both.reason
+    assert (
+        "the first decoding left speech without words where the other heard salutation missing" in both.reason
+    )
+    assert second_opinion(second, first, threshold=T, by_name=by_name).state == "fail"
+    # the speech lost by both readings stays a doubt; so does an element heard by name, which the unhinted
+    # second decoding misses where it was said
+    assert second_opinion(first, first, threshold=T, by_name=by_name).state == "uncertain"
+    named = replace(second, elements=[e for e in second.elements if e.name != "salutation"])
+    assert second_opinion(first, named, threshold=T, by_name=by_name).state == "uncertain"
