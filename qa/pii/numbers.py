@@ -11,6 +11,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from qa.pii.config import EntityRule, PiiConfig
+from qa.pii.spans import is_redacted
 from qa.pii.spoken import CJK, Kind, SpokenText, WordRef, atoms, normalize, speaker_words
 from transcription.recognizer import Speaker, Transcript
 
@@ -55,7 +56,11 @@ def find_cues(transcript: Transcript, config: PiiConfig) -> list[Cue]:
     speakers: tuple[Speaker, ...] = ("agent", "caller")
     for speaker in speakers:
         refs = speaker_words(transcript, speaker)
-        words = [normalize(r.word.text) for r in refs]
+        # A stored call redacted again holds placeholders, no words anybody said: "[ACCOUNT]" read as the
+        # cue "account" made any number the agent said in the next 40 s an account number (held-out
+        # G-015: "one more thing" redacted, and the offer of help with it; agent words went so in 14 of
+        # G's 40 calls judged again, 11 of F's).
+        words = ["" if is_redacted(r.word.text) else normalize(r.word.text) for r in refs]
         cues.extend(_chinese_cues(refs, words, chinese, speaker))
         i, last_end = 0, -1
         while i < len(words):

@@ -3,21 +3,18 @@ with the time they were said) and in the audio (those times silenced on the leg 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from qa.pii.spans import PiiSpan
+from qa.pii.spans import PiiSpan, is_redacted
 from qa.pii.spoken import segment_words
 from transcription.audio import CallAudio
 from transcription.recognizer import Segment, Speaker, Transcript, Word
 
 REDACTED_EXTRA = "pii_redacted"
 """`Transcript.extra` key set on a redacted transcript: the entity tokens it holds, comma-separated."""
-_REDACTED_WORD = re.compile(r"\[[A-Z][A-Z_]*\]")
-"""A word as `redact_transcript` writes it (`[CARD]`); recognisers write no brackets."""
 
 
 def redact_transcript(transcript: Transcript, spans: Sequence[PiiSpan]) -> Transcript:
@@ -70,7 +67,7 @@ def redacted_speech(transcript: Transcript) -> dict[Speaker, list[tuple[float, f
     spoken: dict[Speaker, list[tuple[float, float]]] = {}
     for seg in transcript.segments:
         for word in seg.words:
-            if _REDACTED_WORD.fullmatch(word.text):
+            if is_redacted(word.text):
                 spoken.setdefault(seg.speaker, []).append((word.start, word.end))
     return {speaker: sorted(spans) for speaker, spans in spoken.items()}
 

@@ -3,10 +3,20 @@ heavy to import: code that only carries or applies spans does not load it)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from transcription.recognizer import Speaker
+
+_REDACTED_WORD = re.compile(r"\[[A-Z][A-Z_]*\]")
+"""A word as `qa.pii.redact.redact_transcript` writes it (`[CARD]`); recognisers write no brackets."""
+
+
+def is_redacted(word: str) -> bool:
+    """Whether `word` (a transcript word as written) is a redaction placeholder: words nobody said as
+    such, standing for words of unknown content that left the transcript and the audio."""
+    return _REDACTED_WORD.fullmatch(word) is not None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from qa.pii.detect import find_pii
 from qa.pii.numbers import luhn_valid
 from qa.pii.redact import redact_transcript, redacted_speech
 from tests.qa.pii_helpers import texts, transcript
+from transcription.recognizer import Segment, Speaker, Transcript, Word
 
 CONFIG = load_pii_config()
 GREETING = ("agent", "Good morning, Acme Bank, my name is Tom, how can I help?")
@@ -140,3 +141,81 @@ def test_addresses_postcodes_and_an_iban_read_out() -> None:
     assert "北京" not in out[0] and "27" not in out[0] and "[ADDRESS]" in out[0]
     assert out[2] == "[ADDRESS]" and out[4] == "[EMAIL]" and out[6] == "[IBAN]"
     assert out[7] == "The engineer will come between 2 and 4."
+
+
+def _said(speaker: Speaker, words: list[tuple[str, float, float, float]]) -> Segment:
+    timed = tuple(Word(t, s, e, c) for t, s, e, c in words)
+    return Segment(speaker, timed[0].start, timed[-1].end, " ".join(w.text for w in timed), timed)
+
+
+def test_a_stored_call_redacted_again_takes_no_placeholder_for_a_cue() -> None:
+    # Held-out G-015 as stored (tiny.en's words, the caller's answer to the postcode question already
+    # redacted), judged again: "[ACCOUNT]" read as the cue "account" made the agent's "one" of "one more
+    # thing" 9 s later an account number read back, and the offer of help went from text and audio.
+    stored = Transcript(
+        (
+            _said(
+                "agent",
+                [
+                    ("Couldn't", 10.3, 10.64, 0.521),
+                    ("I", 10.64, 10.74, 0.986),
+                    ("take", 10.74, 10.86, 0.944),
+                    ("the", 10.86, 11.06, 0.258),
+                    ("post", 11.06, 11.34, 0.693),
+                    ("-coding", 11.34, 11.7, 0.324),
+                    ("accounts", 11.7, 12.12, 0.43),
+                    ("in", 12.12, 12.34, 0.935),
+                    ("register", 12.34, 12.64, 0.044),
+                    ("to?", 12.64, 13.66, 0.324),
+                ],
+            ),
+            _said("caller", [("[ACCOUNT]", 13.68, 17.38, 1.0)]),
+            _said(
+                "agent",
+                [
+                    ("I've", 16.94, 17.56, 0.855),
+                    ("refunded", 17.56, 17.96, 0.812),
+                    ("my", 17.96, 18.1, 0.408),
+                    ("second", 18.1, 18.46, 0.787),
+                    ("payment,", 18.46, 18.88, 0.995),
+                    ("it'll", 19.08, 19.36, 0.853),
+                    ("be", 19.36, 19.54, 0.997),
+                    ("my", 19.54, 19.74, 0.262),
+                    ("win", 19.74, 19.94, 0.206),
+                    ("-in", 19.94, 20.14, 0.814),
+                    ("-free", 20.14, 20.38, 0.959),
+                    ("working", 20.38, 20.78, 0.93),
+                    ("name.", 20.78, 22.24, 0.773),
+                ],
+            ),
+            _said(
+                "caller",
+                [
+                    ("so", 22.24, 22.52, 0.813),
+                    ("that's", 22.52, 23.0, 0.832),
+                    ("marvellous,", 23.0, 23.46, 0.67),
+                    ("I'm", 23.56, 23.8, 0.96),
+                    ("so", 23.8, 23.98, 0.99),
+                    ("relieved.", 23.98, 25.5, 0.959),
+                ],
+            ),
+            _said(
+                "agent",
+                [
+                    ("In", 25.4, 25.9, 0.054),
+                    ("that", 25.9, 26.1, 0.875),
+                    ("one", 26.1, 26.32, 0.981),
+                    ("more", 26.32, 26.52, 0.966),
+                    ("thing", 26.52, 26.72, 0.995),
+                    ("I", 26.72, 26.86, 0.618),
+                    ("can't", 26.86, 27.3, 0.763),
+                    ("handle", 27.3, 27.5, 0.745),
+                    ("while", 27.5, 27.82, 0.859),
+                    ("you're", 27.82, 28.1, 0.953),
+                    ("here.", 28.1, 28.84, 0.996),
+                ],
+            ),
+        ),
+        43.11,
+    )
+    assert texts(redact_transcript(stored, find_pii(stored, CONFIG))) == texts(stored)
