@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.matching import SLOTS, Token, normalize
+from qa.matching import SLOTS, Match, Token, claimed, normalize, rival_matches
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
 from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
 from transcription.recognizer import Transcript
@@ -80,11 +80,15 @@ def window_span(transcript: Transcript, tokens: Sequence[Token], first_s: float 
     return (tokens[0].start, transcript.duration_s)
 
 
-def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, str] | None:
+def sounds_close(
+    tokens: Sequence[Token], phrases: Sequence[str], rivals: Sequence[Match] = ()
+) -> tuple[str, str] | None:
     """(heard words, phrase) where a stretch of `tokens` sounds close to one of `phrases` (slots and
     placeholders skipped), e.g. "could buy" for "goodbye", 在见 for 再见 (or 太天, by its finals, where
     the words were heard unsure): the phrase may have been said and misheard. Chinese phrases are compared
-    by pinyin (`qa.sound_zh`), others by spelling and sound codes (`qa.names.name_similarity`)."""
+    by pinyin (`qa.sound_zh`), others by spelling and sound codes (`qa.names.name_similarity`). A stretch
+    a false friend of the phrases matched clearly better (`rivals`, see `qa.matching.claimed`) is what it
+    says: "thanks for holding" does not sound like a thanks for calling misheard."""
     best: tuple[float, str, str] | None = None
     for phrase in phrases:
         words = normalize(phrase)
@@ -104,6 +108,8 @@ def sounds_close(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, 
                     else name_similarity(heard, " ".join(words))
                 )
                 if chinese and score < 100.0 * SOUND_CLOSE_ZH:
+                    continue
+                if claimed(i, i + width - 1, score, rivals):
                     continue
                 if score >= SOUND_CLOSE and (best is None or score > best[0]):
                     best = (score, heard, phrase)
@@ -205,6 +211,7 @@ def absence_doubts(
     company: str | None = None,
     hinted: frozenset[str] = frozenset(),
     place: Sequence[Token] = (),
+    false_friends: Sequence[str] = (),
 ) -> list[Doubt]:
     """Reasons an element with these `phrases` might have been said although the transcript lacks it:
     words that sound close to a phrase, garbled stretches and (Chinese) decoding loops, speech the
@@ -212,12 +219,14 @@ def absence_doubts(
     agent's name, and (for an element naming the `company`) the company's distinctive word heard on its
     own. `hinted`: the names given to the recogniser as hints (normalised words); `place`: the tokens of
     the turn the element belongs in, where guesses scattered among surer words (`garbled_span`) are enough
-    to hide it."""
+    to hide it; `false_friends`: phrases near the element's that say something else, heard as themselves
+    (`sounds_close`)."""
     doubts: list[Doubt] = []
     cut = cut_frame(place, phrases)
     if cut:
         doubts.append(Doubt(f"the turn has “{cut}” cut off from the name", resembles=True))
-    close = sounds_close(tokens, phrases)
+    rivals = rival_matches(false_friends, list(tokens), threshold=SOUND_CLOSE) if false_friends else []
+    close = sounds_close(tokens, phrases, rivals)
     if close is not None:
         doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
     run = garbled_run([t for t in tokens if t.text not in hinted]) or garbled_span(place, hinted)

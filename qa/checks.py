@@ -169,10 +169,16 @@ def run_check(
             company=script.company if element.needs == "company" else None,
             hinted=hinted,
             place=_place(element_tokens, window.first_s is not None),
+            false_friends=element.false_friends,
         )
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
-            best_match(element.phrases, element_tokens, threshold=script.threshold - NEAR_MISS)
+            best_match(
+                element.phrases,
+                element_tokens,
+                threshold=script.threshold - NEAR_MISS,
+                false_friends=element.false_friends,
+            )
             if element.phrases and result.note != BY_NAME
             else None
         )

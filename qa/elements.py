@@ -147,7 +147,11 @@ def find_element(
                 tokens,
                 reading.hinted,
             )
-    match = best_match(element.phrases, tokens, threshold=threshold) if element.phrases else None
+    match = (
+        best_match(element.phrases, tokens, threshold=threshold, false_friends=element.false_friends)
+        if element.phrases
+        else None
+    )
     weak = match is not None and match.weakness(threshold, conf_matters=element.needs is None) is not None
     if reading is not None and (match is None or weak):
         meant = reading.evidence(element.name)
@@ -173,7 +177,7 @@ def _in_alternatives(
             for s in transcript.segments
         )
         tokens = window_tokens(replace(transcript, segments=segments), speaker, window)
-        match = best_match(element.phrases, tokens, threshold=threshold)
+        match = best_match(element.phrases, tokens, threshold=threshold, false_friends=element.false_friends)
         if match is not None:
             return match
     return None

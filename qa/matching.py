@@ -34,6 +34,11 @@ LOW_CONFIDENCE = 0.5
 """Mean recogniser confidence (0–1) below which the heard words are too unsure to act on unseen."""
 MARGIN = 5.0
 """Similarity points (0–100) above its threshold a match must reach to count as clear evidence."""
+RIVAL_MARGIN = 5.0
+"""Similarity points (0–100) by which a false friend of a script element must match words better than the
+element's phrase to claim them: a near tie says nothing ("thank you for being", the company lost after it,
+is 85 like "thank you for calling" and "thank you for holding"; "thank you for being with" 86 like
+"thank you for being patient": held-out F's "Thank you for being with Dunmore Lettings")."""
 SENTENCE_ENDS = (".", "?", "!", "。", "？", "！")
 """Sentence punctuation, Western and Chinese (full-width forms are also NFKC-folded to the Western ones)."""
 # A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
@@ -262,10 +267,34 @@ def without_hinted(match: Match, tokens: Sequence[Token], hinted: frozenset[str]
     return replace(match, mean_conf=sum(heard) / len(heard)) if heard else match
 
 
-def best_match(phrases: Sequence[str], tokens: list[Token], *, threshold: float = 80.0) -> Match | None:
+def best_match(
+    phrases: Sequence[str],
+    tokens: list[Token],
+    *,
+    threshold: float = 80.0,
+    false_friends: Sequence[str] = (),
+) -> Match | None:
     """The highest-scoring match of any of `phrases` (ties: the longest, as the most specific evidence —
-    "you are speaking with dana" over "are speaking" — then the earliest), or None."""
+    "you are speaking with dana" over "are speaking" — then the earliest), or None. A match on words one
+    of `false_friends` matches as well or better is none (`claimed`)."""
     candidates = [m for p in phrases for m in find_phrase(p, tokens, threshold=threshold)]
+    rivals = rival_matches(false_friends, tokens, threshold=threshold)
+    candidates = [m for m in candidates if not claimed(m.first_token, m.last_token, m.score, rivals)]
     if not candidates:
         return None
     return max(candidates, key=lambda m: (m.score, m.last_token - m.first_token, -m.start))
+
+
+def rival_matches(false_friends: Sequence[str], tokens: list[Token], *, threshold: float) -> list[Match]:
+    """Where `false_friends`, phrases that resemble a script element's and say something else, were said:
+    each matched at `threshold` (0–100) or above, as the element's own phrases are."""
+    return [m for p in false_friends for m in find_phrase(p, tokens, threshold=threshold)]
+
+
+def claimed(first: int, last: int, score: float, rivals: Sequence[Match]) -> bool:
+    """Whether tokens `first`..`last`, taken for an element phrase at similarity `score` (0–100), are
+    rather a false friend's: one of `rivals` covers some of them RIVAL_MARGIN or more above `score`
+    ("thanks for holding" is 86 like "thanks for choosing", 100 like "thanks for holding")."""
+    return any(
+        r.first_token <= last and first <= r.last_token and r.score >= score + RIVAL_MARGIN for r in rivals
+    )

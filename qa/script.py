@@ -36,6 +36,10 @@ class ElementDef:
     never: tuple[str, ...] = ()
     """Regular expressions over the canonical text of one utterance (qa/never.py): one heard in the
     element's window makes the element missing (您 required, 你 never: `你(?!们)`)."""
+    false_friends: tuple[str, ...] = ()
+    """Phrases near the element's own that say something else ("thanks for holding" beside "thanks for
+    choosing"): words one of them matches at least as well as an element phrase are not the element
+    (`qa.matching.best_match`)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ def parse_script(data: Any, *, source: str) -> Script:
                         needs=el.get("needs"),
                         window=_window(el["window"]) if "window" in el else None,
                         never=tuple(_pattern(str(p), source) for p in el.get("never") or ()),
+                        false_friends=tuple(str(p) for p in el.get("false_friends") or ()),
                     )
                 )
             if not elements:

@@ -92,11 +92,11 @@ def test_only_the_required_elements_must_be_heard() -> None:
 
 
 def test_words_both_readings_heard_that_only_nearly_match_a_phrase_are_not_corroborated() -> None:
-    # "thank for holding" is no "thanks for calling" however many decoders write it: a near-threshold
+    # "thank for dwelling" is no "thanks for calling" however many decoders write it: a near-threshold
     # match is a doubt about the words, not about the recogniser.
     closing: list[Turn] = [
         ("agent", 30.0, 32.0, "Anything else I can help with?"),
-        ("agent", 34.0, 37.0, "Thank for holding, goodbye."),
+        ("agent", 34.0, 37.0, "Thank for dwelling, goodbye."),
     ]
     first = run_checks(make_transcript([("agent", 0.5, 4.0, "Hello."), *closing]), SCRIPT)["closing"]
     assert first.state == "uncertain" and heard(first, T)["thanks"] == "doubtful", first.reason
