@@ -197,14 +197,16 @@ def draw_outline(
     agents: Sequence[str],
     remarks: Sequence[str],
     moods: Sequence[str],
+    *,
+    remark_rate: float = 0.2,
 ) -> Outline:
     """A call's outline: greeting kinds full 5 : no_company : no_self : absent : late 1 each, closing kinds
-    full 5 : no_thanks : no_offer : absent 1 each, each forbidden category with probability 0.2, empathy
-    0.4, the caller's last mood uniform."""
+    full 5 : no_thanks : no_offer : absent 1 each, each forbidden category with probability `remark_rate`,
+    empathy 0.4, the caller's last mood uniform."""
     company, agent = rng.choice(companies), rng.choice(agents)
     greeting = rng.choices(["full", "no_company", "no_self", "absent", "late"], [5, 1, 1, 1, 1])[0]
     closing = rng.choices(["full", "no_thanks", "no_offer", "absent"], [5, 1, 1, 1])[0]
-    forbidden = [c for c in remarks if rng.random() < 0.2]
+    forbidden = [c for c in remarks if rng.random() < remark_rate]
     empathy = rng.random() < 0.4
     mood = rng.choice(list(moods))
     return Outline(company, agent, greeting, closing, forbidden, empathy, mood)
@@ -241,12 +243,22 @@ def middle_turns(
     return turns
 
 
-def hold_and_refusal_call(rng: random.Random, pools: ModuleType) -> tuple[list[Turn], Labels]:
+def hold_and_refusal_call(
+    rng: random.Random, pools: ModuleType, *, remark_rate: float = 0.2
+) -> tuple[list[Turn], Labels]:
     """A call's turns and its labels (dev-set format) from the wording pools of a generator module (the
     held-out sets B and D): greeting, problem, empathy, identification, a hold that keeps ownership
-    (dead air or a near miss), a polite refusal, the outline's remarks, a resolution, the caller's mood,
-    and a closing whose thanks and goodbye may be spread over two turns."""
-    outline = draw_outline(rng, pools.COMPANIES, pools.AGENTS, list(pools.FORBIDDEN), list(pools.CALLER_MOOD))
+    (dead air or a near miss), a polite refusal, the outline's remarks (each category with probability
+    `remark_rate`), a resolution, the caller's mood, and a closing whose thanks and goodbye may be spread
+    over two turns."""
+    outline = draw_outline(
+        rng,
+        pools.COMPANIES,
+        pools.AGENTS,
+        list(pools.FORBIDDEN),
+        list(pools.CALLER_MOOD),
+        remark_rate=remark_rate,
+    )
     mood = outline.mood
     hold = rng.random() < 0.4
     # A hold's silence: past the 10 s of dead air, or just short of it (a near miss the label says is none).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +24,13 @@ from qa.artifacts import save_artifact
 from qa.embeddings import SentenceEmbedder, featurize
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Intent, IntentClassifier, normalized
+from qa.intents_calibration import (
+    CALIBRATION_RULE,
+    CalibrationRows,
+    CallCalibration,
+    calibrate_remarks,
+    read_calibration,
+)
 from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.phrases import CATEGORIES
@@ -45,10 +52,14 @@ IntentClassifier's default). On the data with the broad "ordinary agent speech" 
 with a negation, and their ASR readings), grouped 5-fold CV of the uncalibrated model, C 4 -> 32: written
 sentences 0.911 -> 0.914 accuracy, held-out readings 0.837 -> 0.851, none readings kept none 0.887 -> 0.912;
 on the first decodes of dev, A and C it keeps the garbled remarks the C=4 model put under the threshold."""
-CERTAINTY_RULE = IntentClassifier(C=INTENT_C, repeats=CERTAINTY_REPEATS, second_reader=True).certainty_rule
+CERTAINTY_RULE = (
+    f"{IntentClassifier(C=INTENT_C, repeats=CERTAINTY_REPEATS, second_reader=True).certainty_rule} "
+    f"{CALIBRATION_RULE}"
+)
 """How the intent classifier's certainty points are computed (pooled over CERTAINTY_REPEATS fold shuffles,
 with the word reader's agreement points; the element readers' points come from one shuffle and no second
-reader: their data changes only with the element files)."""
+reader: their data changes only with the element files), and the forbidden remarks' point from decoded
+calls (`qa.intents_calibration`)."""
 READING_WEIGHT = 0.3
 """Weight of an ASR reading (`callqa train asr-readings`) against a written sentence: readings teach the
 garbled forms ("come down"), but some keep little of the meaning and must not outvote the written data.
@@ -118,13 +129,16 @@ def read_elements(path: Path | None = None, negatives: Path | None = None) -> El
     return ElementData(texts, elements, hashlib.sha256(f"{digest}:{others_digest}".encode()).hexdigest())
 
 
-def data_version(intents: Sequence[Path] | None = None, elements: Path | None = None) -> str:
-    """sha256 over everything the model learns from: the intent sentences and the element sentences."""
-    return _version(read_intents(intents), read_elements(elements))
+def data_version(
+    intents: Sequence[Path] | None = None, elements: Path | None = None, calibration: Path | None = None
+) -> str:
+    """sha256 over everything the model learns from: the intent sentences, the element sentences and the
+    calibration sentences its remarks' certainty is measured on."""
+    return _version(read_intents(intents), read_elements(elements), read_calibration(calibration))
 
 
-def _version(intents: IntentData, elements: ElementData) -> str:
-    return hashlib.sha256(f"{intents.sha256}:{elements.sha256}".encode()).hexdigest()
+def _version(intents: IntentData, elements: ElementData, calibration: CalibrationRows) -> str:
+    return hashlib.sha256(f"{intents.sha256}:{elements.sha256}:{calibration.sha256}".encode()).hexdigest()
 
 
 @dataclass
@@ -142,6 +156,9 @@ class IntentModel:
     """Per script element (`ELEMENT_DATA`), a classifier of "says it" (the element's name) vs NONE."""
     certainty_rule: str = CERTAINTY_RULE
     """How its certainty points were computed (CERTAINTY_RULE at training time)."""
+    calls: CallCalibration | None = None
+    """The forbidden remarks' certainty point measured on decoded calls (`qa.intents_calibration`); it
+    replaces the training-CV points of the forbidden categories. None: the training-CV points stand."""
 
     @property
     def name(self) -> str:
@@ -154,13 +171,23 @@ class IntentModel:
     @property
     def certain_at(self) -> dict[str, float]:
         """Per label, the probability (0–1) from which the model alone is certain."""
-        return dict(self.classifier.certain_at_)
+        points = dict(self.classifier.certain_at_)
+        if self.calls is not None:
+            points.update(dict.fromkeys(set(CATEGORIES) & set(points), self.calls.point))
+        return points
 
     def classify(self, texts: Sequence[str]) -> list[Intent]:
         """The verdict (label, probability, certainty) on each text."""
         if not texts:
             return []
-        return self.classifier.intents(featurize([normalized(t) for t in texts], self.embedder))
+        intents = self.classifier.intents(featurize([normalized(t) for t in texts], self.embedder))
+        calls = self.calls
+        if calls is None:
+            return intents
+        return [
+            replace(i, certain_at=calls.point, certain_on=calls.basis) if i.label in CATEGORIES else i
+            for i in intents
+        ]
 
     def read_elements(self, texts: Sequence[str]) -> list[dict[str, Intent]]:
         """Per text, each script element's verdict: an Intent labelled with the element (probability that
@@ -199,13 +226,17 @@ def train_intents(
     *,
     embedder: SentenceEmbedder | None = None,
     elements: Path | None = None,
+    calibration: Path | None = None,
     **params: Any,
 ) -> IntentModel:
     """Embed the training sentences and fit the calibrated classifier and the script-element classifiers
-    (`elements`: their data, default the packaged ELEMENT_DATA) (deterministic; about 2.5 min of CPU, half of
-    it the five fold shuffles of the certainty points)."""
+    (`elements`: their data, default the packaged ELEMENT_DATA), then measure the forbidden remarks'
+    certainty point on the decoded call sentences of `calibration` (default the packaged CALIBRATION_DATA;
+    never trained on) (deterministic; about 2.5 min of CPU, half of it the five fold shuffles of the
+    training-CV certainty points)."""
     data = read_intents(paths)
     element_data = read_elements(elements)
+    calibration_rows = read_calibration(calibration)
     embedder = embedder or SentenceEmbedder()
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
     params.setdefault("C", INTENT_C)
@@ -217,16 +248,18 @@ def train_intents(
         sample_weight=np.asarray(data.weights),
         groups=data.groups,
     )
+    held_out = classifier.intents(featurize([normalized(t) for t in calibration_rows.texts], embedder))
     return IntentModel(
         classifier,
-        _version(data, element_data),
+        _version(data, element_data, calibration_rows),
         embedder.model_id,
         sklearn.__version__,
         datetime.now(UTC).isoformat(),
         len(data.texts),
         embedder,
         train_elements(element_data, embedder),
-        classifier.certainty_rule,
+        f"{classifier.certainty_rule} {CALIBRATION_RULE}",
+        calibrate_remarks(calibration_rows, held_out),
     )
 
 
@@ -235,15 +268,16 @@ def load_intents(
     *,
     data: Sequence[Path] | None = None,
     elements: Path | None = None,
+    calibration: Path | None = None,
     embedder: SentenceEmbedder | None = None,
 ) -> IntentModel:
-    """Load an artifact trained on `data` and `elements` (default: the packaged sentences); StaleModelError
-    when it was trained on other data, another embedding model, another scikit-learn version or under
-    another certainty rule."""
+    """Load an artifact trained on `data` and `elements` and calibrated on `calibration` (default: the
+    packaged sentences); StaleModelError when it was trained or calibrated on other data, another embedding
+    model, another scikit-learn version or under another certainty rule."""
     state = joblib.load(path)
     embedder = embedder or SentenceEmbedder()
     expected = {
-        "data": (state.get("data_sha256"), data_version(data, elements)),
+        "data": (state.get("data_sha256"), data_version(data, elements, calibration)),
         "embedding model": (state.get("embedding_model"), embedder.model_id),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
         "certainty rule": (state.get("certainty_rule"), CERTAINTY_RULE),

@@ -30,7 +30,7 @@ from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
-from qa.intents_certainty import CERTAINTY_RULE, NEVER, certainty_points
+from qa.intents_certainty import CERTAINTY_RULE, MODEL_ONLY_MIN_CONF, NEVER, certainty_points
 from qa.intents_reader import WordReader
 from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
@@ -62,6 +62,8 @@ class Intent:
     agree_at: float = NEVER
     """Point (0–1) from which the model and the word reader both at least this sure of `label` is
     certain (held-out precision ≥ CERTAIN_PRECISION); NEVER when agreement never is."""
+    certain_on: str = ""
+    """What `certain_at` was measured on, for the reviewer (`qa.intents_calibration`); "" when training."""
 
     @property
     def certain(self) -> bool:
@@ -275,6 +277,8 @@ class ModelMatch(Match):
     """The word reader's probability (0–1) of the same category (`Intent.reader`); None without one."""
     agree_at: float = NEVER
     """Point (0–1) from which the model and the word reader agreeing is certain (`Intent.agree_at`)."""
+    certain_on: str = ""
+    """What `certain_at` was measured on (`Intent.certain_on`)."""
 
     @property
     def agreed(self) -> bool:
@@ -292,12 +296,15 @@ class ModelMatch(Match):
             return f"model only, probability {self.score / 100:.2f} ({point}){self._reading()}"
         if len(content_words(self.text)) < MIN_CERTAIN_CONTENT_WORDS:
             return f"model only, on too few words to judge by meaning (“{self.text}”)"
+        if not self.agreed and self.mean_conf < MODEL_ONLY_MIN_CONF:
+            return f"model only, over words heard unsurely (conf {self.mean_conf:.2f})"
         return super().weakness(0.0, conf_matters=conf_matters)
 
     def grounds(self) -> str:
         """What makes this hit certain, for the reviewer (say it only when `weakness` is None)."""
         if self.score / 100 >= self.certain_at:
-            return f"model probability {self.score / 100:.2f} (certain from {self.certain_at:.2f})"
+            on = f": {self.certain_on}" if self.certain_on else ""
+            return f"model probability {self.score / 100:.2f} (certain from {self.certain_at:.2f}{on})"
         return (
             f"model {self.score / 100:.2f} and word reader {self.reader or 0.0:.2f} agree "
             f"(certain together from {self.agree_at:.2f}), words heard with confidence {self.mean_conf:.2f}"
@@ -401,6 +408,7 @@ def find_intents(
                 certain_at=intent.certain_at,
                 reader=intent.reader,
                 agree_at=intent.agree_at,
+                certain_on=intent.certain_on,
             )
         )
     return found

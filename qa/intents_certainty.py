@@ -33,6 +33,11 @@ CALL_PREVALENCE = 0.015
 """Share (0–1) of a call's agent sentences that belong to one given forbidden category: 10 remarks in 219
 agent sentences of the dev set's reference turns, over 3 categories. Training data holds a far larger
 share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
+MODEL_ONLY_MIN_CONF = 0.7
+"""Mean recogniser confidence (0–1) over a sentence's words for the intent model alone to state a remark
+certain (`qa.intents.ModelMatch`): on decoded call sentences (qa/data/remark_calibration_en.tsv), model hits
+at ≥ 0.75 over words heard at 0.5–0.7 were right 12 times in 14 (both wrong ones a garbled blame-shifting
+remark read as rude), over words heard at ≥ 0.7 71 in 71."""
 NEVER = 1.01
 """Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 
@@ -65,23 +70,47 @@ def certainty_points(
     points: dict[str, float] = {}
     for cls in sorted(set(pred.tolist())):
         mine = pred == cls
-        order = np.argsort(-prob[mine], kind="stable")
-        probs = prob[mine][order]
         positives = int(np.sum(truth == cls))
         share = (prevalence or {}).get(cls)
         # (others per positive in use) / (others per positive in the data)
         weight = (1 - share) / share * positives / (len(truth) - positives) if share else 1.0
-        right = np.cumsum(truth[mine][order] == cls)
-        wrong = np.arange(1, len(probs) + 1) - right
-        precision_at = wilson_lower(right / repeats, (right + weight * wrong) / repeats, z)
-        # k = number of hits kept by a threshold at probs[k-1]; a cut inside a run of equal
-        # probabilities cannot be applied, so only run ends count.
-        ends = [
-            k for k in range(min_hits * repeats, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]
-        ]
-        good = [k for k in ends if precision_at[k - 1] >= precision]
-        points[cls] = float(probs[max(good) - 1]) if good else NEVER
+        points[cls] = certainty_point(
+            truth[mine] == cls,
+            prob[mine],
+            false_alarm_weight=weight,
+            precision=precision,
+            min_hits=min_hits,
+            z=z,
+            repeats=repeats,
+        )
     return points
+
+
+def certainty_point(
+    right: Sequence[bool] | np.ndarray,
+    probability: Sequence[float] | np.ndarray,
+    *,
+    false_alarm_weight: float = 1.0,
+    precision: float = CERTAIN_PRECISION,
+    min_hits: int = MIN_CERTAIN_HITS,
+    z: float = CERTAINTY_Z,
+    repeats: int = 1,
+) -> float:
+    """The lowest probability t at which the hits with probability ≥ t (`right`: whether each hit was
+    right) reach `precision` as a one-sided Wilson lower bound at `z` over at least `min_hits` hits, each
+    wrong hit counting `false_alarm_weight` trials; NEVER when no t does (see certainty_points)."""
+    order = np.argsort(-np.asarray(probability, dtype=float), kind="stable")
+    probs = np.asarray(probability, dtype=float)[order]
+    hits_right = np.cumsum(np.asarray(right, dtype=bool)[order])
+    wrong = np.arange(1, len(probs) + 1) - hits_right
+    precision_at = wilson_lower(hits_right / repeats, (hits_right + false_alarm_weight * wrong) / repeats, z)
+    # k = number of hits kept by a threshold at probs[k-1]; a cut inside a run of equal
+    # probabilities cannot be applied, so only run ends count.
+    ends = [
+        k for k in range(min_hits * repeats, len(probs) + 1) if k == len(probs) or probs[k] < probs[k - 1]
+    ]
+    good = [k for k in ends if precision_at[k - 1] >= precision]
+    return float(probs[max(good) - 1]) if good else NEVER
 
 
 def wilson_lower(right: np.ndarray, total: np.ndarray, z: float) -> np.ndarray:

@@ -80,6 +80,11 @@ def _inside(match: Match, spans: Sequence[tuple[float, float]]) -> bool:
     return any(start <= match.start and match.end <= end for start, end in spans)
 
 
+def _under_certain(match: Match, hits: Sequence[Match], threshold: float) -> bool:
+    """Whether one of `hits` that is clear evidence at `threshold` (0–100) overlaps `match`."""
+    return any(h.start < match.end and h.end > match.start and h.weakness(threshold) is None for h in hits)
+
+
 def load_forbidden_phrases(path: Path | None, language: str = "en") -> PhraseSet:
     """The forbidden-phrase categories (default: the packaged list for `language`)."""
     data, source = read_yaml(path, packaged_name("forbidden", language))
@@ -149,12 +154,23 @@ def find_violations(
 ) -> list[Violation]:
     """Forbidden phrases the agent said (plus classifier hits in `learned`, whose score is the class
     probability × 100 and was kept at ≥ `learned_threshold`), in time order. Inexact phrase matches
-    inside a `harmless` (start, end) span in seconds are left out."""
+    inside a `harmless` (start, end) span in seconds are left out, and so are weak phrase matches under a
+    classifier hit of their group that is certain on its own: "you should have" loosely matched inside
+    "You should have told us about the meter yourself" says less than the model sure of that sentence."""
+    learned = learned or {}
     listed = {
-        group: [m for m in matches if m.score >= 100 or not _inside(m, harmless)]
+        group: [
+            m
+            for m in matches
+            if (m.score >= 100 or not _inside(m, harmless))
+            and not (
+                m.weakness(phrases.threshold) is not None
+                and _under_certain(m, learned.get(group, ()), learned_threshold)
+            )
+        ]
         for group, matches in find_agent_phrases(transcript, phrases).items()
     }
-    found = merge_matches(listed, learned or {})
+    found = merge_matches(listed, learned)
     violations = []
     for category, matches in found.items():
         if category not in CATEGORIES:

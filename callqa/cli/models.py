@@ -159,6 +159,13 @@ def train_intents_cmd(
             *("never" if point is None or point > 1 else f"{point:.3f}" for point in points),
         )
     out.print(table)
+    calls = getattr(model, "calls", None)
+    if calls is not None:
+        shown_point = "never" if calls.point > 1 else f"{calls.point:.3f}"
+        out.print(
+            f"forbidden remarks, model alone: certain from p {shown_point} on decoded call sentences "
+            f"({calls.basis}); this replaces the cross-validated points of the remark categories above"
+        )
     if model.elements:
         elements = Table(title="script elements, cross-validated (5 folds; each a yes/no question)")
         for column in ("element", "precision", "recall", "n", "certain from p"):

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from rapidfuzz import fuzz, process
 
+import bench.calibration_calls as set_k
 import bench.heldout_calls as set_a
 import bench.heldout_calls_b as set_b
 import bench.heldout_calls_c as set_c
@@ -29,6 +30,7 @@ import bench.heldout_calls_h as set_h
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from callqa.pipeline.augment import check_voices
+from qa.intents_calibration import CALIBRATION_DATA
 from tests.conftest import DEV_SET, callqa_ok
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,9 +100,11 @@ def test_set_b_wording_is_not_the_dev_sets() -> None:
 
 
 def _training_rows() -> list[str]:
+    # The calibration sentences are the tuning sets' own decoded sentences, never trained on.
     return [
         part
         for path in (ROOT / "qa" / "data").glob("*.tsv")
+        if path.name != CALIBRATION_DATA
         for line in path.read_text().splitlines()
         for part in line.split("\t")[1:]
     ]
@@ -158,11 +162,27 @@ def test_set_c_wording_stays_out_of_the_training_data() -> None:
     assert _closest(_sentences(set_c), _training_rows()) == []
 
 
+def test_calibration_set_wording_is_its_own() -> None:
+    # Set K calibrates the intent model's certainty (bench.remark_calibration): it measures the model on
+    # wording it never learned, and does not echo the held-out sets' wording. A near sentence of a held-out
+    # set is only counted, not shown: nobody tuning here reads their pools.
+    rows = _training_rows()
+    tuning = [s for module in (set_a, set_c, set_f, set_g) for s in _sentences(module)]
+    assert _closest(_sentences(set_k), [*rows, *tuning]) == []
+    held_out = [s for module in (set_b, set_d, set_e, set_h) for s in _sentences(module)]
+    assert len(_closest(_sentences(set_k), held_out)) == 0
+    inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
+    assert [(r, s) for s in map(_plain, _sentences(set_k)) for r in inside if f" {r} " in f" {s} "] == []
+    listed = _listed_phrases()
+    remarks = [*_strings(set_k.FORBIDDEN), *set_k.EMPATHY]
+    assert [(r, p) for r in remarks for p in listed if f" {p} " in f" {_plain(r)} "] == []
+
+
 @pytest.mark.parametrize("seed", range(60))
 @pytest.mark.parametrize(
     "generator",
-    [set_b, set_c, set_d, set_e, set_f, set_g, set_h],
-    ids=["B", "C", "D", "E", "F", "G", "H"],
+    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_k],
+    ids=["B", "C", "D", "E", "F", "G", "H", "K"],
 )
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
@@ -230,8 +250,8 @@ def _generate(module: str, out: Path, n: int) -> None:
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
 @pytest.mark.parametrize(
     "generator",
-    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h],
-    ids=["A", "B", "C", "D", "E", "F", "G", "H"],
+    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_k],
+    ids=["A", "B", "C", "D", "E", "F", "G", "H", "K"],
 )
 def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
     # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one

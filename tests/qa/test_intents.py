@@ -16,6 +16,7 @@ from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intent_model import IntentModel, data_version, load_intents, read_intents
 from qa.intents import IntentClassifier, ModelMatch, agent_sentences, normalized
+from qa.intents_calibration import CALIBRATION_RULE
 from qa.intents_certainty import CERTAIN_PRECISION, CERTAINTY_REPEATS, NEVER
 from qa.phrases import find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
@@ -137,7 +138,8 @@ def test_the_intent_model_pools_its_certainty_points_over_fold_shuffles(intents:
     clf = intents.classifier
     assert clf.repeats == CERTAINTY_REPEATS > 1
     assert len(clf.cv_truth_) == CERTAINTY_REPEATS * intents.n_samples
-    assert intents.certainty_rule == clf.certainty_rule != IntentClassifier().certainty_rule
+    assert intents.certainty_rule == f"{clf.certainty_rule} {CALIBRATION_RULE}"
+    assert clf.certainty_rule != IntentClassifier().certainty_rule
 
 
 def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:

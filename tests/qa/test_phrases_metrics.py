@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa.exceptions import ScriptError
+from qa.intents import ModelMatch
+from qa.matching import Match
 from qa.metrics import find_dead_air, talk_stats
 from qa.phrases import find_agent_phrases, find_violations, load_empathy_phrases, load_forbidden_phrases
 from qa.script import load_script
@@ -133,3 +135,21 @@ def test_bad_files_raise_script_errors(tmp_path: Path) -> None:
         load_forbidden_phrases(unknown)
     with pytest.raises(ScriptError, match="cannot read"):
         load_script(tmp_path / "missing.yaml")
+
+
+def test_a_weak_phrase_match_gives_way_to_a_certain_model_hit_over_the_same_words() -> None:
+    phrases = load_forbidden_phrases(None)
+    said = "You should have told us about the meter yourself."
+    transcript = make_transcript([("agent", 1.0, 4.0, said)])
+    [weak] = find_violations(transcript, phrases)
+    assert (weak.source, weak.state) == ("phrase", "uncertain")  # a loose match of "you should have read"
+
+    def model_hit(certain_at: float) -> dict[str, list[Match]]:
+        hit = ModelMatch("model:blame_customer", said, 1.0, 4.0, 92.0, 0, 0.95, -1, -1, certain_at=certain_at)
+        return {"blame_customer": [hit]}
+
+    [certain] = find_violations(transcript, phrases, model_hit(0.8), learned_threshold=50.0)
+    assert (certain.source, certain.state) == ("model", "fail")
+    assert certain.note.startswith("model probability 0.92 (certain from 0.80")
+    # A model hit that is not certain itself leaves the phrase match standing (and is not added beside it).
+    assert find_violations(transcript, phrases, model_hit(0.95), learned_threshold=50.0) == [weak]

@@ -95,6 +95,7 @@ def test_train_intents_writes_a_versioned_artifact_with_its_held_out_figures(tmp
         assert re.search(rf"{label}\s.*\d\.\d{{3}}", trained.stdout), trained.stdout
     assert "all-MiniLM-L6-v2" in trained.stdout and "scikit-learn" in trained.stdout
     assert "reader" in trained.stdout  # the agreement points beside the model's own
+    assert "on decoded call sentences" in trained.stdout  # the remarks' point measured on calls
     assert load_intents(artifact).name.startswith("intent-minilm:")
 
 
