@@ -80,6 +80,43 @@ def test_thanks_for_waiting_is_not_thanks_for_calling(intents: IntentModel) -> N
     assert not result.passed and "thanks" in result.missing, result.reason
 
 
+def test_gratitude_for_the_call_in_other_words_is_the_closings_thanks(intents: IntentModel) -> None:
+    # read 0.30 by the model trained on thanks worded around "thank(s)" alone: no thanks heard
+    thanks = "We're ever so grateful you phoned Blue Harbor Bank today."
+    turns: list[Turn] = [
+        ("agent", 25.0, 28.0, "Is there anything else I can help you with?"),
+        ("agent", 30.0, 33.0, _unseen(thanks)),
+        ("agent", 34.0, 36.0, "Goodbye."),
+    ]
+    assert "thanks" in _closing(None, *turns).missing  # the phrase lists alone miss it
+    result = _closing(intents, *turns)
+    assert result.passed, result.reason
+    found = next(e for e in result.elements if e.name == "thanks")
+    assert found.note == BY_MEANING and found.evidence is not None and found.evidence.phrase == "model:thanks"
+
+
+@pytest.mark.parametrize(
+    "gratitude",
+    [
+        "We're grateful for your patience on the line.",
+        "Cheers for hanging on while I found it.",
+        "Much appreciated, one second.",
+    ],
+)
+def test_gratitude_for_holding_or_a_detail_is_no_thanks_for_the_call(
+    intents: IntentModel, gratitude: str
+) -> None:
+    [reading] = intents.read_elements([_unseen(gratitude)])
+    assert reading["thanks"].probability < INTENT_THRESHOLD
+
+
+def test_a_question_about_the_account_is_no_offer_of_help(intents: IntentModel) -> None:
+    # the model trained without account questions worded around "anything else" read this as a certain
+    # offer of help (0.56, certain from 0.54)
+    [reading] = intents.read_elements([_unseen("Was there anything else in the letter from us?")])
+    assert reading["offer_help"].probability < INTENT_THRESHOLD
+
+
 def test_the_model_alone_is_never_certain_on_a_fragment() -> None:
     def hit(text: str) -> ModelMatch:
         return ModelMatch("model:rude", text, 1.0, 2.0, 99.0, 0, 0.95, -1, -1, 0.5)
