@@ -94,7 +94,9 @@ class CallCalibration:
 
     @property
     def basis(self) -> str:
-        """What the point rests on, for the reviewer."""
+        """What the point rests on, for the reviewer (and why there is none)."""
+        if self.point >= NEVER:
+            return f"no probability right often enough with each set left out, {self.sentences} sentences"
         return f"{self.right} of {self.hits} right among {self.sentences} decoded call sentences"
 
 

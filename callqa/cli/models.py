@@ -161,9 +161,9 @@ def train_intents_cmd(
     out.print(table)
     calls = getattr(model, "calls", None)
     if calls is not None:
-        shown_point = "never" if calls.point > 1 else f"{calls.point:.3f}"
+        shown_point = "never certain" if calls.point > 1 else f"certain from p {calls.point:.3f}"
         out.print(
-            f"forbidden remarks, model alone: certain from p {shown_point} on decoded call sentences "
+            f"forbidden remarks, model alone: {shown_point} on decoded call sentences "
             f"({calls.basis}); this replaces the cross-validated points of the remark categories above"
         )
     if model.elements:

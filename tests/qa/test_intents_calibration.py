@@ -49,7 +49,9 @@ def test_a_point_needs_enough_distinct_right_remarks_for_its_lower_bound() -> No
     assert (calls.hits, calls.right, calls.sentences) == (52, 52, 4104)
     assert "52 of 52 right among 4104 decoded call sentences" in calls.basis
     # 51 are too few, however sure the model is of them.
-    assert _calibrate(rows[:51] + ORDINARY, intents[:51] + QUIET).point == NEVER
+    too_few = _calibrate(rows[:51] + ORDINARY, intents[:51] + QUIET)
+    assert too_few.point == NEVER
+    assert too_few.basis == "no probability right often enough with each set left out, 4102 sentences"
 
 
 def test_a_point_must_hold_without_any_one_set() -> None:
