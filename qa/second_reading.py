@@ -213,12 +213,13 @@ def _heard_together(
 def sure_missing(result: CheckResult, required: Collection[str] | None = None) -> list[str]:
     """The `required` elements (default: all) `result`'s reading finds missing beyond doubt: missing, and
     no reason to doubt the absence names them (`CheckResult.missing_doubts`)."""
-    return [
-        n
-        for n in result.missing
-        if (required is None or n in required)
-        and not any(d.startswith(f"{n}:") for d in result.missing_doubts)
-    ]
+    return [n for n in result.missing if (required is None or n in required) and not _doubts_of(result, n)]
+
+
+def _doubts_of(result: CheckResult, name: str) -> list[str]:
+    """`result`'s reasons to doubt that element `name` is missing (`CheckResult.missing_doubts` begin with
+    the element's name)."""
+    return [d for d in result.missing_doubts if d.startswith(f"{name}:")]
 
 
 def _absent_in_both(
@@ -256,7 +257,7 @@ def _lost_by_other(
         return []
     lost = []
     for name in sure_missing(one, required):
-        theirs = [d for d in other.missing_doubts if d.startswith(f"{name}:")]
+        theirs = _doubts_of(other, name)
         unheard = all(d.startswith(f"{name}: {UNHEARD_SPEECH}") for d in theirs)
         if name not in by_name and name in other.missing and theirs and unheard:
             lost.append(name)
