@@ -81,6 +81,9 @@ PROMPTS = {
 APOLOGIES = ("unable", "sorry_problems", "im_sorry")
 HOLDS = ("hold_extension", "hold_connect", "hold_party", "wait_connect", "locate")
 ACCOUNT = ("saved", "password", "forwarded")
+FORBIDDEN: dict[str, tuple[str, ...]] = {}
+"""No prompt is a forbidden remark: the calls' agent sentences are real recorded speech labelled none, a
+calibration source of false alarms for model-only remarks (`bench.remark_calibration`)."""
 
 CALLER_VOICES = ("en-gb-scotland+belinda", "en-us+david", "en-gb-x-gbclan+edward", "en-gb-x-rp+iven")
 PROBLEMS = {
