@@ -27,7 +27,7 @@ from qa.elements import (
     tokens_of_element,
     window_tokens,
 )
-from qa.intents import ModelMatch
+from qa.intent_evidence import ModelMatch
 from qa.matching import Match, Token, best_match, normalize, tokenize_segments, without_hinted
 from qa.metrics import Activity
 from qa.names import find_name, name_piece

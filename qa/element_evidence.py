@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, runtime_checkable
 
-from qa.intents import Intent, ModelMatch, Sentence, speaker_sentences
+from qa.intent_evidence import ModelMatch
+from qa.intents import Intent, Sentence, speaker_sentences
 from qa.matching import LOW_CONFIDENCE, Match, Token, normalize
 from transcription.recognizer import Transcript
 
@@ -24,10 +25,10 @@ SPAN_SLACK_S = 0.05
 """Seconds a phrase match's word times may reach past its sentence's (word and sentence times are rounded)."""
 MIN_ELEMENT_WORDS = 4
 """Words a sentence needs for the model alone to be certain it says a script element. Not content words
-(`qa.intents.content_words`), as for the intent categories: an offer of further help is made of stop words
-("Is there anything else I can do?" has one), and on the first decodes of dev, A, C and greet's clean-voice
-probe calls every reading at the element's certainty point on clearly heard words (mean confidence ≥ 0.5)
-was of a closing whose call had that element (offer of help 94/94, thanks 85/85); a fragment ("Take
+(`qa.intent_evidence.content_words`), as for the intent categories: an offer of further help is made of stop
+words ("Is there anything else I can do?" has one), and on the first decodes of dev, A, C and greet's
+clean-voice probe calls every reading at the element's certainty point on clearly heard words (mean confidence
+≥ 0.5) was of a closing whose call had that element (offer of help 94/94, thanks 85/85); a fragment ("Take
 care.", "Speaking.") still carries too little to act on alone."""
 DOUBT_PROBABILITY = 0.2
 """Probability (0–1) from which the model's reading of a sentence as the missing element doubts its

@@ -24,26 +24,19 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import FeatureUnion
 from threadpoolctl import threadpool_limits
 
-from qa.intents_certainty import CERTAINTY_RULE, MODEL_ONLY_MIN_CONF, NEVER, certainty_points
+from qa.intent_evidence import ModelMatch
+from qa.intents_certainty import CERTAINTY_RULE, NEVER, certainty_points
 from qa.intents_reader import WordReader
 from qa.matching import Match, normalize
 from transcription.recognizer import Segment, Transcript, Word
 
 NONE = "none"
-MIN_CERTAIN_CONTENT_WORDS = 2
-"""Content words (`content_words`) a sentence needs for the model alone to be certain about it: on a
-fragment ("Speaking.", "One moment.") a sentence embedding carries too little meaning to act on."""
-AGREEMENT_MIN_CONF = 0.8
-"""Mean recogniser confidence (0–1) over a sentence's words for the model and the word reader agreeing to
-make a remark certain: both read the same words, so their agreement says nothing about words the
-recogniser guessed (on an unseen call set, model hits at ≥ 0.9 over words heard at ≥ 0.8 were right 20
-times in 25, over less sure words 6 in 15)."""
 _SENTENCE_END = re.compile(r"[.?!。？！]$")
 # Chinese writes no space after its sentence punctuation.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|(?<=[。？！])\s*")
@@ -265,61 +258,6 @@ class Sentence:
     end: float
     conf: float
     segment: int
-
-
-@dataclass(frozen=True)
-class ModelMatch(Match):
-    """A classifier hit as evidence; `score` is the probability × 100. It is weak (stated uncertain) below
-    its category's certainty point `certain_at` (0–1) or when the recogniser was unsure of the words."""
-
-    certain_at: float = NEVER
-    reader: float | None = None
-    """The word reader's probability (0–1) of the same category (`Intent.reader`); None without one."""
-    agree_at: float = NEVER
-    """Point (0–1) from which the model and the word reader agreeing is certain (`Intent.agree_at`)."""
-    certain_on: str = ""
-    """What `certain_at` was measured on (`Intent.certain_on`)."""
-
-    @property
-    def agreed(self) -> bool:
-        """The model and the word reader are both at least `agree_at` sure of the category, over words
-        the recogniser heard with mean confidence ≥ AGREEMENT_MIN_CONF."""
-        return (
-            self.reader is not None
-            and min(self.score / 100, self.reader) >= self.agree_at
-            and self.mean_conf >= AGREEMENT_MIN_CONF
-        )
-
-    def weakness(self, threshold: float, *, conf_matters: bool = True) -> str | None:
-        if self.score / 100 < self.certain_at and not self.agreed:
-            point = "never certain" if self.certain_at >= NEVER else f"certain from {self.certain_at:.2f}"
-            return f"model only, probability {self.score / 100:.2f} ({point}){self._reading()}"
-        if len(content_words(self.text)) < MIN_CERTAIN_CONTENT_WORDS:
-            return f"model only, on too few words to judge by meaning (“{self.text}”)"
-        if not self.agreed and self.mean_conf < MODEL_ONLY_MIN_CONF:
-            return f"model only, over words heard unsurely (conf {self.mean_conf:.2f})"
-        return super().weakness(0.0, conf_matters=conf_matters)
-
-    def grounds(self) -> str:
-        """What makes this hit certain, for the reviewer (say it only when `weakness` is None)."""
-        if self.score / 100 >= self.certain_at:
-            on = f": {self.certain_on}" if self.certain_on else ""
-            return f"model probability {self.score / 100:.2f} (certain from {self.certain_at:.2f}{on})"
-        return (
-            f"model {self.score / 100:.2f} and word reader {self.reader or 0.0:.2f} agree "
-            f"(certain together from {self.agree_at:.2f}), words heard with confidence {self.mean_conf:.2f}"
-        )
-
-    def _reading(self) -> str:
-        if self.reader is None:
-            return ""
-        point = "agreement never certain" if self.agree_at >= NEVER else f"together from {self.agree_at:.2f}"
-        return f"; word reader {self.reader:.2f} ({point}), words heard with confidence {self.mean_conf:.2f}"
-
-
-def content_words(text: str) -> list[str]:
-    """The words of `text` that carry meaning (scikit-learn's English stop words left out)."""
-    return [w for w in normalize(text) if w not in ENGLISH_STOP_WORDS]
 
 
 def speaker_sentences(transcript: Transcript, speaker: str) -> list[Sentence]:

@@ -14,7 +14,7 @@ What counts, and why:
   with each category drawn from a few generator wordings, no category alone has the ≥ 52 hits a 0.95 lower
   bound needs; the calibrated probabilities share one scale;
 - only hits that nothing else makes uncertain: words heard with mean confidence ≥ MODEL_ONLY_MIN_CONF and
-  at least MIN_CERTAIN_CONTENT_WORDS content words (`qa.intents.ModelMatch.weakness`), so the point is
+  at least MIN_CERTAIN_CONTENT_WORDS content words (`qa.intent_evidence.ModelMatch.weakness`), so the point is
   measured on the hits it decides;
 - a right hit counts once per decoded text: the same words are the same input and get the same probability,
   so a remark decoded alike in ten calls is one observation of the model, not ten; a false alarm counts in
@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qa.exceptions import ScriptError
-from qa.intents import MIN_CERTAIN_CONTENT_WORDS, NONE, Intent, content_words, normalized
+from qa.intent_evidence import MIN_CERTAIN_CONTENT_WORDS, content_words
+from qa.intents import NONE, Intent, normalized
 from qa.intents_certainty import CALL_PREVALENCE, MODEL_ONLY_MIN_CONF, NEVER, certainty_point
 from qa.labelled import read_tsv
 from qa.phrases import CATEGORIES
@@ -102,7 +103,7 @@ class CallCalibration:
 
 def decides(text: str, conf: float) -> bool:
     """Whether a model hit on `text`, heard with mean confidence `conf` (0–1), is certain or not by its
-    probability alone (`qa.intents.ModelMatch.weakness` makes the others uncertain in any case)."""
+    probability alone (`qa.intent_evidence.ModelMatch.weakness` makes the others uncertain in any case)."""
     return conf >= MODEL_ONLY_MIN_CONF and len(content_words(text)) >= MIN_CERTAIN_CONTENT_WORDS
 
 

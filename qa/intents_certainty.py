@@ -35,9 +35,9 @@ agent sentences of the dev set's reference turns, over 3 categories. Training da
 share, so a held-out false alarm counts as often as it would among real calls (see certainty_points)."""
 MODEL_ONLY_MIN_CONF = 0.7
 """Mean recogniser confidence (0–1) over a sentence's words for the intent model alone to state a remark
-certain (`qa.intents.ModelMatch`): on decoded call sentences (qa/data/remark_calibration_en.tsv), model hits
-at ≥ 0.75 over words heard at 0.5–0.7 were right 12 times in 14 (both wrong ones a garbled blame-shifting
-remark read as rude), over words heard at ≥ 0.7 71 in 71."""
+certain (`qa.intent_evidence.ModelMatch`): on decoded call sentences (qa/data/remark_calibration_en.tsv),
+model hits at ≥ 0.75 over words heard at 0.5–0.7 were right 12 times in 14 (both wrong ones a garbled
+blame-shifting remark read as rude), over words heard at ≥ 0.7 71 in 71."""
 NEVER = 1.01
 """Certainty point of a category that never reached CERTAIN_PRECISION (no probability is above it)."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from qa.exceptions import ScriptError
-from qa.intents import ModelMatch
+from qa.intent_evidence import ModelMatch
 from qa.matching import Match, find_phrase, tokenize_segments
 from qa.script import packaged_name, read_yaml
 from transcription.recognizer import Transcript

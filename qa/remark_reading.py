@@ -19,7 +19,8 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from qa.intents import MIN_CERTAIN_CONTENT_WORDS, Sentence, content_words
+from qa.intent_evidence import MIN_CERTAIN_CONTENT_WORDS, content_words
+from qa.intents import Sentence
 from qa.metrics import merged_spans
 from qa.phrases import Violation
 

@@ -12,7 +12,7 @@ from typing import Literal
 from qa.absence import UNHEARD_SPEECH, window_span
 from qa.checks import CONFIRMED_CONFIDENCE, UNCERTAIN_CONFIDENCE, CheckResult, reason_for
 from qa.elements import COMPANY_HEARD_CLOSE, NAME_ONLY, OTHER_NAME, ElementResult, window_tokens
-from qa.intents import ModelMatch
+from qa.intent_evidence import ModelMatch
 from qa.matching import LOW_CONFIDENCE
 from qa.script import CheckDef
 from qa.work_number import NUMBER_ONLY, OTHER_NUMBER

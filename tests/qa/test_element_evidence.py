@@ -13,8 +13,9 @@ from qa.checks import CheckResult, run_checks
 from qa.element_evidence import ElementJudge, ElementMatch, WindowReading, window_sentences
 from qa.elements import BY_MEANING, window_tokens
 from qa.exceptions import ScriptError
+from qa.intent_evidence import ModelMatch
 from qa.intent_model import IntentModel, data_version, read_elements, read_intents
-from qa.intents import Intent, ModelMatch, normalized
+from qa.intents import Intent, normalized
 from qa.matching import normalize
 from qa.script import load_script
 from tests.qa.helpers import INTENT_THRESHOLD, Turn, make_transcript

@@ -14,8 +14,9 @@ from callqa.pipeline.analyzer import intent_model, shared_embedder
 from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError, StaleModelError
+from qa.intent_evidence import ModelMatch
 from qa.intent_model import IntentModel, data_version, load_intents, read_intents
-from qa.intents import IntentClassifier, ModelMatch, agent_sentences, normalized
+from qa.intents import IntentClassifier, agent_sentences, normalized
 from qa.intents_calibration import CALIBRATION_RULE
 from qa.intents_certainty import CERTAIN_PRECISION, CERTAINTY_REPEATS, NEVER
 from qa.phrases import find_violations, load_empathy_phrases, load_forbidden_phrases

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from qa.exceptions import ScriptError
+from qa.intent_evidence import ModelMatch
 from qa.intent_model import IntentModel, data_version, read_intents
-from qa.intents import Intent, ModelMatch
+from qa.intents import Intent
 from qa.intents_calibration import CalibrationRows, CallCalibration, calibrate_remarks, read_calibration
 from qa.intents_certainty import NEVER
 

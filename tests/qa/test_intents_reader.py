@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import clone
 
-from qa.intents import AGREEMENT_MIN_CONF, IntentClassifier, ModelMatch
+from qa.intent_evidence import AGREEMENT_MIN_CONF, ModelMatch
+from qa.intents import IntentClassifier
 from qa.intents_certainty import NEVER
 from qa.intents_reader import WordReader
 from qa.phrases import find_violations, load_forbidden_phrases

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.exceptions import ScriptError
-from qa.intents import ModelMatch
+from qa.intent_evidence import ModelMatch
 from qa.matching import Match
 from qa.metrics import find_dead_air, talk_stats
 from qa.phrases import find_agent_phrases, find_violations, load_empathy_phrases, load_forbidden_phrases
