@@ -167,7 +167,10 @@ def train_intents_cmd(
             f"({calls.basis}); this replaces the cross-validated points of the remark categories above"
         )
     if model.elements:
-        elements = Table(title="script elements, cross-validated (5 folds; each a yes/no question)")
+        repeats = next(iter(model.elements.values())).repeats
+        elements = Table(
+            title=f"script elements, cross-validated (5 folds × {repeats} shuffle(s); each a yes/no question)"
+        )
         for column in ("element", "precision", "recall", "n", "certain from p"):
             elements.add_column(column)
         for name, judge in model.elements.items():
@@ -176,7 +179,7 @@ def train_intents_cmd(
             )
             point = judge.certain_at_.get(name)
             shown = "never" if point is None or point > 1 else f"{point:.3f}"
-            elements.add_row(name, f"{p[0]:.3f}", f"{r[0]:.3f}", str(n[0]), shown)
+            elements.add_row(name, f"{p[0]:.3f}", f"{r[0]:.3f}", str(n[0] // judge.repeats), shown)
         out.print(elements)
     out.print(
         f"trained on {model.n_samples} sentences (data sha256 {model.data_sha256[:12]}, "

@@ -15,7 +15,7 @@ from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intent_evidence import ModelMatch
-from qa.intent_model import IntentModel, data_version, load_intents, read_intents
+from qa.intent_model import ELEMENT_RULE, IntentModel, data_version, load_intents, read_elements, read_intents
 from qa.intents import IntentClassifier, agent_sentences, normalized
 from qa.intents_calibration import CALIBRATION_RULE
 from qa.intents_certainty import CERTAIN_PRECISION, CERTAINTY_REPEATS, NEVER
@@ -139,8 +139,14 @@ def test_the_intent_model_pools_its_certainty_points_over_fold_shuffles(intents:
     clf = intents.classifier
     assert clf.repeats == CERTAINTY_REPEATS > 1
     assert len(clf.cv_truth_) == CERTAINTY_REPEATS * intents.n_samples
-    assert intents.certainty_rule == f"{clf.certainty_rule} {CALIBRATION_RULE}"
+    assert intents.certainty_rule == f"{clf.certainty_rule} {ELEMENT_RULE} {CALIBRATION_RULE}"
     assert clf.certainty_rule != IntentClassifier().certainty_rule
+
+
+def test_the_element_readers_pool_their_certainty_points_over_fold_shuffles(intents: IntentModel) -> None:
+    for reader in intents.elements.values():
+        assert reader.repeats == CERTAINTY_REPEATS
+        assert len(reader.cv_truth_) == CERTAINTY_REPEATS * len(read_elements().texts)
 
 
 def test_trained_certainty_points_hold_on_the_held_out_folds(intents: IntentModel) -> None:
