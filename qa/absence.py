@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from qa.matching import SLOTS, Match, Token, claimed, normalize, rival_matches
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
 from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
@@ -51,6 +53,18 @@ WORD_LONGEST_S = 1.0
 back over words it lost ("name" 1.68–3.82 s over "Good afternoon, Meadowlark Insurance customer care")."""
 WORD_REACH_S = 0.25
 """Seconds around a word's own times that still count as covered by it (word times are approximate)."""
+NAME_TO_OPENING = 4
+"""Words that may stand between the company's name and the bare opening word of a phrase naming the
+company, heard after it in the element's turn, for the phrase to have been said around them
+(`name_then_opening`): "Tamsin Broadband this evening, thank you" (2 words between)."""
+REDACTED_WORDS = 2
+"""Words of an element's phrase one redaction placeholder may stand for (a number, a date, a name)."""
+REDACTED_HEARD = 3
+"""Words of an element's phrase that must be heard around a placeholder for the placeholder to stand in
+that phrase: fewer say nothing ("have a [ACCOUNT]" is no "have a great day" redacted)."""
+REDACTED_CLOSE = 85.0
+"""Similarity (0–100) of the words heard around a placeholder to the rest of an element's phrase from which
+the placeholder may hide a part of the element (`redacted_phrase`)."""
 UNHEARD_SPEECH = "speech the recogniser left without words"
 """How the doubt from speech energy with no words over it begins (`absence_doubts`): the recogniser lost
 what was said there, which another recogniser that heard the stretch settles (`qa.second_reading`)."""
@@ -212,6 +226,7 @@ def absence_doubts(
     hinted: frozenset[str] = frozenset(),
     place: Sequence[Token] = (),
     false_friends: Sequence[str] = (),
+    named_company: str | None = None,
 ) -> list[Doubt]:
     """Reasons an element with these `phrases` might have been said although the transcript lacks it:
     words that sound close to a phrase, garbled stretches and (Chinese) decoding loops, speech the
@@ -220,7 +235,9 @@ def absence_doubts(
     own. `hinted`: the names given to the recogniser as hints (normalised words); `place`: the tokens of
     the turn the element belongs in, where guesses scattered among surer words (`garbled_span`) are enough
     to hide it; `false_friends`: phrases near the element's that say something else, heard as themselves
-    (`sounds_close`)."""
+    (`sounds_close`); `named_company`: the call's company, for an element whose phrases name it
+    (`name_then_opening`). Words redacted as personal data doubt the absence where the words around them
+    nearly make one of the phrases (`redacted_phrase`)."""
     doubts: list[Doubt] = []
     cut = cut_frame(place, phrases)
     if cut:
@@ -229,6 +246,13 @@ def absence_doubts(
     close = sounds_close(tokens, phrases, rivals)
     if close is not None:
         doubts.append(Doubt(f"heard “{close[0]}”, which sounds like “{close[1]}”", resembles=True))
+    pieces = name_then_opening(place, phrases, named_company, rivals) if named_company else None
+    if pieces:
+        text = f"the turn has “{pieces}”: a phrase naming the company, in pieces"
+        doubts.append(Doubt(text, resembles=True))
+    hidden = redacted_phrase(tokens, phrases)
+    if hidden:
+        doubts.append(Doubt(f"“{hidden[0]}” may be “{hidden[1]}” with words redacted", resembles=True))
     run = garbled_run([t for t in tokens if t.text not in hinted]) or garbled_span(place, hinted)
     if run:
         doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)", garbled=True))
@@ -254,6 +278,69 @@ def absence_doubts(
             heard = " ".join(t.text for t in tokens[hit.first : hit.last + 1])
             doubts.append(Doubt(f"heard “{heard}”, which may be the company {company}", resembles=True))
     return doubts
+
+
+def name_then_opening(
+    place: Sequence[Token], phrases: Sequence[str], company: str, rivals: Sequence[Match] = ()
+) -> str | None:
+    """The words from the `company`'s name to the bare opening word of a phrase naming the company, heard
+    at most NAME_TO_OPENING words after the name in the turn `place` ("tamsin broadband this evening
+    thank" of "thank you for <any> {company}"), or None. The recogniser drops words at a turn's start:
+    in "It was good of you to ring Tamsin Broadband this evening, thank you." the first decoding lost
+    "It was good of you to ring", and what is left, the company's name and a thanks after it, is the
+    thanks for the call in pieces, not a bare "thank you" (held-out: a certain FAIL of a closing that
+    thanked). An opening word a false friend takes ("thanks for holding", `rivals`) is not one."""
+    name = normalize(company)
+    openings = {
+        words[0]
+        for words in map(normalize, phrases)
+        if words and words[0] not in SLOTS and words[0] not in name and _holds(words, name)
+    }
+    hit = find_name(place, company) if openings else None
+    if hit is None:
+        return None
+    after = place[hit.last + 1 : hit.last + 2 + NAME_TO_OPENING]
+    for k, token in enumerate(after, start=hit.last + 1):
+        covered = any(r.segment == token.segment and r.start <= token.start <= r.end for r in rivals)
+        if token.text in openings and not covered:
+            return " ".join(t.text for t in place[hit.first : k + 1])
+    return None
+
+
+def _holds(words: Sequence[str], part: Sequence[str]) -> bool:
+    return bool(part) and any(list(words[i : i + len(part)]) == list(part) for i in range(len(words)))
+
+
+def redacted_phrase(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, str] | None:
+    """(heard words, phrase) where a redaction placeholder in `tokens`, taken for one to REDACTED_WORDS of
+    a phrase's words, sits among words that make the rest of the phrase at REDACTED_CLOSE or above, with
+    REDACTED_HEARD of its words or more heard ("have a [NUMBER] day"): part of the element may have been
+    redacted. A redactor takes words for numbers where an element was not said ("I booked you in for
+    Tuesday at [ACCOUNT]", a time taken for an account number): a placeholder whose neighbours make no
+    phrase says nothing about the element (closing's probe: 4 right certain FAILs doubted by any
+    placeholder in the window)."""
+    for q, token in enumerate(tokens):
+        if not token.redacted:
+            continue
+        for phrase in phrases:
+            words = normalize(phrase)
+            if any(w.startswith("<") for w in words):
+                continue
+            for k in range(len(words)):
+                for m in range(1, REDACTED_WORDS + 1):
+                    rest = len(words) - k - m
+                    if rest < 0 or len(words) - m < REDACTED_HEARD or k > q:
+                        continue
+                    around = [*tokens[q - k : q], *tokens[q + 1 : q + 1 + rest]]
+                    if len(around) < len(words) - m or any(
+                        t.redacted or t.segment != token.segment for t in around
+                    ):
+                        continue
+                    heard = " ".join(t.text for t in around)
+                    if fuzz.ratio(heard, " ".join(words[:k] + words[k + m :])) >= REDACTED_CLOSE:
+                        shown = [t.text for t in tokens[q - k : q]] + ["[…]"] + [t.text for t in around[k:]]
+                        return " ".join(shown), phrase
+    return None
 
 
 def cut_frame(place: Sequence[Token], phrases: Sequence[str]) -> str | None:

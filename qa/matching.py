@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from qa.pii.spans import is_redacted
 from qa.text import canonical, merge_number_words
 from transcription.recognizer import Segment
 
@@ -84,6 +85,8 @@ class Token:
     capital: bool = False
     sentence_start: bool = False
     """First word of its segment or after sentence punctuation: a phrase match never spans one."""
+    redacted: bool = False
+    """A redaction placeholder (`[ACCOUNT]`), not a word heard: words of unknown content were said there."""
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,8 @@ def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None
         for text, start, end, conf in merge_number_words(raw):
             for k, part in enumerate(normalize(text)):
                 first = k == 0
-                tokens.append(
-                    Token(part, start, end, conf, index, first and _capital(text), first and new_sentence)
-                )
+                capital, opens = first and _capital(text), first and new_sentence
+                tokens.append(Token(part, start, end, conf, index, capital, opens, is_redacted(text)))
             new_sentence = text.rstrip("\"')").endswith(SENTENCE_ENDS)
     return tokens
 
@@ -294,7 +296,21 @@ def rival_matches(false_friends: Sequence[str], tokens: list[Token], *, threshol
 def claimed(first: int, last: int, score: float, rivals: Sequence[Match]) -> bool:
     """Whether tokens `first`..`last`, taken for an element phrase at similarity `score` (0–100), are
     rather a false friend's: one of `rivals` covers some of them RIVAL_MARGIN or more above `score`
-    ("thanks for holding" is 86 like "thanks for choosing", 100 like "thanks for holding")."""
+    ("thanks for holding" is 86 like "thanks for choosing", 100 like "thanks for holding"), or takes them
+    in whole within more words it matches near-exactly (within RIVAL_MARGIN of 100) and at least as well:
+    the longer phrase said word for word is the more specific reading of the same words ("was there
+    anything else in the letter" is a question about the account, with "anything else" inside it)."""
     return any(
-        r.first_token <= last and first <= r.last_token and r.score >= score + RIVAL_MARGIN for r in rivals
+        r.first_token <= last
+        and first <= r.last_token
+        and (
+            r.score >= score + RIVAL_MARGIN
+            or (
+                r.score >= max(score, 100.0 - RIVAL_MARGIN)
+                and r.first_token <= first
+                and last <= r.last_token
+                and r.last_token - r.first_token > last - first
+            )
+        )
+        for r in rivals
     )
