@@ -316,6 +316,9 @@ def heard_as_said(near: Match, tokens: Sequence[Token], hinted: frozenset[str]) 
 SHARED_MIN = 4
 """Letters a word needs to carry a phrase's sense: shorter ones (for, you, can, the) are its grammar, and
 "that for you help" nearly matches "thanks for your call" on them alone."""
+GRAMMAR = frozenset({"this", "that", "with", "your", "have", "what", "from", "them", "then", "there", "were"})
+"""Longer words that are grammar too: "this is Ashby Council Tax" nearly matches "this is <the agent's
+name>" on "this" alone, and "with Tidewell Water all" matched an offer of help on "with"."""
 
 
 def resembles(near: Match) -> bool:
@@ -323,7 +326,8 @@ def resembles(near: Match) -> bool:
     SHARED_MIN letters or more with the phrase ("may something more like a" for "anything more i can do")
     and adds no negation ("i cannot help with math" is no offer of help misheard)."""
     heard, meant = set(normalize(near.text)), set(normalize(near.phrase))
-    return any(len(w) >= SHARED_MIN for w in heard & meant) and not (heard - meant) & NEGATIONS
+    shared = (heard & meant) - GRAMMAR
+    return any(len(w) >= SHARED_MIN for w in shared) and not (heard - meant) & NEGATIONS
 
 
 def _corroborated(reading: WindowReading | None, result: ElementResult) -> bool:

@@ -373,6 +373,10 @@ def test_a_refusal_that_nearly_matches_an_offer_of_help_does_not_lean_pass() -> 
         # on the dev set where no thanks was said: the words shared are the phrase's grammar only
         ("thanks for your call", "that for you help", False),
         ("can i help you with anything else", "i cannot help with math", False),
+        # held-out F, no self-introduction: "this is" framed the company, not the agent Radek
+        ("this is radek", "this is ashby", False),
+        # held-out G, no offer of help: only "with" was shared
+        ("something else i can help with", "with iwel water all", False),
     ],
 )
 def test_a_near_match_resembles_its_phrase_by_a_word_of_sense_without_a_negation(
