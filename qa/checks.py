@@ -171,6 +171,7 @@ def run_check(
             place=_place(element_tokens, window.first_s is not None),
             false_friends=element.false_friends,
             named_company=script.company,
+            opening=window.first_s is not None,
         )
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (

@@ -67,6 +67,32 @@ def test_guesses_in_a_later_turn_do_not_hide_the_greeting() -> None:
     assert (result.state, result.missing) == ("fail", ["self_id"]), result.reason
 
 
+# Held-out G, "Hello and welcome, I'm Odette, what seems to be up?" (no company named), as tiny.en heard it;
+# 13 s in, "I've flagged the meter for a test reading" came out as three guesses in a row.
+CLEAR_WELCOME = (
+    "Hello/0.64 and/0.89 welcome./0.99 I'm/0.85 Odette./0.41 What/0.90 seems/0.75 to/0.96 be/0.75 up?/0.95"
+)
+LATER_RUN = "blacked/0.05 for/0.07 a/0.39 test/0.60 reading/0.95 next/0.99 week./1.00"
+# Held-out C, "Morning, this is Helen at Northgate Energy, what can I sort out for you?": the introduction
+# garbled into words heard unsurely, none three in a row.
+UNSURE_OPENING = (
+    "Morning,/0.08 did/0.33 you/0.66 tell/0.84 us/0.48 Northgate/0.17 Energy?/0.04 What/0.79 can/0.91"
+    " I/0.96 talk/0.67 out/0.49 for/0.96 you?/0.89"
+)
+
+
+def test_a_garbled_later_turn_hides_nothing_of_an_opening_heard_clearly() -> None:
+    result = _greeting("Ashgrove Removals", "Odette", (0.0, CLEAR_WELCOME), (13.8, LATER_RUN))
+    assert (result.state, result.missing) == ("fail", ["company"]), result.reason
+
+
+def test_a_garbled_later_turn_still_doubts_an_opening_heard_unsurely() -> None:
+    # four words of the opening under 0.5: the greeting may have run on into the garbled stretch
+    result = _greeting("Northgate Energy", "Helen", (0.0, UNSURE_OPENING), (10.4, LATER_RUN))
+    assert result.state == "uncertain" and "self_id" in result.missing, result.reason
+    assert "a garbled stretch (“blacked for a”)" in result.reason
+
+
 def test_garbled_span_counts_guesses_within_six_words_of_one_turn() -> None:
     tokens = tokenize_segments([_said("agent", 0.0, GARBLED_OPENING)])
     assert [t.text for t in garbled_span(tokens, frozenset({"orbit", "telecom"}))] == [
