@@ -160,6 +160,7 @@ def run_check(
             )
             continue
         window = element.window or check.window
+        starts_call = window.first_s is not None
         reasons = absence_doubts(
             element_tokens,
             element.phrases,
@@ -168,10 +169,10 @@ def run_check(
             agent_name=script.agent_name if element.needs == "agent" else None,
             company=script.company if element.needs == "company" else None,
             hinted=hinted,
-            place=_place(element_tokens, window.first_s is not None),
+            place=_place(element_tokens, starts_call),
             false_friends=element.false_friends,
             named_company=script.company,
-            opening=window.first_s is not None,
+            opening=starts_call,
         )
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
