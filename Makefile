@@ -103,6 +103,9 @@ eval: install
 	$(PY) -m bench.heldout_calls_h --seed $(EVAL_SEED) --out data/heldout-h
 	$(VENV)/bin/callqa eval data/heldout-h --save data/eval/heldout-h.jsonl
 	$(PY) -m bench.evidence_precision data/heldout-h data/eval/heldout-h.jsonl --pools bench.heldout_calls_h
+	$(PY) -m bench.heldout_calls_i --seed $(EVAL_SEED) --out data/heldout-i
+	$(VENV)/bin/callqa eval data/heldout-i --save data/eval/heldout-i.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-i data/eval/heldout-i.jsonl --pools bench.heldout_calls_i
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl
