@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from qa.artifacts import save_artifact
 from qa.exceptions import ScriptError, StaleModelError
 from qa.intents import NONE, Featurized, Intent, IntentClassifier
-from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_RULE, NEVER
+from qa.intents_certainty import CALL_PREVALENCE, CERTAINTY_REPEATS, NEVER
 from qa.labelled import add_saying_none, read_element_tsv, read_tsv
 from qa.matching import normalize
 from qa.phrases import CATEGORIES
@@ -50,8 +50,10 @@ and on set B, passing greetings that lack it and doubting every FAIL."""
 ELEMENT_C = 16.0
 """Inverse regularisation of the element readers (the remarks' classifier keeps 4.0): thanks for calling
 differs from other thanks by two characters (谢谢您的来电 / 谢谢您), which need the larger weights to
-separate; at 4.0 no held-out threshold kept thanks' precision at 0.95, at 16.0 offer, thanks and goodbye
-each reach a certainty point."""
+separate; at 4.0 no held-out threshold kept thanks' precision at 0.95. At 16.0 offer and goodbye reach a
+certainty point; thanks reached one (0.80) from one fold shuffle only: pooled over CERTAINTY_REPEATS, a
+plain 谢谢您 reads up to 0.94 as thanks for calling, and no point holds at C 8–64, so a thanks the phrase
+list does not match stays uncertain."""
 
 
 def chinese_text(text: str) -> str:
@@ -89,6 +91,15 @@ class ChineseIntentClassifier(IntentClassifier):
 
     def _calibrated(self) -> CalibratedClassifierCV:
         return CalibratedClassifierCV(_CharIntent(C=self.C), method=self.method, cv=self.folds)
+
+
+ZH_CERTAINTY_RULE = (
+    f"{ChineseIntentClassifier(repeats=CERTAINTY_REPEATS).certainty_rule} "
+    f"elements: {ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).certainty_rule}"
+)
+"""How the Chinese model's certainty points are computed: the remarks' classifier and the element readers,
+each pooled over CERTAINTY_REPEATS fold shuffles as in English (`qa.intent_model.train_elements`); from
+one shuffle, where unrelated rows happened to fall moved a point."""
 
 
 def _as_input(texts: list[str]) -> Featurized:
@@ -131,8 +142,8 @@ class ChineseIntentModel:
     n_samples: int
     elements: dict[str, ChineseIntentClassifier] = field(default_factory=dict, repr=False, compare=False)
     """Per script element (ELEMENT_DATA), a classifier of "says it" (the element's name) vs NONE."""
-    certainty_rule: str = CERTAINTY_RULE
-    """How its certainty points were computed (`qa.intents_certainty.CERTAINTY_RULE` at training time)."""
+    certainty_rule: str = ZH_CERTAINTY_RULE
+    """How its certainty points were computed (ZH_CERTAINTY_RULE at training time)."""
 
     @property
     def name(self) -> str:
@@ -182,20 +193,28 @@ def train_chinese_intents(
     """Fit the calibrated classifier on labelled sentences (default: the packaged file) and one yes/no
     classifier per script element (`elements`, default the packaged ELEMENT_DATA), each with its
     certainty point from cross-validated precision (no prevalence weighting, as in English: the data
-    holds more sentences that say no element than a check's window does, so the point is conservative)
-    (seconds)."""
+    holds more sentences that say no element than a check's window does, so the point is conservative),
+    pooled over CERTAINTY_REPEATS fold shuffles (about 30 s of CPU)."""
     texts, labels, _ = read_chinese_intents(path)
     element_texts, said, digest = read_chinese_elements(elements, path)
     params.setdefault("prevalence", dict.fromkeys(CATEGORIES, CALL_PREVALENCE))
+    params.setdefault("repeats", CERTAINTY_REPEATS)
     classifier = ChineseIntentClassifier(**params).fit(_as_input(texts), np.asarray(labels))
     readers = {
-        name: ChineseIntentClassifier(C=ELEMENT_C).fit(
+        name: ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).fit(
             _as_input(element_texts), np.asarray([name if name in s else NONE for s in said])
         )
         for name in _read_by_model(said)
     }
+    reader_rule = ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).certainty_rule
     return ChineseIntentModel(
-        classifier, digest, sklearn.__version__, datetime.now(UTC).isoformat(), len(texts), readers
+        classifier,
+        digest,
+        sklearn.__version__,
+        datetime.now(UTC).isoformat(),
+        len(texts),
+        readers,
+        f"{classifier.certainty_rule} elements: {reader_rule}",
     )
 
 
@@ -216,7 +235,7 @@ def load_chinese_intents(
             [(name, ELEMENT_C) for name in _read_by_model(said)],
         ),
         "scikit-learn": (state.get("sklearn_version"), sklearn.__version__),
-        "certainty rule": (state.get("certainty_rule"), CERTAINTY_RULE),
+        "certainty rule": (state.get("certainty_rule"), ZH_CERTAINTY_RULE),
     }
     for what, (saved, now) in expected.items():
         if saved != now:
