@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bench import callgen
+from bench import callgen, callgen_zh
 from bench.callgen import Turn, pause
 
 CHAR_S = 0.22
@@ -185,13 +185,13 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
 def write_transcripts(out: Path, n: int, seed: int, prefix: str = "zh") -> list[Path]:
     """`n` calls as `<prefix>-<seed>-<i>.json` (reference turns timed at CHAR_S per character, no audio);
     every third call (i % 3 == 2) written in traditional characters (labels unchanged)."""
-    return callgen.write_text_calls(
+    return callgen_zh.write_text_calls(
         out, n, seed, prefix=prefix, build_call=build_call, char_s=CHAR_S, traditional=lambda i: i % 3 == 2
     )
 
 
 def main(argv: list[str] | None = None) -> None:
-    callgen.run_zh_generator(
+    callgen_zh.run_zh_generator(
         __doc__,
         argv,
         prefix="zh",

@@ -21,7 +21,7 @@ import random
 import re
 from pathlib import Path
 
-from bench import callgen
+from bench import callgen_zh
 from bench.callgen import Turn
 from bench.heldout_zh import CHAR_S, spoken_number
 from bench.zh_b_wording import (
@@ -147,13 +147,13 @@ def build_call(rng: random.Random) -> tuple[list[Turn], dict[str, object]]:
 def write_transcripts(out: Path, n: int, seed: int, prefix: str = "zhb") -> list[Path]:
     """`n` calls as `<prefix>-<seed>-<i>.json` (reference turns timed at CHAR_S per character, no audio);
     every third call (i % 3 == 1) written in traditional characters, labels unchanged."""
-    return callgen.write_text_calls(
+    return callgen_zh.write_text_calls(
         out, n, seed, prefix=prefix, build_call=build_call, char_s=CHAR_S, traditional=lambda i: i % 3 == 1
     )
 
 
 def main(argv: list[str] | None = None) -> None:
-    callgen.run_zh_generator(
+    callgen_zh.run_zh_generator(
         __doc__,
         argv,
         prefix="zhb",

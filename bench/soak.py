@@ -356,7 +356,7 @@ def main() -> None:
 
 
 def _fit_models(data: Path) -> None:
-    from callqa.pipeline.analyzer import intent_model
+    from callqa.pipeline.qa_models import intent_model
     from callqa.settings import Settings
     from qa.sentiment_model import train_sentiment
 

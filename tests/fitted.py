@@ -1,7 +1,7 @@
 """Model artifacts fitted once per test session and handed to the processes tests start (servers, workers,
 CLI commands). The intent model's fit takes minutes of CPU; every child analysing an English call used to
 fit its own, inside the test's timeouts. The test process fits once (the fit is shared with the in-process
-analysers, `callqa.pipeline.analyzer._packaged_intents`), and children load the saved artifact. Fitting from
+analysers, `callqa.pipeline.qa_models._packaged_intents`), and children load the saved artifact. Fitting from
 scratch is still tested where it is the subject: tests/qa/test_intents.py, `callqa train intents` and
 `callqa train sentiment` in tests/callqa/cli/test_cli.py."""
 
@@ -21,7 +21,7 @@ ARTIFACTS = ("intents.joblib", "sentiment.joblib")
 def fitted_models() -> Path:
     """The folder holding the session's English artifacts (`ARTIFACTS`), fitted on first use; removed when
     the test process exits."""
-    from callqa.pipeline.analyzer import intent_model
+    from callqa.pipeline.qa_models import intent_model
     from callqa.settings import Settings
     from qa.sentiment_model import train_sentiment
 

@@ -121,7 +121,7 @@ def train_intents_cmd(
     scikit-learn version, same model)."""
     from sklearn.metrics import precision_recall_fscore_support
 
-    from callqa.pipeline.analyzer import shared_embedder
+    from callqa.pipeline.qa_models import shared_embedder
     from qa.intent_model import IntentModel, train_intents
     from qa.intent_zh import ChineseIntentModel, train_chinese_intents
 
@@ -253,7 +253,7 @@ def eval_sentiment(
     Chinese)."""
     from sklearn.metrics import classification_report, f1_score
 
-    from callqa.pipeline.analyzer import sentiment_model
+    from callqa.pipeline.qa_models import sentiment_model
     from qa.sentiment import SentimentModel, VaderSentiment
     from qa.sentiment_model import read_labelled
     from qa.sentiment_zh import SnowNLPSentiment

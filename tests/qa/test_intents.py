@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from callqa.pipeline.analyzer import intent_model, shared_embedder
+from callqa.pipeline.qa_models import intent_model, shared_embedder
 from callqa.settings import Settings
 from qa.analysis import analyze_transcript
 from qa.exceptions import ScriptError, StaleModelError

@@ -8,7 +8,7 @@ import joblib
 import pytest
 from sklearn.metrics import f1_score
 
-from callqa.pipeline.analyzer import sentiment_model
+from callqa.pipeline.qa_models import sentiment_model
 from callqa.settings import Settings
 from qa.exceptions import ScriptError, StaleModelError
 from qa.sentiment import VaderSentiment
