@@ -24,6 +24,16 @@ QA_NUMBERS: QANumbers = {"dead_air_min_s": DEAD_AIR_MIN_S, "intent_threshold": I
 Turn = tuple[Speaker, float, float, str]
 
 
+def said(speaker: Speaker, start: float, words: str, *, step: float = 0.4) -> Segment:
+    """One decoded segment from "word/confidence" pairs ("Bye/0.94 now./0.95"), a word every `step` s
+    from `start` (s): how a recogniser's words and confidences are written down in a test."""
+    pairs = [w.rsplit("/", 1) for w in words.split()]
+    timed = tuple(
+        Word(t, start + step * i, start + step * (i + 1), float(c)) for i, (t, c) in enumerate(pairs)
+    )
+    return Segment(speaker, start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.8)
+
+
 def make_transcript(turns: list[Turn], *, duration_s: float | None = None, conf: float = 0.95) -> Transcript:
     """Segments with evenly spread word times (as an engine would give) from (speaker, start, end, text)."""
     segments = []

@@ -11,7 +11,8 @@ from qa.absence import cut_frame, distinctive_word, garbled_span, unheard_speech
 from qa.checks import CheckResult, run_checks
 from qa.matching import tokenize_segments
 from qa.script import load_script
-from transcription.recognizer import Segment, Speaker, Transcript, Word
+from tests.qa.helpers import said
+from transcription.recognizer import Segment, Transcript, Word
 
 # "Orbit Telecom, hello, Helen speaking, how can I help?": guesses broken up by surer short words.
 GARBLED_OPENING = (
@@ -28,15 +29,8 @@ LATER_GUESSES = (
 CLOSING = "Is/0.9 there/0.9 anything/0.9 else/0.9 thank/0.9 you/0.9 for/0.9 calling/0.9 goodbye/0.9"
 
 
-def _said(speaker: Speaker, start: float, words: str) -> Segment:
-    """One segment from "word/probability" pairs, a word every 0.4 s."""
-    pairs = [w.rsplit("/", 1) for w in words.split()]
-    timed = tuple(Word(t, start + 0.4 * i, start + 0.4 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
-    return Segment(speaker, start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.8)
-
-
 def _greeting(company: str, agent: str, *turns: tuple[float, str]) -> CheckResult:
-    segments = (*(_said("agent", s, w) for s, w in turns), _said("agent", 30.0, CLOSING))
+    segments = (*(said("agent", s, w) for s, w in turns), said("agent", 30.0, CLOSING))
     script = load_script(None, company=company, agent_name=agent)
     return run_checks(Transcript(segments, 40.0), script)["greeting"]
 
@@ -94,12 +88,12 @@ def test_a_garbled_later_turn_still_doubts_an_opening_heard_unsurely() -> None:
 
 
 def test_garbled_span_counts_guesses_within_six_words_of_one_turn() -> None:
-    tokens = tokenize_segments([_said("agent", 0.0, GARBLED_OPENING)])
+    tokens = tokenize_segments([said("agent", 0.0, GARBLED_OPENING)])
     assert [t.text for t in garbled_span(tokens, frozenset({"orbit", "telecom"}))] == [
         *("failure", "comes", "to", "law", "failing", "seeking"),
     ]
     # two guesses in six are no garbled stretch
-    assert garbled_span(tokenize_segments([_said("agent", 0.0, CLEAR_OPENING)]), frozenset()) == []
+    assert garbled_span(tokenize_segments([said("agent", 0.0, CLEAR_OPENING)]), frozenset()) == []
 
 
 def test_the_company_s_distinctive_word_heard_alone_doubts_its_absence() -> None:
@@ -150,7 +144,7 @@ def test_an_introduction_cut_off_at_the_turn_s_end_doubts_the_missing_name_and_l
         )
         assert "cut off from the name" in result.reason
     # the same frame with words after it is no cut: "this is about your bill" still lacks a name clearly
-    said = _greeting(
+    uncut = _greeting(
         "Quayside Insurance",
         "Deepa",
         (
@@ -158,22 +152,22 @@ def test_an_introduction_cut_off_at_the_turn_s_end_doubts_the_missing_name_and_l
             "Good/0.9 afternoon/0.9 Quayside/0.2 Insurance/0.5 this/0.9 is/0.9 about/0.9 your/0.9 bill/0.9",
         ),
     )
-    assert (said.state, said.missing) == ("fail", ["self_id"]), said.reason
+    assert (uncut.state, uncut.missing) == ("fail", ["self_id"]), uncut.reason
 
 
 def test_cut_frame_needs_the_whole_frame_at_the_turn_s_end() -> None:
     phrases = ["my name is <name>", "this is <Name>", "<name> speaking", "hello"]
-    tokens = tokenize_segments([_said("agent", 0.0, "hello/0.9 my/0.9 name's/0.9")])
+    tokens = tokenize_segments([said("agent", 0.0, "hello/0.9 my/0.9 name's/0.9")])
     assert cut_frame(tokens, phrases) == "my name is"
     # one word of a frame ("is") or a frame with a name after it is no cut
-    assert cut_frame(tokenize_segments([_said("agent", 0.0, "what/0.9 is/0.9")]), phrases) is None
-    named = tokenize_segments([_said("agent", 0.0, "this/0.9 is/0.9 Deepa/0.9")])
+    assert cut_frame(tokenize_segments([said("agent", 0.0, "what/0.9 is/0.9")]), phrases) is None
+    named = tokenize_segments([said("agent", 0.0, "this/0.9 is/0.9 Deepa/0.9")])
     assert cut_frame(named, phrases) is None
     # "Good afternoon Bluebird Bank, Tom speaking, what can I do for you?" heard from "speaking" on (dev set)
-    opened = tokenize_segments([_said("agent", 0.0, "Speaking./0.00 What/0.67 can/0.97 I/0.99 do/0.96")])
+    opened = tokenize_segments([said("agent", 0.0, "Speaking./0.00 What/0.67 can/0.97 I/0.99 do/0.96")])
     assert cut_frame(opened, phrases) == "speaking"
     # "speaking" inside a sentence is no cut-off introduction
-    inside = tokenize_segments([_said("agent", 0.0, "speaking/0.9 of/0.9 your/0.9 bill/0.9")])
+    inside = tokenize_segments([said("agent", 0.0, "speaking/0.9 of/0.9 your/0.9 bill/0.9")])
     assert cut_frame(inside, phrases) is None
 
 
@@ -228,9 +222,9 @@ C015_END = (
 
 
 def _closing(*turns: tuple[float, str]) -> CheckResult:
-    opening = _said("agent", 0.0, "Hello/0.9 Orbit/0.2 Telecom/0.1 Helen/0.1 speaking/0.9")
+    opening = said("agent", 0.0, "Hello/0.9 Orbit/0.2 Telecom/0.1 Helen/0.1 speaking/0.9")
     script = load_script(None, company="Orbit Telecom", agent_name="Helen")
-    return run_checks(Transcript((opening, *(_said("agent", s, w) for s, w in turns)), 60.0), script)[
+    return run_checks(Transcript((opening, *(said("agent", s, w) for s, w in turns)), 60.0), script)[
         "closing"
     ]
 
@@ -262,15 +256,15 @@ NO_THANKS_END = (
 
 def test_a_near_match_on_words_heard_well_is_no_doubt_of_an_absence() -> None:
     # "statement before ringing", every word at 0.99 or more, is what was said, not a garbled thanks
-    opening = _said("agent", 0.0, "Good/0.82 afternoon./0.98 Silverline/0.55 Rail/0.34 Rosalind./0.59")
+    opening = said("agent", 0.0, "Good/0.82 afternoon./0.98 Silverline/0.55 Rail/0.34 Rosalind./0.59")
     script = load_script(None, company="Silverline Rail", agent_name="Rosalind")
-    segments = (opening, *(_said("agent", s, w) for s, w in NO_THANKS_END))
+    segments = (opening, *(said("agent", s, w) for s, w in NO_THANKS_END))
     result = run_checks(Transcript(segments, 40.0), script)["closing"]
     assert (result.state, result.missing) == ("fail", ["thanks"]), result.reason
     # one word the recogniser was unsure of, and the near match is a phrase it may have garbled
-    said, *rest = NO_THANKS_END
-    unsure = ((said[0], said[1].replace("ringing./0.99", "ringing./0.55")), *rest)
-    doubted = run_checks(Transcript((opening, *(_said("agent", s, w) for s, w in unsure)), 40.0), script)
+    thanks_turn, *rest = NO_THANKS_END
+    unsure = ((thanks_turn[0], thanks_turn[1].replace("ringing./0.99", "ringing./0.55")), *rest)
+    doubted = run_checks(Transcript((opening, *(said("agent", s, w) for s, w in unsure)), 40.0), script)
     assert doubted["closing"].state == "uncertain", doubted["closing"].reason
     assert "nearly matched" in doubted["closing"].reason
 

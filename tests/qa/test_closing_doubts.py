@@ -12,8 +12,8 @@ from qa.element_evidence import ElementJudge
 from qa.intent_model import IntentModel
 from qa.script import load_script
 from qa.second_reading import sure_missing
-from tests.qa.helpers import INTENT_THRESHOLD
-from transcription.recognizer import Segment, Speaker, Transcript, Word
+from tests.qa.helpers import INTENT_THRESHOLD, said
+from transcription.recognizer import Speaker, Transcript
 
 COMPANY = "Fenwick Water"
 OPENING = "Good/0.91 afternoon,/0.97 Fenwick/0.04 Water,/0.02 Priya/0.03 speaking./0.95"
@@ -21,14 +21,8 @@ OFFER = "Is/0.97 there/0.99 anything/0.99 else/0.99 I/0.98 can/0.99 help/0.99 wi
 NO_MORE = "No,/0.90 that's/0.93 everything./0.88"
 
 
-def _said(speaker: Speaker, start: float, words: str) -> Segment:
-    pairs = [w.rsplit("/", 1) for w in words.split()]
-    timed = tuple(Word(t, start + 0.3 * i, start + 0.3 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
-    return Segment(speaker, start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.8)
-
-
 def _closing(*turns: tuple[Speaker, float, str], intents: IntentModel | None = None) -> CheckResult:
-    segments = (_said("agent", 0.5, OPENING), *(_said(*t) for t in turns))
+    segments = (said("agent", 0.5, OPENING, step=0.3), *(said(*t, step=0.3) for t in turns))
     transcript = Transcript(segments, segments[-1].end + 1.0)
     judge = ElementJudge(intents, INTENT_THRESHOLD) if intents is not None else None
     script = load_script(None, company=COMPANY, agent_name="Priya")

@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from qa.checks import CheckResult, run_checks
 from qa.script import load_script
-from transcription.recognizer import Segment, Speaker, Transcript, Word
-
-
-def _said(speaker: Speaker, start: float, words: str) -> Segment:
-    pairs = [w.rsplit("/", 1) for w in words.split()]
-    timed = tuple(Word(t, start + 0.3 * i, start + 0.3 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
-    return Segment(speaker, start, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.8)
+from tests.qa.helpers import said
+from transcription.recognizer import Speaker, Transcript
 
 
 def _closing(company: str, agent: str, duration_s: float, *turns: tuple[Speaker, float, str]) -> CheckResult:
-    opening = _said("agent", 0.0, "Good/0.9 afternoon/0.9 how/0.9 can/0.9 I/0.9 help?/0.9")
-    transcript = Transcript((opening, *(_said(*t) for t in turns)), duration_s)
+    opening = said("agent", 0.0, "Good/0.9 afternoon/0.9 how/0.9 can/0.9 I/0.9 help?/0.9", step=0.3)
+    transcript = Transcript((opening, *(said(*t, step=0.3) for t in turns)), duration_s)
     return run_checks(transcript, load_script(None, company=company, agent_name=agent))["closing"]
 
 
@@ -83,13 +78,14 @@ def test_a_thanks_as_close_to_a_false_friend_as_to_the_script_still_counts() -> 
 def test_thanks_for_holding_opens_no_greeting() -> None:
     transcript = Transcript(
         (
-            _said(
+            said(
                 "agent",
                 0.0,
                 "Thanks/0.95 for/0.95 holding,/0.95 Orbit/0.95 Telecom,/0.95 you're/0.95 through/0.95 to/0.95"
                 " Leo./0.95",
+                step=0.3,
             ),
-            _said("agent", 30.0, "Thank/0.95 you/0.95 for/0.95 calling,/0.95 goodbye./0.95"),
+            said("agent", 30.0, "Thank/0.95 you/0.95 for/0.95 calling,/0.95 goodbye./0.95", step=0.3),
         ),
         33.0,
     )
