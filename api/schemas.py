@@ -125,6 +125,8 @@ class ViolationRead(BaseModel):
     score: float
     source: str
     state: str
+    category_sure: bool = True
+    """False: certain that a forbidden remark was said, `category` is the model's likeliest."""
 
 
 class CheckRead(BaseModel):
@@ -165,6 +167,7 @@ class QAResultRead(BaseModel):
                     score=v.score,
                     source=v.source,
                     state=v.state,
+                    category_sure=v.category_sure,
                 )
                 for v in analysis.violations
             ],

@@ -49,6 +49,9 @@ def score_call(result: Mapping[str, Any], marked: list[tuple[str, float, float]]
     for hit in result["violations"]:
         mine = [i for i, (k, s, e) in enumerate(marked) if k == hit["category"] and _overlaps(hit, s, e)]
         hits[f"{hit['state']}:{'right' if mine else 'wrong'}"] += 1
+        if not hit.get("category_sure", True):  # certain that a remark was said, its kind a guess
+            said = any(k != "empathy" and _overlaps(hit, s, e) for k, s, e in marked)
+            hits[f"guessed:{'right' if said else 'wrong'}"] += 1
         found.update(mine)
     for ev in result.get("empathy_evidence", []):
         mine = [i for i, (k, s, e) in enumerate(marked) if k == "empathy" and _overlaps(ev, s, e)]
@@ -84,6 +87,8 @@ def main() -> None:
     print(f"{args.results.name}: evidence precision (hit overlaps a turn of its kind, ±{SLACK_S} s)")
     for state in ("fail", "uncertain"):
         print(f"  remark {state:9s} {_share(hits[state + ':right'], hits[state + ':wrong'])}")
+    guessed = _share(hits["guessed:right"], hits["guessed:wrong"])
+    print(f"  remark fail with its kind guessed, over a remark of any kind {guessed}")
     all_right = hits["fail:right"] + hits["uncertain:right"]
     print(f"  remark all       {_share(all_right, hits['fail:wrong'] + hits['uncertain:wrong'])}")
     print(f"  empathy          {_share(hits['empathy:right'], hits['empathy:wrong'])}")

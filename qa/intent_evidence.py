@@ -37,6 +37,8 @@ class ModelMatch(Match):
     """Point (0–1) from which the model and the word reader agreeing is certain (`Intent.agree_at`)."""
     certain_on: str = ""
     """What `certain_at` was measured on (`Intent.certain_on`)."""
+    category_sure: bool = True
+    """False when `certain_at` vouches only that some remark was said (`Intent.category_sure`)."""
 
     @property
     def agreed(self) -> bool:
@@ -57,6 +59,12 @@ class ModelMatch(Match):
         if not self.agreed and self.mean_conf < MODEL_ONLY_MIN_CONF:
             return f"model only, over words heard unsurely (conf {self.mean_conf:.2f})"
         return super().weakness(0.0, conf_matters=conf_matters)
+
+    @property
+    def category_guessed(self) -> bool:
+        """Certain, if at all, only that a remark of some category was said: the category is the model's
+        likeliest, not vouched for (its point is for any category, and the word reader does not agree)."""
+        return not self.category_sure and not self.agreed
 
     def grounds(self) -> str:
         """What makes this hit certain, for the reviewer (say it only when `weakness` is None)."""

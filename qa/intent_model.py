@@ -187,7 +187,9 @@ class IntentModel:
         if calls is None:
             return intents
         return [
-            replace(i, certain_at=calls.point, certain_on=calls.basis) if i.label in CATEGORIES else i
+            replace(i, certain_at=calls.point, certain_on=calls.basis, category_sure=False)
+            if i.label in CATEGORIES
+            else i
             for i in intents
         ]
 

@@ -57,6 +57,9 @@ class Intent:
     certain (held-out precision ≥ CERTAIN_PRECISION); NEVER when agreement never is."""
     certain_on: str = ""
     """What `certain_at` was measured on, for the reviewer (`qa.intents_calibration`); "" when training."""
+    category_sure: bool = True
+    """False when `certain_at` is a point for "a remark of some category was said" (`qa.intents_calibration`):
+    above it that is certain, and `label` is only the likeliest category."""
 
     @property
     def certain(self) -> bool:
@@ -347,6 +350,7 @@ def find_intents(
                 reader=intent.reader,
                 agree_at=intent.agree_at,
                 certain_on=intent.certain_on,
+                category_sure=intent.category_sure,
             )
         )
     return found

@@ -14,6 +14,8 @@ from qa.script import packaged_name, read_yaml
 from transcription.recognizer import Transcript
 
 CATEGORIES = ("blame_customer", "blame_shifting", "rude")
+CATEGORY_GUESSED = "a forbidden remark was said; its category is the model's likeliest"
+"""Note on a certain violation whose category is not vouched for (`Violation.category_sure` False)."""
 UNCERTAIN_CONFIDENCE = 0.6
 """Stated confidence (0–1) is capped here for an UNCERTAIN finding (as for checks)."""
 
@@ -52,6 +54,10 @@ class Violation:
     """Mean recogniser confidence (0–1) of the words heard."""
     state: Literal["fail", "uncertain"] = "fail"
     note: str = ""
+    category_sure: bool = True
+    """False for a certain model-only remark whose point vouches only that some forbidden remark was said
+    (`qa.intents_calibration`): `category` is the model's likeliest. A verdict on remarks of any category
+    (the scorecards' `no_violations`) is certain; one on this category alone is not."""
 
     @property
     def confidence(self) -> float:
@@ -73,6 +79,7 @@ class Violation:
             "state": self.state,
             "confidence": self.confidence,
             "note": self.note,
+            "category_sure": self.category_sure,
         }
 
 
@@ -178,6 +185,8 @@ def find_violations(
         for m in matches:
             source = "model" if m.phrase.startswith("model:") else "phrase"
             weakness = m.weakness(learned_threshold if source == "model" else phrases.threshold)
+            guessed = weakness is None and isinstance(m, ModelMatch) and m.category_guessed
+            grounds = m.grounds() if isinstance(m, ModelMatch) else ""
             violations.append(
                 Violation(
                     category,
@@ -189,7 +198,8 @@ def find_violations(
                     source,
                     conf=m.mean_conf,
                     state="uncertain" if weakness else "fail",
-                    note=weakness or (m.grounds() if isinstance(m, ModelMatch) else ""),
+                    note=weakness or (f"{grounds}; {CATEGORY_GUESSED}" if guessed else grounds),
+                    category_sure=not guessed,
                 )
             )
     return sorted(violations, key=lambda v: v.start)

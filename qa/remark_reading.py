@@ -107,6 +107,7 @@ def heard_again(
                 v,
                 source=SECOND_READING,
                 state="uncertain",
+                category_sure=True,  # uncertain as a whole, not only in its kind
                 note=_evidence(v, engine, wrote)
                 + (f"; {v.note}" if v.state == "uncertain" and v.note else ""),
             )

@@ -25,9 +25,9 @@ from scoring.effective import effective_verdicts
 from scoring.exceptions import ReviewError, ReviewStateError, ScorecardError
 from scoring.glossary import label, state_word
 from scoring.sampling import has_active_plan
-from scoring.scorecard import CallScore, Scorecard, score_verdicts
+from scoring.scorecard import CallScore, Scorecard, score_verdicts, scores_remark_kinds
 from scoring.service import read_score
-from scoring.versions import scored_with
+from scoring.versions import scorecard_version, scored_with
 from scoring.workflow import agent_user_ids, notify, record_event, staff_ids
 
 SAMPLE_REASON = "random sample"
@@ -45,8 +45,11 @@ class FlagSeverity:
     """When the caller's sentiment ended negative."""
 
 
-def flag_reasons(score: CallScore, analysis: CallAnalysis, weights: FlagSeverity) -> tuple[list[str], int]:
-    """Why a scored call needs a human, and how urgently (severity from `weights`)."""
+def flag_reasons(
+    score: CallScore, analysis: CallAnalysis, weights: FlagSeverity, *, remark_kinds_scored: bool = True
+) -> tuple[list[str], int]:
+    """Why a scored call needs a human, and how urgently (severity from `weights`). A certain remark of a
+    guessed kind (`Violation.category_sure` False) doubts its kind when `remark_kinds_scored` is true."""
     reasons: list[str] = []
     severity = 0
     if analysis.status == "no_speech":
@@ -59,7 +62,10 @@ def flag_reasons(score: CallScore, analysis: CallAnalysis, weights: FlagSeverity
             reasons.append(f"critical item failed: {item.item}")
             severity += weights.critical_failed
     uncertain = sorted(n for n, c in analysis.checks.items() if c.state == "uncertain")
-    uncertain += sorted({v.category for v in analysis.violations if v.state == "uncertain"})
+    doubted = {v.category for v in analysis.violations if v.state == "uncertain"}
+    if remark_kinds_scored:
+        doubted |= {v.category for v in analysis.violations if not v.category_sure}
+    uncertain += sorted(doubted)
     if uncertain:
         reasons.append("uncertain verdict: " + ", ".join(uncertain))
         severity += weights.uncertain
@@ -87,7 +93,9 @@ def flag_call(
     analysis = load_analysis(session, call.id)
     if score is None or analysis is None:
         raise ReviewStateError(f"call {call.id} has not been scored yet")
-    reasons, severity = flag_reasons(read_score(score), analysis, weights)
+    card = scorecard_version(session, score.scorecard_id, score.scorecard_version)
+    kinds = card is None or scores_remark_kinds(card)  # a card no longer stored: as if it did
+    reasons, severity = flag_reasons(read_score(score), analysis, weights, remark_kinds_scored=kinds)
     existing = session.scalar(select(Review).where(Review.call_id == call.id))
     if existing is not None:
         if existing.state == "open":  # a re-score updates why it is flagged, never reopens a done review

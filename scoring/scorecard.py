@@ -288,6 +288,13 @@ def machine_verdict(item: ScoreItemDef, analysis: CallAnalysis) -> bool | None:
     raise ScorecardError(f"unknown verdict {item.verdict!r}")
 
 
+def scores_remark_kinds(card: Scorecard) -> bool:
+    """Whether an item of `card` scores one kind of forbidden remark alone (`no_violations:<category>`):
+    only then does a remark's kind change the score (a certain remark whose kind is the model's guess,
+    `qa.phrases.Violation.category_sure`, decides `no_violations` of any kind)."""
+    return any(item.verdict.startswith("no_violations:") for item in card.items)
+
+
 def verdicts_from_analysis(analysis: CallAnalysis, scorecard: Scorecard) -> dict[str, bool | None]:
     return {item.id: machine_verdict(item, analysis) for item in scorecard.items}
 

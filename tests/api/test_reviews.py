@@ -4,6 +4,7 @@ disputes, summaries."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -209,3 +210,17 @@ def test_manual_scores_complete_the_monthly_composite(api: ApiEnv, calls: dict[s
     assert ok.status_code == 200
     composite = api.client.get(f"/api/agents/{api.agent_id}/summary", headers=qa).json()["composite"]
     assert composite["missing"] == [] and composite["composite"] is not None
+
+
+def test_the_call_page_shows_a_certain_remarks_kind_as_the_models_guess(api: ApiEnv) -> None:
+    certain = make_analysis(violations=[("rude", "fail")])
+    guessed = replace(certain, violations=[replace(certain.violations[0], category_sure=False)])
+    with api.factory() as s:
+        sure_call = create_scored_call(s, api.agent_id, RUDE, analysis=certain).id
+        guessed_call = create_scored_call(s, api.agent_id, RUDE, analysis=guessed).id
+        s.commit()
+    api.client.post("/login", data={"username": "qa", "password": "correct-horse-battery"})
+    note = "a forbidden remark was said; this kind is the model's likeliest"
+    assert note not in api.client.get(f"/calls/{sure_call}").text
+    page = api.client.get(f"/calls/{guessed_call}").text
+    assert "Rude or harsh words" in page and note in page

@@ -34,3 +34,20 @@ def test_a_hit_is_right_only_over_a_turn_of_its_category() -> None:
     counts = score_call(result, turn_kinds(TURNS, POOLS))
     assert counts["hits"] == {"uncertain:right": 1, "uncertain:wrong": 1, "fail:wrong": 1, "empathy:wrong": 1}
     assert counts["turns"] == {"remark:found": 1, "empathy:missed": 1}
+
+
+def test_a_certain_hit_of_a_guessed_kind_is_also_counted_over_a_remark_of_any_kind() -> None:
+    result = {
+        "violations": [
+            {"category": "blame_customer", "state": "fail", "start": 8.0, "end": 9.5, "category_sure": False},
+            {
+                "category": "rude",
+                "state": "fail",
+                "start": 4.1,
+                "end": 5.4,
+                "category_sure": False,
+            },  # apology
+        ]
+    }
+    counts = score_call(result, turn_kinds(TURNS, POOLS))
+    assert counts["hits"] == {"fail:wrong": 2, "guessed:right": 1, "guessed:wrong": 1}

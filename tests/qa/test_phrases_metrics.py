@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,13 @@ from qa.exceptions import ScriptError
 from qa.intent_evidence import ModelMatch
 from qa.matching import Match
 from qa.metrics import find_dead_air, talk_stats
-from qa.phrases import find_agent_phrases, find_violations, load_empathy_phrases, load_forbidden_phrases
+from qa.phrases import (
+    CATEGORY_GUESSED,
+    find_agent_phrases,
+    find_violations,
+    load_empathy_phrases,
+    load_forbidden_phrases,
+)
 from qa.script import load_script
 from qa.sentiment import VaderSentiment, speaker_sentiment
 from tests.qa.helpers import DEAD_AIR_MIN_S, Turn, make_transcript
@@ -153,3 +160,32 @@ def test_a_weak_phrase_match_gives_way_to_a_certain_model_hit_over_the_same_word
     assert certain.note.startswith("model probability 0.92 (certain from 0.80")
     # A model hit that is not certain itself leaves the phrase match standing (and is not added beside it).
     assert find_violations(transcript, phrases, model_hit(0.95), learned_threshold=50.0) == [weak]
+
+
+def test_a_certain_model_remark_whose_point_is_for_any_category_states_its_category_as_a_guess() -> None:
+    said = "Honestly, it's because you keep changing your mind that it's in such a muddle."
+    transcript = make_transcript([("agent", 1.0, 5.0, said)])
+    hit = ModelMatch(
+        "model:rude", said, 1.0, 5.0, 80.0, 0, 0.95, -1, -1, certain_at=0.67, category_sure=False
+    )
+    [guessed] = find_violations(
+        transcript, load_forbidden_phrases(None), {"rude": [hit]}, learned_threshold=50.0
+    )
+    assert (guessed.category, guessed.state, guessed.category_sure) == ("rude", "fail", False)
+    assert guessed.note.endswith(f"; {CATEGORY_GUESSED}")
+    assert guessed.to_dict()["category_sure"] is False
+    # Under the point it is uncertain as a whole; a category-specific point vouches for the category.
+    [unsure] = find_violations(
+        transcript,
+        load_forbidden_phrases(None),
+        {"rude": [replace(hit, certain_at=0.9)]},
+        learned_threshold=50.0,
+    )
+    assert (unsure.state, unsure.category_sure) == ("uncertain", True)
+    [sure] = find_violations(
+        transcript,
+        load_forbidden_phrases(None),
+        {"rude": [replace(hit, category_sure=True)]},
+        learned_threshold=50.0,
+    )
+    assert (sure.state, sure.category_sure, sure.note.endswith(CATEGORY_GUESSED)) == ("fail", True, False)

@@ -60,6 +60,12 @@ def test_a_certain_remark_of_the_second_decoding_is_still_uncertain() -> None:
     sure = Violation("rude", 10.0, 12.0, "shut up", "shut up", 100.0, "phrase", 0.95, "fail", "")
     [added] = heard_again([], [sure], first_words=FIRST_WORDS, engine="b", min_probability=0.75)
     assert added.state == "uncertain"
+    # A model hit certain there that a remark was said, of a guessed kind: uncertain as a whole.
+    guessed = replace(
+        _remark("rude", 10.0, 12.0, source="model", score=90.0), state="fail", category_sure=False
+    )
+    [added] = heard_again([], [guessed], first_words=FIRST_WORDS, engine="b", min_probability=0.75)
+    assert (added.state, added.category_sure) == ("uncertain", True)
 
 
 def test_a_remark_the_first_reading_found_is_not_added_again_but_another_category_there_is() -> None:

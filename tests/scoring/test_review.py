@@ -4,6 +4,7 @@ and agent aggregates built on effective (human-corrected) scores."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,7 +31,8 @@ from scoring.review import (
     resolve_dispute,
     submit_review,
 )
-from scoring.scorecard import load_scorecard, score_verdicts
+from scoring.scorecard import load_scorecard, score_verdicts, scores_remark_kinds
+from scoring.versions import sync_from_yaml
 from scoring.workflow import history
 from tests.conftest import create_agent, create_scored_call, make_analysis
 
@@ -98,6 +100,36 @@ def test_a_stored_analysis_flags_the_call_it_belongs_to(
     call = create_scored_call(session, create_agent(session).id, GOOD, at=NOW, analysis=analysis)
     review = flag_call(session, call, weights=WEIGHTS, sample_per_week=0, sample_rate=0.0)
     assert review is not None and review.reasons == [reason]
+
+
+def test_a_certain_remark_of_a_guessed_kind_is_doubted_only_where_the_scorecard_scores_kinds(
+    session: Session,
+) -> None:
+    """A model-only remark certain by a point for any kind (`Violation.category_sure` False): that a remark
+    was said decides the default card's courtesy item (any kind), so nothing is left to a person; on a card
+    with an item of one kind, that item rests on the model's guess of the kind."""
+    certain = make_analysis({"greeting": "pass"}, violations=[("rude", "fail")])
+    guessed = replace(certain, violations=[replace(certain.violations[0], category_sure=False)])
+    score = score_verdicts({**GOOD, "courtesy": False}, CARD)
+    failed = (["critical item failed: courtesy"], WEIGHTS.critical_failed)
+    assert not scores_remark_kinds(CARD)
+    assert flag_reasons(score, guessed, WEIGHTS, remark_kinds_scored=False) == failed
+    assert flag_reasons(score, certain, WEIGHTS) == failed
+    assert flag_reasons(score, guessed, WEIGHTS) == (
+        ["critical item failed: courtesy", "uncertain verdict: rude"],
+        WEIGHTS.critical_failed + WEIGHTS.uncertain,
+    )
+    by_kind = replace(
+        CARD, items=(*CARD.items, replace(CARD.items[2], id="not_rude", verdict="no_violations:rude"))
+    )
+    assert scores_remark_kinds(by_kind)
+    # flag_call reads the card the score was made with: the stored default card scores no kind alone.
+    sync_from_yaml(session, CARD)
+    call = create_scored_call(
+        session, create_agent(session).id, {**GOOD, "courtesy": False}, analysis=guessed
+    )
+    review = flag_call(session, call, weights=WEIGHTS, sample_per_week=0, sample_rate=0.0)
+    assert review is not None and review.reasons == ["critical item failed: courtesy"]
 
 
 def test_a_script_without_greeting_or_closing_checks_is_stored_and_flagged(session: Session) -> None:
