@@ -32,6 +32,7 @@ from qa.matching import Match, Token, best_match, normalize, tokenize_segments, 
 from qa.metrics import Activity
 from qa.names import find_name, name_piece
 from qa.never import NEVER_HEARD, find_never, never_doubts
+from qa.opening_turn import unsure_place
 from qa.script import CheckDef, ElementDef, Script
 from qa.work_number import BY_NAME, NUMBER_ONLY, OTHER_NUMBER
 from transcription.recognizer import Transcript
@@ -142,6 +143,7 @@ def run_check(
     presence: list[str] = []
     absence: dict[str, list[Doubt]] = {}
     strength: dict[str, float] = {}
+    heard_at = [(r.evidence.start, r.evidence.end) for r in ordered if r.found and r.evidence is not None]
     for element, result in zip(check.elements, ordered, strict=True):
         if element.name not in required:
             continue
@@ -174,6 +176,12 @@ def run_check(
             named_company=script.company,
             opening=starts_call,
         )
+        unsure = unsure_place(_place(element_tokens, True), heard_at, hinted) if starts_call else []
+        if unsure and not any(r.garbled for r in reasons):
+            # Its own place heard unclearly, like a garbled stretch there: missing alone, it leans PASS.
+            heard_there = " ".join(t.text for t in unsure)
+            text = f"where it belongs in the opening turn, words were heard unsurely (“{heard_there}”)"
+            reasons.append(Doubt(text, garbled=True))
         # An introduction by name matched the frame whole: it is heard, and it lacks the number.
         near = (
             best_match(
@@ -214,7 +222,9 @@ def run_check(
         # it). Openings: on the first decodes of dev, A, C and closing's probe made after 0b3be72, 5 of 5
         # such greetings had it (the agent's name or the company: A-016, C-001, -021, -023, -033; the
         # two greetings lacking one element with speech left without words lacked it); on the decodes
-        # before, 4 of 6.
+        # before, 4 of 6. Unsure words where a greeting element belongs (`qa.opening_turn`) count as such a
+        # stretch: held-out A's "Go after noon, press the new Wilder customer care, you're speaking with
+        # Daniel" (whisper base) lacked only the company, said.
         resembling = all(any(r.resembles for r in rs) for rs in absence.values())
         lost = len(absence) == 1 and any(r.garbled for rs in absence.values() for r in rs)
         passed = not sure and (resembling or lost)

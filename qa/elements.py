@@ -36,8 +36,9 @@ _FILLER = frozenset(
 )
 
 
-# Words that start the offer of help ("how can I help"), which ends the company slot of a greeting.
-_OFFER_START = frozenset(["how", "what", "may", "can", "who", "is"])
+# Words that start the offer of help ("how can I help"), which ends the company slot of a greeting and the
+# place of its missing elements (`qa.opening_turn`).
+OFFER_START = frozenset(["how", "what", "may", "can", "who", "is"])
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
         else:
             end = begin
             while end < len(tokens) and tokens[end].segment == salutation.segment:
-                if tokens[end].text in _OFFER_START:
+                if tokens[end].text in OFFER_START:
                     break
                 end += 1
         spans.append((begin, end))
@@ -105,7 +106,7 @@ def company_said(tokens: list[Token], salutation: Match | None, self_id: Match |
         if after < len(tokens) and tokens[after].text in {"from", "at", "with"}:
             end = after + 1
             while end < len(tokens) and tokens[end].segment == self_id.segment and end < after + 4:
-                if tokens[end].text in _OFFER_START:
+                if tokens[end].text in OFFER_START:
                     break
                 end += 1
             spans.append((after + 1, end))

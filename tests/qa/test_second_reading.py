@@ -127,16 +127,20 @@ def test_an_element_found_weakly_in_a_failed_reading_is_not_taken_as_heard_clear
     assert (both.state, both.passed) == ("fail", False), both.reason
 
 
-# Set C's opening (espeak; "Morning, this is Helen at Orbit Telecom, what can I sort out for you?") as
-# tiny.en heard it with the names as hints, and as whisper base heard it without them.
-ORBIT = load_script(None, company="Orbit Telecom", agent_name="Helen")
+# Held-out G's opening ("Good afternoon, Desmond with Hollybank Care Homes, what's gone wrong?") as tiny.en
+# heard it with the names as hints, and as whisper base heard it without them: "Bellman" for the name, the
+# only unsure word where the introduction belongs, so the second reading finds it missing beyond doubt.
+# (Set C's "Morning, it's in tellin' at orbit, Felicom." for "Morning, this is Helen at Orbit Telecom", the
+# case this was first written for, is now doubted by the second reading itself: three unsure words where
+# the introduction belongs, `qa.opening_turn`.)
+HOLLYBANK = load_script(None, company="Hollybank Care Homes", agent_name="Desmond")
 HINTED_OPENING = (
-    "Morning,/0.07 did/0.10 you/0.75 tell/0.69 that/0.12 Orbit/0.01 Telecom/0.00 what/0.30 can/0.86 I/0.94"
-    " talk/0.47 out/0.53 for/0.95 you?/0.91"
+    "Good/0.32 afternoon,/0.994 men/0.743 and/0.52 women,/0.807 Harley/0.399 bank/0.015 care/0.913"
+    " homes,/0.297 work's/0.369 gone/0.788 wrong./0.996"
 )
 UNHINTED_OPENING = (
-    "Morning,/0.52 it's/0.59 in/0.44 tellin'/0.38 at/0.32 orbit,/0.31 Felicom./0.59 What/0.98 can/0.99 I/0.95"
-    " thought/0.66 out/0.90 for/0.94 you?/0.98"
+    "Good/0.427 afternoon,/0.984 Bellman/0.375 with/0.847 Harley/0.462 -Bank/0.726 care/0.197 home,/0.491"
+    " what's/0.846 gone/0.319 wrong?/1.0"
 )
 
 
@@ -145,8 +149,8 @@ def _opening(words: str) -> Transcript:
 
 
 def test_a_name_the_unhinted_second_reading_misses_does_not_refute_a_lean_pass() -> None:
-    first = run_checks(_opening(HINTED_OPENING), ORBIT)["greeting"]
-    second = run_checks(_opening(UNHINTED_OPENING), ORBIT)["greeting"]
+    first = run_checks(_opening(HINTED_OPENING), HOLLYBANK)["greeting"]
+    second = run_checks(_opening(UNHINTED_OPENING), HOLLYBANK)["greeting"]
     assert (first.state, first.passed, first.missing) == ("uncertain", True, ["self_id"]), first.reason
     assert (second.state, second.missing) == ("fail", ["self_id"]), second.reason
     both = second_opinion(first, second, threshold=T, by_name={"company", "self_id"})
@@ -187,9 +191,8 @@ def test_two_fails_resting_on_different_elements_are_no_certain_fail() -> None:
     # Held-out F (espeak en-gb-x-rp): "Good evening, Dunmore Lettings, my name's Emeka, how can I make your
     # day easier?". Tiny.en, hinted, wrote only the names ("Good evening" lost without a trace: a certain
     # missing salutation; "Dunmore" alone a doubt of the company's absence); whisper base, unhinted, heard
-    # "Don't leave me" and no salutation, but the model read its question a little as one (a doubt), and no
-    # company. Each FAIL is certain on its own, on an element the other reading doubts: no element's
-    # absence was heard clearly twice.
+    # "Don't leave me. Don't bother at me." where the salutation and company belong, and the model read its
+    # question a little as a salutation (a doubt).
     dunmore = load_script(None, company="Dunmore Lettings", agent_name="Emeka")
     rest = (
         "I/0.06 make/0.01 your/0.84 name/0.93 here,/0.55 gosh,/0.55 what/0.85 is/0.14 that/0.74 must/0.85"
@@ -197,16 +200,24 @@ def test_two_fails_resting_on_different_elements_are_no_certain_fail() -> None:
     )
     names_only = _unsure(0.0, "Dunmore,/0.04 Emeka,/0.00")
     hinted = Transcript((names_only, _unsure(3.2, rest), *make_transcript(CLOSING).segments), 38.0)
+    from_the_name = (
+        "My/0.95 name/0.99 is/0.84 Remaker./0.32 How/0.98 can/0.99 I/0.97 make/0.99 your/0.61 name,/0.99"
+    )
     unhinted = _opening(
-        "Don't/0.48 leave/0.31 me./0.77 Don't/0.72 bother/0.74 at/0.34 me./0.41 My/0.95 name/0.99 is/0.84"
-        " Remaker./0.32 How/0.98 can/0.99 I/0.97 make/0.99 your/0.61 name,/0.99 you/0.83 know?/0.98"
+        f"Don't/0.48 leave/0.31 me./0.77 Don't/0.72 bother/0.74 at/0.34 me./0.41 {from_the_name}"
+        " you/0.83 know?/0.98"
     )
     judge = ElementJudge(_ReadsSalutation(), INTENT_THRESHOLD)
     first = run_checks(hinted, dunmore, judge=judge)["greeting"]
-    second = run_checks(unhinted, dunmore, judge=judge)["greeting"]
     assert (first.state, sure_missing(first)) == ("fail", ["salutation"]), first.missing_doubts
-    assert (second.state, sure_missing(second)) == ("fail", ["company"]), second.missing_doubts
-    both = second_opinion(first, second, threshold=T, by_name={"company", "self_id"})
+    # the second reading doubts the company: unsure words where it belongs (`qa.opening_turn`)
+    second = run_checks(unhinted, dunmore, judge=judge)["greeting"]
+    assert (second.state, sure_missing(second)) == ("uncertain", []), second.missing_doubts
+    # Had whisper base lost those words too, its FAIL would be certain on its own, on the company, an
+    # element the first reading doubts: no element's absence heard clearly twice.
+    cut = run_checks(_opening(f"{from_the_name} you/0.83 know?/0.98"), dunmore, judge=judge)["greeting"]
+    assert (cut.state, sure_missing(cut)) == ("fail", ["company"]), cut.missing_doubts
+    both = second_opinion(first, cut, threshold=T, by_name={"company", "self_id"})
     assert (both.state, both.passed) == ("uncertain", False), both.reason
     assert "each decoding finds another element missing beyond doubt" in both.reason
     # the same element missing beyond doubt in both readings is a FAIL heard clearly twice
