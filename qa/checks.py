@@ -163,6 +163,7 @@ def run_check(
             continue
         window = element.window or check.window
         starts_call = window.first_s is not None
+        place = _place(element_tokens, starts_call)
         reasons = absence_doubts(
             element_tokens,
             element.phrases,
@@ -171,12 +172,12 @@ def run_check(
             agent_name=script.agent_name if element.needs == "agent" else None,
             company=script.company if element.needs == "company" else None,
             hinted=hinted,
-            place=_place(element_tokens, starts_call),
+            place=place,
             false_friends=element.false_friends,
             named_company=script.company,
             opening=starts_call,
         )
-        unsure = unsure_place(_place(element_tokens, True), heard_at, hinted) if starts_call else []
+        unsure = unsure_place(place, heard_at, hinted) if starts_call else []
         if unsure and not any(r.garbled for r in reasons):
             # Its own place heard unclearly, like a garbled stretch there: missing alone, it leans PASS.
             heard_there = " ".join(t.text for t in unsure)

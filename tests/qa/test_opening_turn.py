@@ -11,7 +11,8 @@ from qa.matching import tokenize_segments
 from qa.opening_turn import element_place
 from qa.script import load_script
 from qa.second_reading import sure_missing
-from transcription.recognizer import Segment, Transcript, Word
+from tests.qa.helpers import said
+from transcription.recognizer import Segment, Transcript
 
 # Held-out C, said "Morning, this is Helen at Orbit Telecom, what can I sort out for you?": the
 # introduction heard as unsure words between the salutation and the offer of help. Both recognisers lost
@@ -39,9 +40,7 @@ NO_GREETING = (
 
 
 def _said(words: str) -> Segment:
-    pairs = [w.rsplit("/", 1) for w in words.split()]
-    timed = tuple(Word(t, 0.4 * i, 0.4 * (i + 1), float(c)) for i, (t, c) in enumerate(pairs))
-    return Segment("agent", 0.0, timed[-1].end, " ".join(t for t, _ in pairs), timed, 0.6)
+    return said("agent", 0.0, words)
 
 
 def _greeting(company: str, agent: str, words: str) -> CheckResult:
