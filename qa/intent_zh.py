@@ -93,9 +93,15 @@ class ChineseIntentClassifier(IntentClassifier):
         return CalibratedClassifierCV(_CharIntent(C=self.C), method=self.method, cv=self.folds)
 
 
+def _reader() -> ChineseIntentClassifier:
+    """An unfitted element reader (one yes/no classifier per script element)."""
+    return ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS)
+
+
+READER_RULE = _reader().certainty_rule
+"""How the element readers' certainty points are computed."""
 ZH_CERTAINTY_RULE = (
-    f"{ChineseIntentClassifier(repeats=CERTAINTY_REPEATS).certainty_rule} "
-    f"elements: {ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).certainty_rule}"
+    f"{ChineseIntentClassifier(repeats=CERTAINTY_REPEATS).certainty_rule} elements: {READER_RULE}"
 )
 """How the Chinese model's certainty points are computed: the remarks' classifier and the element readers,
 each pooled over CERTAINTY_REPEATS fold shuffles as in English (`qa.intent_model.train_elements`); from
@@ -201,12 +207,9 @@ def train_chinese_intents(
     params.setdefault("repeats", CERTAINTY_REPEATS)
     classifier = ChineseIntentClassifier(**params).fit(_as_input(texts), np.asarray(labels))
     readers = {
-        name: ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).fit(
-            _as_input(element_texts), np.asarray([name if name in s else NONE for s in said])
-        )
+        name: _reader().fit(_as_input(element_texts), np.asarray([name if name in s else NONE for s in said]))
         for name in _read_by_model(said)
     }
-    reader_rule = ChineseIntentClassifier(C=ELEMENT_C, repeats=CERTAINTY_REPEATS).certainty_rule
     return ChineseIntentModel(
         classifier,
         digest,
@@ -214,7 +217,7 @@ def train_chinese_intents(
         datetime.now(UTC).isoformat(),
         len(texts),
         readers,
-        f"{classifier.certainty_rule} elements: {reader_rule}",
+        f"{classifier.certainty_rule} elements: {READER_RULE}",
     )
 
 
