@@ -29,6 +29,7 @@ import bench.heldout_calls_f as set_f
 import bench.heldout_calls_g as set_g
 import bench.heldout_calls_h as set_h
 import bench.heldout_calls_i as set_i
+import bench.heldout_calls_j as set_j
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from callqa.pipeline.augment import check_voices
@@ -121,8 +122,9 @@ def _training_rows() -> list[str]:
         (set_g, "ABCDEF"),
         (set_h, "ABCDEFG"),
         (set_i, "ABCDEFGH"),
+        (set_j, "ABCDEFGHI"),
     ],
-    ids=["D", "E", "F", "G", "H", "I"],
+    ids=["D", "E", "F", "G", "H", "I", "J"],
 )
 def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
     # Sets D, E and F are the checks nobody tunes on: none of their sentences is close to a training sentence
@@ -130,7 +132,17 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
     # sentences (set B's goodbyes reached the training data that way: "bye for now" inside "All the best,
     # bye for now.").
     rows = _training_rows()
-    sets = {"A": set_a, "B": set_b, "C": set_c, "D": set_d, "E": set_e, "F": set_f, "G": set_g, "H": set_h}
+    sets = {
+        "A": set_a,
+        "B": set_b,
+        "C": set_c,
+        "D": set_d,
+        "E": set_e,
+        "F": set_f,
+        "G": set_g,
+        "H": set_h,
+        "I": set_i,
+    }
     other_sets = [s for key in others for s in _sentences(sets[key])]
     assert _closest(_sentences(generator), [*rows, *other_sets]) == []
     inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
@@ -142,7 +154,7 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
 
 @pytest.mark.skipif(not (DEV_SET / "calls").is_dir(), reason="dev set not present (../shared/dev-set)")
 @pytest.mark.parametrize(
-    "generator", [set_d, set_e, set_f, set_g, set_h, set_i], ids=["D", "E", "F", "G", "H", "I"]
+    "generator", [set_d, set_e, set_f, set_g, set_h, set_i, set_j], ids=["D", "E", "F", "G", "H", "I", "J"]
 )
 def test_untuned_set_wording_is_not_the_dev_sets(generator: Any) -> None:
     dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
@@ -182,7 +194,7 @@ def test_calibration_set_wording_is_its_own(generator: Any, earlier: tuple[Any, 
     rows = _training_rows()
     tuning = [s for module in (set_a, set_c, set_f, set_g, *earlier) for s in _sentences(module)]
     assert _closest(_sentences(generator), [*rows, *tuning]) == []
-    held_out = [s for module in (set_b, set_d, set_e, set_h, set_i) for s in _sentences(module)]
+    held_out = [s for module in (set_b, set_d, set_e, set_h, set_i, set_j) for s in _sentences(module)]
     assert len(_closest(_sentences(generator), held_out)) == 0
     inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
     assert [(r, s) for s in map(_plain, _sentences(generator)) for r in inside if f" {r} " in f" {s} "] == []
@@ -194,8 +206,8 @@ def test_calibration_set_wording_is_its_own(generator: Any, earlier: tuple[Any, 
 @pytest.mark.parametrize("seed", range(60))
 @pytest.mark.parametrize(
     "generator",
-    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_k, set_l],
-    ids=["B", "C", "D", "E", "F", "G", "H", "I", "K", "L"],
+    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_k, set_l],
+    ids=["B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"],
 )
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
@@ -263,8 +275,8 @@ def _generate(module: str, out: Path, n: int) -> None:
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
 @pytest.mark.parametrize(
     "generator",
-    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_k, set_l],
-    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "K", "L"],
+    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_k, set_l],
+    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"],
 )
 def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
     # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one
