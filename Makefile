@@ -106,6 +106,9 @@ eval: install
 	$(PY) -m bench.heldout_calls_i --seed $(EVAL_SEED) --out data/heldout-i
 	$(VENV)/bin/callqa eval data/heldout-i --save data/eval/heldout-i.jsonl
 	$(PY) -m bench.evidence_precision data/heldout-i data/eval/heldout-i.jsonl --pools bench.heldout_calls_i
+	$(PY) -m bench.heldout_calls_j --seed $(EVAL_SEED) --out data/heldout-j
+	$(VENV)/bin/callqa eval data/heldout-j --save data/eval/heldout-j.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-j data/eval/heldout-j.jsonl --pools bench.heldout_calls_j
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl
