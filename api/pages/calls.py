@@ -28,9 +28,10 @@ from callqa.services.processing import flag_severity
 from models import ComplaintReading, Dispute, Review
 from qa.analysis import CallAnalysis
 from qa.service import read_analysis
+from scoring.disputes import open_dispute, resolve_dispute
 from scoring.glossary import label
 from scoring.rescore import rescore_call_on
-from scoring.review import Decision, open_dispute, resolve_dispute, submit_review
+from scoring.review import Decision, submit_review
 from scoring.service import read_score
 from scoring.versions import active_card, scored_with
 

@@ -29,14 +29,9 @@ from api.schemas import (
 )
 from models import Call, Dispute, Review, User
 from scoring.aggregates import team_overview
+from scoring.disputes import open_dispute, resolve_dispute
 from scoring.queue import assign, list_queue
-from scoring.review import (
-    Decision,
-    agreement,
-    open_dispute,
-    resolve_dispute,
-    submit_review,
-)
+from scoring.review import Decision, agreement, submit_review
 from scoring.workflow import may_see_agent, visible_agent_ids
 
 router = APIRouter(tags=["reviews"], responses=ERROR_RESPONSES)

@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from models import TranscriptSegment, User
+from scoring.disputes import open_dispute
 from scoring.glossary import reason_label, severity_label
 from scoring.queue import QueueFilter, count_queue, iter_queue, queue_page
-from scoring.review import flag_call, open_dispute
+from scoring.review import flag_call
 from tests.conftest import create_agent
 from tests.scoring.test_review import GOOD, NOW, WEIGHTS, scored_call
 

@@ -1,4 +1,4 @@
-"""The review workflow on a real database: flagging, sampling, human verdicts, disputes, agreement,
+"""The review workflow on a real database: flagging, sampling, human verdicts, agreement,
 and agent aggregates built on effective (human-corrected) scores."""
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callqa.services.processing import flag_severity
 from callqa.settings import Settings
-from models import Call, Review, User
+from models import Call, User
 from qa.analysis import CallAnalysis
 from qa.checks import State
 from qa.sentiment import Label
@@ -27,13 +26,10 @@ from scoring.review import (
     agreement,
     flag_call,
     flag_reasons,
-    open_dispute,
-    resolve_dispute,
     submit_review,
 )
 from scoring.scorecard import load_scorecard, score_verdicts, scores_remark_kinds
 from scoring.versions import sync_from_yaml
-from scoring.workflow import history
 from tests.conftest import create_agent, create_scored_call, make_analysis
 
 CARD = load_scorecard(None)
@@ -190,60 +186,6 @@ def test_reviewer_overrides_replace_machine_verdicts_in_the_final_score(session:
             session, review, reviewer_id=reviewer, decisions={"charisma": Decision(True)}, scorecard=CARD
         )
     assert agreement(session)["courtesy"] == {"reviewed": 1, "agreed": 0, "rate": 0.0}
-
-
-def test_an_upheld_dispute_reverses_the_item_a_rejected_one_changes_nothing(session: Session) -> None:
-    agent = create_agent(session, "Lee Chan")
-    call = scored_call(session, agent.id, {**GOOD, "greeting": False})
-    author, qa = user(session, "lee", "agent"), user(session, "qa1")
-    dispute = open_dispute(
-        session, call=call, item="greeting", author_id=author, comment="I said the company name"
-    )
-    with pytest.raises(ReviewError, match="already disputed"):
-        open_dispute(session, call=call, item="greeting", author_id=author, comment="again")
-    with pytest.raises(ReviewError, match="not an item"):
-        open_dispute(session, call=call, item="charisma", author_id=author, comment="?")
-    resolve_dispute(
-        session, dispute, resolver_id=qa, upheld=True, resolution="company heard at 0:02", scorecard=CARD
-    )
-    summary = agent_summaries(session, CARD, now=NOW + timedelta(hours=1))[agent.id]
-    assert summary.averages[7] == 100.0 and summary.item_pass_rates["greeting"] == 1.0
-    with pytest.raises(ReviewError, match="already upheld"):
-        resolve_dispute(session, dispute, resolver_id=qa, upheld=False, resolution="", scorecard=CARD)
-
-    other = scored_call(session, agent.id, {**GOOD, "closing": False})
-    rejected = open_dispute(session, call=other, item="closing", author_id=author, comment="I did close")
-    resolve_dispute(
-        session, rejected, resolver_id=qa, upheld=False, resolution="no goodbye heard", scorecard=CARD
-    )
-    assert rejected.state == "rejected"
-
-
-def test_upholding_sets_the_verdict_argued_for_even_after_a_reviewer_changed_it(session: Session) -> None:
-    # Reversing "whatever the verdict is now" turned a pass the reviewer had already given back into a fail.
-    agent = create_agent(session, "Mo Ali")
-    call = scored_call(session, agent.id, {**GOOD, "greeting": False})
-    author, qa = user(session, "mo", "agent"), user(session, "qa2")
-    dispute = open_dispute(session, call=call, item="greeting", author_id=author, comment="I said it")
-    assert dispute.wanted_passed is True
-    review = session.scalars(select(Review).where(Review.call_id == call.id)).one()
-    submit_review(
-        session, review, reviewer_id=qa, decisions={"greeting": Decision(True, "heard it")}, scorecard=CARD
-    )
-    resolve_dispute(session, dispute, resolver_id=qa, upheld=True, resolution="agreed", scorecard=CARD)
-    [verdict] = review.verdicts
-    assert (verdict.human_passed, verdict.comment) == (True, "heard it")
-    assert review.final_total == 100.0
-    verdict_steps = [e.after for e in history(session, call.id) if e.kind == "verdict"]
-    assert verdict_steps == ["pass"]  # the uphold changed nothing more
-
-    # A passed item is argued as failed, and upholding fails it (no flip back on a later uphold).
-    other = scored_call(session, agent.id, GOOD)
-    against = open_dispute(session, call=other, item="closing", author_id=author, comment="I never closed")
-    assert against.wanted_passed is False
-    resolve_dispute(session, against, resolver_id=qa, upheld=True, resolution="", scorecard=CARD)
-    again = open_dispute(session, call=other, item="closing", author_id=author, comment="still failed?")
-    assert again.wanted_passed is True
 
 
 def test_agent_aggregates_windows_trend_and_team_percentile(session: Session) -> None:

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from models import Review, User
+from scoring.disputes import open_dispute, resolve_dispute
 from scoring.exceptions import ReviewError, ReviewStateError
-from scoring.review import Decision, flag_call, open_dispute, resolve_dispute, submit_review
+from scoring.review import Decision, flag_call, submit_review
 from scoring.workflow import (
     acknowledge,
     acknowledgement,

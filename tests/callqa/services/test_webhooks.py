@@ -26,7 +26,8 @@ from models import Agent, HotlineCall, User, WebhookDelivery, make_engine, make_
 from models.sealed import SecretBox
 from routing.config import load_routing_config
 from routing.service import set_skills
-from scoring.review import Decision, FlagSeverity, flag_call, open_dispute, resolve_dispute, submit_review
+from scoring.disputes import open_dispute, resolve_dispute
+from scoring.review import Decision, FlagSeverity, flag_call, submit_review
 from scoring.scorecard import load_scorecard
 from tests.callqa.services.webhook_receiver import Receiver
 from tests.conftest import create_scored_call, make_analysis
