@@ -12,7 +12,7 @@ import typer
 
 from callqa.cli.console import err
 from callqa.cli.console import progress as _progress
-from callqa.settings import get_settings
+from callqa.settings import Settings, get_settings
 
 
 def evaluate(
@@ -34,6 +34,13 @@ def evaluate(
             "speech recognition (calls need no .wav).",
         ),
     ] = False,
+    second_opinion_cache: Annotated[
+        Path | None,
+        typer.Option(
+            help="Keep the second model's decodes in this folder and reuse them: judging the same saved "
+            "decodes again (--results --requalify) then decodes nothing twice, with the same verdicts."
+        ),
+    ] = None,
 ) -> None:
     """Verdicts against labelled calls: P/R/F1, accuracy of certain verdicts, UNCERTAIN share, coverage,
     reliability per stated confidence, word error rate per leg, and the misses. The company, the
@@ -42,6 +49,9 @@ def evaluate(
     from callqa.cli.eval_report import format_report, report_figures
     from callqa.pipeline.evaluation import evaluate_calls
 
+    settings = get_settings()
+    if second_opinion_cache is not None:
+        settings = settings.model_copy(update={"second_opinion_cache": second_opinion_cache})
     # A report of nothing reads as perfect (P = R = 1.000 on 0 calls): refuse it instead.
     if not directory.is_dir() or not any(directory.glob("*.json")):
         err.print(f"[red]{directory}: no labelled calls (<id>.json in the dev-set format) there[/red]")
@@ -52,12 +62,12 @@ def evaluate(
             row = json.loads(line)
             analyses[Path(row["file"]).stem] = row
         if requalify:
-            analyses = _requalify(directory, analyses)
+            analyses = _requalify(directory, analyses, settings)
     else:
         from callqa.pipeline.transcript_input import TranscriptAnalyzers
         from transcription.reference import read_transcript
 
-        analyzers = TranscriptAnalyzers(get_settings())
+        analyzers = TranscriptAnalyzers(settings)
         calls = sorted(
             p for p in directory.glob("*.json") if from_transcripts or p.with_suffix(".wav").is_file()
         )
@@ -72,10 +82,10 @@ def evaluate(
                 data = json.loads(reference.read_text(encoding="utf-8"))
                 who = _who(data["labels"])
                 if from_transcripts:
-                    transcript = read_transcript(reference, language=get_settings().language)
+                    transcript = read_transcript(reference, language=settings.language)
                     res = analyzers.analyze_transcript(transcript, str(reference), **who)
                 else:
-                    analyzer = analyzers.for_language(data.get("language") or get_settings().language)
+                    analyzer = analyzers.for_language(data.get("language") or settings.language)
                     res = analyzer.analyze_file(reference.with_suffix(".wav"), **who)
                 analyses[reference.stem] = res.to_contract()
                 if sink is not None:
@@ -101,20 +111,22 @@ def _who(labels: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _requalify(directory: Path, analyses: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _requalify(
+    directory: Path, analyses: dict[str, dict[str, Any]], settings: Settings
+) -> dict[str, dict[str, Any]]:
     """QA, second readings and scoring again on the saved transcripts (no first decoding); on the
     transcript alone (no audio cues, no second reading) where the recording is gone."""
     from callqa.pipeline.analyzer import CallResult, transcript_from_contract
     from callqa.pipeline.transcript_input import TranscriptAnalyzers
 
-    analyzers = TranscriptAnalyzers(get_settings())
+    analyzers = TranscriptAnalyzers(settings)
     fresh = {}
     with _progress() as progress:
         task = progress.add_task("judging", total=len(analyses), status="")
         for stem, row in analyses.items():
             progress.update(task, status=stem)
             data = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
-            analyzer = analyzers.for_language(data.get("language") or get_settings().language)
+            analyzer = analyzers.for_language(data.get("language") or settings.language)
             transcript = transcript_from_contract(row)
             who = _who(data["labels"])
             wav = directory / f"{stem}.wav"

@@ -30,6 +30,7 @@ from qa.script import Script, load_script_template
 from qa.sentiment import SentimentModel
 from scoring.scorecard import CallScore, Scorecard, load_scorecard, score_call
 from transcription.audio import CallAudio, load_call_audio, split_legs
+from transcription.decode_cache import CachedRecognizer
 from transcription.model_store import build_recognizer, build_second_opinion
 from transcription.pipeline import transcribe_legs
 from transcription.recognizer import FloatArray, Recognizer, Speaker, Transcript
@@ -121,7 +122,7 @@ class CallAnalyzer:
         s = self._settings
         if not s.second_opinion:
             return None
-        return build_second_opinion(
+        second = build_second_opinion(
             self.recognizer,
             language=s.language,
             model_path=s.second_opinion_model_path,
@@ -129,6 +130,10 @@ class CallAnalyzer:
             threads=s.asr_threads,
             whisper_beam_size=s.whisper_beam_size,
         )
+        if second is None or s.second_opinion_cache is None:
+            return second
+        key = f"language={s.language};beam={s.whisper_beam_size}"
+        return CachedRecognizer(second, s.second_opinion_cache, settings_key=key)
 
     @cached_property
     def pii_config(self) -> PiiConfig:

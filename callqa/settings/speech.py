@@ -54,6 +54,11 @@ class SpeechSettings(BaseModel):
         default=None,
         description="faster-whisper model dir for second readings; default: the multilingual whisper base.",
     )
+    second_opinion_cache: Path | None = Field(
+        default=None,
+        description="Folder keeping the second model's decodes (by audio and settings): a call judged "
+        "again decodes nothing twice. For measuring (`callqa eval --results … --requalify`); off by default.",
+    )
     sentiment_model_path: Path | None = Field(
         default=None, description="Trained sentiment artifact; default data_dir/models/sentiment.joblib."
     )

@@ -209,5 +209,10 @@ def test_eval_command_on_real_calls_and_again_from_its_saved_output(tmp_path: Pa
     table = _table(fresh)
     assert table["greeting"] == (1, 0, 0, 1)
     assert table["forbidden"] == (2, 0, 0, 4)
-    # Re-running QA on the saved transcripts (no ASR) gives the same verdicts.
+    # Re-running QA on the saved transcripts (no ASR) gives the same verdicts, also with the second model's
+    # decodes kept on disk and read back.
     assert _table(run("--results", str(saved), "--requalify")) == table
+    cache = ["--results", str(saved), "--requalify", "--second-opinion-cache", str(tmp_path / "decodes")]
+    assert _table(run(*cache)) == table
+    assert any((tmp_path / "decodes").glob("*.json"))
+    assert _table(run(*cache)) == table
