@@ -51,7 +51,7 @@ GREETINGS = {
     "absent": ("Yep, speak up.", "Right, what now?"),
 }
 LATE_OPENER = (
-    "Apologies, my screen froze for a moment there.",
+    "Apologies, my computer locked up just then.",
     "Hang about, I'm just logging back in.",
 )
 PROBLEMS = (
@@ -87,7 +87,7 @@ CALLER_ACKS = (
 )
 FORBIDDEN = {
     "blame_customer": (
-        "You ticked the wrong box on the form, that's why it bounced.",
+        "The form bounced because you filled in the wrong section.",
         "It was your job to post the form before the deadline, not ours.",
     ),
     "blame_shifting": (
@@ -111,7 +111,7 @@ RESOLUTIONS = (
 )
 CALLER_MOOD = {
     "neg": (
-        "I'll believe it when I see it.",
+        "I'm not holding my breath.",
         "I've lost a full day over this.",
     ),
     "neu": ("Thursday morning, noted.", "Okay, after two it is."),
@@ -125,7 +125,7 @@ OFFERS = (
 CALLER_DONE = {
     "neg": ("No. Just make sure it's done.", "No, I'll stop there."),
     "neu": ("No, I think that's me done.", "Nope, all good."),
-    "pos": ("No, you've been brilliant, thanks.", "Not a thing, that's grand."),
+    "pos": ("No, you've done me proud there.", "Not a thing, that's grand."),
 }
 THANKS = (
     "Many thanks, from all of us at {company}.",

@@ -122,7 +122,7 @@ def _training_rows() -> list[str]:
         (set_g, "ABCDEF"),
         (set_h, "ABCDEFG"),
         (set_i, "ABCDEFGH"),
-        (set_j, "ABCDEFGHI"),
+        (set_j, "ABCDEFGHIKL"),
     ],
     ids=["D", "E", "F", "G", "H", "I", "J"],
 )
@@ -142,6 +142,8 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
         "G": set_g,
         "H": set_h,
         "I": set_i,
+        "K": set_k,
+        "L": set_l,
     }
     other_sets = [s for key in others for s in _sentences(sets[key])]
     assert _closest(_sentences(generator), [*rows, *other_sets]) == []
