@@ -270,8 +270,10 @@ def absence_doubts(
         doubts.append(Doubt(f"“{hidden[0]}” may be “{hidden[1]}” with words redacted", resembles=True))
     # A garbled stretch elsewhere in an opening window (the account check 15 s in) hides no greeting
     # when the opening turn itself was heard clearly; where it was not, the greeting may have run on.
-    searched = place if opening and clear_turn(place, hinted) else tokens
-    run = garbled_run([t for t in searched if t.text not in hinted]) or garbled_span(place, hinted)
+    # Words written packed into no time make none: speech lost under them is speech without words.
+    spoken = [t for t in place if not t.packed]
+    searched = spoken if opening and clear_turn(spoken, hinted) else [t for t in tokens if not t.packed]
+    run = garbled_run([t for t in searched if t.text not in hinted]) or garbled_span(spoken, hinted)
     if run:
         doubts.append(Doubt(f"a garbled stretch (“{' '.join(t.text for t in run)}”)", garbled=True))
     loop = repetition_loop(tokens)

@@ -197,7 +197,7 @@ def run_check(
         if near is not None and not heard_as_said(near, element_tokens, hinted):
             reasons.append(Doubt(f"nearly matched (“{near.text}”)", resembles=resembles(near)))
         meant = (
-            reading.doubt(element.name, opening=opening)
+            reading.doubt(element.name, opening=opening, false_friends=element.false_friends)
             if reading is not None and not element.window
             else None
         )

@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from qa.intent_evidence import ModelMatch
 from qa.intents import Intent, Sentence, speaker_sentences
-from qa.matching import LOW_CONFIDENCE, Match, Token, normalize
+from qa.matching import LOW_CONFIDENCE, RIVAL_MARGIN, Match, Token, normalize, rival_matches
 from transcription.recognizer import Transcript
 
 SPAN_SLACK_S = 0.05
@@ -109,11 +109,15 @@ class WindowReading:
     def _read(self) -> list[dict[str, Intent]]:
         return self.judge.reader.read_elements([s.text for s in self.sentences])
 
-    def _best(self, element: str, *, skip: Collection[int] = frozenset()) -> tuple[Sentence, Intent] | None:
+    def _best(
+        self, element: str, *, skip: Collection[int] = frozenset(), besides: Sequence[Match] = ()
+    ) -> tuple[Sentence, Intent] | None:
+        """The sentence most likely to say `element`, leaving out those of the `skip` segments and those
+        holding one of `besides` (matches of other phrases)."""
         scored = [
             (s, r[element])
             for s, r in zip(self.sentences, self._read, strict=True)
-            if element in r and s.segment not in skip
+            if element in r and s.segment not in skip and not any(_holds(s, m) for m in besides)
         ]
         return max(scored, key=lambda pair: pair[1].probability, default=None)
 
@@ -157,14 +161,28 @@ class WindowReading:
             certain_at=intent.certain_at,
         )
 
-    def doubt(self, element: str, *, opening: Collection[int] = frozenset()) -> tuple[str, float] | None:
+    def doubt(
+        self, element: str, *, opening: Collection[int] = frozenset(), false_friends: Sequence[str] = ()
+    ) -> tuple[str, float] | None:
         """Why the model doubts that `element` is missing (a sentence it reads as the element with
         probability ≥ DOUBT_PROBABILITY) and that probability (0–1), or None. Sentences of the `opening`
         segments (the agent's greeting turns, for a check of the last turns) doubt nothing: a short call's
         closing window reaches back to the greeting, whose "how can I help you today?" reads a little like
-        an offer of further help, but a call's opening words are not its closing."""
-        best = self._best(element, skip=opening)
+        an offer of further help, but a call's opening words are not its closing. Nor does a sentence
+        holding one of the element's `false_friends` said word for word (within RIVAL_MARGIN of 100): it
+        says what that phrase says: "Thanks for holding." reads 0.23 as a thanks for the call (held-out
+        G-036, a closing without one, both readings)."""
+        said = rival_matches(false_friends, self.tokens, threshold=100.0 - RIVAL_MARGIN)
+        best = self._best(element, skip=opening, besides=said)
         if best is None or best[1].probability < DOUBT_PROBABILITY:
             return None
         probability = best[1].probability
         return f"“{best[0].text}” may say it (model probability {probability:.2f})", probability
+
+
+def _holds(sentence: Sentence, match: Match) -> bool:
+    return (
+        match.segment == sentence.segment
+        and sentence.start - SPAN_SLACK_S <= match.start
+        and match.end <= sentence.end + SPAN_SLACK_S
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from qa.pii.spans import is_redacted
-from qa.text import canonical, merge_number_words
+from qa.text import Word, canonical, merge_number_words
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
@@ -43,6 +43,7 @@ is 85 like "thank you for calling" and "thank you for holding"; "thank you for b
 SENTENCE_ENDS = (".", "?", "!", "。", "？", "！")
 """Sentence punctuation, Western and Chinese (full-width forms are also NFKC-folded to the Western ones)."""
 # A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"<[a-z]+>|[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {
     "i'm": "i am",
@@ -87,6 +88,8 @@ class Token:
     """First word of its segment or after sentence punctuation: a phrase match never spans one."""
     redacted: bool = False
     """A redaction placeholder (`[ACCOUNT]`), not a word heard: words of unknown content were said there."""
+    packed: bool = False
+    """Written packed with its neighbours into no time (`packed_words`): not a word heard spoken."""
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,42 @@ def tokenize_segments(segments: Sequence[Segment], indices: Sequence[int] | None
                 for i, t in enumerate(texts)
             ]
         new_sentence = True
-        for text, start, end, conf in merge_number_words(raw):
+        words = merge_number_words(raw)
+        packed = packed_words(words) if seg.words else set()
+        for w, (text, start, end, conf) in enumerate(words):
             for k, part in enumerate(normalize(text)):
                 first = k == 0
                 capital, opens = first and _capital(text), first and new_sentence
-                tokens.append(Token(part, start, end, conf, index, capital, opens, is_redacted(text)))
+                tokens.append(
+                    Token(part, start, end, conf, index, capital, opens, is_redacted(text), w in packed)
+                )
             new_sentence = text.rstrip("\"')").endswith(SENTENCE_ENDS)
     return tokens
+
+
+PACKED_WORDS = 3
+"""Consecutive words that, stamped within PACKED_S, were written without being placed in time
+(`packed_words`)."""
+PACKED_S = 0.15
+"""Seconds within which PACKED_WORDS consecutive words cannot have been spoken (0.05 s a word)."""
+
+
+def packed_words(words: Sequence[Word]) -> set[int]:
+    """Indices of the `words` (one segment's, with the engine's own word times) written packed: in a run
+    of PACKED_WORDS or more stamped within PACKED_S. Whisper writes such runs where it could not place
+    words in the audio: mostly in the silence after speech ("and I'll see you in the next video", eight
+    words at 55.20–55.34 s after an agent's thanks; "and I will see you next time" at 24.32 s after a
+    recorded "Goodbye"; "is going to be a great day" after "Thank you for calling Orbit Energy. Goodbye."),
+    sometimes amid a garbled turn. A segment more than half packed is all of it: it was written whole where
+    nothing was said ("and/0.00 I/0.17 will/0.15" at 37.88–38.32 s, after the agent's speech ended at
+    37.98 s, open "see you in the next slide", packed). Chinese words are left out: whisper's character
+    times were not measured for this."""
+    packed: set[int] = set()
+    for i in range(len(words) - PACKED_WORDS + 1):
+        run = words[i : i + PACKED_WORDS]
+        if run[-1][2] - run[0][1] < PACKED_S and not any(_CJK_CHAR.search(w[0]) for w in run):
+            packed.update(range(i, i + PACKED_WORDS))
+    return set(range(len(words))) if 2 * len(packed) > len(words) else packed
 
 
 def _capital(raw: str) -> bool:

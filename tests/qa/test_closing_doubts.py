@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from qa.checks import CheckResult, run_checks
-from qa.element_evidence import ElementJudge
+from qa.element_evidence import DOUBT_PROBABILITY, ElementJudge
 from qa.intent_model import IntentModel
 from qa.script import load_script
 from qa.second_reading import sure_missing
@@ -123,5 +123,25 @@ def test_a_placeholder_among_words_that_make_no_element_leaves_it_missing_beyond
             25.0,
             "I've/0.97 booked/0.99 you/0.99 in/0.98 for/0.99 Tuesday/0.97 at/0.96 [ACCOUNT]./1.00 Bye./0.95",
         ),
+    )
+    assert result.state == "fail" and sure_missing(result) == ["thanks"], result.reason
+
+
+def test_thanks_for_holding_read_a_little_as_a_thanks_does_not_doubt_a_missing_thanks(
+    intents: IntentModel,
+) -> None:
+    # Held-out G-036, a closing without a thanks, as both recognisers heard it: the model reads "Thanks for
+    # holding." a little as a thanks for the call, enough to doubt the absence; it is a false friend said
+    # word for word, and says what that phrase says.
+    holding = "Thanks/0.99 for/1.00 holding./1.00 I've/0.99 got/1.00 the/0.99 details/1.00 in/1.00 front/1.00"
+    offer = "Is/0.97 there/0.99 one/1.00 more/0.99 thing/1.00 I/0.76 can/1.00 entangle/0.86 while/0.99"
+    read = intents.read_elements(["Thanks for holding."])[0]["thanks"].probability
+    assert read >= DOUBT_PROBABILITY  # without the false friends it would doubt
+    result = _closing(
+        ("agent", 20.0, holding),
+        ("agent", 26.0, offer + " you're/0.99 here?/1.00"),
+        ("caller", 30.0, NO_MORE),
+        ("agent", 33.0, "Catch/0.96 you/0.99 another/0.99 time./0.99 Goodbye./0.89"),
+        intents=intents,
     )
     assert result.state == "fail" and sure_missing(result) == ["thanks"], result.reason
