@@ -14,7 +14,8 @@ from rapidfuzz import fuzz
 
 from qa.matching import SLOTS, Match, Token, claimed, normalize, rival_matches
 from qa.names import NAME_CLOSE, SOUND_SAME, find_name, name_similarity
-from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, is_chinese, sound_similarity_zh
+from qa.sound_zh import FINALS_CONF, SOUND_CLOSE_ZH, sound_similarity_zh
+from qa.text import is_chinese
 from transcription.recognizer import Transcript
 
 Span = tuple[float, float]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from qa.pii.spans import is_redacted
-from qa.text import Word, canonical, merge_number_words
+from qa.text import Word, canonical, is_chinese, merge_number_words
 from transcription.recognizer import Segment
 
 SLOTS = frozenset({"<name>", "<any>"})
@@ -43,7 +43,6 @@ is 85 like "thank you for calling" and "thank you for holding"; "thank you for b
 SENTENCE_ENDS = (".", "?", "!", "。", "？", "！")
 """Sentence punctuation, Western and Chinese (full-width forms are also NFKC-folded to the Western ones)."""
 # A CJK character is a token of its own: Chinese has no spaces, and ASR errors there are per character.
-_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _TOKEN = re.compile(r"<[a-z]+>|[\u3400-\u9fff\uf900-\ufaff]|[a-z0-9]+(?:'[a-z]+)?")
 _CONTRACTIONS = {
     "i'm": "i am",
@@ -172,7 +171,7 @@ def packed_words(words: Sequence[Word]) -> set[int]:
     packed: set[int] = set()
     for i in range(len(words) - PACKED_WORDS + 1):
         run = words[i : i + PACKED_WORDS]
-        if run[-1][2] - run[0][1] < PACKED_S and not any(_CJK_CHAR.search(w[0]) for w in run):
+        if run[-1][2] - run[0][1] < PACKED_S and not any(is_chinese(w[0]) for w in run):
             packed.update(range(i, i + PACKED_WORDS))
     return set(range(len(words))) if 2 * len(packed) > len(words) else packed
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from qa.absence import GARBLED_RUN, UNSURE_CONF, Span
 from qa.elements import OFFER_START
 from qa.matching import Token
-from qa.sound_zh import is_chinese
+from qa.text import is_chinese
 
 SPAN_SLACK_S = 0.01
 """Seconds by which a word's times may stray outside a found element's evidence and still be its word

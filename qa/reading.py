@@ -11,11 +11,11 @@ Either makes every failed check UNCERTAIN, with the reason, so a person listens.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from qa.checks import UNCERTAIN_CONFIDENCE, CheckResult
 from qa.matching import Token, find_phrase, tokenize_segments
+from qa.text import is_chinese
 from transcription.recognizer import Transcript
 
 FOREIGN_SHARE = 0.3
@@ -26,7 +26,6 @@ HINT_SHARE = 0.5
 """Share (0–1) of the agent's tokens inside the hinted names from which the reading is the hints'."""
 MIN_TOKENS = 8
 """Fewer agent tokens say too little about a reading to doubt it this way (other doubts still apply)."""
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def reading_doubts(transcript: Transcript, *, language: str, hints: tuple[str, ...]) -> list[str]:
@@ -37,7 +36,7 @@ def reading_doubts(transcript: Transcript, *, language: str, hints: tuple[str, .
         return []
     doubts = []
     if language == "zh":
-        foreign = sum(1 for t in tokens if not _CJK.search(t.text)) / len(tokens)
+        foreign = sum(1 for t in tokens if not is_chinese(t.text)) / len(tokens)
         if foreign >= FOREIGN_SHARE:
             doubts.append(
                 f"the agent's speech was read largely as another language ({foreign:.0%} non-Chinese words)"

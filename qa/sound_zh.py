@@ -29,11 +29,6 @@ characters alike in sound are a homophone, not a near miss)."""
 FINALS_CONF = 0.8
 """Mean word confidence (0–1) under which heard words whose finals alone match a phrase may be it misheard."""
 _FOLDS = ((r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"), (r"^l", "n"), (r"^f", "h"), (r"ng$", "n"))
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def is_chinese(text: str) -> bool:
-    return _CJK.search(text) is not None
 
 
 @lru_cache(maxsize=1 << 14)

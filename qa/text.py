@@ -34,6 +34,11 @@ _CACHE_SIZE = 1 << 16
 """Distinct texts remembered: a call's words and a script's phrases repeat across checks and calls."""
 
 
+def is_chinese(text: str) -> bool:
+    """Whether `text` holds a Chinese character (CJK unified ideographs, extension A, compatibility)."""
+    return _CJK.search(text) is not None
+
+
 @cache
 def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -43,7 +48,7 @@ def _t2s() -> opencc.OpenCC:
 def canonical(text: str) -> str:
     """`text` in canonical spelling: NFKC, and for Chinese simplified characters and numbers as digits."""
     text = unicodedata.normalize("NFKC", text)
-    if not _CJK.search(text):
+    if not is_chinese(text):
         return text
     return _NUMERAL_RUN.sub(_digits, _t2s().convert(text))
 
@@ -59,7 +64,7 @@ def merge_number_words(words: Sequence[Word]) -> list[Word]:
     a word, not a number, for `canonical`; read together they are "86号". The joined word spans the
     first word's start to the last one's end, with their mean confidence. Words without CJK pass as they
     are."""
-    if not any(_CJK.search(w[0]) for w in words):
+    if not any(is_chinese(w[0]) for w in words):
         return list(words)
     texts = [_t2s().convert(unicodedata.normalize("NFKC", w[0])) for w in words]
     joined, owner = "", []
