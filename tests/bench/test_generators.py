@@ -30,6 +30,7 @@ import bench.heldout_calls_g as set_g
 import bench.heldout_calls_h as set_h
 import bench.heldout_calls_i as set_i
 import bench.heldout_calls_j as set_j
+import bench.heldout_calls_m as set_m
 from bench import asterisk_calls
 from bench.callgen import Labels, Turn
 from callqa.pipeline.augment import check_voices
@@ -123,8 +124,9 @@ def _training_rows() -> list[str]:
         (set_h, "ABCDEFG"),
         (set_i, "ABCDEFGH"),
         (set_j, "ABCDEFGHIKL"),
+        (set_m, "ABCDEFGHIJKL"),
     ],
-    ids=["D", "E", "F", "G", "H", "I", "J"],
+    ids=["D", "E", "F", "G", "H", "I", "J", "M"],
 )
 def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
     # Sets D, E and F are the checks nobody tunes on: none of their sentences is close to a training sentence
@@ -142,6 +144,7 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
         "G": set_g,
         "H": set_h,
         "I": set_i,
+        "J": set_j,
         "K": set_k,
         "L": set_l,
     }
@@ -156,7 +159,9 @@ def test_untuned_set_wording_is_its_own(generator: Any, others: str) -> None:
 
 @pytest.mark.skipif(not (DEV_SET / "calls").is_dir(), reason="dev set not present (../shared/dev-set)")
 @pytest.mark.parametrize(
-    "generator", [set_d, set_e, set_f, set_g, set_h, set_i, set_j], ids=["D", "E", "F", "G", "H", "I", "J"]
+    "generator",
+    [set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m],
+    ids=["D", "E", "F", "G", "H", "I", "J", "M"],
 )
 def test_untuned_set_wording_is_not_the_dev_sets(generator: Any) -> None:
     dev = [t["text"] for f in (DEV_SET / "calls").glob("*.json") for t in json.loads(f.read_text())["turns"]]
@@ -208,8 +213,8 @@ def test_calibration_set_wording_is_its_own(generator: Any, earlier: tuple[Any, 
 @pytest.mark.parametrize("seed", range(60))
 @pytest.mark.parametrize(
     "generator",
-    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_k, set_l],
-    ids=["B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"],
+    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l],
+    ids=["B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L"],
 )
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
@@ -277,8 +282,8 @@ def _generate(module: str, out: Path, n: int) -> None:
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
 @pytest.mark.parametrize(
     "generator",
-    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_k, set_l],
-    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"],
+    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l],
+    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L"],
 )
 def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
     # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one
