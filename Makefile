@@ -109,6 +109,9 @@ eval: install
 	$(PY) -m bench.heldout_calls_j --seed $(EVAL_SEED) --out data/heldout-j
 	$(VENV)/bin/callqa eval data/heldout-j --save data/eval/heldout-j.jsonl
 	$(PY) -m bench.evidence_precision data/heldout-j data/eval/heldout-j.jsonl --pools bench.heldout_calls_j
+	$(PY) -m bench.heldout_calls_m --seed $(EVAL_SEED) --out data/heldout-m
+	$(VENV)/bin/callqa eval data/heldout-m --save data/eval/heldout-m.jsonl
+	$(PY) -m bench.evidence_precision data/heldout-m data/eval/heldout-m.jsonl --pools bench.heldout_calls_m
 	$(PY) -m bench.heldout_zh_b --seed $(EVAL_SEED) --out data/heldout-zh-b
 	CALLQA_LANGUAGE=zh $(VENV)/bin/callqa eval data/heldout-zh-b --from-transcripts \
 		--save data/eval/heldout-zh-b.jsonl
