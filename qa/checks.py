@@ -28,9 +28,10 @@ from qa.elements import (
     window_tokens,
 )
 from qa.intent_evidence import ModelMatch
-from qa.matching import Match, Token, best_match, normalize, tokenize_segments, without_hinted
+from qa.matching import Token, best_match, normalize, tokenize_segments, without_hinted
 from qa.metrics import Activity
-from qa.names import find_name, name_piece
+from qa.names import find_name
+from qa.near_matches import frames_other, heard_as_said, resembles
 from qa.never import NEVER_HEARD, find_never, never_doubts
 from qa.opening_turn import unsure_place
 from qa.script import CheckDef, ElementDef, Script
@@ -195,7 +196,8 @@ def run_check(
             else None
         )
         if near is not None and not heard_as_said(near, element_tokens, hinted):
-            reasons.append(Doubt(f"nearly matched (“{near.text}”)", resembles=resembles(near)))
+            own = resembles(near) and not frames_other(near, element_tokens, heard_at, hinted)
+            reasons.append(Doubt(f"nearly matched (“{near.text}”)", resembles=own))
         meant = (
             reading.doubt(element.name, opening=opening, false_friends=element.false_friends)
             if reading is not None and not element.window
@@ -301,46 +303,6 @@ def presence_doubt(element: ElementDef, result: ElementResult, threshold: float)
     conf = 1.0 if names else min(1.0, ev.mean_conf / 0.8)
     strength = 0.6 + 0.4 * margin * conf
     return (f"{element.name} heard with {weakness}" if weakness else None), strength
-
-
-NEGATIONS = frozenset({"not", "no", "never", "cannot", "nothing", "nobody"})
-"""Words that turn a phrase into its opposite: "I can't help with that" is no offer of help misheard."""
-
-
-HEARD_WELL_CONF = 0.8
-"""Word confidence (0–1) from which the recogniser heard a word as what it is (see `heard_as_said`)."""
-
-
-def heard_as_said(near: Match, tokens: Sequence[Token], hinted: frozenset[str]) -> bool:
-    """Whether a near match of a missing element's phrase is other words heard well, and so no doubt of
-    the absence: a near miss stands for a phrase the recogniser garbled, and a garbled phrase leaves some
-    word it was unsure of; words it was sure of, every one, are what was said ("statement before
-    ringing" at 0.99 is no "thanks for ringing", "good" at 0.91 in "take your post, good" no goodbye).
-    On the first decodes of dev, A, C and closing's probe calls every near match of an element that was
-    said had a word under 0.7 ("for tuning Harbor Bank": tuning 0.68), and those whose every word reached
-    HEARD_WELL_CONF were of an element the call lacked. A near match holding a `hinted` name (company,
-    agent) or a piece of one is never heard well: the recogniser returns a hinted name near zero however
-    clearly said, and splits it into ordinary words it is sure of ("Silverline Rail" heard as "the line
-    rail", line at 0.81, a company said)."""
-    words = tokens[near.first_token : near.last_token + 1]
-    return bool(words) and all(t.conf >= HEARD_WELL_CONF and not name_piece(t.text, hinted) for t in words)
-
-
-SHARED_MIN = 4
-"""Letters a word needs to carry a phrase's sense: shorter ones (for, you, can, the) are its grammar, and
-"that for you help" nearly matches "thanks for your call" on them alone."""
-GRAMMAR = frozenset({"this", "that", "with", "your", "have", "what", "from", "them", "then", "there", "were"})
-"""Longer words that are grammar too: "this is Ashby Council Tax" nearly matches "this is <the agent's
-name>" on "this" alone, and "with Tidewell Water all" matched an offer of help on "with"."""
-
-
-def resembles(near: Match) -> bool:
-    """Whether a near match of a missing element's phrase resembles the element: it shares a word of
-    SHARED_MIN letters or more with the phrase ("may something more like a" for "anything more i can do")
-    and adds no negation ("i cannot help with math" is no offer of help misheard)."""
-    heard, meant = set(normalize(near.text)), set(normalize(near.phrase))
-    shared = (heard & meant) - GRAMMAR
-    return any(len(w) >= SHARED_MIN for w in shared) and not (heard - meant) & NEGATIONS
 
 
 def _corroborated(reading: WindowReading | None, result: ElementResult) -> bool:
