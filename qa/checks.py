@@ -13,6 +13,7 @@ from typing import Literal
 
 from qa.absence import Doubt, Span, absence_doubts, window_span
 from qa.element_evidence import ElementJudge, WindowReading, window_sentences
+from qa.element_place import place_filter
 from qa.elements import (
     ALTERNATIVE_NOTE,
     COMPANY_HEARD_CLOSE,
@@ -123,8 +124,9 @@ def run_check(
         elif element.needs == "agent_number" and script.agent_number:
             results[element.name] = number_element(element, tokens, script.threshold, script.agent_number)
         else:
+            meant_in = place_filter(element.belongs, tokens, results)
             results[element.name] = find_element(
-                element, tokens, script.threshold, transcript, check.speaker, check.window, reading
+                element, tokens, script.threshold, transcript, check.speaker, check.window, reading, meant_in
             )
     for element in deferred:
         results[element.name] = company_element(element, tokens, results, script, transcript, check)

@@ -11,7 +11,7 @@ said; it is stated certain only from the element's certainty point (held-out pre
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol, runtime_checkable
@@ -110,20 +110,29 @@ class WindowReading:
         return self.judge.reader.read_elements([s.text for s in self.sentences])
 
     def _best(
-        self, element: str, *, skip: Collection[int] = frozenset(), besides: Sequence[Match] = ()
+        self,
+        element: str,
+        *,
+        skip: Collection[int] = frozenset(),
+        besides: Sequence[Match] = (),
+        keep: Callable[[Sentence], bool] | None = None,
     ) -> tuple[Sentence, Intent] | None:
-        """The sentence most likely to say `element`, leaving out those of the `skip` segments and those
-        holding one of `besides` (matches of other phrases)."""
+        """The sentence most likely to say `element`, leaving out those of the `skip` segments, those
+        holding one of `besides` (matches of other phrases) and those `keep` does not keep."""
         scored = [
             (s, r[element])
             for s, r in zip(self.sentences, self._read, strict=True)
-            if element in r and s.segment not in skip and not any(_holds(s, m) for m in besides)
+            if element in r
+            and s.segment not in skip
+            and not any(_holds(s, m) for m in besides)
+            and (keep is None or keep(s))
         ]
         return max(scored, key=lambda pair: pair[1].probability, default=None)
 
-    def evidence(self, element: str) -> ModelMatch | None:
-        """The sentence most likely to say `element`, as evidence, when it reaches the judge's threshold."""
-        best = self._best(element)
+    def evidence(self, element: str, *, keep: Callable[[Sentence], bool] | None = None) -> ModelMatch | None:
+        """The sentence most likely to say `element`, as evidence, when it reaches the judge's threshold;
+        only sentences `keep` keeps count (the element's place, `qa.element_place`)."""
+        best = self._best(element, keep=keep)
         if best is None or best[1].probability < self.judge.threshold:
             return None
         return self._match(element, *best)

@@ -5,9 +5,11 @@ named by name or by the greeting's structure. `qa.checks` turns these element re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from qa.element_evidence import WindowReading, window_sentences
+from qa.intents import Sentence
 from qa.matching import Match, Token, best_match, find_phrase, normalize, tokenize_segments
 from qa.names import find_name, name_match, name_piece
 from qa.script import CheckDef, ElementDef, Script, Window
@@ -135,9 +137,11 @@ def find_element(
     speaker: str,
     check_window: Window,
     reading: WindowReading | None,
+    place: Callable[[Sentence], bool] | None = None,
 ) -> ElementResult:
     """A plain element: a listed phrase in its window; else the sentence model's reading (`reading`) of
-    the window; else a phrase in the engine's next-best hypotheses. The note says which."""
+    the window's sentences that `place` keeps (all without it); else a phrase in the engine's next-best
+    hypotheses. The note says which."""
     window = element.window or check_window
     if element.window is not None:
         tokens = window_tokens(transcript, speaker, element.window)
@@ -155,7 +159,7 @@ def find_element(
     )
     weak = match is not None and match.weakness(threshold, conf_matters=element.needs is None) is not None
     if reading is not None and (match is None or weak):
-        meant = reading.evidence(element.name)
+        meant = reading.evidence(element.name, keep=place)
         if meant is not None and (match is None or meant.weakness(threshold) is None):
             # A loose or unsure phrase match that the sentence model reads as the element beyond doubt
             # is clear evidence: two independent readings of the same words agree.

@@ -25,6 +25,16 @@ class Window:
 
 
 @dataclass(frozen=True)
+class ElementPlace:
+    """Where in its window an element belongs (`qa.element_place`): the speaker's last `last_turns` turns,
+    and from the sentence where the element named `after` was heard on (the offer of further help, which
+    ends a call's business)."""
+
+    last_turns: int
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class ElementDef:
     name: str
     phrases: tuple[str, ...]
@@ -40,6 +50,9 @@ class ElementDef:
     """Phrases near the element's own that say something else ("thanks for holding" beside "thanks for
     choosing"): words one of them matches at least as well as an element phrase are not the element
     (`qa.matching.best_match`)."""
+    belongs: ElementPlace | None = None
+    """Where in its window the element belongs, the only place the sentence model alone may hear it; None =
+    anywhere in the window."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +163,7 @@ def parse_script(data: Any, *, source: str) -> Script:
     try:
         checks: dict[str, CheckDef] = {}
         for check_name, check in (data.get("checks") or {}).items():
-            elements = []
+            elements: list[ElementDef] = []
             for el_name, el in (check.get("elements") or {}).items():
                 phrases = [str(x) for x in el["phrases"]]
                 elements.append(
@@ -163,6 +176,7 @@ def parse_script(data: Any, *, source: str) -> Script:
                         window=_window(el["window"]) if "window" in el else None,
                         never=tuple(_pattern(str(p), source) for p in el.get("never") or ()),
                         false_friends=tuple(str(p) for p in el.get("false_friends") or ()),
+                        belongs=_belongs(el["belongs"], elements, source) if "belongs" in el else None,
                     )
                 )
             if not elements:
@@ -213,6 +227,17 @@ def _pattern(pattern: str, source: str) -> str:
     except re.error as exc:
         raise ScriptError(f"{source}: invalid `never` pattern {pattern!r} ({exc})") from exc
     return pattern
+
+
+def _belongs(data: Any, earlier: list[ElementDef], source: str) -> ElementPlace:
+    after = data.get("after")
+    if after is not None and after not in {e.name for e in earlier}:
+        # The element is judged after the ones listed before it: its place needs theirs.
+        raise ScriptError(f"{source}: `belongs.after` must name an element listed before ({after!r})")
+    last_turns = int(data["last_turns"])
+    if last_turns < 1:
+        raise ScriptError(f"{source}: `belongs.last_turns` must be at least 1 ({last_turns})")
+    return ElementPlace(last_turns=last_turns, after=after)
 
 
 def _window(data: Any) -> Window:

@@ -158,7 +158,7 @@ def _closing_call(
     )
 
 
-def test_an_offer_of_help_in_other_words_is_read_by_meaning(
+def test_an_offer_of_help_in_other_words_is_read_belongs(
     sentiment: SklearnSentiment, intents: ChineseIntentModel
 ) -> None:
     read = intents.read_elements(["您看还有什么别的事情要我这边办的吗", "谢谢您的配合"])

@@ -45,7 +45,7 @@ def _closing(intents: IntentModel | None, *turns: Turn) -> CheckResult:
         "Is there any further thing I might look into for you today?",
     ],
 )
-def test_an_offer_of_help_worded_as_no_phrase_list_has_it_passes_by_meaning(
+def test_an_offer_of_help_worded_as_no_phrase_list_has_it_passes_belongs(
     intents: IntentModel, offer: str
 ) -> None:
     thanks: Turn = ("agent", 30.0, 33.0, "Thank you for calling Blue Harbor Bank, goodbye.")
@@ -297,7 +297,7 @@ def test_an_element_reading_needs_four_words_not_four_content_words() -> None:
     assert "certain from 0.54" in (read("Is there any other way I can", 0.5).weakness(0.0) or "")
 
 
-def test_an_offer_worded_in_stop_words_is_certain_by_meaning(intents: IntentModel) -> None:
+def test_an_offer_worded_in_stop_words_is_certain_belongs(intents: IntentModel) -> None:
     offer = _unseen("Is there any other way I can")
     [reading] = intents.read_elements([offer])
     assert reading["offer_help"].certain  # the premise: the trained model reads it as an offer
