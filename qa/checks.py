@@ -13,7 +13,7 @@ from typing import Literal
 
 from qa.absence import Doubt, Span, absence_doubts, window_span
 from qa.element_evidence import ElementJudge, WindowReading, window_sentences
-from qa.element_place import place_filter
+from qa.element_place import garbled_elsewhere, place_filter
 from qa.elements import (
     ALTERNATIVE_NOTE,
     COMPANY_HEARD_CLOSE,
@@ -180,6 +180,7 @@ def run_check(
             named_company=script.company,
             opening=starts_call,
         )
+        reasons = garbled_elsewhere(reasons, element.belongs, element_tokens, results, heard_at, hinted)
         unsure = unsure_place(place, heard_at, hinted) if starts_call else []
         if unsure and not any(r.garbled for r in reasons):
             # Its own place heard unclearly, like a garbled stretch there: missing alone, it leans PASS.

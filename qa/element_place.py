@@ -1,5 +1,5 @@
 """Where in its window a script element belongs (`ElementDef.belongs`), the only place the sentence model's
-reading alone counts as the element.
+reading alone counts as the element, and the only place a garbled stretch leans its absence PASS.
 
 A listed phrase says which words were said; the model's reading says what a sentence means, and the same
 words mean different things in different places of a call. "Thanks for hanging on." said on coming back
@@ -12,7 +12,9 @@ alone only there: in the speaker's last turns, and from where the offer of furth
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
+from qa.absence import Doubt, Span, garbled_run, garbled_span
 from qa.element_evidence import SPAN_SLACK_S
 from qa.elements import ElementResult
 from qa.intents import Sentence
@@ -30,12 +32,50 @@ def place_filter(
     "and I'll see you in the next video" after an agent's last words would push the thanks out."""
     if place is None:
         return None
-    spoken = sorted({t.segment for t in tokens if not t.packed})
-    last = set(spoken[-place.last_turns :])
-    anchor = results.get(place.after) if place.after else None
-    since = anchor.evidence.start if anchor is not None and anchor.found and anchor.evidence else None
+    last, since = _bounds(place, tokens, results)
 
     def keep(sentence: Sentence) -> bool:
         return sentence.segment in last or (since is not None and sentence.end > since + SPAN_SLACK_S)
 
     return keep
+
+
+def garbled_elsewhere(
+    reasons: Sequence[Doubt],
+    place: ElementPlace | None,
+    tokens: Sequence[Token],
+    results: Mapping[str, ElementResult],
+    found: Sequence[Span] = (),
+    hinted: frozenset[str] = frozenset(),
+) -> list[Doubt]:
+    """`reasons` to doubt a missing element's absence, a garbled stretch among them no longer taken for one
+    where the element belongs (`Doubt.garbled`, which leans a check missing only that element PASS) when
+    the window's `tokens` in the element's `place`, less the words other elements were heard in (`found`:
+    their evidence's time spans, s), hold none: the stretch still doubts the absence, but says nothing of
+    which way. A closing's thanks comes after the offer of help; a resolution turn garbled before the offer,
+    or the offer's own words heard unsurely ("Can/0.38 I/0.25 lend/0.22 a hand on anything besides?"), do
+    not hide it (J-035, I-035, G-031: closings without a thanks leaning PASS on one)."""
+    if place is None or not any(r.garbled for r in reasons):
+        return list(reasons)
+    last, since = _bounds(place, tokens, results)
+    there = [
+        t
+        for t in tokens
+        if not t.packed
+        and (t.segment in last or (since is not None and t.start >= since - SPAN_SLACK_S))
+        and not any(s - SPAN_SLACK_S <= t.start and t.end <= e + SPAN_SLACK_S for s, e in found)
+    ]
+    if garbled_run([t for t in there if t.text not in hinted]) or garbled_span(there, hinted):
+        return list(reasons)
+    return [replace(r, garbled=False) for r in reasons]
+
+
+def _bounds(
+    place: ElementPlace, tokens: Sequence[Token], results: Mapping[str, ElementResult]
+) -> tuple[set[int], float | None]:
+    """(the segments of the last `place.last_turns` spoken turns, the time (s) the `place.after` element
+    was heard from, or None)."""
+    spoken = sorted({t.segment for t in tokens if not t.packed})
+    anchor = results.get(place.after) if place.after else None
+    since = anchor.evidence.start if anchor is not None and anchor.found and anchor.evidence else None
+    return set(spoken[-place.last_turns :]), since

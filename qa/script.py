@@ -51,8 +51,8 @@ class ElementDef:
     choosing"): words one of them matches at least as well as an element phrase are not the element
     (`qa.matching.best_match`)."""
     belongs: ElementPlace | None = None
-    """Where in its window the element belongs, the only place the sentence model alone may hear it; None =
-    anywhere in the window."""
+    """Where in its window the element belongs, the only place the sentence model alone may hear it and
+    a garbled stretch may have hidden it (the lean, `qa.element_place`); None = anywhere in the window."""
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,45 @@ def test_a_place_must_follow_an_element_listed_before_and_keep_a_turn(
     )
     with pytest.raises(ScriptError, match=error):
         load_script(script)
+
+
+# Held-out J-035 (a closing without a thanks), first reading: the resolution turn garbled before the offer,
+# the offer's own first words heard unsurely, the goodbye turn heard well enough.
+J035: tuple[Turn, ...] = (
+    ("agent", 0.0, "Right,/0.13 what/0.89 now?/0.80"),
+    ("caller", 3.04, "The/0.13 coach/0.70 left/0.97 20/0.91 minutes/0.97 early/0.23"),
+    (
+        "agent",
+        13.46,
+        "I/0.96 can/0.99 give/0.56 a/0.81 refund/0.86 on/0.99 the/0.90 ticket,/0.46 but/0.88 I/0.99 can/1.00"
+        " move/0.95 you/0.91 on/0.40 top/0.28 of/0.52 my/0.68 wrong/0.53 service/0.81 for/0.96 three./0.70",
+    ),
+    ("caller", 19.3, "Right,/0.97 okay/0.77 man./0.46"),
+    (
+        "agent",
+        22.08,
+        "I/0.96 can/0.98 come/0.84 in/0.71 the/0.81 nearest/0.83 last/0.12 quarter,/0.37 give/0.08 it/0.77"
+        " three/0.08 nays/0.53 and/0.76 one./0.72",
+    ),
+    ("caller", 26.18, "Lovely,/0.21 you've/0.77 drawn/0.47 in/0.19 it./0.98"),
+    ("agent", 28.51, "Can/0.38 I/0.25 lend/0.22 a/0.56 hand/0.62 on/0.99 anything/0.97 besides?/0.47"),
+    ("caller", 31.83, "No,/0.35 you've/0.94 done/0.99 me/0.95 proud/0.91 to/0.25 have./0.53"),
+)
+
+
+def test_a_turn_garbled_before_the_offer_doubts_a_missing_thanks_without_leaning_it_pass(
+    intents: IntentModel,
+) -> None:
+    result = _closing(
+        (*J035, ("agent", 34.81, "Have/0.84 a/0.99 mess/0.35 for/0.66 leaking,/0.46 bye!/0.70")),
+        "Ashdown Broadband",
+        "Fergus",
+        intents,
+    )
+    assert result.missing == ["thanks"] and result.state == "uncertain", result.reason
+    assert any("garbled stretch" in d for d in result.doubts)
+    assert not result.passed
+    # Garbled where the thanks belongs, after the offer, it may be the thanks lost: the lean is PASS.
+    lost = "Have/0.84 a/0.99 mess/0.35 with/0.21 leaking,/0.12 for/0.18 bye!/0.70"
+    result = _closing((*J035, ("agent", 34.81, lost)), "Ashdown Broadband", "Fergus", intents)
+    assert result.missing == ["thanks"] and result.passed, result.reason
