@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 import bench.calibration_calls as set_k
 import bench.calibration_calls_l as set_l
+import bench.calibration_calls_n as set_n
 import bench.heldout_calls as set_a
 import bench.heldout_calls_b as set_b
 import bench.heldout_calls_c as set_c
@@ -192,16 +193,20 @@ def test_set_c_wording_stays_out_of_the_training_data() -> None:
     assert _closest(_sentences(set_c), _training_rows()) == []
 
 
-@pytest.mark.parametrize(("generator", "earlier"), [(set_k, ()), (set_l, (set_k,))], ids=["K", "L"])
+@pytest.mark.parametrize(
+    ("generator", "earlier"),
+    [(set_k, ()), (set_l, (set_k,)), (set_n, (set_k, set_l, set_i, set_j))],
+    ids=["K", "L", "N"],
+)
 def test_calibration_set_wording_is_its_own(generator: Any, earlier: tuple[Any, ...]) -> None:
-    # Sets K and L calibrate the intent model's certainty (bench.remark_calibration): they measure the model
-    # on wording it never learned, each apart from the other (the certainty point must hold with either
-    # left out), and do not echo the held-out sets' wording. A near sentence of a held-out set is only
+    # Sets K, L and N calibrate the intent model's certainty (bench.remark_calibration): they measure the
+    # model on wording it never learned, each apart from the others (the certainty point must hold with any
+    # one left out), and do not echo the held-out sets' wording. A near sentence of a held-out set is only
     # counted, not shown: nobody tuning here reads their pools.
     rows = _training_rows()
     tuning = [s for module in (set_a, set_c, set_f, set_g, *earlier) for s in _sentences(module)]
     assert _closest(_sentences(generator), [*rows, *tuning]) == []
-    held_out = [s for module in (set_b, set_d, set_e, set_h, set_i, set_j) for s in _sentences(module)]
+    held_out = [s for module in (set_b, set_d, set_e, set_h, set_i, set_j, set_m) for s in _sentences(module)]
     assert len(_closest(_sentences(generator), held_out)) == 0
     inside = {_plain(r) for r in rows if len(_plain(r).split()) >= 3}
     assert [(r, s) for s in map(_plain, _sentences(generator)) for r in inside if f" {r} " in f" {s} "] == []
@@ -213,8 +218,8 @@ def test_calibration_set_wording_is_its_own(generator: Any, earlier: tuple[Any, 
 @pytest.mark.parametrize("seed", range(60))
 @pytest.mark.parametrize(
     "generator",
-    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l],
-    ids=["B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L"],
+    [set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l, set_n],
+    ids=["B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L", "N"],
 )
 def test_labels_follow_from_the_turns(generator: Any, seed: int) -> None:
     turns, labels = generator.build_call(random.Random(seed))
@@ -282,8 +287,8 @@ def _generate(module: str, out: Path, n: int) -> None:
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed (make system-deps)")
 @pytest.mark.parametrize(
     "generator",
-    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l],
-    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L"],
+    [set_a, set_b, set_c, set_d, set_e, set_f, set_g, set_h, set_i, set_j, set_m, set_k, set_l, set_n],
+    ids=["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "M", "K", "L", "N"],
 )
 def test_every_espeak_voice_of_a_generator_is_installed(generator: Any) -> None:
     # espeak-ng's variant names are case-sensitive file names ("en-gb+Andy", "en-us+linda"); a wrong one
