@@ -18,7 +18,7 @@ from qa.absence import Doubt, Span, garbled_run, garbled_span
 from qa.element_evidence import SPAN_SLACK_S
 from qa.elements import ElementResult
 from qa.intents import Sentence
-from qa.matching import Token
+from qa.matching import Token, taken
 from qa.script import ElementPlace
 
 
@@ -63,7 +63,7 @@ def garbled_elsewhere(
         for t in tokens
         if not t.packed
         and (t.segment in last or (since is not None and t.start >= since - SPAN_SLACK_S))
-        and not any(s - SPAN_SLACK_S <= t.start and t.end <= e + SPAN_SLACK_S for s, e in found)
+        and not taken(t, found, SPAN_SLACK_S)
     ]
     if garbled_run([t for t in there if t.text not in hinted]) or garbled_span(there, hinted):
         return list(reasons)

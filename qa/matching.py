@@ -290,6 +290,12 @@ def match_at(phrase: str, tokens: Sequence[Token], first: int, last: int, score:
     )
 
 
+def taken(token: Token, spans: Sequence[tuple[float, float]], slack: float) -> bool:
+    """Whether `token` lies within one of `spans` (s), its times allowed to stray `slack` s outside: a word
+    of a found element's evidence."""
+    return any(start - slack <= token.start and token.end <= end + slack for start, end in spans)
+
+
 def without_hinted(match: Match, tokens: Sequence[Token], hinted: frozenset[str]) -> Match:
     """`match` (found on `tokens`) with its mean confidence taken over its words other than the `hinted`
     ones (the company's and agent's names given to the recogniser as hints, which come back with

@@ -30,7 +30,7 @@ def heard_as_said(near: Match, tokens: Sequence[Token], hinted: frozenset[str]) 
     clearly said, and splits it into ordinary words it is sure of ("Silverline Rail" heard as "the line
     rail", line at 0.81, a company said)."""
     words = tokens[near.first_token : near.last_token + 1]
-    return bool(words) and all(t.conf >= HEARD_WELL_CONF and not name_piece(t.text, hinted) for t in words)
+    return bool(words) and all(_heard_well(t, hinted) for t in words)
 
 
 def frames_other(
@@ -43,9 +43,13 @@ def frames_other(
     speaking for Ashby", may 0.32) may still be one."""
     words = tokens[near.first_token : near.last_token + 1]
     rest = [t for t in words if not any(start <= t.start < end for start, end in heard_at)]
-    return 0 < len(rest) < len(words) and all(
-        t.conf >= HEARD_WELL_CONF and not name_piece(t.text, hinted) for t in rest
-    )
+    return 0 < len(rest) < len(words) and all(_heard_well(t, hinted) for t in rest)
+
+
+def _heard_well(token: Token, hinted: frozenset[str]) -> bool:
+    """A word the recogniser was sure of (HEARD_WELL_CONF) that is no piece of a `hinted` name, whose
+    confidence says nothing (see `heard_as_said`)."""
+    return token.conf >= HEARD_WELL_CONF and not name_piece(token.text, hinted)
 
 
 SHARED_MIN = 4

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from qa.absence import GARBLED_RUN, UNSURE_CONF, Span
 from qa.elements import OFFER_START
-from qa.matching import Token
+from qa.matching import Token, taken
 from qa.text import is_chinese
 
 SPAN_SLACK_S = 0.01
@@ -30,18 +30,14 @@ def element_place(place: Sequence[Token], found: Sequence[Span]) -> list[Token]:
     where one would be ("Right, what is it this time?" heard unsurely is an opening without one). Empty
     for a Chinese turn too: the offer of help is found by English words, and whisper's guessed Chinese
     characters are counted by their own rule (`qa.absence.garbled_run`)."""
-
-    def taken(token: Token) -> bool:
-        return any(s - SPAN_SLACK_S <= token.start and token.end <= e + SPAN_SLACK_S for s, e in found)
-
-    covered = [k for k, token in enumerate(place) if taken(token)]
+    covered = [k for k, token in enumerate(place) if taken(token, found, SPAN_SLACK_S)]
     if not covered or any(is_chinese(token.text) for token in place):
         return []
     end = next(
         (k for k in range(covered[-1] + 1, len(place)) if _offers(place[k])),
         len(place),
     )
-    return [token for token in place[:end] if not taken(token)]
+    return [token for token in place[:end] if not taken(token, found, SPAN_SLACK_S)]
 
 
 def unsure_place(
